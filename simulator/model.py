@@ -1,0 +1,594 @@
+"""The scenario and roster formats as pydantic v2 models.
+
+Trainers write these as YAML (see docs/authoring.md); every field's docstring becomes
+its JSON Schema description, so editors can complete and explain fields. The models
+check each value on its own; cross-references between parts of a scenario (an inject
+naming an action, an action stopping a fault) are checked in ``simulator.checks``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from simulator.durations import Duration
+from simulator.roles import RoleId
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+"""A lower-case id: letters, digits, ``-`` and ``_``, starting with a letter or digit."""
+
+Text = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+Severity = Literal["SEV1", "SEV2", "SEV3", "SEV4", "SEV5"]
+Category = Literal[
+    "model-drift",
+    "data-pipeline",
+    "infrastructure",
+    "security",
+    "privacy",
+    "human-in-the-loop",
+    "third-party",
+    "capacity",
+]
+Channel = Literal[
+    "alert", "pager", "chat", "email", "phone", "ticket", "social", "press", "regulator", "status-page", "dashboard", "log"
+]
+"""How an inject reaches the players. ``alert`` and ``pager`` count as alerts for scoring."""
+
+ALERT_CHANNELS = ("alert", "pager")
+
+Rating = Literal["P", "S", "M", "U"]
+"""HSEEP ratings: Performed without challenges, with Some challenges, with Major challenges, Unable to be performed."""
+
+
+class Strict(BaseModel):
+    """Base for every format model: unknown keys are errors, values are immutable."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        use_attribute_docstrings=True,
+        populate_by_name=True,
+        str_strip_whitespace=True,
+    )
+
+
+# --------------------------------------------------------------------------- metrics
+
+
+class SLO(Strict):
+    """The service-level bound of a metric; a value outside it is a breach."""
+
+    min: float | None = None
+    """Lowest acceptable value (for metrics where higher is better, such as conversion)."""
+    max: float | None = None
+    """Highest acceptable value (for metrics where lower is better, such as latency)."""
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> SLO:
+        if self.min is None and self.max is None:
+            raise ValueError("an SLO needs 'min', 'max' or both")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"SLO min {self.min} is above max {self.max}")
+        return self
+
+
+class Metric(Strict):
+    """A business or system metric shown live during the drill."""
+
+    label: ShortText | None = None
+    """How the metric is named on screen; defaults to its id."""
+    baseline: float
+    """The healthy value before anything goes wrong."""
+    unit: str = ""
+    """Unit shown after the value: ``ms``, ``%``, ``req/s``."""
+    slo: SLO | None = None
+    """The bound that counts as a breach; minutes outside it are scored."""
+    noise: Annotated[float, Field(ge=0, le=0.5)] = 0.0
+    """Cosmetic jitter on displayed samples as a fraction of the value (0.02 = about 2%). Conditions use the true value."""
+
+
+class Business(Strict):
+    """How business impact is derived from a metric."""
+
+    revenue_per_minute: Annotated[float, Field(ge=0)] = 0.0
+    """Revenue earned per minute while the followed metric is at its baseline."""
+    follows: str | None = None
+    """Metric id whose shortfall below baseline is the fraction of revenue lost (for example conversion)."""
+    currency: Annotated[str, StringConstraints(max_length=8)] = "USD"
+    """Currency code shown next to revenue figures."""
+
+
+# --------------------------------------------------------------------------- effects and conditions
+
+
+Baseline = Literal["baseline"]
+
+
+class Ramp(Strict):
+    """Move a metric in a straight line to a value over a duration."""
+
+    to: float | Baseline
+    """The value reached at the end, or ``baseline``."""
+    over: Duration
+    """How long the ramp takes."""
+
+
+class Effect(Strict):
+    """One change to a metric: ``set`` it, ``scale`` it, or ``ramp`` it, optionally after a delay."""
+
+    metric: str
+    """The metric id this effect moves."""
+    set: float | Baseline | None = None
+    """Jump to this value (or ``baseline``) at once."""
+    scale: Annotated[float, Field(ge=0)] | None = None
+    """Multiply the current value by this factor at once."""
+    ramp: Ramp | None = None
+    """Move linearly to a value over a duration."""
+    after: Duration = 0.0
+    """Delay from the start of the fault or the end of the action before this effect applies."""
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Effect:
+        given = [k for k in ("set", "scale", "ramp") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                "an effect needs exactly one of 'set', 'scale' or 'ramp'"
+                + (f"; got {', '.join(given)}" if given else "")
+            )
+        return self
+
+
+class Condition(Strict):
+    """A condition on the simulated world, used to trigger faults, injects and milestones and to raise lessons.
+
+    Write one kind at a time:
+    a metric against a threshold (``{metric: latency_p95_ms, above: 900, for: 1m}``);
+    a milestone reached (``{milestone: contained}``) or not reached by a time (``{milestone: contained, not_by: 10m}``);
+    an action done (``{action: rollback-model}``) or not done by a time (``{action: notify-dpo, not_by: 30m}``);
+    a regulatory clock missed (``{clock: gdpr-72h, missed: true}``); a decision that timed out (``{decision: ceo-asks, timed_out: true}``).
+    """
+
+    metric: str | None = None
+    """Metric id compared against a threshold."""
+    above: float | None = None
+    """True while the metric is strictly above this value."""
+    below: float | None = None
+    """True while the metric is strictly below this value."""
+    at_least: float | None = None
+    """True while the metric is at or above this value."""
+    at_most: float | None = None
+    """True while the metric is at or below this value."""
+    for_: Duration | None = Field(default=None, alias="for")
+    """How long the metric condition must hold continuously."""
+    milestone: str | None = None
+    """Milestone id: true once it is reached (or, with ``not_by``, when it was not reached in time)."""
+    action: str | None = None
+    """Action id: true once the action succeeded (or, with ``not_by``, when it was not done in time)."""
+    not_by: Duration | None = None
+    """With ``milestone`` or ``action``: true from this sim time on if it had not happened by then (contingency injects, lessons)."""
+    clock: str | None = None
+    """Regulatory clock id, with ``missed: true``."""
+    missed: bool | None = None
+    """With ``clock``: true when the clock's deadline passed without the satisfying action, or it never started."""
+    decision: str | None = None
+    """Inject id of a decision, with ``timed_out: true``."""
+    timed_out: bool | None = None
+    """With ``decision``: true when nobody answered before the deadline."""
+
+    @property
+    def kind(self) -> str:
+        """Which kind of condition this is: metric, milestone, action, clock or decision."""
+        for name in ("metric", "milestone", "action", "clock", "decision"):
+            if getattr(self, name) is not None:
+                return name
+        return "empty"
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Condition:
+        kinds = [k for k in ("metric", "milestone", "action", "clock", "decision") if getattr(self, k) is not None]
+        if len(kinds) != 1:
+            raise ValueError(
+                "a condition names exactly one of 'metric', 'milestone', 'action', 'clock' or 'decision'"
+                + (f"; got {', '.join(kinds)}" if kinds else "")
+            )
+        kind = kinds[0]
+        comparisons = [k for k in ("above", "below", "at_least", "at_most") if getattr(self, k) is not None]
+        if kind == "metric":
+            if len(comparisons) != 1:
+                raise ValueError("a metric condition needs exactly one of 'above', 'below', 'at_least', 'at_most'")
+        elif comparisons or self.for_ is not None:
+            raise ValueError("'above', 'below', 'at_least', 'at_most' and 'for' belong to a metric condition")
+        if self.not_by is not None and kind not in ("milestone", "action"):
+            raise ValueError("'not_by' belongs to a milestone or action condition")
+        if (self.missed is not None) != (kind == "clock"):
+            raise ValueError("a clock condition is written {clock: ID, missed: true}")
+        if (self.timed_out is not None) != (kind == "decision"):
+            raise ValueError("a decision condition is written {decision: INJECT_ID, timed_out: true}")
+        return self
+
+    def holds_for_value(self, value: float) -> bool:
+        """Whether a metric value satisfies the comparison (ignoring ``for``)."""
+        if self.above is not None:
+            return value > self.above
+        if self.below is not None:
+            return value < self.below
+        if self.at_least is not None:
+            return value >= self.at_least
+        if self.at_most is not None:
+            return value <= self.at_most
+        return False
+
+
+# --------------------------------------------------------------------------- faults, injects, actions
+
+
+class Fault(Strict):
+    """Something that goes wrong: it starts at a time or on a condition and moves metrics until an action stops it."""
+
+    id: Id
+    """Unique id, referenced by actions' ``stops``."""
+    label: ShortText
+    """A short description for the report (players never see it: they see symptoms)."""
+    at: Duration | None = None
+    """Sim time at which the fault starts."""
+    when: Condition | None = None
+    """Condition that starts the fault (instead of ``at``)."""
+    effects: list[Effect] = []
+    """What the fault does to metrics; ``after`` staggers them from the fault's start."""
+    impact: bool = True
+    """Whether this fault hurts customers; the first such fault marks 'impact started'. Set false for a red herring."""
+
+    @model_validator(mode="after")
+    def _trigger(self) -> Fault:
+        if (self.at is None) == (self.when is None):
+            raise ValueError("a fault starts either 'at' a time or 'when' a condition holds (exactly one)")
+        return self
+
+
+class Penalty(Strict):
+    """Points lost for a don't: sharing speculation, over-promising, forgetting compliance."""
+
+    points: Annotated[int, Field(ge=0, le=100)]
+    """Points taken off the 0-100 drill score."""
+    reason: Text
+    """Why this is a don't, shown in the feed and the report."""
+
+
+class Consequence(Strict):
+    """What happens when a decision's deadline passes unanswered."""
+
+    text: Text
+    """Message shown in the incident feed."""
+    effects: list[Effect] = []
+    """Metric changes that follow."""
+    penalty: Penalty | None = None
+    """Points lost."""
+
+
+class Decision(Strict):
+    """A prompt with options and a deadline in sim time."""
+
+    prompt: Text | None = None
+    """The question put to the players; defaults to the inject's text."""
+    options: Annotated[list[str], Field(min_length=1)]
+    """Action ids the players can choose from."""
+    deadline: Duration
+    """Time to answer, from the inject's arrival."""
+    on_timeout: Consequence | None = None
+    """What happens when nobody answers in time."""
+
+
+class Inject(Strict):
+    """A message, alert or piece of evidence that reaches the players (a Master Scenario Events List entry)."""
+
+    id: Id
+    """Unique id."""
+    at: Duration | None = None
+    """Sim time of delivery."""
+    when: Condition | None = None
+    """Condition that delivers it (instead of ``at``); a ``not_by`` condition makes a contingency inject."""
+    channel: Channel = "chat"
+    """How it arrives. ``alert`` and ``pager`` count as alerts (the first one is the 'first alert' moment) and page the on-call holders of the ``to`` role."""
+    from_: ShortText | None = Field(default=None, alias="from")
+    """Who sends it: ``CEO``, ``Support``, ``Monitoring``, ``Journalist``."""
+    to: RoleId | Literal["everyone"] = "everyone"
+    """The role it is addressed to, or ``everyone``."""
+    text: Text
+    """What the players read."""
+    discussion: list[Text] = []
+    """Questions the facilitator's pause screen shows while this is the latest inject."""
+    decision: Decision | None = None
+    """A decision the inject opens."""
+    red_herring: bool = False
+    """Marks a misleading signal (for the report; players are not told)."""
+
+    @model_validator(mode="after")
+    def _trigger(self) -> Inject:
+        if (self.at is None) == (self.when is None):
+            raise ValueError("an inject arrives either 'at' a time or 'when' a condition holds (exactly one)")
+        return self
+
+
+class Triangular(Strict):
+    """A random duration: at least ``min``, most often ``mode``, at most ``max``."""
+
+    min: Duration
+    """Shortest possible duration."""
+    mode: Duration
+    """Most likely duration."""
+    max: Duration
+    """Longest possible duration."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Triangular:
+        if not self.min <= self.mode <= self.max:
+            raise ValueError("a random duration needs min <= mode <= max")
+        return self
+
+    @property
+    def mean(self) -> float:
+        return (self.min + self.mode + self.max) / 3
+
+
+class Action(Strict):
+    """Something the team can do: a playbook step, a distractor or a don't."""
+
+    id: Id
+    """Unique id, used by the playbook, decisions and ``requires``."""
+    label: ShortText
+    """What the action menu shows."""
+    role: RoleId
+    """The role responsible for it; others may act, slower and less reliably."""
+    description: Text | None = None
+    """Longer explanation shown with the action."""
+    duration: Duration | Triangular = 60.0
+    """How long it takes once someone starts: fixed, or ``{min, mode, max}``."""
+    success: Annotated[float, Field(ge=0, le=1)] = 1.0
+    """Chance it works (0-1), adjusted by the member's skills and role."""
+    skills: list[ShortText] = []
+    """Skills that make it faster and more reliable for a member who has them."""
+    requires: list[str] = []
+    """Milestones reached or actions done before this one can be taken."""
+    stops: list[str] = []
+    """Faults it stops (their pending and running effects end)."""
+    effects: list[Effect] = []
+    """What it does to metrics when it succeeds."""
+    marks: list[str] = []
+    """Milestones it marks when it succeeds."""
+    repeatable: bool = False
+    """Whether it can be done again after succeeding."""
+    penalty: Penalty | None = None
+    """Points lost when it is done (a don't)."""
+    communication: Literal["internal", "external"] | None = None
+    """Marks a stakeholder update (status page, exec brief); these are scored for first update and cadence."""
+    outcome: Text | None = None
+    """Feed message when it succeeds; a plain default is used otherwise."""
+    failure: Text | None = None
+    """Feed message when it fails."""
+
+
+class Clock(Strict):
+    """A regulatory clock (GDPR art. 33's 72 hours, an SEC 8-K's four business days)."""
+
+    id: Id
+    """Unique id."""
+    regime: ShortText
+    """The rule: ``GDPR Art. 33``, ``EU AI Act Art. 73``, ``SEC 8-K Item 1.05``."""
+    starts_on: str
+    """The action whose success starts the clock (a decision the players make, such as confirming a breach)."""
+    deadline: Duration
+    """Time allowed from start to notification."""
+    satisfied_by: str
+    """The action that notifies the authority."""
+    description: Text | None = None
+    """What must be notified, to whom."""
+
+
+# --------------------------------------------------------------------------- scoring, playbook, lessons
+
+
+class MilestoneSpec(Strict):
+    """A moment the scorecard measures: marked by an action or by a metric condition held for a time."""
+
+    label: ShortText | None = None
+    """How the milestone is named in the UI and the report."""
+    target: Duration | None = None
+    """Target time measured from impact start (the first fault with impact)."""
+    when: Condition | None = None
+    """Metric condition that marks the milestone (instead of, or as well as, an action's ``marks``)."""
+
+
+class Communication(Strict):
+    """Targets for stakeholder updates (actions with ``communication``)."""
+
+    first_update: Duration
+    """Target for the first update, measured from impact start."""
+    cadence: Duration
+    """Largest acceptable gap between updates while the incident is open."""
+
+
+class Objective(Strict):
+    """A learning objective: what the drill exercises and how it is measured."""
+
+    id: Id
+    """Unique id."""
+    text: Text
+    """The objective as a sentence."""
+    capability: ShortText
+    """The capability exercised (HSEEP core capability or NIST function): ``Detect``, ``Operational Coordination``."""
+    target: Text
+    """The capability target in words: ``Roll back within 10 minutes of the alert``."""
+    measures: list[str] = []
+    """Milestone or clock ids whose targets rate this objective; ``communication`` for the update targets."""
+
+
+class Scoring(Strict):
+    """How the drill is scored."""
+
+    milestones: dict[Id, MilestoneSpec] = {}
+    """Milestones by id. Canonical ids the scorecard knows: detected, acknowledged, declared, mitigated, contained, recovered, resolved, postmortem."""
+    communication: Communication | None = None
+    """Targets for stakeholder updates."""
+    end_on: list[str] = []
+    """The drill ends early once all these milestones are reached; otherwise it runs to ``duration``."""
+
+
+class PlaybookStep(Strict):
+    """One step of the reference response (or of a scripted policy file)."""
+
+    at: Duration
+    """Sim time at which the step is taken (or as soon after as it becomes possible)."""
+    action: str
+    """Action id."""
+    by: str | None = None
+    """A roster member's name, when the step must be done by that person."""
+
+
+class Lesson(Strict):
+    """A lessons-learned rule: when its condition holds at the end, the report raises the finding."""
+
+    when: Condition
+    """The condition, evaluated on the whole drill."""
+    finding: Text
+    """What went wrong, as an observation."""
+    corrective_action: Text
+    """What to change."""
+    owner: RoleId
+    """Role that owns the corrective action."""
+    due: Duration = 30 * 86400.0
+    """How long after the drill the corrective action is due (default 30 days)."""
+
+
+class Reference(Strict):
+    """A real incident, technique or standard the scenario draws on."""
+
+    title: Text
+    """What it is."""
+    url: Annotated[str, StringConstraints(max_length=500)] | None = None
+    """Where to read about it."""
+    kind: Literal["incident", "mitre-atlas", "standard", "regulation", "research", "guide"] = "incident"
+    """What sort of reference it is."""
+
+
+# --------------------------------------------------------------------------- the scenario
+
+
+class Scenario(Strict):
+    """A failure scenario: metadata, the simulated world, injects, the action menu, scoring and lessons."""
+
+    id: Id
+    """Unique id; ``drillsim run ID`` finds a built-in scenario by it."""
+    title: ShortText
+    """Title shown in the launcher and the report."""
+    category: Category
+    """The failure family."""
+    severity: Severity
+    """Severity the incident deserves (PagerDuty scale: SEV1 is critical and public)."""
+    summary: Text
+    """Two or three sentences shown in the launcher."""
+    briefing: Text | None = None
+    """The situation read out before the drill starts; defaults to the summary."""
+    duration: Duration
+    """Time limit of the drill in sim time."""
+    objectives: list[Objective] = []
+    """Learning objectives with capabilities and targets."""
+    references: list[Reference] = []
+    """Real incidents, MITRE ATLAS techniques and standards the scenario draws on."""
+    default_roster: str | None = None
+    """Built-in roster id used when none is given."""
+    metrics: Annotated[dict[Id, Metric], Field(min_length=1)]
+    """Metrics by id."""
+    business: Business = Business()
+    """How revenue lost is derived."""
+    faults: list[Fault] = []
+    """What goes wrong."""
+    injects: list[Inject] = []
+    """Messages, alerts and evidence."""
+    actions: Annotated[list[Action], Field(min_length=1)]
+    """The action menu."""
+    clocks: list[Clock] = []
+    """Regulatory clocks."""
+    scoring: Scoring = Scoring()
+    """Milestones, communication targets and when the drill ends early."""
+    playbook: list[PlaybookStep] = []
+    """The reference response, followed by autoplay's ``playbook`` policy and used as par."""
+    lessons: list[Lesson] = []
+    """Lessons-learned rules."""
+
+    def action(self, action_id: str) -> Action:
+        for action in self.actions:
+            if action.id == action_id:
+                return action
+        raise KeyError(action_id)
+
+    @property
+    def roles_needed(self) -> list[str]:
+        """Roles responsible for at least one action, in first-use order."""
+        seen: dict[str, None] = {}
+        for action in self.actions:
+            seen.setdefault(action.role, None)
+        return list(seen)
+
+    def content_hash(self) -> str:
+        """SHA-256 of the scenario's canonical JSON form; equal content, equal hash."""
+        return content_hash(self)
+
+
+# --------------------------------------------------------------------------- the roster
+
+
+class Member(Strict):
+    """A person on the team."""
+
+    name: ShortText
+    """Unique name within the roster."""
+    roles: Annotated[list[RoleId], Field(min_length=1)]
+    """Roles this person can play."""
+    skills: list[ShortText] = []
+    """Skills that speed up and steady actions that ask for them."""
+    on_call: bool = True
+    """On-call members are paged by alerts for their roles; off-call members are only called in when needed."""
+    response_time: Duration = 120.0
+    """Time from being paged to starting work."""
+
+
+class Roster(Strict):
+    """A team."""
+
+    id: Id
+    """Unique id; ``--roster ID`` finds a built-in roster by it."""
+    team: ShortText
+    """Team name shown in the report and the run folder."""
+    description: Text | None = None
+    """Who this team is."""
+    members: Annotated[list[Member], Field(min_length=1)]
+    """The people."""
+
+    def member(self, name: str) -> Member:
+        for member in self.members:
+            if member.name == name:
+                return member
+        raise KeyError(name)
+
+    def content_hash(self) -> str:
+        return content_hash(self)
+
+
+def canonical_json(model: BaseModel) -> str:
+    """Stable JSON for hashing and journal copies: aliases, sorted keys, no spaces."""
+    return json.dumps(model.model_dump(mode="json", by_alias=True), sort_keys=True, separators=(",", ":"))
+
+
+def content_hash(model: BaseModel) -> str:
+    return hashlib.sha256(canonical_json(model).encode()).hexdigest()
+
+
+def dump(model: BaseModel) -> dict[str, Any]:
+    """Plain JSON-ready data with aliases (``from``, ``for``), as the journal stores it."""
+    data: dict[str, Any] = model.model_dump(mode="json", by_alias=True)
+    return data

@@ -1,0 +1,54 @@
+"""The one role catalogue shared by scenarios and rosters.
+
+Drawn from the seed texts (crisis lead, AI ops engineer, communications manager,
+compliance officer, business continuity lead) and from incident-command practice
+(PagerDuty and Google SRE roles: deputy, scribe, liaisons, subject-matter experts).
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+RoleId = Literal[
+    "crisis-lead",
+    "deputy",
+    "scribe",
+    "ai-ops-engineer",
+    "ml-engineer",
+    "data-engineer",
+    "platform-engineer",
+    "security-engineer",
+    "communications-manager",
+    "customer-support-lead",
+    "compliance-officer",
+    "legal-counsel",
+    "business-continuity-lead",
+    "product-owner",
+]
+"""A role id from the catalogue."""
+
+ROLES: dict[str, str] = {
+    "crisis-lead": "Crisis lead / incident commander: activates the plan, coordinates, delegates, approves comms",
+    "deputy": "Deputy incident commander: watches timers, chases roll-call items, sends the exec summary",
+    "scribe": "Scribe: keeps the shared decision log and timeline",
+    "ai-ops-engineer": "AI ops engineer: isolates the failing component, rolls back models, restores pipelines",
+    "ml-engineer": "ML engineer / model owner: diagnoses model behaviour, retrains, evaluates",
+    "data-engineer": "Data engineer: owns pipelines, the feature store and data quality",
+    "platform-engineer": "Platform / SRE engineer: infrastructure, GPUs, capacity, networking",
+    "security-engineer": "Security engineer: forensics, isolation, key rotation, threat models",
+    "communications-manager": "Communications manager: internal and external statements, status page",
+    "customer-support-lead": "Customer support lead / customer liaison: support queue, affected customers",
+    "compliance-officer": "Compliance officer / DPO: regulatory reporting such as GDPR breach notifications",
+    "legal-counsel": "Legal counsel: liability, disclosure and materiality decisions",
+    "business-continuity-lead": "Business continuity lead: aligns AI recovery with overall service continuity",
+    "product-owner": "Product owner: business impact, feature flags, customer promises",
+}
+
+ROLE_IDS: tuple[str, ...] = get_args(RoleId)
+
+assert set(ROLE_IDS) == set(ROLES), "every role id needs a description"
+
+
+def role_title(role: str) -> str:
+    """The short title of a role: ``Crisis lead / incident commander``."""
+    return ROLES.get(role, role).split(":", 1)[0]
