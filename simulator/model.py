@@ -360,6 +360,8 @@ class Action(Strict):
     """What it does to metrics when it succeeds."""
     marks: list[str] = []
     """Milestones it marks when it succeeds."""
+    pages: list[RoleId] = []
+    """Roles called in when it succeeds: their on-call holders are paged (off-call holders if nobody on call holds it)."""
     repeatable: bool = False
     """Whether it can be done again after succeeding."""
     penalty: Penalty | None = None

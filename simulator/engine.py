@@ -1,0 +1,980 @@
+"""The SimPy world: a scenario replayed against a roster, driven by people or by a policy.
+
+``Drill`` owns one ``simpy.Environment`` and one ``random.Random(seed)``. Faults, injects,
+decisions, pages and actions are SimPy processes; each roster member is a
+``simpy.Resource(capacity=1)``, so a busy member makes the next action queue. A monitor
+process samples the metrics every ``SAMPLE_EVERY`` sim seconds, integrates business impact
+and evaluates metric conditions. Every event is a journal record (docs/architecture.md);
+the same scenario, roster, seed and inputs at the same sim times give the same journal.
+
+The UI and policies drive the drill through ``advance_to``, ``submit``, ``answer``,
+``pause``/``resume``, ``facilitator_inject``, ``note`` and ``end``, and read it through
+``view()`` and ``availability()``.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Generator, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+import simpy
+
+from simulator import __version__
+from simulator.durations import format_clock
+from simulator.journal import JournalWriter
+from simulator.model import (
+    ALERT_CHANNELS,
+    Action,
+    Condition,
+    Effect,
+    Fault,
+    Inject,
+    Member,
+    Penalty,
+    Roster,
+    Scenario,
+    dump,
+)
+from simulator.view import (
+    ActionAvailability,
+    ClockView,
+    DecisionView,
+    DrillView,
+    FeedItem,
+    MemberView,
+    MetricView,
+    MilestoneView,
+    OptionView,
+    QueuedView,
+)
+
+SAMPLE_EVERY = 5.0
+"""Sim seconds between metric samples (and metric-condition checks)."""
+OFF_ROLE_SLOWDOWN = 1.5
+"""A member without the responsible role takes this much longer."""
+OFF_ROLE_RELIABILITY = 0.75
+"""...and succeeds this much less often (the success chance is multiplied)."""
+SKILL_SPEEDUP = 0.8
+"""A member with a skill the action asks for takes this fraction of the time."""
+SKILL_FAILURE_CUT = 0.5
+"""...and fails this fraction as often."""
+HISTORY = 360
+"""Samples kept per metric for the view (30 minutes at 5 s)."""
+
+Record = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Submission:
+    """The answer to a submitted action or decision: accepted, or why not."""
+
+    ok: bool
+    reason: str | None = None
+    code: str = "ok"
+    """``ok``, ``ended``, ``unknown``, ``requires``, ``done``, ``underway``, ``member``, ``decision``."""
+
+
+class _Ramp:
+    __slots__ = ("owner", "t0", "t1", "v0", "v1")
+
+    def __init__(self, t0: float, v0: float, t1: float, v1: float, owner: str) -> None:
+        self.t0, self.v0, self.t1, self.v1, self.owner = t0, v0, t1, v1, owner
+
+
+class _MetricState:
+    __slots__ = ("baseline", "breached", "history", "id", "ramp", "spec", "value", "value_t")
+
+    def __init__(self, metric_id: str, spec: Any) -> None:
+        self.id = metric_id
+        self.spec = spec
+        self.baseline: float = spec.baseline
+        self.value: float = spec.baseline
+        self.value_t = 0.0
+        self.ramp: _Ramp | None = None
+        self.history: list[float] = []
+        self.breached = False
+
+    def at(self, t: float) -> float:
+        ramp = self.ramp
+        if ramp is None:
+            return self.value
+        if t >= ramp.t1:
+            return ramp.v1
+        if ramp.t1 <= ramp.t0:
+            return ramp.v1
+        return ramp.v0 + (ramp.v1 - ramp.v0) * (t - ramp.t0) / (ramp.t1 - ramp.t0)
+
+    def settle(self, t: float) -> None:
+        """Fold a running ramp into the plain value at time t."""
+        if self.ramp is not None:
+            self.value = self.at(t)
+            if t >= self.ramp.t1:
+                self.ramp = None
+        self.value_t = t
+
+    def apply(self, effect: Effect, t: float, owner: str) -> None:
+        current = self.at(t)
+        if effect.set is not None:
+            self.ramp = None
+            self.value = self.baseline if effect.set == "baseline" else float(effect.set)
+        elif effect.scale is not None:
+            self.ramp = None
+            self.value = current * effect.scale
+        elif effect.ramp is not None:
+            target = self.baseline if effect.ramp.to == "baseline" else float(effect.ramp.to)
+            self.value = current
+            if effect.ramp.over <= 0:
+                self.ramp = None
+                self.value = target
+            else:
+                self.ramp = _Ramp(t, current, t + effect.ramp.over, target, owner)
+        self.value_t = t
+
+    def cancel_ramp_of(self, owner: str, t: float) -> None:
+        if self.ramp is not None and self.ramp.owner == owner:
+            self.value = self.at(t)
+            self.ramp = None
+
+    def breach(self, value: float) -> str | None:
+        slo = self.spec.slo
+        if slo is None:
+            return None
+        if slo.min is not None and value < slo.min:
+            return "min"
+        if slo.max is not None and value > slo.max:
+            return "max"
+        return None
+
+
+@dataclass
+class _Task:
+    """A submitted action on its way: waiting for its member, running, or done."""
+
+    action: Action
+    member: str
+    submitted_at: float
+    source: str
+    started_at: float | None = None
+    finishes_at: float | None = None
+    done: bool = False
+
+
+@dataclass
+class _MemberState:
+    spec: Member
+    index: int
+    resource: simpy.Resource
+    engaged: bool = False
+    responding_since: float | None = None
+    available_at: float | None = None
+    ready: simpy.Event | None = None
+    current: _Task | None = None
+    waiting: list[_Task] = field(default_factory=list)
+
+    @property
+    def load(self) -> int:
+        return len(self.waiting) + (1 if self.current is not None else 0)
+
+
+@dataclass
+class _OpenDecision:
+    inject: Inject
+    opened_at: float
+    deadline_at: float
+
+
+@dataclass
+class _ClockState:
+    started_at: float | None = None
+    due_at: float | None = None
+    met_at: float | None = None
+    missed: bool = False
+
+
+class Drill:
+    """A scenario replayed against a roster in a SimPy world, with a seeded random generator."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        roster: Roster,
+        seed: int = 0,
+        *,
+        speed: float = 1.0,
+        team: str | None = None,
+        label: str | None = None,
+        participants: dict[str, str] | None = None,
+        policy: str | None = None,
+        journal: JournalWriter | None = None,
+        wall: str | None = None,
+    ) -> None:
+        self.scenario = scenario
+        self.roster = roster
+        self.seed = seed
+        self.speed = speed
+        self.team = team or roster.team
+        self.label = label
+        self.participants = dict(participants or {})
+        self.policy = policy
+        self.journal = journal
+        self.env = simpy.Environment()
+        self.rng = random.Random(seed)
+        self.records: list[Record] = []
+        self.paused = False
+        self.ended = False
+        self.end_reason: str | None = None
+        self.ended_at: float | None = None
+        self._feed: list[FeedItem] = []
+        self._discussion: tuple[str, ...] = ()
+
+        self.metrics = {mid: _MetricState(mid, spec) for mid, spec in scenario.metrics.items()}
+        self.members = {
+            m.name: _MemberState(m, i, simpy.Resource(self.env, capacity=1)) for i, m in enumerate(roster.members)
+        }
+        self.actions = {a.id: a for a in scenario.actions}
+        self.milestone_specs = scenario.scoring.milestones
+        self.milestones: dict[str, float] = {}
+        self.done_actions: dict[str, float] = {}
+        self.tasks: list[_Task] = []
+        self.fault_started: dict[str, float] = {}
+        self.fault_stopped: dict[str, float] = {}
+        self.impact_started: float | None = None
+        self.decisions: dict[str, _OpenDecision] = {}
+        self.timed_out: set[str] = set()
+        self.clocks = {c.id: _ClockState() for c in scenario.clocks}
+        self.penalty_points = 0
+        self.revenue_lost = 0.0
+        self.outside_slo = dict.fromkeys(scenario.metrics, 0.0)
+        self._last_tick: float | None = None
+        self._held: dict[int, float | None] = {}
+        self._pending_faults: list[Fault] = [f for f in scenario.faults if f.when is not None]
+        self._pending_injects: list[Inject] = [i for i in scenario.injects if i.when is not None]
+        self._pending_milestones = [(mid, spec.when) for mid, spec in self.milestone_specs.items() if spec.when]
+        self._fault_procs: dict[str, list[simpy.Process]] = {}
+        self._checking = False
+        self._recheck = False
+
+        self._emit(
+            "drill_started",
+            version=__version__,
+            seed=seed,
+            speed=speed,
+            team=self.team,
+            label=label,
+            scenario=dump(scenario),
+            scenario_hash=scenario.content_hash(),
+            roster=dump(roster),
+            roster_hash=roster.content_hash(),
+            participants=self.participants,
+            policy=policy,
+            wall=wall or _wall(),
+        )
+        self._start_processes()
+
+    # ------------------------------------------------------------------ journal
+
+    def _emit(self, type_: str, *, input: bool = False, **fields: Any) -> Record:
+        record: Record = {"seq": len(self.records), "t": self.now, "type": type_}
+        if input:
+            record["input"] = True
+            fields.setdefault("wall", _wall())
+        record.update(fields)
+        self.records.append(record)
+        if self.journal is not None:
+            self.journal.write(record, sync=input)
+        self._to_feed(record)
+        return record
+
+    def _to_feed(self, r: Record) -> None:
+        kind = r["type"]
+        item: tuple[str, str, str | None, str, str] | None = None
+        if kind == "inject":
+            item = ("alert" if r["alert"] else "inject", r["channel"], r["from"], r["to"], r["text"])
+        elif kind == "facilitator_inject":
+            item = ("facilitator", r["channel"], r["from"], r["to"], r["text"])
+        elif kind == "action_finished":
+            item = ("outcome" if r["success"] else "failure", "team", r["member"], "everyone", r["text"])
+        elif kind == "action_queued":
+            who = r["member"]
+            item = ("system", "team", None, "everyone", f"{self.actions[r['action']].label}: queued for {who}")
+        elif kind == "milestone":
+            label = self._milestone_label(r["milestone"])
+            item = ("milestone", "drill", None, "everyone", f"Milestone reached: {label}")
+        elif kind == "penalty":
+            item = ("penalty", "drill", None, "everyone", f"-{r['points']} points: {r['reason']}")
+        elif kind == "decision_timed_out":
+            item = ("decision", "drill", None, "everyone", f"No answer in time. {r['text']}")
+        elif kind in ("clock_started", "clock_met", "clock_missed"):
+            verb = {"clock_started": "started", "clock_met": "met", "clock_missed": "MISSED"}[kind]
+            item = ("clock", "regulator", None, "everyone", f"{r['regime']} clock {verb}")
+        elif kind == "page":
+            item = ("page", "pager", None, r["member"], f"{r['member']} paged ({r['reason']})")
+        elif kind == "note":
+            item = ("note", "note", r.get("author"), "everyone", r["text"])
+        elif kind == "fault_stopped":
+            item = ("system", "team", None, "everyone", f"Stopped: {r['fault_label']}")
+        elif kind == "drill_ended":
+            item = ("system", "drill", None, "everyone", f"Drill ended ({r['reason'].replace('_', ' ')})")
+        if item is not None:
+            self._feed.append(FeedItem(r["seq"], r["t"], item[0], item[1], item[2], item[3], item[4]))
+
+    # ------------------------------------------------------------------ time
+
+    @property
+    def now(self) -> float:
+        if self.ended_at is not None:
+            return self.ended_at
+        return float(self.env.now)
+
+    def advance_to(self, t: float) -> None:
+        """Run the world up to sim time ``t`` (events strictly before ``t``); nothing moves while paused or ended."""
+        if self.paused or self.ended or t <= self.env.now:
+            return
+        if not math.isfinite(t):
+            raise ValueError("advance_to needs a finite time")
+        self.env.run(until=t)
+
+    def next_event_time(self) -> float:
+        return float(self.env.peek())
+
+    # ------------------------------------------------------------------ processes
+
+    def _start_processes(self) -> None:
+        env = self.env
+        for fault in self.scenario.faults:
+            if fault.at == 0:
+                self._start_fault(fault)  # before the first sample, so t=0 already shows it
+            elif fault.at is not None:
+                env.process(self._at(fault.at, self._start_fault, fault))
+        for inject in self.scenario.injects:
+            if inject.at is not None:
+                env.process(self._at(inject.at, self._deliver, inject))
+        for t in sorted(self._not_by_times()):
+            env.process(self._at(t, self._check_event_triggers))
+        env.process(self._monitor())
+        env.process(self._at(self.scenario.duration, self.end, "time_limit"))
+
+    def _not_by_times(self) -> set[float]:
+        times: set[float] = set()
+        for cond in [f.when for f in self._pending_faults] + [i.when for i in self._pending_injects]:
+            if cond is not None and cond.not_by is not None:
+                times.add(cond.not_by)
+        return times
+
+    def _at(self, t: float, fn: Any, *args: Any) -> Generator[simpy.Event, Any, None]:
+        yield self.env.timeout(max(0.0, t - self.env.now))
+        if not self.ended:
+            fn(*args)
+
+    def _monitor(self) -> Generator[simpy.Event, Any, None]:
+        while not self.ended:
+            self._tick()
+            yield self.env.timeout(SAMPLE_EVERY)
+
+    def _tick(self) -> None:
+        t = self.now
+        dt = 0.0 if self._last_tick is None else t - self._last_tick
+        self._last_tick = t
+        business = self.scenario.business
+        values: dict[str, float] = {}
+        for mid, state in self.metrics.items():
+            true = state.at(t)
+            if dt:
+                if state.breached:
+                    self.outside_slo[mid] += dt
+                if business.follows == mid and business.revenue_per_minute and state.baseline:
+                    shortfall = max(0.0, (state.baseline - true) / state.baseline)
+                    self.revenue_lost += business.revenue_per_minute * min(1.0, shortfall) * dt / 60.0
+            bound = state.breach(true)
+            if bound and not state.breached:
+                state.breached = True
+                self._emit("metric_breach", metric=mid, value=_r(true), bound=bound)
+            elif not bound and state.breached:
+                state.breached = False
+                self._emit("metric_restored", metric=mid, value=_r(true))
+            noise = state.spec.noise
+            shown = true * (1 + self.rng.uniform(-noise, noise)) if noise else true
+            values[mid] = _r(shown)
+            state.history.append(values[mid])
+            if len(state.history) > HISTORY:
+                del state.history[0]
+        self._emit(
+            "metric_sample",
+            values=values,
+            revenue_lost=round(self.revenue_lost, 2),
+            outside_slo={k: round(v, 3) for k, v in self.outside_slo.items()},
+        )
+        self._check_metric_triggers(t)
+        self._check_event_triggers()
+
+    def _cond_true(self, cond: Condition, t: float) -> bool:
+        kind = cond.kind
+        if kind == "metric":
+            key = id(cond)
+            since = self._held.get(key)
+            return since is not None and t - since >= (cond.for_ or 0.0)
+        if kind in ("milestone", "action"):
+            happened = self.milestones if kind == "milestone" else self.done_actions
+            name = cond.milestone if kind == "milestone" else cond.action
+            at = happened.get(name or "")
+            if cond.not_by is None:
+                return at is not None
+            return t >= cond.not_by and (at is None or at > cond.not_by)
+        if kind == "clock":
+            state = self.clocks.get(cond.clock or "")
+            return state is not None and state.missed
+        if kind == "decision":
+            return (cond.decision or "") in self.timed_out
+        return False
+
+    def _metric_conditions(self) -> Iterable[Condition]:
+        for fault in self._pending_faults:
+            if fault.when is not None and fault.when.kind == "metric":
+                yield fault.when
+        for inject in self._pending_injects:
+            if inject.when is not None and inject.when.kind == "metric":
+                yield inject.when
+        for _, cond in self._pending_milestones:
+            if cond.kind == "metric":
+                yield cond
+
+    def _check_metric_triggers(self, t: float) -> None:
+        for cond in self._metric_conditions():
+            key = id(cond)
+            if cond.holds_for_value(self.metrics[cond.metric or ""].at(t)):
+                if self._held.get(key) is None:
+                    self._held[key] = t
+            else:
+                self._held[key] = None
+
+    def _check_event_triggers(self) -> None:
+        """Fire every pending fault, inject and milestone whose condition holds now (until nothing changes)."""
+        if self.ended:
+            return
+        if self._checking:
+            self._recheck = True
+            return
+        self._checking = True
+        try:
+            self._recheck = True
+            while self._recheck and not self.ended:
+                self._recheck = False
+                self._fire_ready()
+        finally:
+            self._checking = False
+
+    def _fire_ready(self) -> None:
+        t = self.now
+        for fault in list(self._pending_faults):
+            if fault in self._pending_faults and fault.when is not None and self._cond_true(fault.when, t):
+                self._pending_faults.remove(fault)
+                self._start_fault(fault)
+        for inject in list(self._pending_injects):
+            if inject in self._pending_injects and inject.when is not None and self._cond_true(inject.when, t):
+                self._pending_injects.remove(inject)
+                self._deliver(inject)
+        for item in list(self._pending_milestones):
+            if item not in self._pending_milestones:
+                continue
+            mid, cond = item
+            if mid in self.milestones:
+                self._pending_milestones.remove(item)
+            elif self._cond_true(cond, t):
+                self._pending_milestones.remove(item)
+                self._mark(mid, "condition")
+
+    # ------------------------------------------------------------------ faults and effects
+
+    def _start_fault(self, fault: Fault) -> None:
+        if fault.id in self.fault_started or self.ended:
+            return
+        self.fault_started[fault.id] = self.now
+        self._emit("fault_started", fault=fault.id, impact=fault.impact)
+        if fault.impact and self.impact_started is None:
+            self.impact_started = self.now
+            self._emit("impact_started", fault=fault.id)
+        procs = []
+        for effect in fault.effects:
+            if effect.after > 0:
+                procs.append(self.env.process(self._later(effect, f"fault:{fault.id}")))
+            else:
+                self._apply(effect, f"fault:{fault.id}")
+        self._fault_procs[fault.id] = procs
+
+    def _later(self, effect: Effect, owner: str) -> Generator[simpy.Event, Any, None]:
+        try:
+            yield self.env.timeout(effect.after)
+        except simpy.Interrupt:
+            return
+        if not self.ended:
+            self._apply(effect, owner)
+
+    def _apply(self, effect: Effect, owner: str) -> None:
+        self.metrics[effect.metric].apply(effect, self.now, owner)
+
+    def _stop_fault(self, fault_id: str, action: Action, member: str) -> None:
+        if fault_id not in self.fault_started or fault_id in self.fault_stopped:
+            if fault_id not in self.fault_started:
+                # stopping a fault before it starts keeps it from starting
+                self._pending_faults = [f for f in self._pending_faults if f.id != fault_id]
+                self.fault_stopped.setdefault(fault_id, self.now)
+            return
+        self.fault_stopped[fault_id] = self.now
+        for proc in self._fault_procs.get(fault_id, []):
+            if proc.is_alive:
+                proc.interrupt("stopped")
+        for state in self.metrics.values():
+            state.cancel_ramp_of(f"fault:{fault_id}", self.now)
+        label = next(f.label for f in self.scenario.faults if f.id == fault_id)
+        self._emit("fault_stopped", fault=fault_id, fault_label=label, action=action.id, member=member)
+
+    # ------------------------------------------------------------------ injects and decisions
+
+    def _deliver(self, inject: Inject) -> None:
+        if self.ended:
+            return
+        decision = None
+        if inject.decision is not None:
+            deadline_at = self.now + inject.decision.deadline
+            decision = {
+                "prompt": inject.decision.prompt or inject.text,
+                "options": [{"action": a, "label": self.actions[a].label} for a in inject.decision.options],
+                "deadline_at": round(deadline_at, 3),
+            }
+            self.decisions[inject.id] = _OpenDecision(inject, self.now, deadline_at)
+        alert = inject.channel in ALERT_CHANNELS
+        self._emit(
+            "inject",
+            inject=inject.id,
+            channel=inject.channel,
+            **{"from": inject.from_},
+            to=inject.to,
+            text=inject.text,
+            discussion=list(inject.discussion),
+            alert=alert,
+            red_herring=inject.red_herring,
+            decision=decision,
+        )
+        if inject.discussion:
+            self._discussion = tuple(inject.discussion)
+        if decision is not None:
+            self.env.process(self._decision_deadline(inject.id))
+        if alert and inject.to != "everyone":
+            for state in self.members.values():
+                if state.spec.on_call and inject.to in state.spec.roles:
+                    self._page(state, f"alert: {inject.id}")
+        self._check_event_triggers()
+
+    def _decision_deadline(self, inject_id: str) -> Generator[simpy.Event, Any, None]:
+        open_ = self.decisions[inject_id]
+        yield self.env.timeout(open_.deadline_at - self.now)
+        if self.ended or inject_id not in self.decisions:
+            return
+        del self.decisions[inject_id]
+        self.timed_out.add(inject_id)
+        decision = open_.inject.decision
+        consequence = decision.on_timeout if decision else None
+        text = consequence.text if consequence else "The decision lapsed."
+        self._emit("decision_timed_out", inject=inject_id, text=text)
+        if consequence is not None:
+            for effect in consequence.effects:
+                if effect.after > 0:
+                    self.env.process(self._later(effect, f"decision:{inject_id}"))
+                else:
+                    self._apply(effect, f"decision:{inject_id}")
+            if consequence.penalty is not None:
+                self._penalise(consequence.penalty, f"decision:{inject_id}")
+        self._check_event_triggers()
+
+    def answer(self, inject_id: str, action_id: str) -> Submission:
+        """Answer an open decision with one of its options; the chosen action is submitted."""
+        if self.ended:
+            return Submission(False, "the drill has ended", "ended")
+        open_ = self.decisions.get(inject_id)
+        if open_ is None:
+            reason = "that decision timed out" if inject_id in self.timed_out else f"no open decision '{inject_id}'"
+            return Submission(False, reason, "decision")
+        options = open_.inject.decision.options if open_.inject.decision else []
+        if action_id not in options:
+            return Submission(False, f"'{action_id}' is not one of the options: {', '.join(options)}", "decision")
+        del self.decisions[inject_id]
+        self._emit("decision_answered", input=True, inject=inject_id, action=action_id)
+        return self.submit(action_id, source="decision")
+
+    # ------------------------------------------------------------------ team and actions
+
+    def _page(self, state: _MemberState, reason: str) -> None:
+        if state.engaged or state.responding_since is not None:
+            return
+        state.responding_since = self.now
+        state.available_at = self.now + state.spec.response_time
+        state.ready = self.env.event()
+        self._emit("page", member=state.spec.name, reason=reason, available_at=round(state.available_at, 3))
+        self.env.process(self._respond(state))
+
+    def _respond(self, state: _MemberState) -> Generator[simpy.Event, Any, None]:
+        yield self.env.timeout(state.spec.response_time)
+        state.engaged = True
+        state.responding_since = None
+        if not self.ended:
+            self._emit("member_available", member=state.spec.name)
+        if state.ready is not None:
+            state.ready.succeed()
+
+    def _why_not(self, action: Action) -> tuple[str, str] | None:
+        if self.ended:
+            return ("ended", "the drill has ended")
+        missing = [r for r in action.requires if r not in self.milestones and r not in self.done_actions]
+        if missing:
+            names = ", ".join(self._requirement_label(r) for r in missing)
+            return ("requires", f"needs {names} first")
+        if not action.repeatable:
+            if action.id in self.done_actions:
+                return ("done", f"already done at {format_clock(self.done_actions[action.id])} (once only)")
+            for task in self.tasks:
+                if task.action.id == action.id and not task.done:
+                    state = "under way" if task.started_at is not None else "queued"
+                    return ("underway", f"already {state} ({task.member})")
+        return None
+
+    def _requirement_label(self, req: str) -> str:
+        if req in self.milestone_specs:
+            return f"'{self._milestone_label(req)}'"
+        if req in self.actions:
+            return f"'{self.actions[req].label}'"
+        return f"'{req}'"
+
+    def _milestone_label(self, mid: str) -> str:
+        spec = self.milestone_specs.get(mid)
+        return (spec.label if spec and spec.label else mid.replace("-", " ").replace("_", " ").capitalize())
+
+    def _choose_member(self, action: Action) -> tuple[_MemberState, bool]:
+        holders = [s for s in self.members.values() if action.role in s.spec.roles]
+        pool, match = (holders, True) if holders else (list(self.members.values()), False)
+
+        def key(s: _MemberState) -> tuple[float, float, int]:
+            ready_in = 0.0 if s.engaged else (s.available_at - self.now if s.available_at else s.spec.response_time)
+            return (s.load, ready_in, s.index)
+
+        return min(pool, key=key), match
+
+    def submit(self, action_id: str, by: str | None = None, *, source: str = "participant") -> Submission:
+        """Submit an action, optionally naming the member who does it; says why when it cannot be taken now."""
+        action = self.actions.get(action_id)
+        record_input = source != "decision"
+        if action is None:
+            if record_input:
+                self._emit("action_submitted", input=True, action=action_id, by=by, source=source)
+            reason = f"no action '{action_id}' in this scenario"
+            self._emit("action_rejected", action=action_id, reason=reason)
+            return Submission(False, reason, "unknown")
+        self._emit("action_submitted", input=record_input, action=action_id, by=by, source=source)
+        why = self._why_not(action)
+        if why is None and by is not None and by not in self.members:
+            why = ("member", f"no member named '{by}' on the roster")
+        if why is not None:
+            self._emit("action_rejected", action=action_id, reason=why[1])
+            return Submission(False, why[1], why[0])
+        if by is not None:
+            state = self.members[by]
+            match = action.role in state.spec.roles
+        else:
+            state, match = self._choose_member(action)
+        task = _Task(action, state.spec.name, self.now, source)
+        self.tasks.append(task)
+        state.waiting.append(task)
+        if not state.engaged:
+            self._page(state, f"to {action.label.lower()}")
+        if state.current is not None or not state.engaged or len(state.waiting) > 1:
+            self._emit("action_queued", action=action.id, member=state.spec.name, ahead=state.load - 1)
+        self.env.process(self._run(task, state, match))
+        return Submission(True)
+
+    def _run(self, task: _Task, state: _MemberState, match: bool) -> Generator[simpy.Event, Any, None]:
+        action = task.action
+        with state.resource.request() as request:
+            yield request
+            if not state.engaged and state.ready is not None:
+                yield state.ready
+            if self.ended:
+                return
+            state.waiting.remove(task)
+            state.current = task
+            duration = self._draw_duration(action, state.spec, match)
+            chance = self._chance(action, state.spec, match)
+            success = self.rng.random() < chance
+            task.started_at = self.now
+            task.finishes_at = self.now + duration
+            self._emit(
+                "action_started",
+                action=action.id,
+                member=state.spec.name,
+                role_match=match,
+                duration=round(duration, 3),
+                waited=round(self.now - task.submitted_at, 3),
+            )
+            yield self.env.timeout(duration)
+            state.current = None
+            task.done = True
+            if self.ended:
+                return
+            self._finish(action, state.spec.name, success)
+
+    def _draw_duration(self, action: Action, member: Member, match: bool) -> float:
+        spec = action.duration
+        base = spec if isinstance(spec, float) else self.rng.triangular(spec.min, spec.max, spec.mode)
+        if not match:
+            base *= OFF_ROLE_SLOWDOWN
+        if set(action.skills) & set(member.skills):
+            base *= SKILL_SPEEDUP
+        return base
+
+    def _chance(self, action: Action, member: Member, match: bool) -> float:
+        chance = action.success
+        if not match:
+            chance *= OFF_ROLE_RELIABILITY
+        if set(action.skills) & set(member.skills):
+            chance = 1 - (1 - chance) * SKILL_FAILURE_CUT
+        return chance
+
+    def _finish(self, action: Action, member: str, success: bool) -> None:
+        if not success:
+            text = action.failure or f"{action.label}: it did not work. It can be tried again."
+            self._emit("action_finished", action=action.id, member=member, success=False, text=text)
+            return
+        text = action.outcome or f"{action.label}: done."
+        self._emit("action_finished", action=action.id, member=member, success=True, text=text)
+        self.done_actions.setdefault(action.id, self.now)
+        for fault_id in action.stops:
+            self._stop_fault(fault_id, action, member)
+        for effect in action.effects:
+            if effect.after > 0:
+                self.env.process(self._later(effect, f"action:{action.id}"))
+            else:
+                self._apply(effect, f"action:{action.id}")
+        if action.penalty is not None:
+            self._penalise(action.penalty, f"action:{action.id}")
+        for role in action.pages:
+            holders = [s for s in self.members.values() if role in s.spec.roles]
+            on_call = [s for s in holders if s.spec.on_call]
+            for state in on_call or holders:
+                self._page(state, f"called in by {action.label.lower()}")
+        for clock in self.scenario.clocks:
+            state = self.clocks[clock.id]
+            if clock.starts_on == action.id and state.started_at is None:
+                state.started_at = self.now
+                state.due_at = self.now + clock.deadline
+                self._emit("clock_started", clock=clock.id, regime=clock.regime, due_at=round(state.due_at, 3))
+                self.env.process(self._clock_deadline(clock.id))
+                if clock.satisfied_by in self.done_actions and clock.satisfied_by != action.id:
+                    state.met_at = self.now
+                    self._emit("clock_met", clock=clock.id, regime=clock.regime)
+            if clock.satisfied_by == action.id and state.started_at is not None and state.met_at is None:
+                if not state.missed:
+                    state.met_at = self.now
+                    self._emit("clock_met", clock=clock.id, regime=clock.regime)
+        for milestone in action.marks:
+            self._mark(milestone, f"action:{action.id}")
+        self._check_event_triggers()
+
+    def _clock_deadline(self, clock_id: str) -> Generator[simpy.Event, Any, None]:
+        state = self.clocks[clock_id]
+        assert state.due_at is not None
+        yield self.env.timeout(state.due_at - self.now)
+        if self.ended or state.met_at is not None:
+            return
+        state.missed = True
+        regime = next(c.regime for c in self.scenario.clocks if c.id == clock_id)
+        self._emit("clock_missed", clock=clock_id, regime=regime)
+        self._check_event_triggers()
+
+    def _penalise(self, penalty: Penalty, source: str) -> None:
+        self.penalty_points += penalty.points
+        self._emit("penalty", points=penalty.points, reason=penalty.reason, source=source)
+
+    def _mark(self, milestone: str, by: str) -> None:
+        if milestone in self.milestones or self.ended:
+            return
+        self.milestones[milestone] = self.now
+        self._emit("milestone", milestone=milestone, by=by)
+        end_on = self.scenario.scoring.end_on
+        if end_on and all(m in self.milestones for m in end_on):
+            self.end("resolved")
+            return
+        self._check_event_triggers()
+
+    # ------------------------------------------------------------------ facilitator
+
+    def pause(self) -> None:
+        if not self.paused and not self.ended:
+            self.paused = True
+            self._emit("paused", input=True)
+
+    def resume(self) -> None:
+        if self.paused and not self.ended:
+            self.paused = False
+            self._emit("resumed", input=True)
+
+    def set_speed(self, speed: float) -> None:
+        if speed <= 0 or not math.isfinite(speed):
+            raise ValueError("speed must be a positive number")
+        if speed != self.speed and not self.ended:
+            self.speed = speed
+            self._emit("speed_changed", input=True, speed=speed)
+
+    def facilitator_inject(
+        self, text: str, to: str = "everyone", channel: str = "chat", sender: str = "Facilitator"
+    ) -> None:
+        if not self.ended:
+            self._emit("facilitator_inject", input=True, text=text, to=to, channel=channel, **{"from": sender})
+
+    def note(self, text: str, author: str = "facilitator") -> None:
+        """A note from the facilitator or scribe; allowed during and after the drill."""
+        self._emit("note", input=True, text=text, author=author)
+
+    def debrief(self, type_: str, **fields: Any) -> Record:
+        """Record a debrief input after the drill: ``rating_override`` or ``hotwash``."""
+        if type_ not in ("rating_override", "hotwash"):
+            raise ValueError(f"not a debrief record: {type_}")
+        return self._emit(type_, input=True, **fields)
+
+    def end(self, reason: str = "facilitator") -> None:
+        """End the drill; actions still queued or running are cancelled."""
+        if self.ended:
+            return
+        for task in self.tasks:
+            if not task.done:
+                task.done = True
+                self._emit("action_cancelled", action=task.action.id, member=task.member)
+        summary = {m: round(t, 3) for m, t in self.milestones.items()}
+        self.ended_at = float(self.env.now)
+        self.ended = True
+        self.end_reason = reason
+        self.paused = False
+        self._emit("drill_ended", input=reason == "facilitator", reason=reason, summary=summary)
+        if self.journal is not None:
+            self.journal.sync()
+
+    # ------------------------------------------------------------------ views
+
+    def availability(self) -> list[ActionAvailability]:
+        out = []
+        for action in self.scenario.actions:
+            why = self._why_not(action)
+            out.append(
+                ActionAvailability(
+                    action.id,
+                    action.label,
+                    action.role,
+                    why is None,
+                    None if why is None else why[1],
+                    action.communication,
+                    action.penalty is not None,
+                )
+            )
+        return out
+
+    def view(self, feed_limit: int = 200) -> DrillView:
+        t = self.now
+        metrics = []
+        for mid, state in self.metrics.items():
+            spec = state.spec
+            value = state.history[-1] if state.history else state.at(t)
+            metrics.append(
+                MetricView(
+                    mid,
+                    spec.label or mid,
+                    spec.unit,
+                    value,
+                    state.baseline,
+                    spec.slo.min if spec.slo else None,
+                    spec.slo.max if spec.slo else None,
+                    state.breached,
+                    tuple(state.history),
+                )
+            )
+        members = []
+        queued = []
+        by_member = {name: self.participants.get(name) for name in self.members}
+        for name, state in self.members.items():
+            task = state.current
+            if task is not None and task.started_at is not None and task.finishes_at is not None:
+                span = max(task.finishes_at - task.started_at, 1e-9)
+                status, label, progress, finish = "busy", task.action.label, min(1.0, (t - task.started_at) / span), task.finishes_at
+            elif state.responding_since is not None and state.available_at is not None:
+                span = max(state.available_at - state.responding_since, 1e-9)
+                status, label, progress, finish = "paged", None, min(1.0, (t - state.responding_since) / span), state.available_at
+            else:
+                status, label, progress, finish = ("idle" if state.engaged else "standby"), None, 0.0, None
+            members.append(
+                MemberView(
+                    name,
+                    tuple(state.spec.roles),
+                    status,
+                    state.spec.on_call,
+                    label,
+                    progress,
+                    finish,
+                    tuple(w.action.label for w in state.waiting),
+                    by_member[name],
+                )
+            )
+            queued.extend(QueuedView(w.action.id, w.action.label, name, w.submitted_at) for w in state.waiting)
+        decisions = []
+        for inject_id, open_ in self.decisions.items():
+            decision = open_.inject.decision
+            assert decision is not None
+            decisions.append(
+                DecisionView(
+                    inject_id,
+                    decision.prompt or open_.inject.text,
+                    open_.inject.from_,
+                    tuple(OptionView(a, self.actions[a].label) for a in decision.options),
+                    open_.deadline_at,
+                    max(0.0, open_.deadline_at - t),
+                )
+            )
+        milestones = tuple(
+            MilestoneView(mid, self._milestone_label(mid), spec.target, self.milestones.get(mid))
+            for mid, spec in self.milestone_specs.items()
+        )
+        clocks = tuple(
+            ClockView(c.id, c.regime, c.deadline, s.started_at, s.due_at, s.met_at, s.missed)
+            for c in self.scenario.clocks
+            for s in [self.clocks[c.id]]
+        )
+        return DrillView(
+            t=t,
+            duration=self.scenario.duration,
+            paused=self.paused,
+            speed=self.speed,
+            ended=self.ended,
+            end_reason=self.end_reason,
+            severity=self.scenario.severity,
+            title=self.scenario.title,
+            revenue_lost=self.revenue_lost,
+            currency=self.scenario.business.currency,
+            outside_slo=dict(self.outside_slo),
+            penalty_points=self.penalty_points,
+            metrics=tuple(metrics),
+            members=tuple(members),
+            queued=tuple(queued),
+            decisions=tuple(sorted(decisions, key=lambda d: d.deadline_at)),
+            milestones=milestones,
+            clocks=clocks,
+            feed=tuple(self._feed[-feed_limit:]),
+            discussion=self._discussion,
+        )
+
+
+def _r(value: float) -> float:
+    """Round a metric value for the journal: 4 significant decimals is plenty for a dashboard."""
+    return round(value, 4)
+
+
+def _wall() -> str:
+    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")

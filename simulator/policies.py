@@ -1,0 +1,166 @@
+"""Headless play: policies that choose actions, and ``autoplay`` that runs a drill as fast as the CPU allows.
+
+- ``playbook``: the scenario's reference response (``playbook:`` steps);
+- ``idle``: does nothing, the baseline a scenario must not pass;
+- ``random``: every 30-120 sim seconds picks an available action with its own seeded generator;
+- a FILE: a scripted response, a YAML or JSON list of ``{at, action, by?}`` (a past incident's real timeline).
+
+A step is taken at its ``at`` or, if its requirements are not met yet, retried every
+``RETRY`` sim seconds until it can be taken or the drill ends.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from simulator.engine import Drill
+from simulator.model import PlaybookStep, Scenario
+
+RETRY = 10.0
+"""Sim seconds between retries of a step whose requirements are not met yet."""
+
+POLICY_NAMES = ("playbook", "idle", "random")
+
+
+class PolicyError(ValueError):
+    """A policy name or script that cannot be used."""
+
+
+class Policy:
+    """Chooses actions. ``next_time`` says when it wants to act next; ``act`` submits at that time."""
+
+    name = "policy"
+
+    def next_time(self, drill: Drill) -> float | None:
+        return None
+
+    def act(self, drill: Drill) -> None:
+        return None
+
+
+class IdlePolicy(Policy):
+    name = "idle"
+
+
+@dataclass
+class ScriptedPolicy(Policy):
+    """Takes each step at its time, retrying while its requirements are not met."""
+
+    steps: Sequence[PlaybookStep]
+    name: str = "script"
+    _due: list[tuple[float, int, PlaybookStep]] = field(default_factory=list, init=False)
+
+    def __post_init__(self) -> None:
+        self._due = sorted((step.at, i, step) for i, step in enumerate(self.steps))
+
+    def next_time(self, drill: Drill) -> float | None:
+        return self._due[0][0] if self._due else None
+
+    def act(self, drill: Drill) -> None:
+        now = drill.now
+        ready = [item for item in self._due if item[0] <= now]
+        self._due = [item for item in self._due if item[0] > now]
+        for _, index, step in ready:
+            deciding = [d for d in drill.decisions.values() if d.inject.decision and step.action in d.inject.decision.options]
+            if deciding:  # a step that is an option of an open decision answers it
+                drill.answer(deciding[0].inject.id, step.action)
+                continue
+            result = drill.submit(step.action, step.by, source="policy")
+            if not result.ok and result.code == "requires":
+                self._due.append((now + RETRY, index, step))
+        self._due.sort()
+
+
+@dataclass
+class RandomPolicy(Policy):
+    """Picks an available action every 30-120 sim seconds and answers open decisions at random."""
+
+    seed: int
+    name: str = "random"
+    _rng: random.Random = field(init=False)
+    _next: float = field(default=0.0, init=False)
+
+    def __post_init__(self) -> None:
+        self._rng = random.Random(f"random-policy-{self.seed}")
+        self._next = self._rng.uniform(30, 120)
+
+    def next_time(self, drill: Drill) -> float | None:
+        return self._next
+
+    def act(self, drill: Drill) -> None:
+        view = drill.view(feed_limit=0)
+        if view.decisions and self._rng.random() < 0.5:
+            decision = view.decisions[0]
+            drill.answer(decision.inject, self._rng.choice(decision.options).action)
+        else:
+            choices = [a.id for a in drill.availability() if a.available]
+            if choices:
+                drill.submit(self._rng.choice(choices), source="policy")
+        self._next = drill.now + self._rng.uniform(30, 120)
+
+
+def load_script(path: Path) -> list[PlaybookStep]:
+    """Read a scripted response: a YAML or JSON list of ``{at, action, by?}``."""
+    from simulator.loading import LoadError, load_yaml_data
+
+    try:
+        data = load_yaml_data(path)
+    except LoadError as exc:
+        raise PolicyError("\n".join(str(p) for p in exc.problems)) from None
+    if isinstance(data, dict) and "steps" in data:
+        data = data["steps"]
+    if not isinstance(data, list):
+        raise PolicyError(f"{path}: a script is a list of steps like '- {{at: 2m, action: rollback-model}}'")
+    steps = []
+    for number, item in enumerate(data):
+        try:
+            steps.append(PlaybookStep.model_validate(item))
+        except ValueError as exc:
+            first = str(exc).splitlines()
+            raise PolicyError(f"{path}: step {number + 1}: {first[-1].strip() if first else exc}") from None
+    return steps
+
+
+def make_policy(spec: str, scenario: Scenario, seed: int) -> Policy:
+    """``playbook``, ``idle``, ``random`` or a path to a script file."""
+    if spec == "playbook":
+        return ScriptedPolicy(scenario.playbook, name="playbook")
+    if spec == "idle":
+        return IdlePolicy()
+    if spec == "random":
+        return RandomPolicy(seed)
+    path = Path(spec)
+    if not path.exists():
+        raise PolicyError(f"unknown policy '{spec}': use playbook, idle, random or the path of a script file")
+    steps = load_script(path)
+    unknown = [s.action for s in steps if s.action not in {a.id for a in scenario.actions}]
+    if unknown:
+        raise PolicyError(f"{path}: no action {', '.join(repr(u) for u in unknown)} in scenario '{scenario.id}'")
+    return ScriptedPolicy(steps, name=f"script:{path.name}")
+
+
+def autoplay(drill: Drill, policy: Policy) -> Drill:
+    """Run the drill to its end with a policy choosing actions, as fast as the CPU allows."""
+    end = drill.scenario.duration
+    while not drill.ended:
+        wake = policy.next_time(drill)
+        if wake is None or wake > end:
+            drill.advance_to(end + 1.0)
+            break
+        drill.advance_to(wake)
+        if drill.ended:
+            break
+        policy.act(drill)
+    if not drill.ended:  # pragma: no cover - the time-limit process always ends it
+        drill.end("time_limit")
+    return drill
+
+
+def play(scenario: Scenario, roster, seed: int = 0, policy: str = "playbook", journal=None, **kwargs) -> Drill:  # type: ignore[no-untyped-def]
+    """Build a drill and autoplay it with a named policy; returns the ended drill."""
+    chosen = make_policy(policy, scenario, seed)
+    drill = Drill(scenario, roster, seed, policy=chosen.name, journal=journal, **kwargs)
+    return autoplay(drill, chosen)
