@@ -1,0 +1,270 @@
+"""Cross-reference checks of a scenario that validated against its model.
+
+The models check each value on its own; here we check that the parts of a scenario
+fit together: every metric, action, fault, milestone, clock and inject a scenario names
+exists, ids are unique, times fall within the drill, and (as warnings) the roster
+can play the scenario. Problems are located with the same :class:`SourceMap` as the
+schema errors, so they read ``file:line:col: where: message``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+
+from simulator.durations import format_duration
+from simulator.loading import Level, Problem, SourceMap, _Problems, did_you_mean
+from simulator.model import Condition, Effect, Roster, Scenario
+
+Path = tuple[str | int, ...]
+
+COMMUNICATION = "communication"
+"""The word ``objectives[].measures`` uses for the communication targets."""
+
+
+def _unknown(kind: str, name: str, known: Iterable[str]) -> str:
+    known = sorted(set(known))
+    hint = did_you_mean(name, known)
+    message = f"unknown {kind} '{name}'"
+    if hint:
+        return f"{message} (did you mean '{hint}'?)"
+    if not known:
+        return f"{message}: this scenario declares no {kind}s"
+    if len(known) <= 12:
+        return f"{message}; known {kind}s: {', '.join(known)}"
+    return message
+
+
+def conditions(scenario: Scenario) -> Iterator[tuple[Path, Condition]]:
+    """Every condition in a scenario with its tree path."""
+    for i, fault in enumerate(scenario.faults):
+        if fault.when is not None:
+            yield ("faults", i, "when"), fault.when
+    for i, inject in enumerate(scenario.injects):
+        if inject.when is not None:
+            yield ("injects", i, "when"), inject.when
+    for name, spec in scenario.scoring.milestones.items():
+        if spec.when is not None:
+            yield ("scoring", "milestones", name, "when"), spec.when
+    for i, lesson in enumerate(scenario.lessons):
+        yield ("lessons", i, "when"), lesson.when
+
+
+def effects(scenario: Scenario) -> Iterator[tuple[Path, Effect]]:
+    """Every metric effect in a scenario with its tree path."""
+    for i, fault in enumerate(scenario.faults):
+        for j, effect in enumerate(fault.effects):
+            yield ("faults", i, "effects", j), effect
+    for i, action in enumerate(scenario.actions):
+        for j, effect in enumerate(action.effects):
+            yield ("actions", i, "effects", j), effect
+    for i, inject in enumerate(scenario.injects):
+        if inject.decision is not None and inject.decision.on_timeout is not None:
+            for j, effect in enumerate(inject.decision.on_timeout.effects):
+                yield ("injects", i, "decision", "on_timeout", "effects", j), effect
+
+
+def check_scenario(scenario: Scenario, *, source: SourceMap | None = None, path: str = "") -> list[Problem]:
+    """Every cross-reference problem of a scenario (errors, and warnings for the doubtful)."""
+    out = _Problems(path, source)
+    metrics = set(scenario.metrics)
+    actions = [a.id for a in scenario.actions]
+    faults = [f.id for f in scenario.faults]
+    injects = [i.id for i in scenario.injects]
+    clocks = [c.id for c in scenario.clocks]
+    milestones = set(scenario.scoring.milestones)
+    action_set = set(actions)
+
+    # ids unique across their kind
+    for kind, key, ids in (
+        ("action", "actions", actions),
+        ("fault", "faults", faults),
+        ("inject", "injects", injects),
+        ("clock", "clocks", clocks),
+        ("objective", "objectives", [o.id for o in scenario.objectives]),
+    ):
+        first: dict[str, int] = {}
+        for index, ident in enumerate(ids):
+            if ident in first:
+                line = out.source.locate((key, first[ident], "id"))[0]
+                also = f" (first at {key}[{first[ident]}]" + (f", line {line})" if line else ")")
+                out.at((key, index, "id"), f"duplicate {kind} id '{ident}'{also}")
+            else:
+                first[ident] = index
+
+    def need(kind: str, name: str, known: Iterable[str], where: Path) -> None:
+        known = list(known)
+        if name not in known:
+            out.at(where, _unknown(kind, name, known))
+
+    # metrics
+    for where, effect in effects(scenario):
+        need("metric", effect.metric, metrics, (*where, "metric"))
+    if scenario.business.follows is not None:
+        need("metric", scenario.business.follows, metrics, ("business", "follows"))
+
+    # conditions
+    for where, condition in conditions(scenario):
+        if condition.metric is not None:
+            need("metric", condition.metric, metrics, (*where, "metric"))
+        if condition.action is not None:
+            need("action", condition.action, actions, (*where, "action"))
+        if condition.milestone is not None:
+            need("milestone", condition.milestone, milestones, (*where, "milestone"))
+        if condition.clock is not None:
+            need("clock", condition.clock, clocks, (*where, "clock"))
+        if condition.decision is not None:
+            if condition.decision not in injects:
+                out.at((*where, "decision"), _unknown("inject", condition.decision, injects))
+            else:
+                inject = next(i for i in scenario.injects if i.id == condition.decision)
+                if inject.decision is None:
+                    out.at((*where, "decision"), f"inject '{condition.decision}' opens no decision")
+        if condition.not_by is not None and condition.not_by > scenario.duration:
+            out.at((*where, "not_by"), _beyond("not_by", condition.not_by, scenario.duration))
+
+    # actions
+    for i, action in enumerate(scenario.actions):
+        for j, name in enumerate(action.requires):
+            if name not in milestones and name not in action_set:
+                out.at(
+                    ("actions", i, "requires", j),
+                    _unknown("milestone or action", name, milestones | action_set),
+                )
+            elif name in milestones and name in action_set:
+                out.at(
+                    ("actions", i, "requires", j),
+                    f"'{name}' is both a milestone and an action; rename one of them",
+                    level="warning",
+                )
+            if name == action.id:
+                out.at(("actions", i, "requires", j), "an action cannot require itself")
+        for j, name in enumerate(action.stops):
+            need("fault", name, faults, ("actions", i, "stops", j))
+        for j, name in enumerate(action.marks):
+            if name not in milestones:
+                out.at(
+                    ("actions", i, "marks", j),
+                    _unknown("milestone", name, milestones) + " (declare it under scoring.milestones)",
+                )
+
+    # decisions
+    for i, inject in enumerate(scenario.injects):
+        if inject.decision is not None:
+            for j, name in enumerate(inject.decision.options):
+                need("action", name, actions, ("injects", i, "decision", "options", j))
+
+    # clocks
+    for i, clock in enumerate(scenario.clocks):
+        need("action", clock.starts_on, actions, ("clocks", i, "starts_on"))
+        need("action", clock.satisfied_by, actions, ("clocks", i, "satisfied_by"))
+
+    # playbook
+    for i, step in enumerate(scenario.playbook):
+        need("action", step.action, actions, ("playbook", i, "action"))
+        if step.at >= scenario.duration:
+            out.at(("playbook", i, "at"), _beyond("at", step.at, scenario.duration))
+
+    # times
+    timed: list[tuple[Path, float | None]] = [(("faults", i, "at"), f.at) for i, f in enumerate(scenario.faults)]
+    timed += [(("injects", i, "at"), inject.at) for i, inject in enumerate(scenario.injects)]
+    for where, at in timed:
+        if at is not None and at >= scenario.duration:
+            out.at(where, _beyond("at", at, scenario.duration))
+
+    # scoring
+    for j, name in enumerate(scenario.scoring.end_on):
+        need("milestone", name, milestones, ("scoring", "end_on", j))
+    marked = {m for a in scenario.actions for m in a.marks}
+    for name, spec in scenario.scoring.milestones.items():
+        if spec.when is None and name not in marked:
+            out.at(
+                ("scoring", "milestones", name),
+                f"milestone '{name}' can never be reached: no action marks it and it has no 'when'",
+                key=True,
+                level="warning",
+            )
+
+    # objectives
+    for i, objective in enumerate(scenario.objectives):
+        for j, name in enumerate(objective.measures):
+            if name == COMMUNICATION:
+                if scenario.scoring.communication is None:
+                    out.at(
+                        ("objectives", i, "measures", j),
+                        "'communication' is measured but scoring.communication sets no targets",
+                        level="warning",
+                    )
+            elif name not in milestones and name not in clocks:
+                out.at(
+                    ("objectives", i, "measures", j),
+                    _unknown("milestone or clock", name, [*milestones, *clocks, COMMUNICATION]),
+                )
+
+    # default roster
+    if scenario.default_roster is not None:
+        from simulator.library import builtin_roster_ids
+
+        known = builtin_roster_ids()
+        if scenario.default_roster not in known:
+            out.at(
+                ("default_roster",),
+                _unknown("built-in roster", scenario.default_roster, known),
+                level="warning",
+            )
+    return out.items
+
+
+def _beyond(key: str, value: float, duration: float) -> str:
+    return (
+        f"{key} {format_duration(value)} is not within the drill "
+        f"(duration {format_duration(duration)}); it would never happen"
+    )
+
+
+def check_roster(roster: Roster, *, source: SourceMap | None = None, path: str = "") -> list[Problem]:
+    """Problems of a roster on its own: member names must be unique."""
+    out = _Problems(path, source)
+    first: dict[str, int] = {}
+    for index, member in enumerate(roster.members):
+        if member.name in first:
+            out.at(
+                ("members", index, "name"),
+                f"duplicate member name '{member.name}' (first at members[{first[member.name]}])",
+            )
+        else:
+            first[member.name] = index
+    return out.items
+
+
+def check_roster_covers(
+    scenario: Scenario,
+    roster: Roster,
+    *,
+    source: SourceMap | None = None,
+    path: str = "",
+    level: Level = "warning",
+) -> list[Problem]:
+    """Warnings for roles the scenario needs that nobody on the roster holds.
+
+    With the scenario's ``source`` map, each warning points at the first action needing the role.
+    Playbook steps done ``by`` a member who is not on the roster are reported too.
+    """
+    out = _Problems(path, source)
+    held = {role for member in roster.members for role in member.roles}
+    for role in scenario.roles_needed:
+        if role not in held:
+            index = next(i for i, a in enumerate(scenario.actions) if a.role == role)
+            out.at(
+                ("actions", index, "role"),
+                f"no one on roster '{roster.id}' holds the role '{role}' (others can act, slower and less reliably)",
+                level=level,
+            )
+    names = {member.name for member in roster.members}
+    for i, step in enumerate(scenario.playbook):
+        if step.by is not None and step.by not in names:
+            out.at(("playbook", i, "by"), _unknown(f"member of roster '{roster.id}'", step.by, names), level=level)
+    return out.items
+
+
+def problems_at(problems: Sequence[Problem], level: Level) -> list[Problem]:
+    return [p for p in problems if p.level == level]

@@ -1,0 +1,988 @@
+"""Loading scenario and roster YAML safely, with every problem located at file:line:col.
+
+The pipeline for one file:
+
+1. read it defensively: a missing file, a folder, more than ``MAX_BYTES``, NUL bytes or text
+   that is not UTF-8 each become a :class:`Problem` instead of an exception;
+2. compose the YAML node tree with PyYAML's *safe* loader only, limiting nesting depth,
+   alias uses and the size of the tree once aliases are expanded (a "billion laughs" file
+   is refused in milliseconds), and refusing duplicate keys;
+3. build a :class:`SourceMap` from tree paths (``("injects", 2, "decision")``) to positions;
+4. validate with the pydantic models of :mod:`simulator.model` and turn every pydantic
+   error into a plain-English :class:`Problem` at the position of the offending key or value;
+5. run the cross-reference checks of :mod:`simulator.checks` once the models validate.
+
+>>> scenario, problems = check_text("id: x\\n", "demo.yaml")
+>>> print(problems[0])
+demo.yaml:1:1: missing required key 'title'
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import sys
+import types
+import typing
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Literal, Union
+
+import yaml
+from pydantic import BaseModel, ValidationError
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
+
+from simulator.model import Roster, Scenario
+
+MAX_BYTES = 1024 * 1024
+"""Largest file read (1 MiB); a scenario is typically 10-30 KiB."""
+MAX_DEPTH = 64
+"""Deepest nesting of lists and mappings accepted (a scenario needs about 10)."""
+MAX_ALIASES = 500
+"""Most YAML alias uses (``*name``) accepted in one file."""
+MAX_NODES = 100_000
+"""Most values in a file once aliases are expanded (a scenario has a few thousand)."""
+
+Level = Literal["error", "warning"]
+Position = tuple[int | None, int | None]
+TreePath = tuple[str | int, ...]
+
+_NO_POSITION: Position = (None, None)
+
+
+# --------------------------------------------------------------------------- problems
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a file, located as precisely as the parser allows.
+
+    ``line`` and ``col`` are 1-based and ``None`` where no position is known (a missing
+    file, a check on a model built in code): a position is never invented.
+    """
+
+    path: str
+    """The file, as the user named it."""
+    line: int | None
+    col: int | None
+    where: str
+    """Breadcrumb into the document: ``injects[2].decision.options``; empty for the whole file."""
+    message: str
+    level: Level = "error"
+
+    def __str__(self) -> str:
+        location = self.path
+        if self.line is not None:
+            location += f":{self.line}"
+            if self.col is not None:
+                location += f":{self.col}"
+        text = f"{location}: "
+        if self.where:
+            text += f"{self.where}: "
+        if self.level == "warning":
+            text += "warning: "
+        return text + self.message
+
+    @property
+    def is_error(self) -> bool:
+        return self.level == "error"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class LoadError(Exception):
+    """A file could not be loaded; ``problems`` says everything that is wrong with it."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def errors(problems: Iterable[Problem]) -> list[Problem]:
+    """Only the error-level problems."""
+    return [p for p in problems if p.level == "error"]
+
+
+def breadcrumb(path: Sequence[str | int]) -> str:
+    """``("injects", 2, "decision", "options")`` -> ``injects[2].decision.options``."""
+    text = ""
+    for part in path:
+        if isinstance(part, int) and not isinstance(part, bool):
+            text += f"[{part}]"
+        elif re.fullmatch(r"[A-Za-z0-9_-]+", str(part)):
+            text += f".{part}" if text else str(part)
+        else:
+            text += f"[{json.dumps(str(part))}]"
+    return text
+
+
+# --------------------------------------------------------------------------- positions
+
+
+class SourceMap:
+    """Positions (1-based line, column) of the keys and values of a YAML document by tree path."""
+
+    def __init__(self) -> None:
+        self.values: dict[TreePath, tuple[int, int]] = {}
+        self.keys: dict[TreePath, tuple[int, int]] = {}
+
+    def locate(self, path: Sequence[str | int], *, key: bool = False) -> Position:
+        """Where ``path`` is written: its key with ``key=True`` (else its value).
+
+        A path that is not in the file (a default value) falls back to its nearest
+        ancestor that is; an empty map gives no position at all.
+        """
+        tpath = tuple(path)
+        if key and tpath in self.keys:
+            return self.keys[tpath]
+        while True:
+            if tpath in self.values:
+                return self.values[tpath]
+            if tpath in self.keys:
+                return self.keys[tpath]
+            if not tpath:
+                return _NO_POSITION
+            tpath = tpath[:-1]
+
+
+class _Problems:
+    """Collects problems for one file."""
+
+    def __init__(self, name: str, source: SourceMap | None = None) -> None:
+        self.name = name
+        self.source = source or SourceMap()
+        self.items: list[Problem] = []
+
+    def add(
+        self,
+        message: str,
+        position: Position = _NO_POSITION,
+        where: str = "",
+        level: Level = "error",
+    ) -> None:
+        self.items.append(Problem(self.name, position[0], position[1], where, message, level))
+
+    def at(self, path: Sequence[str | int], message: str, *, key: bool = False, level: Level = "error") -> None:
+        self.add(message, self.source.locate(path, key=key), breadcrumb(path), level)
+
+
+def _mark(mark: Any) -> Position:
+    if mark is None:
+        return _NO_POSITION
+    return (mark.line + 1, mark.column + 1)
+
+
+# --------------------------------------------------------------------------- safe YAML
+
+
+class _Refused(Exception):
+    """Raised inside the loader when a limit is exceeded."""
+
+    def __init__(self, message: str, mark: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.mark = mark
+
+
+class _Limits:
+    """Limits on nesting depth, alias uses and values, checked while the node tree is composed."""
+
+    def _start_limits(self) -> None:
+        self._depth = 0
+        self._aliases = 0
+        self._nodes = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()  # type: ignore[attr-defined]
+        if isinstance(event, yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                raise _Refused(
+                    f"too many aliases ('*name'): more than {MAX_ALIASES}; write the values out instead",
+                    event.start_mark,
+                )
+            return super().compose_node(parent, index)  # type: ignore[misc]
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            raise _Refused(f"the document has too many values (more than {MAX_NODES:,})", event.start_mark)
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise _Refused(
+                f"the document is nested too deeply (more than {MAX_DEPTH} levels of lists and mappings)",
+                event.start_mark,
+            )
+        try:
+            return super().compose_node(parent, index)  # type: ignore[misc]
+        finally:
+            self._depth -= 1
+
+
+class _PySafeLoader(_Limits, yaml.SafeLoader):
+    """PyYAML's pure-Python safe loader with limits (used where libyaml is missing)."""
+
+    def __init__(self, stream: str) -> None:
+        yaml.SafeLoader.__init__(self, stream)
+        self._start_limits()
+
+
+if yaml.__with_libyaml__:
+    from yaml._yaml import CParser
+
+    class _CSafeLoader(_Limits, Composer, CParser, SafeConstructor, Resolver):
+        """libyaml's parser (fast, iterative: deep nesting cannot exhaust the stack) feeding
+        PyYAML's Python composer (so the limits apply while composing) and the *safe* constructor:
+        the same parts as ``yaml.CSafeLoader`` except the composer."""
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            Composer.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+            self._start_limits()
+
+
+def _new_loader(text: str) -> Any:
+    if yaml.__with_libyaml__:
+        return _CSafeLoader(text)
+    return _PySafeLoader(text)  # pragma: no cover - libyaml is normally present
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """Number of nodes once aliases are expanded; raises ``_Refused`` on a cycle or above ``MAX_NODES``.
+
+    Iterative, memoised per node: a billion-laughs file is measured in microseconds.
+    """
+    size: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            on_path.discard(key)
+            total = 1 + sum(size[id(child)] for child in _children(node))
+            if total > MAX_NODES:
+                raise _Refused(
+                    f"the document is too large once its aliases ('*name') are expanded "
+                    f"(more than {MAX_NODES} values); write the values out instead",
+                    node.start_mark,
+                )
+            size[key] = total
+            continue
+        if key in size:
+            continue
+        if key in on_path:
+            raise _Refused("an alias ('*name') refers to a list or mapping that contains it", node.start_mark)
+        on_path.add(key)
+        stack.append((node, True))
+        for child in _children(node):
+            if id(child) in on_path:
+                raise _Refused("an alias ('*name') refers to a list or mapping that contains it", child.start_mark)
+            if id(child) not in size:
+                stack.append((child, False))
+    return size[id(root)]
+
+
+def _duplicate_keys(root: yaml.Node, out: _Problems) -> None:
+    """Report keys written twice in one mapping (YAML would silently keep the last)."""
+    seen_nodes: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen_nodes:
+            continue
+        seen_nodes.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            first: dict[tuple[str, str], yaml.Node] = {}
+            for key_node, _ in node.value:
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                ident = (key_node.tag, key_node.value)
+                if ident in first:
+                    line = first[ident].start_mark.line + 1
+                    out.add(
+                        f"key '{key_node.value}' is written twice in the same mapping (first on line {line})",
+                        _mark(key_node.start_mark),
+                    )
+                else:
+                    first[ident] = key_node
+        stack.extend(_children(node))
+
+
+def _tag_name(tag: str) -> str:
+    return "!!" + tag[len("tag:yaml.org,2002:") :] if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+def _source_map(loader: Any, root: yaml.Node) -> SourceMap:
+    source = SourceMap()
+    source.values[()] = _mark(root.start_mark)  # type: ignore[assignment]
+    stack: list[tuple[yaml.Node, TreePath]] = [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, yaml.SequenceNode):
+            for index, child in enumerate(node.value):
+                source.values[(*path, index)] = _mark(child.start_mark)  # type: ignore[assignment]
+                stack.append((child, (*path, index)))
+        elif isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    continue
+                try:
+                    key = loader.construct_object(key_node, deep=True)
+                except yaml.YAMLError:
+                    continue
+                child_path = (*path, key)
+                source.keys[child_path] = _mark(key_node.start_mark)  # type: ignore[assignment]
+                source.values[child_path] = _mark(value_node.start_mark)  # type: ignore[assignment]
+                stack.append((value_node, child_path))
+    return source
+
+
+def _yaml_problem(exc: yaml.YAMLError, out: _Problems) -> None:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None)
+    context = getattr(exc, "context", None)
+    if isinstance(exc, yaml.constructor.ConstructorError) and problem and "constructor for the tag" in problem:
+        tag = re.search(r"'([^']*)'", problem)
+        name = _tag_name(tag.group(1)) if tag else "this tag"
+        out.add(
+            f"the YAML tag '{name}' is not allowed: drillsim reads plain YAML only (remove the tag)",
+            _mark(mark),
+        )
+        return
+    if isinstance(exc, yaml.composer.ComposerError) and context and "single document" in context:
+        out.add(
+            "the file holds more than one YAML document ('---'); put each scenario or roster in its own file",
+            _mark(mark),
+        )
+        return
+    if isinstance(exc, yaml.composer.ComposerError) and problem and "undefined alias" in problem:
+        out.add(f"{problem}: an alias ('*name') needs an anchor ('&name') earlier in the file", _mark(mark))
+        return
+    text = " ".join(part for part in (context, problem) if part) or str(exc)
+    out.add(f"this is not valid YAML: {text}", _mark(mark))
+
+
+_NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def parse_yaml(text: str, name: str) -> tuple[Any, SourceMap, list[Problem]]:
+    """Parse YAML text safely: ``(data, source map, problems)``; data is ``None`` when unusable."""
+    out = _Problems(name)
+    bad = _NON_PRINTABLE.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        out.add(
+            f"the file contains a control character (U+{ord(bad.group()):04X}), which YAML does not allow",
+            (line, col),
+        )
+        return None, out.source, out.items
+    loader = _new_loader(text)
+    try:
+        try:
+            root = loader.get_single_node()
+            if root is None:
+                out.add("the file is empty: a scenario or roster starts with keys such as 'id:'")
+                return None, out.source, out.items
+            _expanded_size(root)
+            _duplicate_keys(root, out)
+            data = loader.construct_document(root)
+            source = _source_map(loader, root)
+        except _Refused as exc:
+            out.add(exc.message, _mark(exc.mark))
+            return None, out.source, out.items
+        except yaml.YAMLError as exc:
+            _yaml_problem(exc, out)
+            return None, out.source, out.items
+        except RecursionError:  # pragma: no cover - MAX_DEPTH stops this first
+            out.add(f"the document is nested too deeply (more than {MAX_DEPTH} levels of lists and mappings)")
+            return None, out.source, out.items
+    finally:
+        loader.dispose()
+    return data, source, out.items
+
+
+def read_text(path: str | Path, name: str | None = None) -> tuple[str | None, list[Problem]]:
+    """Read a file as UTF-8 text, refusing folders, large files and binary data, with problems as data."""
+    path = Path(path)
+    out = _Problems(name or str(path))
+    try:
+        if path.is_dir():
+            out.add("this is a folder, not a file")
+            return None, out.items
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            out.add(f"the file is too large ({size:,} bytes; at most {MAX_BYTES:,})")
+            return None, out.items
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        out.add("no such file")
+        return None, out.items
+    except PermissionError:
+        out.add("permission denied: the file cannot be read")
+        return None, out.items
+    except OSError as exc:
+        out.add(f"the file cannot be read: {exc.strerror or exc}")
+        return None, out.items
+    if len(raw) > MAX_BYTES:
+        out.add(f"the file is too large (more than {MAX_BYTES:,} bytes)")
+        return None, out.items
+    return decode(raw, out.name)
+
+
+def _byte_position(raw: bytes, offset: int) -> Position:
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    return (raw.count(b"\n", 0, offset) + 1, offset - line_start + 1)
+
+
+def decode(raw: bytes, name: str) -> tuple[str | None, list[Problem]]:
+    """Bytes to text: NUL bytes mean binary data; anything but UTF-8 is refused."""
+    out = _Problems(name)
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        out.add("this is a binary file (it contains NUL bytes), not YAML text", _byte_position(raw, nul))
+        return None, out.items
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        out.add(
+            f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as UTF-8",
+            _byte_position(raw, exc.start),
+        )
+        return None, out.items
+    return text, out.items
+
+
+# --------------------------------------------------------------------------- pydantic errors in plain English
+
+
+def _unwrap(tp: Any) -> list[Any]:
+    """The alternatives of a type, with Annotated and Optional peeled off."""
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(tp)[0])
+    if origin is Union or origin is types.UnionType:
+        return [alt for arg in typing.get_args(tp) if arg is not type(None) for alt in _unwrap(arg)]
+    return [tp]
+
+
+def _is_model(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, BaseModel)
+
+
+def field_by_alias(model: type[BaseModel]) -> dict[str, Any]:
+    """A model's fields by the key trainers write (``from``, ``for``)."""
+    return {(info.alias or name): info for name, info in model.model_fields.items()}
+
+
+def model_at(root: type[BaseModel], path: Sequence[str | int]) -> type[BaseModel] | None:
+    """The model class that validates the mapping at ``path`` below ``root`` (or ``None``)."""
+    candidates: list[Any] = [root]
+    for part in path:
+        following: list[Any] = []
+        for tp in candidates:
+            for alt in _unwrap(tp):
+                origin = typing.get_origin(alt)
+                if _is_model(alt) and isinstance(part, str):
+                    info = field_by_alias(alt).get(part)
+                    if info is not None:
+                        following.append(info.annotation)
+                elif origin is list and isinstance(part, int):
+                    following.append(typing.get_args(alt)[0])
+                elif origin is dict:
+                    following.append(typing.get_args(alt)[1])
+        candidates = following
+    for tp in candidates:
+        for alt in _unwrap(tp):
+            if _is_model(alt):
+                return typing.cast(type[BaseModel], alt)
+    return None
+
+
+def _all_model_names(root: type[BaseModel]) -> set[str]:
+    names: set[str] = set()
+    stack: list[Any] = [root]
+    while stack:
+        tp = stack.pop()
+        for alt in _unwrap(tp):
+            if _is_model(alt) and alt.__name__ not in names:
+                names.add(alt.__name__)
+                stack.extend(info.annotation for info in alt.model_fields.values())
+            else:
+                stack.extend(typing.get_args(alt))
+    return names
+
+
+_MODEL_NAMES = _all_model_names(Scenario) | _all_model_names(Roster)
+
+
+def describe(value: Any) -> str:
+    """A value as a trainer would say it: ``the number 5``, ``'abc'``, ``a list``."""
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return repr(shown) if shown else "empty text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"a {type(value).__name__} value ({value})"
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """The closest choice to a misspelt word, if any is close."""
+    choices = list(choices)
+    match = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    if match:
+        return match[0]
+    lowered = word.lower()
+    prefixed = [c for c in choices if len(lowered) >= 3 and (c.startswith(lowered) or lowered.startswith(c))]
+    return prefixed[0] if len(prefixed) == 1 else None
+
+
+def _quoted_values(expected: str) -> list[str]:
+    return re.findall(r"'([^']*)'", expected)
+
+
+def _branch(tag: str) -> str:
+    """``function-after[_ordered(), Triangular]`` -> ``Triangular``; ``float`` -> ``float``."""
+    if tag.startswith("literal["):
+        return "literal"
+    match = re.search(r"(\w+)\]*$", tag)
+    return match.group(1) if match else tag
+
+
+_EXPECTATIONS = {
+    "float_parsing": "a number",
+    "float_type": "a number",
+    "int_parsing": "a whole number",
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "bool_parsing": "true or false",
+    "bool_type": "true or false",
+    "string_type": "text",
+    "list_type": "a list (lines starting with '- ', or [a, b])",
+    "dict_type": "a mapping (keys and values, like 'key: value')",
+    "model_type": "a mapping (keys and values, like 'key: value')",
+    "model_attributes_type": "a mapping (keys and values, like 'key: value')",
+    "finite_number": "a finite number",
+}
+
+
+def _expectation(err: dict[str, Any]) -> str | None:
+    if err["type"] in _EXPECTATIONS:
+        return _EXPECTATIONS[err["type"]]
+    if err["type"] == "literal_error":
+        values = _quoted_values((err.get("ctx") or {}).get("expected", ""))
+        return " or ".join(f"'{v}'" for v in values) if values else None
+    return None
+
+
+def _clean_value_error(err: dict[str, Any]) -> str:
+    message = str(err["msg"])
+    if message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    message = message.replace("; got dict", "; got a mapping").replace("; got list", "; got a list")
+    return message.replace("; got NoneType", "; got nothing")
+
+
+def _literal_message(value: Any, allowed: list[str]) -> str:
+    from simulator.roles import ROLE_IDS
+
+    is_roles = len(allowed) > 5 and set(allowed) <= {*ROLE_IDS, "everyone"}
+    shown = describe(value)
+    head = f"{shown} is not a role in the catalogue" if is_roles else f"{shown} is not an allowed value"
+    message = f"{head}; expected one of: {', '.join(allowed)}"
+    if isinstance(value, str):
+        hint = did_you_mean(value, allowed)
+        if hint:
+            head += f" (did you mean '{hint}'?)"
+            message = f"{head}; expected one of: {', '.join(allowed)}"
+    return message
+
+
+def _plain_message(err: dict[str, Any], value: Any) -> str:
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    if kind == "literal_error":
+        return _literal_message(value, _quoted_values(ctx.get("expected", "")))
+    if kind == "string_type" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"expected text; got {describe(value)} (put it in quotes: '{value}')"
+    if kind in _EXPECTATIONS:
+        return f"expected {_EXPECTATIONS[kind]}; got {describe(value)}"
+    if kind == "string_pattern_mismatch":
+        if ctx.get("pattern", "").startswith("^[a-z0-9][a-z0-9_-]*"):
+            return (
+                f"{describe(value)} is not a valid id: use lower-case letters, digits, '-' and '_', "
+                "starting with a letter or digit"
+            )
+        return f"{describe(value)} does not have the expected form ({ctx.get('pattern')})"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "string_too_long":
+        return (
+            f"is too long ({len(value) if isinstance(value, str) else '?'} characters; at most {ctx.get('max_length')})"
+        )
+    if kind == "too_short":
+        count = ctx.get("min_length", 1)
+        noun = "entry" if isinstance(value, dict) else "item"
+        return f"needs at least {count} {noun}{'s' if count != 1 else ''}"
+    if kind == "too_long":
+        return f"has too many items (at most {ctx.get('max_length')})"
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        words = {
+            "greater_than_equal": "at least",
+            "greater_than": "more than",
+            "less_than_equal": "at most",
+            "less_than": "less than",
+        }[kind]
+        bound = next(iter(ctx.values()), "?")
+        return f"must be {words} {bound}; got {describe(value)}"
+    if kind == "value_error" or kind == "assertion_error":
+        return _clean_value_error(err)
+    if kind == "recursion_loop":
+        return "a value refers to itself through an alias"
+    return str(err["msg"])
+
+
+@dataclass
+class _Located:
+    path: TreePath  # the real path in the data (no union tags)
+    union_at: int | None  # index into path where a union branch was taken
+    branch: str | None
+    err: dict[str, Any]
+
+
+def _resolve(data: Any, loc: Sequence[Any]) -> tuple[TreePath, int | None, str | None, bool]:
+    """Map a pydantic ``loc`` onto the data: ``(path, union position, branch, is_key)``."""
+    path: list[str | int] = []
+    current = data
+    union_at: int | None = None
+    branch: str | None = None
+    is_key = False
+    for part in loc:
+        if isinstance(current, dict):
+            found = _dict_key(current, part)
+            if found is not _MISSING:
+                path.append(found)
+                current = current[found]
+                continue
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            path.append(part)
+            current = current[part]
+            continue
+        if part == "[key]":
+            is_key = True
+        elif _is_union_tag(part):
+            if union_at is None:
+                union_at, branch = len(path), _branch(part)
+        else:
+            path.append(part)  # a missing key
+            current = None
+    return tuple(path), union_at, branch, is_key
+
+
+_MISSING = object()
+_SCALAR_BRANCHES = frozenset({"float", "int", "str", "bool", "none"})
+
+
+def _is_union_tag(part: Any) -> bool:
+    return isinstance(part, str) and ("[" in part or part in _MODEL_NAMES or part in _SCALAR_BRANCHES)
+
+
+def _dict_key(mapping: dict[Any, Any], part: Any) -> Any:
+    if part in mapping:
+        return part
+    for key in mapping:
+        if str(key) == str(part):
+            return key
+    return _MISSING
+
+
+def _value_at(data: Any, path: TreePath) -> Any:
+    current = data
+    for part in path:
+        try:
+            current = current[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return current
+
+
+def _pydantic_problems(exc: ValidationError, data: Any, root: type[BaseModel], out: _Problems) -> None:
+    located: list[tuple[_Located, bool]] = []
+    for err in exc.errors(include_url=False):
+        path, union_at, branch, is_key = _resolve(data, err["loc"])
+        located.append((_Located(path, union_at, branch, dict(err)), is_key))
+
+    # Union branches: keep the branches that fit the input (a mapping -> the model branch).
+    by_union: dict[TreePath, set[str]] = {}
+    for item, _ in located:
+        if item.union_at is not None and item.branch:
+            by_union.setdefault(item.path[: item.union_at], set()).add(item.branch)
+    dropped: set[tuple[TreePath, str]] = set()
+    for where, branches in by_union.items():
+        value = _value_at(data, where)
+        models = {b for b in branches if b in _MODEL_NAMES}
+        scalars = branches - models
+        if isinstance(value, dict) and models:
+            dropped.update((where, b) for b in scalars)
+        elif not isinstance(value, dict) and scalars:
+            dropped.update((where, b) for b in models)
+
+    # Several scalar branches failing at the same place become one "expected A or B" message.
+    merged: dict[TreePath, list[dict[str, Any]]] = {}
+    for item, is_key in located:
+        if item.union_at is not None and item.branch and (item.path[: item.union_at], item.branch) in dropped:
+            continue
+        if item.union_at is not None and item.union_at == len(item.path) and not is_key:
+            merged.setdefault(item.path, []).append(item.err)
+            continue
+        _one_problem(item.path, item.err, is_key, data, root, out)
+    for path, errs in merged.items():
+        value = _value_at(data, path)
+        if len(errs) == 1:
+            _one_problem(path, errs[0], False, data, root, out)
+            continue
+        literals = [v for e in errs if e["type"] == "literal_error" for v in _quoted_values(e["ctx"]["expected"])]
+        if len(literals) and all(e["type"] == "literal_error" for e in errs):
+            out.at(path, _literal_message(value, literals))
+            continue
+        value_errors = [e for e in errs if e["type"] == "value_error"]
+        if value_errors:
+            out.at(path, _clean_value_error(value_errors[0]))
+            continue
+        wanted = [w for w in (_expectation(e) for e in errs) if w]
+        wanted = list(dict.fromkeys(wanted))
+        out.at(path, f"expected {' or '.join(wanted)}; got {describe(value)}")
+
+
+def _one_problem(
+    path: TreePath, err: dict[str, Any], is_key: bool, data: Any, root: type[BaseModel], out: _Problems
+) -> None:
+    kind = err["type"]
+    if kind == "missing":
+        parent, name = path[:-1], path[-1]
+        out.add(f"missing required key '{name}'", out.source.locate(parent), breadcrumb(parent))
+        return
+    if kind == "extra_forbidden":
+        parent, name = path[:-1], str(path[-1])
+        model = model_at(root, parent)
+        allowed = list(field_by_alias(model)) if model else []
+        hint = did_you_mean(name, allowed)
+        if hint:
+            message = f"unknown key '{name}' (did you mean '{hint}'?)"
+        elif allowed:
+            message = f"unknown key '{name}'; allowed keys here: {', '.join(allowed)}"
+        else:
+            message = f"unknown key '{name}'"
+        out.add(message, out.source.locate(path, key=True), breadcrumb(parent))
+        return
+    if is_key:
+        key = path[-1] if path else None
+        message = (
+            f"key {key} must be text; write it in quotes: '{key}'"
+            if kind == "string_type"
+            else "key " + _plain_message(err, key)
+        )
+        out.add(
+            message,
+            out.source.locate(path, key=True),
+            breadcrumb(path[:-1]),
+        )
+        return
+    out.at(path, _plain_message(err, _value_at(data, path)))
+
+
+# --------------------------------------------------------------------------- public API
+
+
+Kind = Literal["scenario", "roster"]
+
+
+def detect_kind(data: Any) -> Kind:
+    """A roster has ``members`` or ``team`` at the top; anything else is read as a scenario."""
+    if isinstance(data, dict) and ("members" in data or "team" in data):
+        return "roster"
+    return "scenario"
+
+
+def _model_class(kind: Kind) -> type[BaseModel]:
+    return Roster if kind == "roster" else Scenario
+
+
+def validate_data(
+    data: Any, name: str, source: SourceMap | None = None, kind: Kind | None = None, *, checks: bool = True
+) -> tuple[Scenario | Roster | None, list[Problem]]:
+    """Validate parsed YAML data against the model (and run the cross-reference checks)."""
+    out = _Problems(name, source)
+    kind = kind or detect_kind(data)
+    if not isinstance(data, dict):
+        out.add(
+            f"expected a mapping of keys (like 'id: ...') at the top of the file; got {describe(data)}",
+            out.source.locate(()),
+        )
+        return None, out.items
+    cls = _model_class(kind)
+    try:
+        model = cls.model_validate(data)
+    except ValidationError as exc:
+        _pydantic_problems(exc, data, cls, out)
+        return None, _sorted(out.items)
+    except RecursionError:  # pragma: no cover - limits stop this first
+        out.add(f"the document is nested too deeply (more than {MAX_DEPTH} levels)")
+        return None, out.items
+    if checks:
+        from simulator import checks as checks_module
+
+        if isinstance(model, Scenario):
+            out.items.extend(checks_module.check_scenario(model, source=out.source, path=name))
+        elif isinstance(model, Roster):
+            out.items.extend(checks_module.check_roster(model, source=out.source, path=name))
+    return typing.cast(Scenario | Roster, model), _sorted(out.items)
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.line or 0, p.col or 0))
+
+
+def check_text(
+    text: str, name: str = "<text>", kind: Kind | None = None, *, checks: bool = True
+) -> tuple[Scenario | Roster | None, list[Problem]]:
+    """Parse and validate YAML text: ``(model or None, every problem found)``."""
+    data, source, problems = parse_yaml(text, name)
+    if problems and data is None:
+        return None, problems
+    model, more = validate_data(data, name, source, kind, checks=checks)
+    return (model if not errors(problems) else None), _sorted(problems + more)
+
+
+def check_bytes(
+    raw: bytes, name: str, kind: Kind | None = None, *, checks: bool = True
+) -> tuple[Scenario | Roster | None, list[Problem]]:
+    text, problems = decode(raw, name)
+    if text is None:
+        return None, problems
+    return check_text(text, name, kind, checks=checks)
+
+
+def check_file(
+    path: str | Path, kind: Kind | None = None, *, checks: bool = True, name: str | None = None
+) -> tuple[Scenario | Roster | None, list[Problem]]:
+    """Load and check one file, detecting scenario vs roster: ``(model or None, every problem)``.
+
+    Never raises for a bad file: a missing file, a folder, binary data, a YAML bomb are problems too.
+    """
+    text, problems = read_text(path, name)
+    if text is None:
+        return None, problems
+    return check_text(text, name or str(path), kind, checks=checks)
+
+
+def _require(result: tuple[Any, list[Problem]], cls: type[BaseModel], name: str) -> Any:
+    model, problems = result
+    if model is None or errors(problems):
+        raise LoadError(errors(problems) or [Problem(name, None, None, "", "this is not a valid file")])
+    if not isinstance(model, cls):
+        kind = "roster" if cls is Roster else "scenario"
+        raise LoadError([Problem(name, None, None, "", f"this is not a {kind} file")])
+    return model
+
+
+def load_scenario(path: str | Path, *, checks: bool = True) -> Scenario:
+    """Load a scenario file; raises :class:`LoadError` listing every error (warnings are ignored)."""
+    result: Scenario = _require(check_file(path, "scenario", checks=checks), Scenario, str(path))
+    return result
+
+
+def load_roster(path: str | Path, *, checks: bool = True) -> Roster:
+    """Load a roster file; raises :class:`LoadError` listing every error."""
+    result: Roster = _require(check_file(path, "roster", checks=checks), Roster, str(path))
+    return result
+
+
+def load_scenario_text(text: str, name: str = "<text>", *, checks: bool = True) -> Scenario:
+    """Load a scenario from YAML text (for tests and tools)."""
+    result: Scenario = _require(check_text(text, name, "scenario", checks=checks), Scenario, name)
+    return result
+
+
+def load_roster_text(text: str, name: str = "<text>", *, checks: bool = True) -> Roster:
+    """Load a roster from YAML text."""
+    result: Roster = _require(check_text(text, name, "roster", checks=checks), Roster, name)
+    return result
+
+
+# --------------------------------------------------------------------------- JSON Schemas
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+SCHEMA_FILES: dict[Kind, str] = {"scenario": "scenario.schema.json", "roster": "roster.schema.json"}
+
+
+def json_schema(kind: Kind = "scenario") -> dict[str, Any]:
+    """The JSON Schema of a format, by alias (``from``, ``for``), for editors and ``drillsim schema``."""
+    schema = _model_class(kind).model_json_schema(by_alias=True)
+    return {"$schema": SCHEMA_DIALECT, **schema}
+
+
+def schema_text(kind: Kind = "scenario") -> str:
+    """The JSON Schema as committed: pretty-printed with a trailing newline."""
+    return json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n"
+
+
+def write_schemas(folder: str | Path | None = None) -> list[Path]:
+    """Write ``scenario.schema.json`` and ``roster.schema.json`` (default: the scenarios package folder)."""
+    if folder is None:
+        import scenarios
+
+        folder = Path(scenarios.__file__).parent
+    written = []
+    for kind, filename in SCHEMA_FILES.items():
+        target = Path(folder) / filename
+        target.write_text(schema_text(kind), encoding="utf-8")
+        written.append(target)
+    return written
+
+
+def _main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["--write-schemas"]:
+        for target in write_schemas(args[1] if len(args) > 1 else None):
+            print(f"wrote {target}")
+        return 0
+    print("usage: python -m simulator.loading --write-schemas [FOLDER]", file=sys.stderr)
+    return 2
+
+
+def iter_yaml_files(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Files named by the user, and ``*.yaml``/``*.yml`` files in folders (recursively, sorted)."""
+    for item in paths:
+        path = Path(item)
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+        else:
+            yield path
+
+
+if __name__ == "__main__":
+    raise SystemExit(_main())

@@ -1,0 +1,326 @@
+"""The ``drillsim`` command line.
+
+Each subcommand is one ``cmd_NAME(args) -> int`` function plus a ``configure`` function
+that adds its arguments, registered in :data:`SUBCOMMANDS`. To add one::
+
+    def _configure_replay(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("run", metavar="RUN", help="a run folder")
+        parser.add_argument("--check", action="store_true", help="fail if the replay differs")
+
+    def cmd_replay(args: argparse.Namespace) -> int:
+        from simulator.replay import replay   # heavy imports go inside the command
+        ...
+        return EXIT_OK
+
+    SUBCOMMANDS.append(Subcommand("replay", cmd_replay, _configure_replay,
+                                  "re-run a drill from its journal",
+                                  ["drillsim replay drills/20250101-100000-crisis-team-flash-sale-latency --check"]))
+
+Import textual, pandas, matplotlib and jinja2 only inside the command that needs them:
+``drillsim --help`` and ``drillsim validate`` must stay light (tests/test_layering.py).
+
+Exit codes: 0 success, 1 a check found problems, 2 bad input or usage. A user error
+prints one clear message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+
+class UserError(Exception):
+    """A mistake in the user's input: printed as one line, exit code 2."""
+
+
+@dataclass
+class Subcommand:
+    """One ``drillsim NAME`` subcommand."""
+
+    name: str
+    run: Callable[[argparse.Namespace], int]
+    configure: Callable[[argparse.ArgumentParser], None]
+    help: str
+    examples: list[str] = field(default_factory=list)
+    description: str | None = None
+
+
+def _examples(lines: Sequence[str]) -> str:
+    return "examples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+# --------------------------------------------------------------------------- validate
+
+
+def _configure_validate(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="scenario or roster YAML files, or folders to search for *.yaml and *.yml",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text: one line per problem and a summary (default); json: a machine-readable report",
+    )
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check files against the format and the cross-reference rules."""
+    from simulator.loading import check_file, errors, iter_yaml_files
+
+    results: list[dict[str, Any]] = []
+    files = list(iter_yaml_files(args.paths))
+    for path in files:
+        model, problems = check_file(path)
+        kind = type(model).__name__.lower() if model is not None else None
+        results.append(
+            {
+                "path": str(path),
+                "kind": kind,
+                "valid": not errors(problems),
+                "problems": [p.to_dict() for p in problems],
+                "_problems": problems,
+            }
+        )
+    valid = sum(1 for r in results if r["valid"])
+    error_count = sum(1 for r in results for p in r["_problems"] if p.level == "error")
+    warning_count = sum(1 for r in results for p in r["_problems"] if p.level == "warning")
+    summary = {
+        "files": len(results),
+        "valid": valid,
+        "invalid": len(results) - valid,
+        "errors": error_count,
+        "warnings": warning_count,
+    }
+    if args.format == "json":
+        report = {"files": [{k: v for k, v in r.items() if k != "_problems"} for r in results], "summary": summary}
+        print(json.dumps(report, indent=2))
+    else:
+        for result in results:
+            for problem in result["_problems"]:
+                print(problem)
+        print(_summary_line(summary))
+    if not results:
+        if args.format == "text":
+            print("drillsim validate: no .yaml or .yml files found", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK if valid == len(results) else EXIT_USAGE
+
+
+def _summary_line(summary: dict[str, int]) -> str:
+    line = f"{_plural(summary['files'], 'file')} checked: {summary['valid']} valid"
+    if summary["invalid"]:
+        line += f", {summary['invalid']} with {_plural(summary['errors'], 'error')}"
+    if summary["warnings"]:
+        line += f", {_plural(summary['warnings'], 'warning')}"
+    return line
+
+
+# --------------------------------------------------------------------------- schema
+
+
+def _configure_schema(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "kind",
+        nargs="?",
+        choices=("scenario", "roster"),
+        default="scenario",
+        help="which format (default: scenario)",
+    )
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    """Print the JSON Schema of the scenario or roster format."""
+    from simulator.loading import schema_text
+
+    sys.stdout.write(schema_text(args.kind))
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- list
+
+
+def _configure_list(parser: argparse.ArgumentParser) -> None:
+    del parser  # no options yet
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """Print the built-in scenarios and rosters."""
+    from simulator.durations import format_duration
+    from simulator.library import builtin_rosters, builtin_scenarios
+    from simulator.loading import check_file, errors
+    from simulator.model import Roster, Scenario
+
+    del args
+    rows = [["ID", "TITLE", "CATEGORY", "SEVERITY", "DURATION"]]
+    for ident, path in builtin_scenarios():
+        model, problems = check_file(path, "scenario", checks=False)
+        if isinstance(model, Scenario):
+            rows.append([ident, model.title, model.category, model.severity, format_duration(model.duration)])
+        else:
+            rows.append(
+                [ident, f"(invalid: {_plural(len(errors(problems)), 'error')}; run drillsim validate)", "", "", ""]
+            )
+    print("Scenarios")
+    for line in _table(rows):
+        print(f"  {line}")
+    rows = [["ID", "TEAM", "MEMBERS"]]
+    for ident, path in builtin_rosters():
+        model, problems = check_file(path, "roster", checks=False)
+        if isinstance(model, Roster):
+            rows.append([ident, model.team, str(len(model.members))])
+        else:
+            rows.append([ident, f"(invalid: {_plural(len(errors(problems)), 'error')})", ""])
+    print()
+    print("Rosters")
+    for line in _table(rows):
+        print(f"  {line}")
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- the table
+
+SUBCOMMANDS: list[Subcommand] = [
+    Subcommand(
+        "validate",
+        cmd_validate,
+        _configure_validate,
+        "check scenario and roster files (exit 2 if any has errors)",
+        [
+            "drillsim validate my-scenario.yaml",
+            "drillsim validate scenarios/ my-rosters/",
+            "drillsim validate --format json scenarios/ > report.json",
+        ],
+        description=(
+            "Check scenario and roster YAML files against the format and the cross-reference rules "
+            "(every action, metric, milestone ... a scenario names exists). Prints one line per problem "
+            "as FILE:LINE:COL: WHERE: MESSAGE, then a summary. Exit status 0 when every file is valid "
+            "(warnings do not fail), 2 when any file has errors."
+        ),
+    ),
+    Subcommand(
+        "schema",
+        cmd_schema,
+        _configure_schema,
+        "print the JSON Schema of the scenario or roster format",
+        [
+            "drillsim schema > scenario.schema.json",
+            "drillsim schema roster > roster.schema.json",
+        ],
+        description=(
+            "Print the JSON Schema for editor completion. Name it in the first line of a YAML file: "
+            "'# yaml-language-server: $schema=scenario.schema.json'."
+        ),
+    ),
+    Subcommand(
+        "list",
+        cmd_list,
+        _configure_list,
+        "list the built-in scenarios and rosters",
+        ["drillsim list"],
+    ),
+]
+
+
+# --------------------------------------------------------------------------- the TUI (replaced by the TUI engineer)
+
+
+def launch_tui(args: argparse.Namespace) -> int:
+    """Start the launcher. Placeholder until the terminal UI lands: it imports textual lazily."""
+    del args
+    print("drillsim: the terminal UI is not available yet; see 'drillsim --help' for the commands", file=sys.stderr)
+    return EXIT_USAGE
+
+
+# --------------------------------------------------------------------------- the parser and main
+
+
+def _version() -> str:
+    from simulator import __version__
+
+    return __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``drillsim`` argument parser with every registered subcommand."""
+    examples = ["drillsim                                 start the launcher"]
+    for sub in SUBCOMMANDS:
+        examples.extend(sub.examples[:1])
+    parser = argparse.ArgumentParser(
+        prog="drillsim",
+        description="A tabletop drill simulator for crisis response to AI system failures.",
+        epilog=_examples(examples) + "\n\nexit status: 0 success, 1 a check found problems, 2 bad input or usage",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"drillsim {_version()}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    for sub in SUBCOMMANDS:
+        child = subparsers.add_parser(
+            sub.name,
+            help=sub.help,
+            description=sub.description or sub.help[:1].upper() + sub.help[1:] + ".",
+            epilog=_examples(sub.examples) if sub.examples else None,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        sub.configure(child)
+        child.set_defaults(func=sub.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The console entry point: parse ``argv`` and run the subcommand; returns the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    except SystemExit as exc:  # --help, --version, usage errors
+        code = exc.code
+        return code if isinstance(code, int) else (EXIT_OK if code is None else EXIT_USAGE)
+    from simulator.library import LibraryError
+    from simulator.loading import LoadError
+
+    try:
+        func = getattr(args, "func", None)
+        if func is None:
+            return launch_tui(args)
+        result: int = func(args)
+        return result
+    except (UserError, LibraryError) as exc:
+        print(f"drillsim: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except LoadError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("drillsim: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (drillsim schema | head): stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
