@@ -86,13 +86,14 @@ class _Ramp:
 
 
 class _MetricState:
-    __slots__ = ("baseline", "breached", "history", "id", "ramp", "spec", "value", "value_t")
+    __slots__ = ("baseline", "breached", "history", "id", "last_true", "ramp", "spec", "value", "value_t")
 
     def __init__(self, metric_id: str, spec: Any) -> None:
         self.id = metric_id
         self.spec = spec
         self.baseline: float = spec.baseline
         self.value: float = spec.baseline
+        self.last_true: float = spec.baseline
         self.value_t = 0.0
         self.ramp: _Ramp | None = None
         self.history: list[float] = []
@@ -257,6 +258,13 @@ class Drill:
         self._fault_procs: dict[str, list[simpy.Process]] = {}
         self._checking = False
         self._recheck = False
+        # A milestone condition that already holds on the healthy baseline counts only after it stopped
+        # holding: "recovered" means the metric came back, not that it was fine before anything broke.
+        self._unarmed: set[int] = {
+            id(cond)
+            for _, cond in self._pending_milestones
+            if cond.kind == "metric" and cond.holds_for_value(self.metrics[cond.metric or ""].baseline)
+        }
 
         self._emit(
             "drill_started",
@@ -383,12 +391,13 @@ class Drill:
         values: dict[str, float] = {}
         for mid, state in self.metrics.items():
             true = state.at(t)
-            if dt:
+            if dt:  # each interval counts with the state at its start (left rectangles)
                 if state.breached:
                     self.outside_slo[mid] += dt
                 if business.follows == mid and business.revenue_per_minute and state.baseline:
-                    shortfall = max(0.0, (state.baseline - true) / state.baseline)
+                    shortfall = max(0.0, (state.baseline - state.last_true) / state.baseline)
                     self.revenue_lost += business.revenue_per_minute * min(1.0, shortfall) * dt / 60.0
+            state.last_true = true
             bound = state.breach(true)
             if bound and not state.breached:
                 state.breached = True
@@ -446,10 +455,11 @@ class Drill:
         for cond in self._metric_conditions():
             key = id(cond)
             if cond.holds_for_value(self.metrics[cond.metric or ""].at(t)):
-                if self._held.get(key) is None:
+                if self._held.get(key) is None and key not in self._unarmed:
                     self._held[key] = t
             else:
                 self._held[key] = None
+                self._unarmed.discard(key)
 
     def _check_event_triggers(self) -> None:
         """Fire every pending fault, inject and milestone whose condition holds now (until nothing changes)."""

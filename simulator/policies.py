@@ -104,12 +104,14 @@ class RandomPolicy(Policy):
 
 def load_script(path: Path) -> list[PlaybookStep]:
     """Read a scripted response: a YAML or JSON list of ``{at, action, by?}``."""
-    from simulator.loading import LoadError, load_yaml_data
+    from simulator.loading import errors, parse_yaml, read_text
 
-    try:
-        data = load_yaml_data(path)
-    except LoadError as exc:
-        raise PolicyError("\n".join(str(p) for p in exc.problems)) from None
+    text, problems = read_text(path)
+    data = None
+    if text is not None:
+        data, _, problems = parse_yaml(text, str(path))
+    if errors(problems):
+        raise PolicyError("\n".join(str(p) for p in errors(problems)))
     if isinstance(data, dict) and "steps" in data:
         data = data["steps"]
     if not isinstance(data, list):

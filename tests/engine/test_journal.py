@@ -1,0 +1,107 @@
+"""The journal on disk, the run folder and rebuilding a drill from a journal."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from simulator.engine import Drill
+from simulator.journal import JournalError, JournalWriter, new_run_folder, read_journal, slug
+from simulator.replay import check, first_difference, rebuild
+
+
+def test_run_folder_names_are_safe_and_unique(tmp_path: Path) -> None:
+    now = datetime(2026, 11, 22, 10, 0, 0)
+    first = new_run_folder(tmp_path, "../../etc/Ops Team ☃", "flash-sale", now)
+    second = new_run_folder(tmp_path, "../../etc/Ops Team ☃", "flash-sale", now)
+    assert first.name == "20261122-100000-etc-ops-team-flash-sale"
+    assert second.name == first.name + "-2"
+    assert first.parent == tmp_path and second.parent == tmp_path
+    assert slug("") == "drill" and slug("CON") == "con" and "/" not in slug("a/b\\c:d")
+
+
+def test_journal_is_written_with_inputs_synced_and_read_back(tmp_path: Path, scenario, roster) -> None:
+    writer = JournalWriter(tmp_path / "journal.jsonl")
+    drill = Drill(scenario, roster, seed=5, journal=writer)
+    drill.advance_to(90)
+    drill.submit("ack")
+    # the input is on disk at once, before any close or flush by us
+    on_disk = (tmp_path / "journal.jsonl").read_text().splitlines()
+    assert json.loads(on_disk[-1])["type"] == "action_submitted"
+    drill.advance_to(1000)
+    writer.close()
+    read = read_journal(tmp_path)
+    assert read.warnings == []
+    assert read.records == json.loads(json.dumps(drill.records))
+    assert read.records[0]["scenario_hash"] == scenario.content_hash()
+    assert read.records[-1]["type"] == "drill_ended"
+
+
+def test_torn_last_line_is_recovered_with_a_message(tmp_path: Path, scenario, roster) -> None:
+    drill = Drill(scenario, roster, seed=5)
+    drill.advance_to(120)
+    path = tmp_path / "journal.jsonl"
+    text = "".join(json.dumps(r) + "\n" for r in drill.records)
+    path.write_text(text + '{"seq": 999, "t": 12')
+    read = read_journal(path)
+    assert len(read.records) == len(drill.records)
+    assert "cut mid-write" in read.warnings[0]
+    path.write_text('{"seq": 0, "t": 0, "type": "note"}\n')
+    with pytest.raises(JournalError, match="starts with a drill_started"):
+        read_journal(path)
+    (tmp_path / "empty.jsonl").write_text("")
+    with pytest.raises(JournalError, match="empty"):
+        read_journal(tmp_path / "empty.jsonl")
+
+
+def test_unwritable_folder_keeps_the_drill_in_memory(tmp_path: Path, scenario, roster) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    os.chmod(locked, 0o500)
+    try:
+        writer = JournalWriter(locked / "journal.jsonl")
+        if writer.ok:  # running as root: permissions do not bind; simulate a full disk instead
+            writer._fail(OSError(28, "No space left on device"))
+        drill = Drill(scenario, roster, seed=5, journal=writer)
+        drill.advance_to(100)
+        drill.submit("ack")
+        assert not writer.ok and "in memory" in writer.warnings[0]
+        assert drill.records[-1]["type"] == "action_submitted"
+    finally:
+        os.chmod(locked, 0o700)
+
+
+def test_rebuild_from_a_cut_journal_resumes_identically(scenario, roster) -> None:
+    full = Drill(scenario, roster, seed=9, wall="w")
+    full.advance_to(90)
+    full.submit("ack")
+    full.advance_to(130)
+    full.note("halfway")
+    full.advance_to(150)
+    full.submit("rollback")
+    full.advance_to(1000)
+    cut = [r for r in full.records if r["t"] <= 140]
+    resumed = rebuild(cut)
+    assert first_difference(cut, resumed.records) is None
+    resumed.advance_to(150)
+    resumed.submit("rollback")
+    resumed.advance_to(1000)
+    assert first_difference(full.records, resumed.records) is None
+
+
+def test_replay_check_names_the_first_difference(scenario, roster) -> None:
+    drill = Drill(scenario, roster, seed=9)
+    drill.advance_to(90)
+    drill.submit("ack")
+    drill.advance_to(1000)
+    assert check(drill.records) is None
+    tampered = [dict(r) for r in drill.records]
+    index = next(i for i, r in enumerate(tampered) if r["type"] == "action_started")
+    tampered[index]["member"] = "Bo"
+    difference = check(tampered)
+    assert difference is not None and difference.seq == index
+    assert "member: journal 'Bo' vs replay 'Ana'" in str(difference)
