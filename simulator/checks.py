@@ -211,7 +211,21 @@ def check_scenario(scenario: Scenario, *, source: SourceMap | None = None, path:
                 _unknown("built-in roster", scenario.default_roster, known),
                 level="warning",
             )
+        else:
+            out.items.extend(_default_roster_covers(scenario, out.source, path))
     return out.items
+
+
+def _default_roster_covers(scenario: Scenario, source: SourceMap, path: str) -> list[Problem]:
+    """Warnings when the scenario's own default roster cannot play it."""
+    from simulator.library import resolve_roster
+    from simulator.loading import check_file
+
+    assert scenario.default_roster is not None
+    roster, _ = check_file(resolve_roster(scenario.default_roster), "roster", checks=False)
+    if not isinstance(roster, Roster):
+        return []  # the roster's own problems are reported when it is validated
+    return check_roster_covers(scenario, roster, source=source, path=path)
 
 
 def _beyond(key: str, value: float, duration: float) -> str:

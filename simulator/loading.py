@@ -351,7 +351,7 @@ def _source_map(loader: Any, root: yaml.Node) -> SourceMap:
     return source
 
 
-def _yaml_problem(exc: yaml.YAMLError, out: _Problems) -> None:
+def _yaml_problem(exc: yaml.YAMLError, out: _Problems, lines: list[str]) -> None:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None)
     context = getattr(exc, "context", None)
@@ -372,8 +372,12 @@ def _yaml_problem(exc: yaml.YAMLError, out: _Problems) -> None:
     if isinstance(exc, yaml.composer.ComposerError) and problem and "undefined alias" in problem:
         out.add(f"{problem}: an alias ('*name') needs an anchor ('&name') earlier in the file", _mark(mark))
         return
-    text = " ".join(part for part in (context, problem) if part) or str(exc)
-    out.add(f"this is not valid YAML: {text}", _mark(mark))
+    message = " ".join(part for part in (context, problem) if part) or str(exc)
+    if mark is not None and 0 <= mark.line < len(lines):
+        line = lines[mark.line]
+        if "\t" in line[: len(line) - len(line.lstrip())]:
+            message += " (YAML indents with spaces; this line starts with a tab)"
+    out.add(f"this is not valid YAML: {message}", _mark(mark))
 
 
 _NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -406,7 +410,7 @@ def parse_yaml(text: str, name: str) -> tuple[Any, SourceMap, list[Problem]]:
             out.add(exc.message, _mark(exc.mark))
             return None, out.source, out.items
         except yaml.YAMLError as exc:
-            _yaml_problem(exc, out)
+            _yaml_problem(exc, out, text.splitlines())
             return None, out.source, out.items
         except RecursionError:  # pragma: no cover - MAX_DEPTH stops this first
             out.add(f"the document is nested too deeply (more than {MAX_DEPTH} levels of lists and mappings)")
