@@ -18,7 +18,7 @@ import math
 import random
 from collections.abc import Generator, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import simpy
@@ -561,7 +561,7 @@ class Drill:
             "inject",
             inject=inject.id,
             channel=inject.channel,
-            **{"from": inject.from_},
+            **{"from": inject.from_},  # type: ignore[arg-type]
             to=inject.to,
             text=inject.text,
             discussion=list(inject.discussion),
@@ -660,7 +660,7 @@ class Drill:
 
     def _milestone_label(self, mid: str) -> str:
         spec = self.milestone_specs.get(mid)
-        return (spec.label if spec and spec.label else mid.replace("-", " ").replace("_", " ").capitalize())
+        return spec.label if spec and spec.label else mid.replace("-", " ").replace("_", " ").capitalize()
 
     def _choose_member(self, action: Action) -> tuple[_MemberState, bool]:
         holders = [s for s in self.members.values() if action.role in s.spec.roles]
@@ -674,6 +674,8 @@ class Drill:
 
     def submit(self, action_id: str, by: str | None = None, *, source: str = "participant") -> Submission:
         """Submit an action, optionally naming the member who does it; says why when it cannot be taken now."""
+        if self.ended:  # nothing but debrief inputs follows drill_ended
+            return Submission(False, "the drill has ended", "ended")
         action = self.actions.get(action_id)
         record_input = source != "decision"
         if action is None:
@@ -774,19 +776,23 @@ class Drill:
             for state in on_call or holders:
                 self._page(state, f"called in by {action.label.lower()}")
         for clock in self.scenario.clocks:
-            state = self.clocks[clock.id]
-            if clock.starts_on == action.id and state.started_at is None:
-                state.started_at = self.now
-                state.due_at = self.now + clock.deadline
-                self._emit("clock_started", clock=clock.id, regime=clock.regime, due_at=round(state.due_at, 3))
+            clock_state = self.clocks[clock.id]
+            if clock.starts_on == action.id and clock_state.started_at is None:
+                clock_state.started_at = self.now
+                clock_state.due_at = self.now + clock.deadline
+                self._emit("clock_started", clock=clock.id, regime=clock.regime, due_at=round(clock_state.due_at, 3))
                 self.env.process(self._clock_deadline(clock.id))
                 if clock.satisfied_by in self.done_actions and clock.satisfied_by != action.id:
-                    state.met_at = self.now
+                    clock_state.met_at = self.now
                     self._emit("clock_met", clock=clock.id, regime=clock.regime)
-            if clock.satisfied_by == action.id and state.started_at is not None and state.met_at is None:
-                if not state.missed:
-                    state.met_at = self.now
-                    self._emit("clock_met", clock=clock.id, regime=clock.regime)
+            if (
+                clock.satisfied_by == action.id
+                and clock_state.started_at is not None
+                and clock_state.met_at is None
+                and not clock_state.missed
+            ):
+                clock_state.met_at = self.now
+                self._emit("clock_met", clock=clock.id, regime=clock.regime)
         for milestone in action.marks:
             self._mark(milestone, f"action:{action.id}")
         self._check_event_triggers()
@@ -891,33 +897,43 @@ class Drill:
     def view(self, feed_limit: int = 200) -> DrillView:
         t = self.now
         metrics = []
-        for mid, state in self.metrics.items():
-            spec = state.spec
-            value = state.history[-1] if state.history else state.at(t)
+        for mid, metric in self.metrics.items():
+            spec = metric.spec
+            value = metric.history[-1] if metric.history else metric.at(t)
             metrics.append(
                 MetricView(
                     mid,
                     spec.label or mid,
                     spec.unit,
                     value,
-                    state.baseline,
+                    metric.baseline,
                     spec.slo.min if spec.slo else None,
                     spec.slo.max if spec.slo else None,
-                    state.breached,
-                    tuple(state.history),
+                    metric.breached,
+                    tuple(metric.history),
                 )
             )
-        members = []
-        queued = []
+        members: list[MemberView] = []
+        queued: list[QueuedView] = []
         by_member = {name: self.participants.get(name) for name in self.members}
         for name, state in self.members.items():
             task = state.current
             if task is not None and task.started_at is not None and task.finishes_at is not None:
                 span = max(task.finishes_at - task.started_at, 1e-9)
-                status, label, progress, finish = "busy", task.action.label, min(1.0, (t - task.started_at) / span), task.finishes_at
+                status, label, progress, finish = (
+                    "busy",
+                    task.action.label,
+                    min(1.0, (t - task.started_at) / span),
+                    task.finishes_at,
+                )
             elif state.responding_since is not None and state.available_at is not None:
                 span = max(state.available_at - state.responding_since, 1e-9)
-                status, label, progress, finish = "paged", None, min(1.0, (t - state.responding_since) / span), state.available_at
+                status, label, progress, finish = (
+                    "paged",
+                    None,
+                    min(1.0, (t - state.responding_since) / span),
+                    state.available_at,
+                )
             else:
                 status, label, progress, finish = ("idle" if state.engaged else "standby"), None, 0.0, None
             members.append(
@@ -987,4 +1003,4 @@ def _r(value: float) -> float:
 
 
 def _wall() -> str:
-    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+    return datetime.now(UTC).astimezone().isoformat(timespec="seconds")

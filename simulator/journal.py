@@ -8,6 +8,7 @@ and the drill goes on in memory.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -71,10 +72,8 @@ class JournalWriter:
             f"cannot write the journal {self.path}: {exc.strerror or exc}; the drill goes on in memory only"
         )
         if self._file is not None:
-            try:
+            with contextlib.suppress(OSError):
                 self._file.close()
-            except OSError:
-                pass
         self._file = None
 
     def write(self, record: dict[str, Any], sync: bool = False) -> None:
@@ -143,7 +142,9 @@ def read_journal(path: Path) -> JournalRead:
         except (ValueError, UnicodeDecodeError) as exc:
             last = all(not rest.strip() for rest in lines[number:])
             if last:
-                warnings.append(f"{path}:{number}: the last record was cut mid-write; recovered up to record {number - 1}")
+                warnings.append(
+                    f"{path}:{number}: the last record was cut mid-write; recovered up to record {number - 1}"
+                )
                 break
             raise JournalError(f"{path}:{number}: not a journal record ({exc})") from None
         records.append(record)
@@ -158,9 +159,9 @@ def atomic_write(path: Path, data: str | bytes) -> None:
     """Write a file so readers see the old or the new content, never half: temp file, fsync, rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    mode = "wb" if isinstance(data, bytes) else "w"
-    with open(tmp, mode, **({} if isinstance(data, bytes) else {"encoding": "utf-8"})) as handle:
-        handle.write(data)
+    payload = data if isinstance(data, bytes) else data.encode("utf-8")
+    with open(tmp, "wb") as handle:
+        handle.write(payload)
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, path)

@@ -15,9 +15,11 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from simulator.engine import Drill
-from simulator.model import PlaybookStep, Scenario
+from simulator.journal import JournalWriter
+from simulator.model import PlaybookStep, Roster, Scenario
 
 RETRY = 10.0
 """Sim seconds between retries of a step whose requirements are not met yet."""
@@ -64,7 +66,9 @@ class ScriptedPolicy(Policy):
         ready = [item for item in self._due if item[0] <= now]
         self._due = [item for item in self._due if item[0] > now]
         for _, index, step in ready:
-            deciding = [d for d in drill.decisions.values() if d.inject.decision and step.action in d.inject.decision.options]
+            deciding = [
+                d for d in drill.decisions.values() if d.inject.decision and step.action in d.inject.decision.options
+            ]
             if deciding:  # a step that is an option of an open decision answers it
                 drill.answer(deciding[0].inject.id, step.action)
                 continue
@@ -161,7 +165,14 @@ def autoplay(drill: Drill, policy: Policy) -> Drill:
     return drill
 
 
-def play(scenario: Scenario, roster, seed: int = 0, policy: str = "playbook", journal=None, **kwargs) -> Drill:  # type: ignore[no-untyped-def]
+def play(
+    scenario: Scenario,
+    roster: Roster,
+    seed: int = 0,
+    policy: str = "playbook",
+    journal: JournalWriter | None = None,
+    **kwargs: Any,
+) -> Drill:
     """Build a drill and autoplay it with a named policy; returns the ended drill."""
     chosen = make_policy(policy, scenario, seed)
     drill = Drill(scenario, roster, seed, policy=chosen.name, journal=journal, **kwargs)

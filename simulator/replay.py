@@ -53,7 +53,12 @@ def apply_input(drill: Drill, record: Record) -> None:
     elif kind == "decision_answered":
         drill.answer(record["inject"], record["action"])
     elif kind == "facilitator_inject":
-        drill.facilitator_inject(record["text"], record.get("to", "everyone"), record.get("channel", "chat"), record.get("from") or "Facilitator")
+        drill.facilitator_inject(
+            record["text"],
+            record.get("to", "everyone"),
+            record.get("channel", "chat"),
+            record.get("from") or "Facilitator",
+        )
     elif kind == "note":
         drill.note(record["text"], record.get("author", "facilitator"))
     elif kind == "paused":
@@ -107,7 +112,9 @@ class Difference:
         if self.expected is None:
             return f"record {self.seq}: the replay produced an extra record {self.got}"
         if self.got is None:
-            return f"record {self.seq}: the replay stops before {self.expected.get('type')} at t={self.expected.get('t')}"
+            return (
+                f"record {self.seq}: the replay stops before {self.expected.get('type')} at t={self.expected.get('t')}"
+            )
         keys = sorted(set(self.expected) | set(self.got))
         diffs = [k for k in keys if self.expected.get(k) != self.got.get(k)]
         parts = ", ".join(f"{k}: journal {self.expected.get(k)!r} vs replay {self.got.get(k)!r}" for k in diffs[:3])

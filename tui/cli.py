@@ -243,6 +243,52 @@ SUBCOMMANDS: list[Subcommand] = [
 ]
 
 
+from tui import headless  # noqa: E402  (light: no textual, pandas or matplotlib at import)
+
+SUBCOMMANDS += [
+    Subcommand(
+        "autoplay",
+        headless.cmd_autoplay,
+        headless.configure_autoplay,
+        "play a scenario headlessly with a policy and write the run folder",
+        [
+            "drillsim autoplay flash-sale-latency",
+            "drillsim autoplay model-drift --policy idle --seed 7",
+            "drillsim autoplay flash-sale-latency --policy my-timeline.yaml --roster weekend-skeleton",
+        ],
+        description=(
+            "Run a drill as fast as the CPU allows with a policy choosing the actions: playbook (the "
+            "scenario's reference response), idle (nobody does anything), random, or a script file "
+            "(a YAML list of {at, action, by?}, e.g. a past incident's real timeline). Writes "
+            "drills/<time>-<team>-<scenario>/ with the journal and the report, and prints a summary."
+        ),
+    ),
+    Subcommand(
+        "replay",
+        headless.cmd_replay,
+        headless.configure_replay,
+        "re-run a drill from its journal (--check: exit 1 on any difference)",
+        ["drillsim replay drills/20261122-100000-crisis-team-flash-sale-latency --check"],
+        description=(
+            "Rebuild a drill from the inputs in its journal and compare the result with the journal, "
+            "record by record (wall-clock times aside). With --check, exit 1 and name the first difference."
+        ),
+    ),
+    Subcommand(
+        "report",
+        headless.cmd_report,
+        headless.configure_report,
+        "(re)write the after-action report of a run folder",
+        ["drillsim report drills/20261122-100000-crisis-team-flash-sale-latency"],
+        description=(
+            "Score the drill in a run folder from its journal and write scorecard.json, report.md, "
+            "report.html and figures/*.png into it (atomically). Par is the scenario's playbook played "
+            "with the same roster and seed."
+        ),
+    ),
+]
+
+
 # --------------------------------------------------------------------------- the TUI (replaced by the TUI engineer)
 
 

@@ -139,6 +139,13 @@ def trace(drill: Any, *types: str) -> list[tuple[Any, ...]]:
     out = []
     for r in drill.records:
         if r["type"] in types:
-            key = r.get("inject") or r.get("fault") or r.get("milestone") or r.get("clock") or r.get("action") or r.get("member")
+            key = (
+                r.get("inject")
+                or r.get("fault")
+                or r.get("milestone")
+                or r.get("clock")
+                or r.get("action")
+                or r.get("member")
+            )
             out.append((r["type"], r["t"], key))
     return out

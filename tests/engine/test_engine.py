@@ -14,8 +14,17 @@ from tests.engine.helpers import tiny_roster, tiny_scenario, trace
 def test_idle_drill_runs_to_the_time_limit_with_alert_timeout_and_contingency(scenario, roster):
     drill = Drill(scenario, roster, seed=1)
     drill.advance_to(1000)
-    assert trace(drill, "fault_started", "impact_started", "inject", "page", "member_available",
-                 "decision_timed_out", "penalty", "drill_ended") == [
+    assert trace(
+        drill,
+        "fault_started",
+        "impact_started",
+        "inject",
+        "page",
+        "member_available",
+        "decision_timed_out",
+        "penalty",
+        "drill_ended",
+    ) == [
         ("fault_started", 30.0, "bad-deploy"),
         ("impact_started", 30.0, "bad-deploy"),
         ("inject", 60.0, "page"),  # latency passes 500 between samples; seen at the 60 s sample
@@ -201,7 +210,10 @@ def test_facilitator_can_end_and_running_actions_are_cancelled(scenario, roster)
     drill.advance_to(95)
     drill.end()
     assert drill.ended and drill.end_reason == "facilitator"
-    assert trace(drill, "action_cancelled", "drill_ended") == [("action_cancelled", 95.0, "ack"), ("drill_ended", 95.0, None)]
+    assert trace(drill, "action_cancelled", "drill_ended") == [
+        ("action_cancelled", 95.0, "ack"),
+        ("drill_ended", 95.0, None),
+    ]
     assert drill.records[-1]["input"] is True
     assert not drill.submit("brief").ok
     drill.debrief("hotwash", kind="strength", text="Fast page")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from simulator.engine import Drill
-from simulator.policies import autoplay, load_script, make_policy, ScriptedPolicy
+from simulator.policies import ScriptedPolicy, autoplay, load_script, make_policy
 from tests.engine.helpers import ROOT, load_builtin, load_builtin_roster
 
 SEED_SCRIPT = ROOT / "tests" / "data" / "scripts" / "seed-flash-sale-timeline.yaml"
@@ -20,7 +20,9 @@ def milestones(drill: Drill) -> dict[str, float]:
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])
 def test_seed_flash_sale_timeline_reproduces_the_seed_outcome(seed: int) -> None:
     scenario = load_builtin("flash-sale-latency")
-    drill = autoplay(Drill(scenario, load_builtin_roster("crisis-team"), seed), ScriptedPolicy(load_script(SEED_SCRIPT)))
+    drill = autoplay(
+        Drill(scenario, load_builtin_roster("crisis-team"), seed), ScriptedPolicy(load_script(SEED_SCRIPT))
+    )
     reached = milestones(drill)
     first_alert = next(r["t"] for r in drill.records if r["type"] == "inject" and r["alert"])
     assert first_alert == 0.0  # 00:00 alert triggered: latency > 5x baseline
@@ -32,7 +34,9 @@ def test_seed_flash_sale_timeline_reproduces_the_seed_outcome(seed: int) -> None
     status = next(r for r in drill.records if r["type"] == "action_started" and r["action"] == "status-page")
     assert status["t"] == 420.0  # 00:07 status page
     assert reached["recovered"] <= 12 * 60  # 00:12 stable
-    conversion = [r["values"]["conversion_pct"] for r in drill.records if r["type"] == "metric_sample" and r["t"] == 720.0]
+    conversion = [
+        r["values"]["conversion_pct"] for r in drill.records if r["type"] == "metric_sample" and r["t"] == 720.0
+    ]
     assert conversion and conversion[0] >= 0.98 * 3.1 * 0.98  # 98% of baseline (within display noise)
     assert drill.metrics["conversion_pct"].at(720.0) >= 0.98 * 3.1
     assert reached["postmortem"] == 1800.0  # 00:30 post-mortem scheduled
