@@ -22,15 +22,16 @@ COMMUNICATION = "communication"
 
 
 def _unknown(kind: str, name: str, known: Iterable[str]) -> str:
+    """``unknown action 'x' (did you mean 'y'?)``, else the choices when there are few."""
     known = sorted(set(known))
     hint = did_you_mean(name, known)
     message = f"unknown {kind} '{name}'"
     if hint:
         return f"{message} (did you mean '{hint}'?)"
     if not known:
-        return f"{message}: this scenario declares no {kind}s"
+        return f"{message}: this scenario declares none"
     if len(known) <= 12:
-        return f"{message}; known {kind}s: {', '.join(known)}"
+        return f"{message}; choose from: {', '.join(known)}"
     return message
 
 
@@ -276,7 +277,13 @@ def check_roster_covers(
     names = {member.name for member in roster.members}
     for i, step in enumerate(scenario.playbook):
         if step.by is not None and step.by not in names:
-            out.at(("playbook", i, "by"), _unknown(f"member of roster '{roster.id}'", step.by, names), level=level)
+            hint = did_you_mean(step.by, names)
+            out.at(
+                ("playbook", i, "by"),
+                f"'{step.by}' is not a member of roster '{roster.id}'"
+                + (f" (did you mean '{hint}'?)" if hint else f"; members: {', '.join(sorted(names))}"),
+                level=level,
+            )
     return out.items
 
 

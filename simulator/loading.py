@@ -873,12 +873,16 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
 def check_text(
     text: str, name: str = "<text>", kind: Kind | None = None, *, checks: bool = True
 ) -> tuple[Scenario | Roster | None, list[Problem]]:
-    """Parse and validate YAML text: ``(model or None, every problem found)``."""
+    """Parse and validate YAML text: ``(model or None, every problem found)``.
+
+    The model is ``None`` when any problem is an error (warnings leave it usable).
+    """
     data, source, problems = parse_yaml(text, name)
     if problems and data is None:
         return None, problems
     model, more = validate_data(data, name, source, kind, checks=checks)
-    return (model if not errors(problems) else None), _sorted(problems + more)
+    problems = _sorted(problems + more)
+    return (model if not errors(problems) else None), problems
 
 
 def check_bytes(
