@@ -252,9 +252,15 @@ class Drill:
         self.outside_slo = dict.fromkeys(scenario.metrics, 0.0)
         self._last_tick: float | None = None
         self._held: dict[int, float | None] = {}
-        self._pending_faults: list[Fault] = [f for f in scenario.faults if f.when is not None]
-        self._pending_injects: list[Inject] = [i for i in scenario.injects if i.when is not None]
-        self._pending_milestones = [(mid, spec.when) for mid, spec in self.milestone_specs.items() if spec.when]
+        # Triggers waiting for their condition, by id (dicts: membership is by key, not model equality).
+        self._pending_faults: dict[str, Fault] = {f.id: f for f in scenario.faults if f.when is not None}
+        self._pending_injects: dict[str, Inject] = {i.id: i for i in scenario.injects if i.when is not None}
+        self._pending_milestones: dict[str, Condition] = {
+            mid: spec.when for mid, spec in self.milestone_specs.items() if spec.when is not None
+        }
+        self._kinds: dict[int, str] = {
+            id(c): c.kind for c in [*self._pending_faults_conds(), *self._pending_milestones.values()]
+        }
         self._fault_procs: dict[str, list[simpy.Process]] = {}
         self._checking = False
         self._recheck = False
@@ -262,7 +268,7 @@ class Drill:
         # holding: "recovered" means the metric came back, not that it was fine before anything broke.
         self._unarmed: set[int] = {
             id(cond)
-            for _, cond in self._pending_milestones
+            for cond in self._pending_milestones.values()
             if cond.kind == "metric" and cond.holds_for_value(self.metrics[cond.metric or ""].baseline)
         }
 
@@ -368,10 +374,15 @@ class Drill:
 
     def _not_by_times(self) -> set[float]:
         times: set[float] = set()
-        for cond in [f.when for f in self._pending_faults] + [i.when for i in self._pending_injects]:
-            if cond is not None and cond.not_by is not None:
+        for cond in self._pending_faults_conds():
+            if cond.not_by is not None:
                 times.add(cond.not_by)
         return times
+
+    def _pending_faults_conds(self) -> list[Condition]:
+        """Conditions of the faults and injects still waiting to fire."""
+        conds = [f.when for f in self._pending_faults.values()] + [i.when for i in self._pending_injects.values()]
+        return [c for c in conds if c is not None]
 
     def _at(self, t: float, fn: Any, *args: Any) -> Generator[simpy.Event, Any, None]:
         yield self.env.timeout(max(0.0, t - self.env.now))
@@ -421,7 +432,7 @@ class Drill:
         self._check_event_triggers()
 
     def _cond_true(self, cond: Condition, t: float) -> bool:
-        kind = cond.kind
+        kind = self._kinds.get(id(cond)) or cond.kind
         if kind == "metric":
             key = id(cond)
             since = self._held.get(key)
@@ -441,14 +452,12 @@ class Drill:
         return False
 
     def _metric_conditions(self) -> Iterable[Condition]:
-        for fault in self._pending_faults:
-            if fault.when is not None and fault.when.kind == "metric":
-                yield fault.when
-        for inject in self._pending_injects:
-            if inject.when is not None and inject.when.kind == "metric":
-                yield inject.when
-        for _, cond in self._pending_milestones:
-            if cond.kind == "metric":
+        kinds = self._kinds
+        for cond in self._pending_faults_conds():
+            if kinds[id(cond)] == "metric":
+                yield cond
+        for cond in self._pending_milestones.values():
+            if kinds[id(cond)] == "metric":
                 yield cond
 
     def _check_metric_triggers(self, t: float) -> None:
@@ -479,22 +488,21 @@ class Drill:
 
     def _fire_ready(self) -> None:
         t = self.now
-        for fault in list(self._pending_faults):
-            if fault in self._pending_faults and fault.when is not None and self._cond_true(fault.when, t):
-                self._pending_faults.remove(fault)
+        for fault_id, fault in list(self._pending_faults.items()):
+            if fault_id in self._pending_faults and fault.when is not None and self._cond_true(fault.when, t):
+                del self._pending_faults[fault_id]
                 self._start_fault(fault)
-        for inject in list(self._pending_injects):
-            if inject in self._pending_injects and inject.when is not None and self._cond_true(inject.when, t):
-                self._pending_injects.remove(inject)
+        for inject_id, inject in list(self._pending_injects.items()):
+            if inject_id in self._pending_injects and inject.when is not None and self._cond_true(inject.when, t):
+                del self._pending_injects[inject_id]
                 self._deliver(inject)
-        for item in list(self._pending_milestones):
-            if item not in self._pending_milestones:
+        for mid, cond in list(self._pending_milestones.items()):
+            if mid not in self._pending_milestones:
                 continue
-            mid, cond = item
             if mid in self.milestones:
-                self._pending_milestones.remove(item)
+                del self._pending_milestones[mid]
             elif self._cond_true(cond, t):
-                self._pending_milestones.remove(item)
+                del self._pending_milestones[mid]
                 self._mark(mid, "condition")
 
     # ------------------------------------------------------------------ faults and effects
@@ -530,7 +538,7 @@ class Drill:
         if fault_id not in self.fault_started or fault_id in self.fault_stopped:
             if fault_id not in self.fault_started:
                 # stopping a fault before it starts keeps it from starting
-                self._pending_faults = [f for f in self._pending_faults if f.id != fault_id]
+                self._pending_faults.pop(fault_id, None)
                 self.fault_stopped.setdefault(fault_id, self.now)
             return
         self.fault_stopped[fault_id] = self.now

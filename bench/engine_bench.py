@@ -1,0 +1,73 @@
+"""Engine benchmark (run on demand, not a test): drills per second and cost per scheduled event.
+
+    python bench/engine_bench.py [--repeat N]
+
+For each built-in scenario it autoplays the playbook N times (after one warm-up drill) and
+prints drills per second and milliseconds per drill. It then compares the engine's cost per
+scheduled SimPy event with a bare SimPy loop that schedules the same number of events,
+measured in the same run. Targets (issue 3): the flash-sale scenario under 20 ms per drill
+after start-up; under 3x the bare SimPy cost per event.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import simpy
+
+from simulator.engine import Drill
+from simulator.library import DEFAULT_ROSTER, builtin_scenarios, resolve_roster
+from simulator.loading import load_roster, load_scenario
+from simulator.policies import autoplay, make_policy
+
+
+def scheduled_events(drill: Drill) -> int:
+    """How many events the drill's environment scheduled (SimPy numbers each one)."""
+    return next(drill.env._eid)  # type: ignore[attr-defined]
+
+
+def bare_simpy(events: int) -> float:
+    """Seconds for a bare SimPy process that schedules ``events`` timeouts."""
+    env = simpy.Environment()
+
+    def ticker(env: simpy.Environment) -> object:
+        for _ in range(events):
+            yield env.timeout(1)
+
+    env.process(ticker(env))
+    start = time.perf_counter()
+    env.run()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=50)
+    args = parser.parse_args()
+    print(f"{'scenario':<28} {'drills/s':>9} {'ms/drill':>9} {'events':>7} {'µs/event':>9} {'bare µs':>8} {'ratio':>6}")
+    for scenario_id, path in builtin_scenarios():
+        scenario = load_scenario(path)
+        roster = load_roster(resolve_roster(scenario.default_roster or DEFAULT_ROSTER))
+        autoplay(Drill(scenario, roster, 0), make_policy("playbook", scenario, 0))  # warm-up
+        times = []
+        events = []
+        for seed in range(args.repeat):
+            start = time.perf_counter()
+            drill = autoplay(Drill(scenario, roster, seed), make_policy("playbook", scenario, seed))
+            times.append(time.perf_counter() - start)
+            events.append(scheduled_events(drill))
+        per_drill = statistics.median(times)
+        n_events = int(statistics.median(events))
+        bare = statistics.median(bare_simpy(n_events) for _ in range(5))
+        per_event = per_drill / n_events * 1e6
+        bare_per_event = bare / n_events * 1e6
+        print(
+            f"{scenario_id:<28} {1 / per_drill:>9.1f} {per_drill * 1000:>9.2f} {n_events:>7} "
+            f"{per_event:>9.2f} {bare_per_event:>8.2f} {per_event / bare_per_event:>6.1f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
