@@ -1,0 +1,302 @@
+"""What happened in a drill, read once from its journal.
+
+``DrillFacts.from_records`` walks the journal records (docs/architecture.md, "The
+journal") and keeps the facts scoring, lessons and rendering need: the scenario and
+roster rebuilt from the ``drill_started`` dumps, ground-truth moments, action runs,
+decisions, clocks, penalties, metric samples and debrief inputs. Everything is a plain
+value; nothing here imports the engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from simulator.model import Roster, Scenario
+
+
+@dataclass
+class ActionRun:
+    """One action from submission to its end, as the journal tells it."""
+
+    action: str
+    member: str | None
+    submitted_at: float | None = None
+    source: str | None = None
+    started_at: float | None = None
+    finished_at: float | None = None
+    success: bool | None = None
+    role_match: bool | None = None
+    waited: float = 0.0
+    duration: float | None = None
+    rejected: str | None = None
+    text: str | None = None
+
+
+@dataclass
+class DecisionFacts:
+    """A decision an inject opened, and what became of it."""
+
+    inject: str
+    arrived_at: float
+    prompt: str
+    options: list[dict[str, Any]]
+    deadline_at: float | None
+    answered_at: float | None = None
+    answer: str | None = None
+    timed_out_at: float | None = None
+    consequence: str | None = None
+
+
+@dataclass
+class ClockFacts:
+    id: str
+    regime: str
+    deadline: float
+    started_at: float | None = None
+    due_at: float | None = None
+    met_at: float | None = None
+    missed_at: float | None = None
+    notified_at: float | None = None
+
+
+@dataclass
+class DrillFacts:
+    records: list[dict[str, Any]]
+    start: dict[str, Any]
+    scenario: Scenario
+    roster: Roster | None
+    impact_at: float | None = None
+    first_alert_at: float | None = None
+    first_alert_inject: str | None = None
+    milestones: dict[str, float] = field(default_factory=dict)
+    milestone_by: dict[str, str] = field(default_factory=dict)
+    runs: list[ActionRun] = field(default_factory=list)
+    decisions: list[DecisionFacts] = field(default_factory=list)
+    clocks: dict[str, ClockFacts] = field(default_factory=dict)
+    penalties: list[dict[str, Any]] = field(default_factory=list)
+    samples: list[dict[str, Any]] = field(default_factory=list)
+    injects: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[dict[str, Any]] = field(default_factory=list)
+    hotwash: list[dict[str, Any]] = field(default_factory=list)
+    overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+    ended_at: float | None = None
+    end_reason: str | None = None
+    last_t: float = 0.0
+
+    # ------------------------------------------------------------------ reading
+
+    @classmethod
+    def from_records(cls, records: list[dict[str, Any]]) -> DrillFacts:
+        if not records or records[0].get("type") != "drill_started":
+            raise ValueError("a journal starts with a drill_started record")
+        start = records[0]
+        scenario = Scenario.model_validate(start["scenario"])
+        roster = Roster.model_validate(start["roster"]) if start.get("roster") else None
+        facts = cls(records=records, start=start, scenario=scenario, roster=roster)
+        facts._read(records)
+        return facts
+
+    def _read(self, records: list[dict[str, Any]]) -> None:
+        open_runs: dict[str, list[ActionRun]] = {}
+        pending: dict[str, list[ActionRun]] = {}
+        clock_specs = {c.id: c for c in self.scenario.clocks}
+        for spec in self.scenario.clocks:
+            self.clocks[spec.id] = ClockFacts(spec.id, spec.regime, spec.deadline)
+        decisions: dict[str, DecisionFacts] = {}
+        for record in records:
+            kind = record.get("type")
+            t = float(record.get("t", 0.0))
+            if kind not in ("rating_override", "hotwash"):
+                self.last_t = max(self.last_t, t)
+            if kind == "impact_started":
+                if self.impact_at is None:
+                    self.impact_at = t
+            elif kind == "inject":
+                self.injects.append(record)
+                if record.get("alert") and self.first_alert_at is None:
+                    self.first_alert_at = t
+                    self.first_alert_inject = record.get("inject")
+                decision = record.get("decision")
+                if decision:
+                    facts = DecisionFacts(
+                        inject=str(record.get("inject")),
+                        arrived_at=t,
+                        prompt=str(decision.get("prompt") or record.get("text") or ""),
+                        options=list(decision.get("options") or []),
+                        deadline_at=decision.get("deadline_at"),
+                    )
+                    decisions[facts.inject] = facts
+                    self.decisions.append(facts)
+            elif kind == "facilitator_inject":
+                self.injects.append(record)
+            elif kind == "milestone":
+                name = str(record.get("milestone"))
+                if name not in self.milestones:
+                    self.milestones[name] = t
+                    self.milestone_by[name] = str(record.get("by") or "")
+            elif kind == "action_submitted":
+                run = ActionRun(
+                    action=str(record.get("action")),
+                    member=record.get("by"),
+                    submitted_at=t,
+                    source=record.get("source"),
+                )
+                self.runs.append(run)
+                pending.setdefault(run.action, []).append(run)
+            elif kind == "action_rejected":
+                queue = pending.get(str(record.get("action"))) or []
+                if queue:
+                    run = queue.pop()
+                    run.rejected = str(record.get("reason") or "rejected")
+            elif kind == "action_started":
+                action = str(record.get("action"))
+                queue = pending.get(action) or []
+                if queue:
+                    run = queue.pop(0)
+                else:
+                    run = ActionRun(action=action, member=None)
+                    self.runs.append(run)
+                run.member = record.get("member")
+                run.started_at = t
+                run.role_match = record.get("role_match")
+                run.waited = float(record.get("waited") or 0.0)
+                run.duration = record.get("duration")
+                if run.submitted_at is None:
+                    run.submitted_at = t - run.waited
+                open_runs.setdefault(f"{action}\0{run.member}", []).append(run)
+            elif kind == "action_finished":
+                action = str(record.get("action"))
+                key = f"{action}\0{record.get('member')}"
+                queue = open_runs.get(key) or []
+                if queue:
+                    run = queue.pop(0)
+                else:
+                    run = ActionRun(action=action, member=record.get("member"), started_at=t)
+                    self.runs.append(run)
+                run.finished_at = t
+                run.success = bool(record.get("success"))
+                run.text = record.get("text")
+            elif kind == "penalty":
+                self.penalties.append(record)
+            elif kind == "clock_started":
+                clock = self._clock(str(record.get("clock")), record, clock_specs)
+                if clock.started_at is None:
+                    clock.started_at = t
+                    clock.due_at = record.get("due_at", t + clock.deadline)
+            elif kind == "clock_met":
+                clock = self._clock(str(record.get("clock")), record, clock_specs)
+                clock.met_at = t if clock.met_at is None else clock.met_at
+            elif kind == "clock_missed":
+                clock = self._clock(str(record.get("clock")), record, clock_specs)
+                clock.missed_at = t if clock.missed_at is None else clock.missed_at
+            elif kind == "decision_answered":
+                found = decisions.get(str(record.get("inject")))
+                if found is not None and found.answered_at is None:
+                    found.answered_at = t
+                    found.answer = record.get("action")
+            elif kind == "decision_timed_out":
+                found = decisions.get(str(record.get("inject")))
+                if found is not None:
+                    found.timed_out_at = t
+                    found.consequence = record.get("text")
+            elif kind == "metric_sample":
+                self.samples.append(record)
+            elif kind == "note":
+                self.notes.append(record)
+            elif kind == "hotwash":
+                self.hotwash.append(record)
+            elif kind == "rating_override":
+                self.overrides[str(record.get("objective"))] = record
+            elif kind == "drill_ended":
+                self.ended_at = t
+                self.end_reason = record.get("reason")
+        # notified: the first success of the clock's satisfying action after the clock started
+        for clock in self.clocks.values():
+            clock_spec = clock_specs.get(clock.id)
+            if clock_spec is not None and clock.started_at is not None:
+                done = [
+                    r.finished_at
+                    for r in self.runs
+                    if r.action == clock_spec.satisfied_by
+                    and r.success
+                    and r.finished_at is not None
+                    and r.finished_at >= clock.started_at
+                ]
+                if done:
+                    clock.notified_at = min(done)
+            if clock.notified_at is None and clock.met_at is not None:
+                clock.notified_at = clock.met_at
+
+    def _clock(self, clock_id: str, record: dict[str, Any], specs: dict[str, Any]) -> ClockFacts:
+        if clock_id not in self.clocks:
+            self.clocks[clock_id] = ClockFacts(clock_id, str(record.get("regime") or clock_id), 0.0)
+        return self.clocks[clock_id]
+
+    # ------------------------------------------------------------------ derived
+
+    @property
+    def end_at(self) -> float:
+        """When the drill ended (or the last record's time for a drill that did not end)."""
+        return self.ended_at if self.ended_at is not None else self.last_t
+
+    @property
+    def anchor(self) -> float:
+        """The time milestone targets are measured from: impact start, or 0 when no impact happened."""
+        return self.impact_at if self.impact_at is not None else 0.0
+
+    @property
+    def wall(self) -> datetime | None:
+        text = self.start.get("wall")
+        if not text:
+            return None
+        try:
+            return datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+        except ValueError:
+            return None
+
+    @property
+    def drill_date(self) -> date | None:
+        wall = self.wall
+        return wall.date() if wall is not None else None
+
+    def action_label(self, action_id: str) -> str:
+        try:
+            return self.scenario.action(action_id).label
+        except KeyError:
+            return action_id
+
+    def milestone_label(self, milestone: str) -> str:
+        spec = self.scenario.scoring.milestones.get(milestone)
+        if spec is not None and spec.label:
+            return spec.label
+        return milestone.replace("-", " ").replace("_", " ").capitalize()
+
+    def action_done_at(self, action_id: str) -> float | None:
+        """When the action first succeeded."""
+        times = [r.finished_at for r in self.runs if r.action == action_id and r.success and r.finished_at is not None]
+        return min(times) if times else None
+
+    def communication_runs(self) -> list[ActionRun]:
+        """Successful stakeholder updates (actions with ``communication``), in time order."""
+        kinds = {a.id: a.communication for a in self.scenario.actions if a.communication}
+        done = [r for r in self.runs if r.action in kinds and r.success and r.finished_at is not None]
+        return sorted(done, key=lambda r: float(r.finished_at or 0.0))
+
+    def communication_kind(self, action_id: str) -> str | None:
+        try:
+            return self.scenario.action(action_id).communication
+        except KeyError:
+            return None
+
+    def started_runs(self) -> list[ActionRun]:
+        return [r for r in self.runs if r.started_at is not None]
+
+    def member_roles(self, member: str | None) -> list[str]:
+        if self.roster is None or member is None:
+            return []
+        try:
+            return list(self.roster.member(member).roles)
+        except KeyError:
+            return []

@@ -1,0 +1,197 @@
+"""The report's figures as PNG bytes: matplotlib ``Figure()`` on the Agg canvas, never pyplot.
+
+- ``metrics``: each metric over time, its SLO band shaded, actions and milestones marked;
+- ``members``: a per-member timeline: who did what and when, and how long each task waited;
+- ``milestones``: each milestone's time from impact against its target and par.
+
+Text a trainer or participant typed ends up in figures only as plain matplotlib text
+(``usetex`` off, mathtext disabled by escaping ``$``), so nothing in it is interpreted.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from reports.facts import DrillFacts
+from reports.scoring import Scorecard, milestone_ids, milestone_interval_name
+
+FIGURE_NAMES = ("metrics", "members", "milestones")
+
+INK = "#111111"
+GOOD = "#1b7837"
+BAD = "#b2182b"
+ACCENT = "#2166ac"
+MUTED = "#8c8c8c"
+
+
+def _plain(text: str, limit: int = 48) -> str:
+    """Text safe for matplotlib: no mathtext, one line, bounded length."""
+    text = " ".join(str(text).split()).replace("$", r"\$")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _new_figure(width: float, height: float) -> Any:
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
+    return fig
+
+
+def _png(fig: Any) -> bytes:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _style() -> Any:
+    return {
+        "font.size": 11,
+        "axes.titlesize": 12,
+        "axes.labelsize": 11,
+        "axes.edgecolor": INK,
+        "text.color": INK,
+        "axes.labelcolor": INK,
+        "xtick.color": INK,
+        "ytick.color": INK,
+        "text.usetex": False,
+        "svg.fonttype": "none",
+    }
+
+
+def metrics_figure(facts: DrillFacts) -> bytes:
+    import matplotlib
+
+    metrics = list(facts.scenario.metrics.items())
+    with matplotlib.rc_context(_style()):
+        fig = _new_figure(10, 2.2 * len(metrics) + 0.8)
+        axes = fig.subplots(len(metrics), 1, sharex=True, squeeze=False)[:, 0]
+        done = [r for r in facts.runs if r.success and r.finished_at is not None]
+        for ax, (metric_id, metric) in zip(axes, metrics, strict=True):
+            points = [
+                (float(s["t"]) / 60.0, float(s["values"][metric_id]))
+                for s in facts.samples
+                if metric_id in (s.get("values") or {})
+            ]
+            if points:
+                xs, ys = zip(*points, strict=True)
+                ax.plot(xs, ys, color=ACCENT, linewidth=2)
+            if metric.slo is not None:
+                if metric.slo.max is not None:
+                    ax.axhline(metric.slo.max, color=BAD, linestyle="--", linewidth=1)
+                    ax.axhspan(
+                        metric.slo.max, max([metric.slo.max, *(p[1] for p in points)]) * 1.05, color=BAD, alpha=0.08
+                    )
+                if metric.slo.min is not None:
+                    ax.axhline(metric.slo.min, color=BAD, linestyle="--", linewidth=1)
+                    low = min([metric.slo.min, *(p[1] for p in points)])
+                    ax.axhspan(low - abs(low) * 0.05, metric.slo.min, color=BAD, alpha=0.08)
+            ax.axhline(metric.baseline, color=MUTED, linestyle=":", linewidth=1)
+            for run in done:
+                ax.axvline(float(run.finished_at or 0.0) / 60.0, color=GOOD, alpha=0.5, linewidth=1)
+            unit = f" ({_plain(metric.unit, 12)})" if metric.unit else ""
+            ax.set_ylabel(_plain(metric.label or metric_id, 28) + unit)
+            ax.grid(alpha=0.3)
+        top = axes[0]
+        for run in done:
+            top.annotate(
+                _plain(facts.action_label(run.action), 28),
+                xy=(float(run.finished_at or 0.0) / 60.0, 1.0),
+                xycoords=("data", "axes fraction"),
+                rotation=60,
+                fontsize=8,
+                va="bottom",
+                ha="left",
+                color=GOOD,
+                annotation_clip=False,
+            )
+        if facts.impact_at is not None:
+            for ax in axes:
+                ax.axvline(facts.impact_at / 60.0, color=BAD, linewidth=1.5)
+        axes[-1].set_xlabel("sim time (minutes)")
+        axes[-1].set_xlim(0, max(facts.end_at, 60.0) / 60.0)
+        return _png(fig)
+
+
+def members_figure(facts: DrillFacts) -> bytes:
+    import matplotlib
+
+    names = [m.name for m in facts.roster.members] if facts.roster else []
+    for run in facts.started_runs():
+        if run.member and run.member not in names:
+            names.append(run.member)
+    names = names or ["(nobody)"]
+    with matplotlib.rc_context(_style()):
+        fig = _new_figure(10, 0.9 * len(names) + 1.6)
+        ax = fig.add_subplot()
+        for row, name in enumerate(names):
+            mine = [r for r in facts.started_runs() if r.member == name]
+            for n, run in enumerate(mine):
+                start = float(run.started_at or 0.0)
+                end = float(run.finished_at if run.finished_at is not None else facts.end_at)
+                if run.waited > 0:
+                    ax.broken_barh(
+                        [(start - run.waited, run.waited)], (row - 0.3, 0.6), facecolors="#fdb863", edgecolor="none"
+                    )
+                colour = BAD if run.success is False else (ACCENT if run.role_match is not False else "#762a83")
+                ax.broken_barh(
+                    [(start, max(end - start, 1.0))], (row - 0.3, 0.6), facecolors=colour, edgecolor=INK, linewidth=0.5
+                )
+                above = n % 2 == 1
+                ax.text(
+                    start,
+                    row - 0.34 if above else row + 0.34,
+                    _plain(facts.action_label(run.action), 30),
+                    fontsize=8,
+                    va="bottom" if above else "top",
+                )
+        ax.set_yticks(range(len(names)), [_plain(n, 20) for n in names])
+        ax.set_ylim(len(names) - 0.2, -0.8)
+        ticks = range(0, int(max(facts.end_at, 60.0)) + 60, 300 if facts.end_at > 1200 else 60)
+        ax.set_xticks(list(ticks), [f"{t // 60}" for t in ticks])
+        ax.set_xlim(0, max(facts.end_at, 60.0))
+        ax.set_xlabel(
+            "sim time (minutes); orange: waiting for the member, purple: outside the member's role, red: failed"
+        )
+        ax.grid(axis="x", alpha=0.3)
+        return _png(fig)
+
+
+def milestones_figure(facts: DrillFacts, card: Scorecard) -> bytes:
+    import matplotlib
+
+    rows = []
+    for milestone in milestone_ids(facts):
+        interval = card.interval(milestone_interval_name(milestone))
+        if interval is not None:
+            rows.append((facts.milestone_label(milestone), interval.seconds, interval.target, interval.par))
+    with matplotlib.rc_context(_style()):
+        fig = _new_figure(10, 0.6 * max(len(rows), 1) + 1.6)
+        ax = fig.add_subplot()
+        for row, (_label, seconds, target, par) in enumerate(rows):
+            if seconds is not None:
+                late = target is not None and seconds > target
+                ax.barh(row, seconds / 60.0, color=BAD if late else GOOD, height=0.55)
+            else:
+                ax.text(0.1, row, "not reached", va="center", color=BAD, fontsize=10)
+            if target is not None:
+                ax.plot([target / 60.0] * 2, [row - 0.4, row + 0.4], color=INK, linewidth=3)
+            if par is not None:
+                ax.plot(par / 60.0, row, marker="D", color="#f1a340", markersize=8, markeredgecolor=INK)
+        ax.set_yticks(range(len(rows)), [_plain(r[0], 34) for r in rows])
+        ax.invert_yaxis()
+        ax.set_xlabel("minutes from impact start; black bar: target, diamond: par")
+        ax.grid(axis="x", alpha=0.3)
+        return _png(fig)
+
+
+def render_figures(facts: DrillFacts, card: Scorecard) -> dict[str, bytes]:
+    """Every figure as PNG bytes, by name (``metrics``, ``members``, ``milestones``)."""
+    return {
+        "metrics": metrics_figure(facts),
+        "members": members_figure(facts),
+        "milestones": milestones_figure(facts, card),
+    }

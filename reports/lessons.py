@@ -1,0 +1,479 @@
+"""Lessons learned: the scenario's own rules and the rules every drill gets.
+
+``findings(records, card=None)`` returns the report's strengths and areas for improvement.
+Each finding carries evidence from the journal (times as ``mm:ss``), a corrective action,
+the role that owns it and a due date (the drill date plus the rule's ``due``). The
+scenario's ``lessons`` are evaluated over the whole journal at the end: a ``not_by``
+condition holds when the milestone or action had not happened by that time, including
+when the drill ended before it without it happening.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import date, timedelta
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from reports.facts import DrillFacts
+from reports.scoring import Scorecard, fmt_clock, fmt_span, score_facts
+from simulator.model import Condition
+from simulator.roles import role_title
+
+DEFAULT_DUE = 30 * 86400.0
+LOAD_SHARE = 0.5
+"""One member carrying more than this share of the actions (with three or more members) is a finding."""
+
+
+class Finding(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["improvement", "strength"]
+    rule: str
+    """``scenario:N`` for the scenario's N-th lesson, else the generic rule's id."""
+    title: str
+    evidence: list[str]
+    corrective_action: str | None = None
+    owner: str | None = None
+    """Role id that owns the corrective action."""
+    owner_title: str | None = None
+    due: str | None = None
+    """ISO date, the drill date plus the rule's due period (null without a drill date)."""
+    due_days: int | None = None
+
+
+# ---------------------------------------------------------------------------- conditions
+
+
+def evaluate(condition: Condition, facts: DrillFacts) -> tuple[bool, list[str]]:
+    """Whether a scenario condition held over the whole drill, with the evidence."""
+    kind = condition.kind
+    if kind == "milestone":
+        name = str(condition.milestone)
+        reached = facts.milestones.get(name)
+        label = facts.milestone_label(name)
+        if condition.not_by is None:
+            return reached is not None, ([f"{label} reached at {fmt_clock(reached)}"] if reached is not None else [])
+        if reached is None:
+            return True, [
+                f"{label} not reached by the end of the drill ({fmt_clock(facts.end_at)}); due by {fmt_clock(condition.not_by)}"
+            ]
+        if reached > condition.not_by:
+            return True, [f"{label} reached at {fmt_clock(reached)}, after {fmt_clock(condition.not_by)}"]
+        return False, []
+    if kind == "action":
+        name = str(condition.action)
+        done = facts.action_done_at(name)
+        label = facts.action_label(name)
+        if condition.not_by is None:
+            if done is None:
+                return False, []
+            who = next((r.member for r in facts.runs if r.action == name and r.finished_at == done), None)
+            return True, [f"'{label}' done at {fmt_clock(done)}" + (f" by {who}" if who else "")]
+        if done is None:
+            return True, [
+                f"'{label}' not done by the end of the drill ({fmt_clock(facts.end_at)}); due by {fmt_clock(condition.not_by)}"
+            ]
+        if done > condition.not_by:
+            return True, [f"'{label}' done at {fmt_clock(done)}, after {fmt_clock(condition.not_by)}"]
+        return False, []
+    if kind == "clock":
+        clock = facts.clocks.get(str(condition.clock))
+        if clock is None or clock.started_at is None:
+            return bool(condition.missed), [f"the {clock.regime if clock else condition.clock} clock never started"]
+        missed = clock.missed_at is not None or (
+            clock.met_at is None
+            and clock.due_at is not None
+            and facts.end_at > float(clock.due_at)
+            and clock.notified_at is None
+        )
+        if missed:
+            return bool(condition.missed), [
+                f"the {clock.regime} clock started at {fmt_clock(clock.started_at)} and was due at {fmt_clock(clock.due_at)}"
+                + (
+                    f"; notified at {fmt_clock(clock.notified_at)}"
+                    if clock.notified_at is not None
+                    else "; never notified"
+                )
+            ]
+        return not condition.missed, []
+    if kind == "decision":
+        found = next((d for d in facts.decisions if d.inject == condition.decision), None)
+        timed_out = found is not None and found.timed_out_at is not None
+        if timed_out and found is not None:
+            return bool(condition.timed_out), [
+                f"'{_short(found.prompt)}' arrived at {fmt_clock(found.arrived_at)} and timed out at {fmt_clock(found.timed_out_at)}"
+            ]
+        return not condition.timed_out and found is not None, []
+    if kind == "metric":
+        return _metric_held(condition, facts)
+    return False, []
+
+
+def _metric_held(condition: Condition, facts: DrillFacts) -> tuple[bool, list[str]]:
+    metric = str(condition.metric)
+    need = float(condition.for_ or 0.0)
+    since: float | None = None
+    spec = facts.scenario.metrics.get(metric)
+    unit = spec.unit if spec else ""
+    label = spec.label if spec and spec.label else metric
+    for sample in facts.samples:
+        values = sample.get("values") or {}
+        if metric not in values:
+            continue
+        t = float(sample.get("t", 0.0))
+        value = float(values[metric])
+        if condition.holds_for_value(value):
+            if since is None:
+                since = t
+            if t - since >= need:
+                comparison = _comparison(condition)
+                return True, [f"{label} {comparison}{unit} from {fmt_clock(since)} (held at least {fmt_span(need)})"]
+        else:
+            since = None
+    return False, []
+
+
+def _comparison(condition: Condition) -> str:
+    for name, word in (("above", "above"), ("below", "below"), ("at_least", "at least"), ("at_most", "at most")):
+        value = getattr(condition, name)
+        if value is not None:
+            return f"{word} {value:g}"
+    return ""
+
+
+def _short(text: str, limit: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# ---------------------------------------------------------------------------- findings
+
+
+def _due(day: date | None, seconds: float) -> tuple[str | None, int]:
+    days = max(1, round(seconds / 86400.0))
+    return ((day + timedelta(days=days)).isoformat() if day else None), days
+
+
+def _improvement(
+    facts: DrillFacts, rule: str, title: str, evidence: list[str], action: str, owner: str, due: float = DEFAULT_DUE
+) -> Finding:
+    when, days = _due(facts.drill_date, due)
+    return Finding(
+        kind="improvement",
+        rule=rule,
+        title=title,
+        evidence=evidence,
+        corrective_action=action,
+        owner=owner,
+        owner_title=role_title(owner),
+        due=when,
+        due_days=days,
+    )
+
+
+def _strength(rule: str, title: str, evidence: list[str]) -> Finding:
+    return Finding(kind="strength", rule=rule, title=title, evidence=evidence)
+
+
+def findings(records: list[dict[str, Any]], card: Scorecard | None = None) -> list[Finding]:
+    """Strengths and areas for improvement of a drill, improvements first (scenario rules, then generic)."""
+    facts = DrillFacts.from_records(records)
+    return findings_from(facts, card or score_facts(facts))
+
+
+def findings_from(facts: DrillFacts, card: Scorecard) -> list[Finding]:
+    out: list[Finding] = []
+    # the scenario's own lessons
+    for number, lesson in enumerate(facts.scenario.lessons, start=1):
+        held, evidence = evaluate(lesson.when, facts)
+        if held:
+            out.append(
+                _improvement(
+                    facts,
+                    f"scenario:{number}",
+                    lesson.finding,
+                    evidence,
+                    lesson.corrective_action,
+                    lesson.owner,
+                    lesson.due,
+                )
+            )
+    out.extend(_generic(facts, card))
+    out.extend(_strengths(facts, card))
+    return out
+
+
+def _generic(facts: DrillFacts, card: Scorecard) -> list[Finding]:
+    out: list[Finding] = []
+    # slow detection
+    detect = card.interval("detect_from_impact")
+    if detect is not None and detect.target is not None and detect.status in ("late", "missed"):
+        seen = "was not detected" if detect.seconds is None else f"was detected {fmt_span(detect.seconds)} after impact"
+        out.append(
+            _improvement(
+                facts,
+                "slow-detection",
+                "Detection was slower than the target",
+                [
+                    f"impact started at {fmt_clock(card.impact_started_at)}; the incident {seen} (target {fmt_span(detect.target)})"
+                ],
+                "Tighten alert thresholds on the customer-facing metrics and route the first alert to the on-call owner.",
+                "ai-ops-engineer",
+            )
+        )
+    # communication
+    comm = card.communication
+    communicators = [a for a in facts.scenario.actions if a.communication and a.penalty is None]
+    if comm.updates == 0 and (comm.cadence is not None or communicators):
+        out.append(
+            _improvement(
+                facts,
+                "no-update",
+                "No stakeholder update was sent",
+                [
+                    f"no internal or external update between impact ({fmt_clock(card.impact_started_at)}) and the end ({fmt_clock(card.ended_at)})"
+                ],
+                "Send a templated first update within the target and state the time of the next one.",
+                "communications-manager",
+            )
+        )
+    else:
+        if (
+            comm.first_update_target is not None
+            and comm.first_update_from_impact is not None
+            and comm.first_update_from_impact > comm.first_update_target
+        ):
+            out.append(
+                _improvement(
+                    facts,
+                    "late-first-update",
+                    "The first stakeholder update came late",
+                    [
+                        f"first update at {fmt_clock(comm.first_update_at)}, {fmt_span(comm.first_update_from_impact)} after impact (target {fmt_span(comm.first_update_target)})"
+                    ],
+                    "Pre-approve a first-update template the communications manager can post without waiting for the cause.",
+                    "communications-manager",
+                )
+            )
+        if comm.cadence is not None and comm.largest_gap is not None and comm.largest_gap > comm.cadence:
+            out.append(
+                _improvement(
+                    facts,
+                    "update-gap",
+                    "Updates stopped for longer than the agreed cadence",
+                    [
+                        f"no update from {fmt_clock(comm.largest_gap_from)} to {fmt_clock(comm.largest_gap_until)} ({fmt_span(comm.largest_gap)}; cadence {fmt_span(comm.cadence)}, counted until {comm.gap_end})"
+                    ],
+                    "Give every update the time of the next one and have the deputy watch the update timer.",
+                    "communications-manager",
+                )
+            )
+    # regulatory clocks
+    for clock in card.clocks:
+        if clock.status == "never_started":
+            out.append(
+                _improvement(
+                    facts,
+                    f"clock-never-started:{clock.id}",
+                    f"The {clock.regime} clock was never started",
+                    [
+                        f"nobody made the decision that starts the {clock.regime} clock during the drill (ended {fmt_clock(card.ended_at)})"
+                    ],
+                    f"Add the {clock.regime} assessment to the incident checklist and decide it explicitly in the first hour.",
+                    "compliance-officer",
+                )
+            )
+        elif clock.status == "missed":
+            notified = "never notified" if clock.notified_at is None else f"notified at {fmt_clock(clock.notified_at)}"
+            out.append(
+                _improvement(
+                    facts,
+                    f"clock-missed:{clock.id}",
+                    f"The {clock.regime} deadline was missed",
+                    [f"clock started at {fmt_clock(clock.started_at)}, due at {fmt_clock(clock.due_at)}, {notified}"],
+                    f"Pre-draft the {clock.regime} notification and name who files it as soon as the clock starts.",
+                    "compliance-officer",
+                )
+            )
+    # compliance involvement
+    if facts.scenario.clocks and facts.roster is not None:
+        involved = [r for r in facts.started_runs() if "compliance-officer" in facts.member_roles(r.member)]
+        if not involved:
+            holders = [m.name for m in facts.roster.members if "compliance-officer" in m.roles]
+            who = f" ({', '.join(holders)})" if holders else " (nobody on the roster holds the role)"
+            out.append(
+                _improvement(
+                    facts,
+                    "compliance-not-involved",
+                    "Compliance was not involved although the scenario has regulatory clocks",
+                    [
+                        f"no action was taken by a compliance officer{who}; clocks: {', '.join(c.regime for c in facts.scenario.clocks)}"
+                    ],
+                    "Page the compliance officer / DPO whenever personal data or a regulated system may be involved.",
+                    "crisis-lead",
+                )
+            )
+    # one member carrying the load
+    members = card.people.members
+    if len(members) >= 3 and card.people.total_actions >= 3:
+        top = max(members, key=lambda m: m.actions)
+        if top.share > LOAD_SHARE:
+            out.append(
+                _improvement(
+                    facts,
+                    "load",
+                    f"{top.member} carried most of the work",
+                    [
+                        f"{top.member} took {top.actions} of {card.people.total_actions} actions ({top.share:.0%}); busy {fmt_span(top.busy_seconds)}"
+                    ],
+                    "Delegate by role from the start; the crisis lead assigns owners instead of doing the work.",
+                    "crisis-lead",
+                )
+            )
+    # roles nobody holds
+    if facts.roster is not None:
+        held = {role for m in facts.roster.members for role in m.roles}
+        needed: list[str] = []
+        for action in facts.scenario.actions:
+            if action.penalty is None and action.role not in held and action.role not in needed:
+                needed.append(action.role)
+        for role in needed:
+            labels = [a.label for a in facts.scenario.actions if a.role == role and a.penalty is None]
+            out.append(
+                _improvement(
+                    facts,
+                    f"role-missing:{role}",
+                    f"Nobody on the roster is a {role_title(role)}",
+                    [f"the scenario needs the role for: {'; '.join(_short(x, 60) for x in labels[:4])}"],
+                    f"Name a {role_title(role)} (and a deputy) on the on-call roster.",
+                    "crisis-lead",
+                )
+            )
+    # decisions that timed out
+    timed_out = [d for d in card.people.decisions if d.timed_out]
+    if timed_out:
+        out.append(
+            _improvement(
+                facts,
+                "decision-timeout",
+                "Decisions were left unanswered past their deadline",
+                [
+                    f"'{_short(d.prompt, 70)}' arrived at {fmt_clock(d.arrived_at)}, deadline {fmt_clock(d.deadline_at)}"
+                    + (f": {_short(d.consequence, 80)}" if d.consequence else "")
+                    for d in timed_out
+                ],
+                "The crisis lead names who answers stakeholder questions and answers with the next update time when facts are missing.",
+                "crisis-lead",
+            )
+        )
+    # penalties
+    if card.penalties:
+        owners = []
+        for penalty in card.penalties:
+            if penalty.source.startswith("action:"):
+                with contextlib.suppress(KeyError):
+                    owners.append(facts.scenario.action(penalty.source.split(":", 1)[1]).role)
+        owner = max(set(owners), key=owners.count) if owners else "crisis-lead"
+        out.append(
+            _improvement(
+                facts,
+                "penalties",
+                f"Penalties incurred: {card.penalty_total} points",
+                [f"{fmt_clock(p.t)} −{p.points}: {_short(p.reason, 100)}" for p in card.penalties],
+                "Review the don'ts in the playbook: no speculation about causes, no fix times, no decisions left to others.",
+                owner,
+            )
+        )
+    # actions by someone without the role
+    if card.people.role_mismatches:
+        out.append(
+            _improvement(
+                facts,
+                "role-mismatch",
+                "Actions were done by someone without the responsible role",
+                [
+                    f"{fmt_clock(m.t)} {m.member} did '{_short(facts.action_label(m.action), 60)}' (needs {role_title(m.action_role)})"
+                    for m in card.people.role_mismatches
+                ],
+                "Check the RACI at the start of the drill and hand tasks to the role that owns them.",
+                "crisis-lead",
+            )
+        )
+    return out
+
+
+def _strengths(facts: DrillFacts, card: Scorecard) -> list[Finding]:
+    out: list[Finding] = []
+    met = [
+        i
+        for i in card.intervals
+        if i.target is not None
+        and i.status == "met"
+        and i.name.endswith("_from_impact")
+        and i.name != "first_update_from_impact"
+    ]
+    if met:
+        out.append(
+            _strength(
+                "targets-met",
+                "Milestone targets met",
+                [f"{i.label}: {fmt_span(i.seconds)} (target {fmt_span(i.target)})" for i in met],
+            )
+        )
+    beat = [i for i in card.intervals if i.par is not None and i.seconds is not None and i.seconds < i.par - 1e-6]
+    if beat:
+        out.append(
+            _strength(
+                "par-beaten",
+                "Faster than par (the playbook response)",
+                [f"{i.label}: {fmt_span(i.seconds)} vs par {fmt_span(i.par)}" for i in beat],
+            )
+        )
+    comm = card.communication
+    if comm.cadence is not None and comm.updates and comm.cadence_met and (comm.first_update_credit or 0) >= 1.0:
+        out.append(
+            _strength(
+                "communication",
+                "Stakeholders were kept informed on time",
+                [
+                    f"{comm.updates} updates; first {fmt_span(comm.first_update_from_impact)} after impact; largest gap {fmt_span(comm.largest_gap)}"
+                ],
+            )
+        )
+    if not card.penalties and card.people.total_actions:
+        out.append(
+            _strength(
+                "no-penalties", "No penalties: none of the don'ts were done", ["no penalty records in the journal"]
+            )
+        )
+    if card.clocks and all(c.status == "met" for c in card.clocks):
+        out.append(
+            _strength(
+                "clocks-met",
+                "Every regulatory clock was met",
+                [
+                    f"{c.regime}: started {fmt_clock(c.started_at)}, notified {fmt_clock(c.notified_at)} (due {fmt_clock(c.due_at)})"
+                    for c in card.clocks
+                ],
+            )
+        )
+    answered = [d for d in card.people.decisions if d.answered_at is not None]
+    if card.people.decisions and len(answered) == len(card.people.decisions):
+        out.append(
+            _strength(
+                "decisions",
+                "Every decision was answered before its deadline",
+                [f"'{_short(d.prompt, 70)}' answered in {fmt_span(d.response_seconds)}" for d in answered],
+            )
+        )
+    return out
+
+
+def improvement_plan(items: list[Finding]) -> list[Finding]:
+    """The improvement-plan rows: improvements, in the order they were found."""
+    return [f for f in items if f.kind == "improvement"]
+
+
+__all__ = ["Finding", "evaluate", "findings", "findings_from", "improvement_plan"]

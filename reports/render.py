@@ -1,0 +1,538 @@
+"""The after-action report: ``report.md``, ``report.html``, ``scorecard.json`` and ``figures/``.
+
+Templates live in ``reports/templates`` (Jinja2, loaded with ``PackageLoader``). The
+HTML environment autoescapes (``select_autoescape``); the Markdown environment escapes
+every ``{{ ... }}`` through ``finalize`` with ``md_escape`` (HTML entities for ``& < >``,
+backslashes for Markdown's punctuation, one line), so nothing a trainer or participant
+typed can inject Markdown or HTML. Only values built here and wrapped in ``Markup`` (a
+vetted ``https://`` link, an inlined figure) pass unescaped.
+
+``write_report(run_dir)`` is the entry point; ``render_report(records)`` does the same in
+memory.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reports.facts import DrillFacts
+from reports.journal_io import atomic_write, read_journal
+from reports.lessons import Finding, findings_from, improvement_plan
+from reports.scoring import RATING_NAMES, Scorecard, fmt_clock, fmt_span, par_for, score, scorecard_json
+from simulator.durations import format_duration
+from simulator.roles import role_title
+
+log = logging.getLogger(__name__)
+
+FIGURE_TITLES = {
+    "metrics": "Metrics over time (SLO bands shaded, successful actions marked)",
+    "members": "Who did what, when (and how long tasks waited)",
+    "milestones": "Milestones against target and par",
+}
+
+_SAFE_URL = re.compile(r"^https?://[A-Za-z0-9._~:/?#@!$&'*+,;=%-]+$")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}|#~!^])")
+
+
+def md_escape(value: Any) -> str:
+    """One line of Markdown showing ``value`` literally: no markup, no HTML, no links."""
+    from markupsafe import Markup
+
+    if value is None:
+        return "—"
+    if isinstance(value, Markup):
+        return str(value)
+    text = " ".join(str(value).split())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _html_finalize(value: Any) -> Any:
+    return "—" if value is None else value
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL when it is a plain http(s) address that needs no escaping, else None."""
+    if url and _SAFE_URL.match(url) and len(url) <= 500:
+        return url
+    return None
+
+
+def _environments() -> tuple[Any, Any]:
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+    loader = PackageLoader("reports", "templates")
+    html = Environment(
+        loader=loader,
+        autoescape=select_autoescape(["html", "xml", "html.j2"], default_for_string=True, default=True),
+        finalize=_html_finalize,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    md = Environment(
+        loader=loader,
+        autoescape=False,
+        finalize=md_escape,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return html, md
+
+
+# ---------------------------------------------------------------------------- the context
+
+
+@dataclass
+class Rendered:
+    """A report in memory."""
+
+    scorecard: Scorecard
+    findings: list[Finding]
+    markdown: str
+    html: str
+    scorecard_json: str
+    figures: dict[str, bytes] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ReportPaths:
+    run_dir: Path
+    scorecard: Path
+    markdown: Path
+    html: Path
+    figures: list[Path]
+    warnings: list[str]
+
+
+def _money(value: float, currency: str) -> str:
+    return f"{value:,.0f} {currency}"
+
+
+def _timeline(facts: DrillFacts) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    faults = {f.id: f.label for f in facts.scenario.faults}
+
+    def add(record: dict[str, Any], kind: str, who: Any, what: Any) -> None:
+        rows.append({"t": fmt_clock(float(record.get("t", 0.0))), "kind": kind, "who": who, "what": what})
+
+    for record in facts.records:
+        kind = record.get("type")
+        if kind == "impact_started":
+            add(record, "impact", None, f"Impact started: {faults.get(str(record.get('fault')), record.get('fault'))}")
+        elif kind == "fault_started" and not record.get("impact", True):
+            add(
+                record,
+                "fault",
+                None,
+                f"Non-impacting fault: {faults.get(str(record.get('fault')), record.get('fault'))}",
+            )
+        elif kind == "inject":
+            text = str(record.get("text") or "")
+            extra = " (red herring)" if record.get("red_herring") else ""
+            decision = record.get("decision")
+            if decision:
+                text += f" — decision: {decision.get('prompt')} (deadline {fmt_clock(decision.get('deadline_at'))})"
+            channel = record.get("channel") or "chat"
+            add(
+                record,
+                f"inject · {channel}{extra}",
+                f"{record.get('from') or '?'} → {record.get('to') or 'everyone'}",
+                text,
+            )
+        elif kind == "facilitator_inject":
+            add(
+                record,
+                "facilitator inject",
+                f"{record.get('from') or 'Facilitator'} → {record.get('to') or 'everyone'}",
+                record.get("text"),
+            )
+        elif kind == "page":
+            add(record, "page", record.get("member"), f"paged ({record.get('reason')})")
+        elif kind == "action_started":
+            waited = float(record.get("waited") or 0.0)
+            note = f" after waiting {fmt_span(waited)}" if waited > 0 else ""
+            role = "" if record.get("role_match", True) else " (outside their role)"
+            add(
+                record,
+                "action started",
+                record.get("member"),
+                f"{facts.action_label(str(record.get('action')))}{note}{role}",
+            )
+        elif kind == "action_finished":
+            outcome = "done" if record.get("success") else "FAILED"
+            add(
+                record,
+                f"action {outcome}",
+                record.get("member"),
+                f"{facts.action_label(str(record.get('action')))}: {record.get('text') or ''}",
+            )
+        elif kind == "action_rejected":
+            add(
+                record,
+                "action rejected",
+                None,
+                f"{facts.action_label(str(record.get('action')))}: {record.get('reason')}",
+            )
+        elif kind == "milestone":
+            add(record, "milestone", None, facts.milestone_label(str(record.get("milestone"))))
+        elif kind == "penalty":
+            add(record, "penalty", None, f"−{record.get('points')}: {record.get('reason')}")
+        elif kind in ("clock_started", "clock_met", "clock_missed"):
+            verb = {"clock_started": "started", "clock_met": "met", "clock_missed": "MISSED"}[str(kind)]
+            due = f" (due {fmt_clock(record.get('due_at'))})" if kind == "clock_started" else ""
+            add(record, "clock", None, f"{record.get('regime') or record.get('clock')} clock {verb}{due}")
+        elif kind == "decision_answered":
+            add(record, "decision", None, f"answered: {facts.action_label(str(record.get('action')))}")
+        elif kind == "decision_timed_out":
+            add(record, "decision timed out", None, record.get("text"))
+        elif kind == "metric_breach":
+            label = _metric_label(facts, str(record.get("metric")))
+            add(record, "SLO breach", None, f"{label} outside its SLO ({record.get('value')})")
+        elif kind == "metric_restored":
+            add(record, "SLO restored", None, f"{_metric_label(facts, str(record.get('metric')))} back within its SLO")
+        elif kind == "note":
+            add(record, "note", record.get("author"), record.get("text"))
+        elif kind in ("paused", "resumed"):
+            add(record, str(kind), "facilitator", "")
+        elif kind == "drill_ended":
+            add(record, "drill ended", None, str(record.get("reason") or ""))
+    return rows
+
+
+def _metric_label(facts: DrillFacts, metric: str) -> str:
+    spec = facts.scenario.metrics.get(metric)
+    return spec.label if spec and spec.label else metric
+
+
+def _decision_log(facts: DrillFacts) -> list[dict[str, Any]]:
+    rows = []
+    for run in facts.runs:
+        if run.rejected:
+            outcome = f"rejected: {run.rejected}"
+        elif run.success is True:
+            outcome = f"done at {fmt_clock(run.finished_at)}"
+        elif run.success is False:
+            outcome = f"failed at {fmt_clock(run.finished_at)}"
+        elif run.started_at is not None:
+            outcome = "running at the end"
+        else:
+            outcome = "queued at the end"
+        rows.append(
+            {
+                "t": fmt_clock(run.submitted_at if run.submitted_at is not None else run.started_at),
+                "action": facts.action_label(run.action),
+                "by": run.member,
+                "source": run.source or "—",
+                "started": fmt_clock(run.started_at) if run.started_at is not None else "—",
+                "waited": fmt_span(run.waited) if run.waited else "—",
+                "outcome": outcome,
+            }
+        )
+    return rows
+
+
+def build_context(
+    facts: DrillFacts,
+    card: Scorecard,
+    found: list[Finding],
+    figure_src: dict[str, Any],
+    warnings: list[str] | None = None,
+) -> dict[str, Any]:
+    from markupsafe import Markup
+
+    scenario = facts.scenario
+    participants: dict[str, str] = facts.start.get("participants") or {}
+    currency = card.business.currency
+    references = []
+    for ref in scenario.references:
+        url = safe_url(ref.url)
+        references.append(
+            {
+                "title": ref.title,
+                "kind": ref.kind,
+                "url": url,
+                "md_link": Markup(f"<{url}>") if url else None,
+                "unsafe_url": ref.url if ref.url and not url else None,
+            }
+        )
+    roles = []
+    for member in card.people.members:
+        roles.append(
+            {
+                "member": member.member,
+                "roles": ", ".join(role_title(r) for r in member.roles) or "—",
+                "participant": participants.get(member.member) or "—",
+            }
+        )
+    objectives = [
+        {
+            "id": o.id,
+            "text": o.text,
+            "capability": o.capability,
+            "target": o.target,
+            "computed": o.computed,
+            "computed_name": RATING_NAMES[o.computed],
+            "computed_reason": o.computed_reason,
+            "override": o.override,
+            "override_name": RATING_NAMES[o.override] if o.override else None,
+            "override_reason": o.override_reason,
+            "rating": o.rating,
+            "rating_name": RATING_NAMES[o.rating],
+            "measures": [m.detail for m in o.measures],
+        }
+        for o in card.objectives
+    ]
+    intervals = [
+        {
+            "label": i.label,
+            "name": i.name,
+            "seconds": fmt_span(i.seconds) if i.seconds is not None else "not reached",
+            "target": fmt_span(i.target) if i.target is not None else "—",
+            "par": fmt_span(i.par) if i.par is not None else "—",
+            "status": i.status.replace("_", " "),
+            "ok": i.status in ("met", "reached"),
+        }
+        for i in card.intervals
+    ]
+    terms = [
+        {
+            "component": t.component,
+            "label": t.label,
+            "detail": t.detail,
+            "weight": f"{t.weight:.1f}",
+            "credit": f"{t.credit:.2f}",
+            "points": f"{t.points:+.1f}" if t.component == "penalties" else f"{t.points:.1f}",
+        }
+        for t in card.score.terms
+    ]
+    comm = card.communication
+    clocks = [
+        {
+            "regime": c.regime,
+            "deadline": format_duration(c.deadline),
+            "started": fmt_clock(c.started_at),
+            "due": fmt_clock(c.due_at),
+            "notified": fmt_clock(c.notified_at),
+            "status": c.status.replace("_", " "),
+        }
+        for c in card.clocks
+    ]
+    metrics = [
+        {
+            "label": m.label,
+            "unit": m.unit,
+            "baseline": f"{m.baseline:g}",
+            "slo": " / ".join(
+                x
+                for x in (
+                    f"≥ {m.slo_min:g}" if m.slo_min is not None else "",
+                    f"≤ {m.slo_max:g}" if m.slo_max is not None else "",
+                )
+                if x
+            )
+            or "—",
+            "worst": f"{m.worst:g}" if m.worst is not None else "—",
+            "outside": fmt_span(m.outside_slo_seconds),
+            "breaches": m.breaches,
+        }
+        for m in card.business.metrics
+    ]
+    members = [
+        {
+            "member": m.member,
+            "participant": m.participant or "—",
+            "actions": m.actions,
+            "succeeded": m.succeeded,
+            "failed": m.failed,
+            "busy": fmt_span(m.busy_seconds),
+            "waited": fmt_span(m.waited_seconds),
+            "mismatches": m.role_mismatches,
+            "share": f"{m.share:.0%}",
+        }
+        for m in card.people.members
+    ]
+    decisions = [
+        {
+            "t": fmt_clock(d.arrived_at),
+            "prompt": d.prompt,
+            "deadline": fmt_clock(d.deadline_at),
+            "answer": facts.action_label(d.answer) if d.answer else None,
+            "answered": fmt_clock(d.answered_at) if d.answered_at is not None else None,
+            "outcome": "answered" if d.answered_at is not None else ("timed out" if d.timed_out else "open at the end"),
+            "consequence": d.consequence,
+        }
+        for d in card.people.decisions
+    ]
+
+    def finding_row(f: Finding) -> dict[str, Any]:
+        return {
+            "title": f.title,
+            "evidence": f.evidence,
+            "action": f.corrective_action,
+            "owner": f.owner_title or f.owner,
+            "due": f.due or (f"{f.due_days} days after the drill" if f.due_days else "—"),
+        }
+
+    figures = [{"name": name, "title": FIGURE_TITLES.get(name, name), "src": src} for name, src in figure_src.items()]
+    return {
+        "scenario": {
+            "id": scenario.id,
+            "title": scenario.title,
+            "category": scenario.category,
+            "severity": scenario.severity,
+            "summary": scenario.summary,
+            "briefing": scenario.briefing or scenario.summary,
+            "duration": format_duration(scenario.duration),
+            "hash": (card.scenario_hash or "")[:12] or "—",
+            "references": references,
+        },
+        "card": {
+            "team": card.team,
+            "label": card.label,
+            "seed": card.seed,
+            "date": card.date,
+            "policy": card.policy,
+            "version": card.version,
+            "end_reason": (card.end_reason or "not ended").replace("_", " "),
+            "ended_at": fmt_clock(card.ended_at),
+            "impact": fmt_clock(card.impact_started_at),
+            "total": f"{card.score.total:.1f}",
+            "earned": f"{card.score.earned:.1f}",
+            "penalties": card.score.penalties,
+            "par_score": f"{card.par_score:.1f}" if card.par_score is not None else None,
+            "revenue_lost": _money(card.business.revenue_lost, currency),
+            "waited_total": fmt_span(card.people.waited_total),
+            "total_actions": card.people.total_actions,
+        },
+        "components": [{"name": k, "points": f"{v:.1f}"} for k, v in card.score.components.items()],
+        "roles": roles,
+        "objectives": objectives,
+        "intervals": intervals,
+        "terms": terms,
+        "communication": {
+            "updates": comm.updates,
+            "internal": comm.internal_updates,
+            "external": comm.external_updates,
+            "first": fmt_span(comm.first_update_from_impact) if comm.first_update_from_impact is not None else "none",
+            "first_target": fmt_span(comm.first_update_target) if comm.first_update_target is not None else "—",
+            "gap": fmt_span(comm.largest_gap) if comm.largest_gap is not None else "—",
+            "gap_from": fmt_clock(comm.largest_gap_from),
+            "gap_until": fmt_clock(comm.largest_gap_until),
+            "gap_end": comm.gap_end,
+            "cadence": fmt_span(comm.cadence) if comm.cadence is not None else "—",
+        },
+        "clocks": clocks,
+        "metrics": metrics,
+        "members": members,
+        "waits": [
+            {
+                "t": fmt_clock(w.t),
+                "action": facts.action_label(w.action),
+                "member": w.member,
+                "waited": fmt_span(w.waited),
+            }
+            for w in card.people.waits
+        ],
+        "decisions": decisions,
+        "submissions": _decision_log(facts),
+        "timeline": _timeline(facts),
+        "strengths": [finding_row(f) for f in found if f.kind == "strength"],
+        "improvements": [finding_row(f) for f in found if f.kind == "improvement"],
+        "plan": [finding_row(f) for f in improvement_plan(found)],
+        "notes": [
+            {"t": fmt_clock(float(n.get("t", 0.0))), "author": n.get("author") or "facilitator", "text": n.get("text")}
+            for n in facts.notes
+        ],
+        "hotwash": [{"kind": h.get("kind") or "note", "text": h.get("text")} for h in facts.hotwash],
+        "figures": figures,
+        "warnings": warnings or [],
+        "css": _css(),
+    }
+
+
+def _css() -> str:
+    from importlib.resources import files
+
+    return (files("reports.templates") / "report.css").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------- rendering
+
+
+def render_markdown(context: dict[str, Any]) -> str:
+    _, md = _environments()
+    text: str = md.get_template("report.md.j2").render(**context)
+    return re.sub(r"\n{3,}", "\n\n", text)
+
+
+def render_html(context: dict[str, Any]) -> str:
+    html, _ = _environments()
+    text: str = html.get_template("report.html.j2").render(**context)
+    return text
+
+
+def render_report(
+    records: list[dict[str, Any]],
+    par_records: list[dict[str, Any]] | None = None,
+    *,
+    figures: bool = True,
+    warnings: list[str] | None = None,
+) -> Rendered:
+    """Score a journal and render every report artefact in memory."""
+    from markupsafe import Markup
+
+    facts = DrillFacts.from_records(records)
+    card = score(records, par_records)
+    found = findings_from(facts, card)
+    pngs: dict[str, bytes] = {}
+    if figures:
+        from reports.figures import render_figures
+
+        pngs = render_figures(facts, card)
+    md_src = {name: Markup(f"figures/{name}.png") for name in pngs}
+    html_src = {
+        name: Markup("data:image/png;base64," + base64.b64encode(data).decode("ascii")) for name, data in pngs.items()
+    }
+    md_context = build_context(facts, card, found, md_src, warnings)
+    html_context = build_context(facts, card, found, html_src, warnings)
+    return Rendered(
+        scorecard=card,
+        findings=found,
+        markdown=render_markdown(md_context),
+        html=render_html(html_context),
+        scorecard_json=scorecard_json(card),
+        figures=pngs,
+        warnings=list(warnings or []),
+    )
+
+
+def write_report(run_dir: str | Path, par: bool = True, *, figures: bool = True) -> ReportPaths:
+    """(Re)write a run folder's ``scorecard.json``, ``report.md``, ``report.html`` and ``figures/*.png``.
+
+    Reads ``journal.jsonl`` (a torn last line is skipped with a warning); with ``par`` the
+    playbook policy's journal for the same scenario, roster and seed is computed when the
+    engine is available. Every file is written atomically.
+    """
+    folder = Path(run_dir)
+    warnings: list[str] = []
+    records = read_journal(folder, warnings)
+    par_records = par_for(records) if par else None
+    if par and par_records is None:
+        warnings.append("par not available: the engine could not replay the playbook for this scenario")
+    rendered = render_report(records, par_records, figures=figures, warnings=warnings)
+    figure_paths = []
+    for name, data in rendered.figures.items():
+        figure_paths.append(atomic_write(folder / "figures" / f"{name}.png", data))
+    scorecard = atomic_write(folder / "scorecard.json", rendered.scorecard_json)
+    markdown = atomic_write(folder / "report.md", rendered.markdown)
+    html = atomic_write(folder / "report.html", rendered.html)
+    return ReportPaths(folder, scorecard, markdown, html, figure_paths, warnings)

@@ -1,0 +1,963 @@
+"""The scorecard: a pure function of a drill's journal (and, optionally, of par's journal).
+
+``score(records, par_records=None)`` reads the ground truth the simulator knows (when
+impact really started) and measures every interval by both of its ends
+(``ack_from_first_alert``, ``recover_from_impact``), rates each objective in the style of
+HSEEP (P/S/M/U, with the facilitator's ``rating_override`` records shown beside the
+computed rating) and adds up a 0-100 score term by term. docs/scoring.md spells out every
+rule and the formula with a worked example.
+
+Par is the scenario's playbook policy run on the same scenario, roster and seed:
+``compute_par(scenario, roster, seed)`` imports the engine lazily and returns its journal.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from reports.facts import DrillFacts
+from simulator.model import Roster, Scenario
+
+SCHEMA_VERSION = 1
+
+log = logging.getLogger(__name__)
+
+Rating = Literal["P", "S", "M", "U"]
+ComputedRating = Literal["P", "S", "M", "U", "N/A"]
+IntervalStatus = Literal["met", "late", "missed", "reached", "not_reached"]
+MeasureStatus = Literal["met", "late", "missed", "unknown"]
+ClockStatus = Literal["met", "missed", "open", "never_started"]
+
+RATING_NAMES: dict[str, str] = {
+    "P": "Performed without challenges",
+    "S": "Performed with some challenges",
+    "M": "Performed with major challenges",
+    "U": "Unable to be performed",
+    "N/A": "Not observed",
+}
+
+CANONICAL_MILESTONES: dict[str, str] = {
+    "detected": "detect",
+    "acknowledged": "ack",
+    "declared": "declare",
+    "identified": "identify",
+    "mitigated": "mitigate",
+    "contained": "contain",
+    "recovered": "recover",
+    "resolved": "resolve",
+    "postmortem": "postmortem",
+}
+"""Canonical milestone ids and the verb their interval is named by (``contain_from_impact``)."""
+
+WEIGHTS: dict[str, float] = {"milestones": 50.0, "communication": 20.0, "clocks": 15.0, "decisions": 15.0}
+"""Base weights of the score's components; the components a drill has are scaled to sum to 100."""
+
+OPEN_CREDIT = 0.5
+"""Credit for a clock or decision still open when the drill ended (neither met nor missed)."""
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Moment(Model):
+    id: str
+    label: str
+    t: float | None
+    """Sim seconds; null when it never happened."""
+
+
+class Interval(Model):
+    name: str
+    """Named by both ends: ``contain_from_impact``."""
+    label: str
+    start: str
+    """Moment id the interval starts from."""
+    end: str
+    """Moment id it ends at."""
+    seconds: float | None
+    """Null when either end never happened."""
+    target: float | None
+    par: float | None
+    status: IntervalStatus
+    credit: float | None
+    """Timeliness against the target: 1 on time, falling linearly to 0 at twice the target, 0 never; null without a target."""
+
+
+class CommunicationResult(Model):
+    first_update_target: float | None
+    cadence: float | None
+    updates: int
+    internal_updates: int
+    external_updates: int
+    update_times: list[float]
+    first_update_at: float | None
+    first_update_from_impact: float | None
+    first_external_update_from_impact: float | None
+    largest_gap: float | None
+    """Largest time between updates (and from the last update to the gap end); null without updates."""
+    largest_gap_from: float | None
+    largest_gap_until: float | None
+    gap_end_at: float
+    gap_end: str
+    """What ends the gap count: ``resolved``, ``recovered`` or ``drill end``."""
+    first_update_credit: float | None
+    cadence_credit: float | None
+    cadence_met: bool | None
+
+
+class ClockResult(Model):
+    id: str
+    regime: str
+    deadline: float
+    started_at: float | None
+    due_at: float | None
+    notified_at: float | None
+    status: ClockStatus
+
+
+class PenaltyItem(Model):
+    t: float
+    points: int
+    reason: str
+    source: str
+
+
+class MetricImpact(Model):
+    metric: str
+    label: str
+    unit: str
+    baseline: float
+    slo_min: float | None
+    slo_max: float | None
+    worst: float | None
+    outside_slo_seconds: float
+    breaches: int
+
+
+class BusinessImpact(Model):
+    revenue_lost: float
+    currency: str
+    metrics: list[MetricImpact]
+
+
+class RoleMismatch(Model):
+    t: float
+    action: str
+    member: str
+    action_role: str
+    member_roles: list[str]
+
+
+class Wait(Model):
+    t: float
+    action: str
+    member: str
+    waited: float
+
+
+class MemberLoad(Model):
+    member: str
+    roles: list[str]
+    participant: str | None
+    actions: int
+    succeeded: int
+    failed: int
+    busy_seconds: float
+    waited_seconds: float
+    role_mismatches: int
+    share: float
+    """Fraction of all started actions this member did."""
+
+
+class DecisionResult(Model):
+    inject: str
+    prompt: str
+    arrived_at: float
+    deadline_at: float | None
+    answer: str | None
+    answered_at: float | None
+    response_seconds: float | None
+    timed_out: bool
+    consequence: str | None
+
+
+class People(Model):
+    members: list[MemberLoad]
+    total_actions: int
+    role_mismatches: list[RoleMismatch]
+    waited_total: float
+    waits: list[Wait]
+    decisions: list[DecisionResult]
+    decisions_answered: int
+    decisions_timed_out: int
+
+
+class MeasureResult(Model):
+    measure: str
+    kind: Literal["milestone", "clock", "communication", "unknown"]
+    status: MeasureStatus
+    credit: float | None
+    detail: str
+
+
+class ObjectiveRating(Model):
+    id: str
+    text: str
+    capability: str
+    target: str
+    measures: list[MeasureResult]
+    computed: ComputedRating
+    computed_reason: str
+    override: Rating | None
+    override_reason: str | None
+    rating: ComputedRating
+    """The rating that stands: the override when there is one, else the computed one."""
+
+
+class ScoreTerm(Model):
+    component: Literal["milestones", "communication", "clocks", "decisions", "penalties"]
+    item: str
+    label: str
+    weight: float
+    """Points available (negative for a penalty)."""
+    credit: float
+    points: float
+    detail: str
+
+
+class ScoreBreakdown(Model):
+    components: dict[str, float]
+    """Points available per component (scaled so the present ones sum to 100)."""
+    terms: list[ScoreTerm]
+    earned: float
+    penalties: int
+    total: float
+    """``max(0, min(100, earned - penalties))``, rounded to one decimal."""
+
+
+class Scorecard(Model):
+    schema_version: int = SCHEMA_VERSION
+    scenario_id: str
+    scenario_title: str
+    scenario_hash: str | None
+    roster_id: str | None
+    roster_hash: str | None
+    team: str | None
+    label: str | None
+    seed: int | None
+    date: str | None
+    """Drill date (ISO) from drill_started's wall clock."""
+    wall: str | None
+    policy: str | None
+    version: str | None
+    end_reason: str | None
+    ended_at: float
+    impact_started_at: float | None
+    moments: list[Moment]
+    intervals: list[Interval]
+    communication: CommunicationResult
+    clocks: list[ClockResult]
+    penalties: list[PenaltyItem]
+    penalty_total: int
+    business: BusinessImpact
+    people: People
+    objectives: list[ObjectiveRating]
+    score: ScoreBreakdown
+    par_score: float | None
+    par_available: bool
+
+    def interval(self, name: str) -> Interval | None:
+        for item in self.intervals:
+            if item.name == name:
+                return item
+        return None
+
+    def moment(self, moment_id: str) -> float | None:
+        for item in self.moments:
+            if item.id == moment_id:
+                return item.t
+        return None
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def timeliness(elapsed: float | None, target: float) -> float:
+    """1.0 by the target, falling linearly to 0 at twice the target; 0 when it never happened."""
+    if elapsed is None:
+        return 0.0
+    if elapsed <= target:
+        return 1.0
+    if target <= 0:
+        return 0.0
+    return max(0.0, 1.0 - (elapsed - target) / target)
+
+
+def _interval_status(seconds: float | None, target: float | None) -> IntervalStatus:
+    if target is None:
+        return "reached" if seconds is not None else "not_reached"
+    if seconds is None:
+        return "missed"
+    return "met" if seconds <= target + 1e-9 else "late"
+
+
+def milestone_interval_name(milestone: str) -> str:
+    return f"{CANONICAL_MILESTONES.get(milestone, milestone.replace('-', '_'))}_from_impact"
+
+
+def milestone_ids(facts: DrillFacts) -> list[str]:
+    """Canonical milestones first (in lifecycle order), then the scenario's own, then any others reached."""
+    declared = list(facts.scenario.scoring.milestones)
+    known = set(declared) | set(facts.milestones)
+    ordered = [m for m in CANONICAL_MILESTONES if m in known]
+    ordered += [m for m in declared if m not in ordered]
+    ordered += [m for m in facts.milestones if m not in ordered]
+    return ordered
+
+
+def _r(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 3)
+
+
+# ---------------------------------------------------------------------------- the parts
+
+
+def _moments(facts: DrillFacts, comm: CommunicationResult) -> list[Moment]:
+    moments = [
+        Moment(id="impact_started", label="Impact started", t=facts.impact_at),
+        Moment(id="first_alert", label="First alert", t=facts.first_alert_at),
+    ]
+    for milestone in milestone_ids(facts):
+        moments.append(Moment(id=milestone, label=facts.milestone_label(milestone), t=facts.milestones.get(milestone)))
+    moments.append(Moment(id="first_update", label="First stakeholder update", t=comm.first_update_at))
+    external = [t for t, kind in _update_kinds(facts) if kind == "external"]
+    moments.append(
+        Moment(id="first_external_update", label="First external update", t=min(external) if external else None)
+    )
+    for clock in facts.clocks.values():
+        moments.append(
+            Moment(id=f"clock:{clock.id}:started", label=f"{clock.regime} clock started", t=clock.started_at)
+        )
+        moments.append(Moment(id=f"clock:{clock.id}:notified", label=f"{clock.regime} notified", t=clock.notified_at))
+    moments.append(Moment(id="drill_ended", label="Drill ended", t=facts.ended_at))
+    return moments
+
+
+def _update_kinds(facts: DrillFacts) -> list[tuple[float, str]]:
+    return [(float(r.finished_at or 0.0), facts.communication_kind(r.action) or "") for r in facts.communication_runs()]
+
+
+def _communication(facts: DrillFacts) -> CommunicationResult:
+    spec = facts.scenario.scoring.communication
+    updates = _update_kinds(facts)
+    times = [t for t, _ in updates]
+    anchor = facts.anchor
+    if "resolved" in facts.milestones:
+        gap_end, gap_end_at = "resolved", facts.milestones["resolved"]
+    elif "recovered" in facts.milestones:
+        gap_end, gap_end_at = "recovered", facts.milestones["recovered"]
+    else:
+        gap_end, gap_end_at = "drill end", facts.end_at
+    largest: tuple[float, float, float] | None = None
+    counted = [t for t in times if t <= gap_end_at]
+    for before, after in zip(counted, [*counted[1:], gap_end_at], strict=False):
+        gap = after - before
+        if largest is None or gap > largest[0]:
+            largest = (gap, before, after)
+    first = times[0] if times else None
+    external = [t for t, kind in updates if kind == "external"]
+    first_from_impact = None if first is None else first - anchor
+    first_credit = cadence_credit = None
+    cadence_met = None
+    if spec is not None:
+        first_credit = timeliness(first_from_impact, spec.first_update)
+        if times:
+            gap = largest[0] if largest else 0.0
+            cadence_credit = timeliness(gap, spec.cadence)
+            cadence_met = gap <= spec.cadence + 1e-9
+        else:
+            cadence_credit = 0.0
+            cadence_met = False
+    return CommunicationResult(
+        first_update_target=spec.first_update if spec else None,
+        cadence=spec.cadence if spec else None,
+        updates=len(times),
+        internal_updates=sum(1 for _, kind in updates if kind == "internal"),
+        external_updates=len(external),
+        update_times=[float(t) for t in times],
+        first_update_at=first,
+        first_update_from_impact=_r(first_from_impact),
+        first_external_update_from_impact=_r(external[0] - anchor) if external else None,
+        largest_gap=_r(largest[0]) if largest else None,
+        largest_gap_from=largest[1] if largest else None,
+        largest_gap_until=largest[2] if largest else None,
+        gap_end_at=gap_end_at,
+        gap_end=gap_end,
+        first_update_credit=first_credit,
+        cadence_credit=cadence_credit,
+        cadence_met=cadence_met,
+    )
+
+
+def _clocks(facts: DrillFacts) -> list[ClockResult]:
+    results = []
+    for clock in facts.clocks.values():
+        status: ClockStatus
+        if clock.started_at is None:
+            status = "never_started"
+        elif clock.met_at is not None:
+            status = "met"
+        elif clock.missed_at is not None or (
+            clock.due_at is not None and facts.end_at > float(clock.due_at) and clock.notified_at is None
+        ):
+            status = "missed"
+        else:
+            status = "open"
+        if status == "open" and clock.notified_at is not None and clock.due_at is not None:
+            status = "met" if clock.notified_at <= float(clock.due_at) else "missed"
+        results.append(
+            ClockResult(
+                id=clock.id,
+                regime=clock.regime,
+                deadline=clock.deadline,
+                started_at=clock.started_at,
+                due_at=None if clock.due_at is None else float(clock.due_at),
+                notified_at=clock.notified_at,
+                status=status,
+            )
+        )
+    return results
+
+
+def _intervals(facts: DrillFacts, comm: CommunicationResult, clocks: list[ClockResult]) -> list[Interval]:
+    anchor = facts.anchor
+    specs = facts.scenario.scoring.milestones
+    out: list[Interval] = []
+
+    def add(name: str, label: str, start: str, end: str, seconds: float | None, target: float | None) -> None:
+        out.append(
+            Interval(
+                name=name,
+                label=label,
+                start=start,
+                end=end,
+                seconds=_r(seconds),
+                target=target,
+                par=None,
+                status=_interval_status(seconds, target),
+                credit=None if target is None else timeliness(seconds, target),
+            )
+        )
+
+    first_alert = facts.first_alert_at
+    add(
+        "first_alert_from_impact",
+        "First alert after impact",
+        "impact_started",
+        "first_alert",
+        None if first_alert is None else first_alert - anchor,
+        None,
+    )
+    for milestone in milestone_ids(facts):
+        reached = facts.milestones.get(milestone)
+        spec = specs.get(milestone)
+        add(
+            milestone_interval_name(milestone),
+            facts.milestone_label(milestone),
+            "impact_started",
+            milestone,
+            None if reached is None else reached - anchor,
+            spec.target if spec else None,
+        )
+        if milestone == "acknowledged":
+            add(
+                "ack_from_first_alert",
+                "Acknowledged after first alert",
+                "first_alert",
+                "acknowledged",
+                None if reached is None or first_alert is None else reached - first_alert,
+                None,
+            )
+    add(
+        "first_update_from_impact",
+        "First stakeholder update",
+        "impact_started",
+        "first_update",
+        comm.first_update_from_impact,
+        comm.first_update_target,
+    )
+    add(
+        "first_external_update_from_impact",
+        "First external update",
+        "impact_started",
+        "first_external_update",
+        comm.first_external_update_from_impact,
+        None,
+    )
+    for clock in clocks:
+        seconds = None
+        if clock.started_at is not None and clock.notified_at is not None:
+            seconds = clock.notified_at - clock.started_at
+        add(
+            f"notify_{clock.id.replace('-', '_')}_from_clock_start",
+            f"{clock.regime} notification",
+            f"clock:{clock.id}:started",
+            f"clock:{clock.id}:notified",
+            seconds,
+            clock.deadline,
+        )
+    return out
+
+
+def _business(facts: DrillFacts) -> BusinessImpact:
+    last = facts.samples[-1] if facts.samples else {}
+    outside = last.get("outside_slo") or {}
+    breaches: dict[str, int] = {}
+    for record in facts.records:
+        if record.get("type") == "metric_breach":
+            name = str(record.get("metric"))
+            breaches[name] = breaches.get(name, 0) + 1
+    metrics = []
+    for metric_id, metric in facts.scenario.metrics.items():
+        values = [float(s["values"][metric_id]) for s in facts.samples if metric_id in (s.get("values") or {})]
+        worst: float | None = None
+        if values:
+            if metric.slo is not None and metric.slo.min is not None and metric.slo.max is None:
+                worst = min(values)
+            elif metric.slo is not None and metric.slo.max is not None:
+                worst = max(values)
+            else:
+                worst = max(values, key=lambda v: abs(v - metric.baseline))
+        metrics.append(
+            MetricImpact(
+                metric=metric_id,
+                label=metric.label or metric_id,
+                unit=metric.unit,
+                baseline=metric.baseline,
+                slo_min=metric.slo.min if metric.slo else None,
+                slo_max=metric.slo.max if metric.slo else None,
+                worst=_r(worst),
+                outside_slo_seconds=float(outside.get(metric_id, 0.0)),
+                breaches=breaches.get(metric_id, 0),
+            )
+        )
+    return BusinessImpact(
+        revenue_lost=round(float(last.get("revenue_lost") or 0.0), 2),
+        currency=facts.scenario.business.currency,
+        metrics=metrics,
+    )
+
+
+def _people(facts: DrillFacts) -> People:
+    participants: dict[str, str] = facts.start.get("participants") or {}
+    started = facts.started_runs()
+    total = len(started)
+    names: list[str] = [m.name for m in facts.roster.members] if facts.roster else []
+    for run in started:
+        if run.member and run.member not in names:
+            names.append(run.member)
+    mismatches: list[RoleMismatch] = []
+    waits: list[Wait] = []
+    for run in started:
+        if run.role_match is False:
+            role: str = "?"
+            with contextlib.suppress(KeyError):
+                role = facts.scenario.action(run.action).role
+            mismatches.append(
+                RoleMismatch(
+                    t=float(run.started_at or 0.0),
+                    action=run.action,
+                    member=str(run.member),
+                    action_role=role,
+                    member_roles=facts.member_roles(run.member),
+                )
+            )
+        if run.waited > 0:
+            waits.append(
+                Wait(t=float(run.started_at or 0.0), action=run.action, member=str(run.member), waited=run.waited)
+            )
+    members = []
+    for name in names:
+        mine = [r for r in started if r.member == name]
+        busy = 0.0
+        for run in mine:
+            end = run.finished_at if run.finished_at is not None else facts.end_at
+            busy += max(0.0, end - float(run.started_at or 0.0))
+        members.append(
+            MemberLoad(
+                member=name,
+                roles=facts.member_roles(name),
+                participant=participants.get(name),
+                actions=len(mine),
+                succeeded=sum(1 for r in mine if r.success),
+                failed=sum(1 for r in mine if r.success is False),
+                busy_seconds=round(busy, 3),
+                waited_seconds=round(sum(r.waited for r in mine), 3),
+                role_mismatches=sum(1 for r in mine if r.role_match is False),
+                share=round(len(mine) / total, 4) if total else 0.0,
+            )
+        )
+    decisions = [
+        DecisionResult(
+            inject=d.inject,
+            prompt=d.prompt,
+            arrived_at=d.arrived_at,
+            deadline_at=d.deadline_at,
+            answer=d.answer,
+            answered_at=d.answered_at,
+            response_seconds=_r(None if d.answered_at is None else d.answered_at - d.arrived_at),
+            timed_out=d.timed_out_at is not None,
+            consequence=d.consequence,
+        )
+        for d in facts.decisions
+    ]
+    return People(
+        members=members,
+        total_actions=total,
+        role_mismatches=mismatches,
+        waited_total=round(sum(r.waited for r in started), 3),
+        waits=waits,
+        decisions=decisions,
+        decisions_answered=sum(1 for d in decisions if d.answered_at is not None),
+        decisions_timed_out=sum(1 for d in decisions if d.timed_out),
+    )
+
+
+def _measure(
+    measure: str,
+    facts: DrillFacts,
+    intervals: dict[str, Interval],
+    comm: CommunicationResult,
+    clocks: dict[str, ClockResult],
+) -> MeasureResult:
+    if measure == "communication":
+        if comm.updates == 0:
+            return MeasureResult(measure=measure, kind="communication", status="missed", credit=0.0, detail="no update")
+        if comm.first_update_credit is None or comm.cadence_credit is None:
+            return MeasureResult(measure=measure, kind="communication", status="met", credit=1.0, detail="updates sent")
+        credit = (comm.first_update_credit + comm.cadence_credit) / 2
+        detail = f"first update {fmt_span(comm.first_update_from_impact)} (target {fmt_span(comm.first_update_target)}), largest gap {fmt_span(comm.largest_gap)} (cadence {fmt_span(comm.cadence)})"
+        status: MeasureStatus = "met" if credit >= 1.0 else "late"
+        return MeasureResult(measure=measure, kind="communication", status=status, credit=credit, detail=detail)
+    if measure in clocks:
+        clock = clocks[measure]
+        if clock.status == "met":
+            return MeasureResult(
+                measure=measure, kind="clock", status="met", credit=1.0, detail=f"{clock.regime}: notified in time"
+            )
+        if clock.status == "open":
+            return MeasureResult(
+                measure=measure,
+                kind="clock",
+                status="late",
+                credit=OPEN_CREDIT,
+                detail=f"{clock.regime}: still open at the end",
+            )
+        text = "never started" if clock.status == "never_started" else "deadline missed"
+        return MeasureResult(
+            measure=measure, kind="clock", status="missed", credit=0.0, detail=f"{clock.regime}: {text}"
+        )
+    name = milestone_interval_name(measure)
+    if measure in facts.scenario.scoring.milestones or measure in facts.milestones:
+        interval = intervals.get(name)
+        if interval is None:
+            return MeasureResult(measure=measure, kind="milestone", status="missed", credit=0.0, detail="not reached")
+        label = facts.milestone_label(measure)
+        if interval.target is None:
+            reached = interval.seconds is not None
+            return MeasureResult(
+                measure=measure,
+                kind="milestone",
+                status="met" if reached else "missed",
+                credit=1.0 if reached else 0.0,
+                detail=f"{label}: {'reached at ' + fmt_span(interval.seconds) if reached else 'not reached'}",
+            )
+        if interval.seconds is None:
+            detail = f"{label}: not reached (target {fmt_span(interval.target)})"
+        else:
+            detail = f"{label}: {fmt_span(interval.seconds)} from impact (target {fmt_span(interval.target)})"
+        status = {"met": "met", "late": "late"}.get(interval.status, "missed")  # type: ignore[assignment]
+        return MeasureResult(measure=measure, kind="milestone", status=status, credit=interval.credit, detail=detail)
+    return MeasureResult(
+        measure=measure,
+        kind="unknown",
+        status="unknown",
+        credit=None,
+        detail="not a milestone, clock or 'communication'",
+    )
+
+
+def rate(measures: list[MeasureResult], penalties: int) -> tuple[ComputedRating, str]:
+    """The computed HSEEP rating of an objective from its measures (rules in docs/scoring.md)."""
+    known = [m for m in measures if m.status != "unknown"]
+    if not known:
+        return "N/A", "no measure observed"
+    missed = [m for m in known if m.status == "missed"]
+    late = [m for m in known if m.status == "late"]
+    if len(missed) * 2 > len(known):
+        return "U", f"{len(missed)} of {len(known)} measures missed"
+    if missed:
+        return "M", f"missed: {', '.join(m.measure for m in missed)}"
+    if any((m.credit or 0.0) <= 0.0 for m in late):
+        return "M", "a measure came in at more than twice its target"
+    if late:
+        return "S", f"late: {', '.join(m.measure for m in late)}"
+    if penalties:
+        return "S", f"all measures met, but {penalties} penalty points were incurred"
+    return "P", "every measure met its target"
+
+
+def _objectives(
+    facts: DrillFacts,
+    intervals: list[Interval],
+    comm: CommunicationResult,
+    clocks: list[ClockResult],
+    penalty_total: int,
+) -> list[ObjectiveRating]:
+    by_name = {i.name: i for i in intervals}
+    by_clock = {c.id: c for c in clocks}
+    out = []
+    for objective in facts.scenario.objectives:
+        measures = [_measure(m, facts, by_name, comm, by_clock) for m in objective.measures]
+        computed, why = rate(measures, penalty_total)
+        override = facts.overrides.get(objective.id)
+        override_rating = override.get("rating") if override else None
+        if override_rating not in ("P", "S", "M", "U"):
+            override_rating = None
+        out.append(
+            ObjectiveRating(
+                id=objective.id,
+                text=objective.text,
+                capability=objective.capability,
+                target=objective.target,
+                measures=measures,
+                computed=computed,
+                computed_reason=why,
+                override=override_rating,
+                override_reason=str(override.get("reason") or "") if override and override_rating else None,
+                rating=override_rating or computed,
+            )
+        )
+    return out
+
+
+def _breakdown(
+    facts: DrillFacts,
+    intervals: list[Interval],
+    comm: CommunicationResult,
+    clocks: list[ClockResult],
+    people: People,
+    penalties: list[PenaltyItem],
+) -> ScoreBreakdown:
+    by_name = {i.name: i for i in intervals}
+    items: dict[str, list[tuple[str, str, float, str]]] = {}
+    targeted = [(m, s) for m, s in facts.scenario.scoring.milestones.items() if s.target is not None]
+    if targeted:
+        rows = []
+        for milestone, spec in targeted:
+            interval = by_name[milestone_interval_name(milestone)]
+            seen = "not reached" if interval.seconds is None else f"{fmt_span(interval.seconds)} from impact"
+            detail = f"{seen}, target {fmt_span(spec.target)}"
+            rows.append((milestone, facts.milestone_label(milestone), float(interval.credit or 0.0), detail))
+        items["milestones"] = rows
+    if comm.first_update_target is not None and comm.cadence is not None:
+        first = (
+            "none"
+            if comm.first_update_from_impact is None
+            else f"{fmt_span(comm.first_update_from_impact)} from impact"
+        )
+        gap = "no updates" if comm.largest_gap is None else fmt_span(comm.largest_gap)
+        items["communication"] = [
+            (
+                "first_update",
+                "First update",
+                float(comm.first_update_credit or 0.0),
+                f"{first}, target {fmt_span(comm.first_update_target)}",
+            ),
+            (
+                "cadence",
+                "Update cadence",
+                float(comm.cadence_credit or 0.0),
+                f"largest gap {gap}, cadence {fmt_span(comm.cadence)}",
+            ),
+        ]
+    if clocks:
+        credits = {"met": 1.0, "open": OPEN_CREDIT, "missed": 0.0, "never_started": 0.0}
+        items["clocks"] = [(c.id, c.regime, credits[c.status], c.status.replace("_", " ")) for c in clocks]
+    if people.decisions:
+        rows = []
+        for d in people.decisions:
+            if d.answered_at is not None:
+                credit, detail = 1.0, f"answered after {fmt_span(d.response_seconds)}"
+            elif d.timed_out:
+                credit, detail = 0.0, "timed out"
+            else:
+                credit, detail = OPEN_CREDIT, "still open at the end"
+            rows.append((d.inject, _short(d.prompt), credit, detail))
+        items["decisions"] = rows
+    present = sum(WEIGHTS[c] for c in items)
+    components = {c: round(WEIGHTS[c] * 100.0 / present, 4) for c in items} if present else {}
+    terms: list[ScoreTerm] = []
+    for component, rows in items.items():
+        each = components[component] / len(rows)
+        for item, label, credit, detail in rows:
+            terms.append(
+                ScoreTerm(
+                    component=component,
+                    item=item,
+                    label=label,
+                    weight=round(each, 4),
+                    credit=round(credit, 4),
+                    points=round(each * credit, 4),
+                    detail=detail,
+                )
+            )
+    for penalty in penalties:
+        terms.append(
+            ScoreTerm(
+                component="penalties",
+                item=penalty.source,
+                label=_short(penalty.reason),
+                weight=-float(penalty.points),
+                credit=1.0,
+                points=-float(penalty.points),
+                detail=f"at {fmt_clock(penalty.t)}",
+            )
+        )
+    earned = round(sum(t.points for t in terms if t.component != "penalties"), 4)
+    penalty_total = sum(p.points for p in penalties)
+    total = round(max(0.0, min(100.0, earned - penalty_total)), 1)
+    return ScoreBreakdown(components=components, terms=terms, earned=earned, penalties=penalty_total, total=total)
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def fmt_clock(seconds: float | None) -> str:
+    """``mm:ss`` (``h:mm:ss`` past an hour) for journal times; an em dash for none."""
+    if seconds is None:
+        return "—"
+    total = round(seconds)
+    sign = "-" if total < 0 else ""
+    hours, rest = divmod(abs(total), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{sign}{hours}:{minutes:02d}:{secs:02d}" if hours else f"{sign}{minutes:02d}:{secs:02d}"
+
+
+def fmt_span(seconds: float | None) -> str:
+    """A duration as ``mm:ss``; an em dash for none."""
+    return fmt_clock(seconds)
+
+
+# ---------------------------------------------------------------------------- the API
+
+
+def score(
+    records: list[dict[str, Any]],
+    par_records: list[dict[str, Any]] | None = None,
+) -> Scorecard:
+    """Score a drill from its journal records; ``par_records`` (the playbook policy's journal
+    for the same scenario, roster and seed) fills each interval's ``par`` and ``par_score``.
+
+    Facilitator overrides come from the journal's ``rating_override`` records.
+    """
+    facts = DrillFacts.from_records(records)
+    card = _score_facts(facts)
+    if par_records:
+        par = _score_facts(DrillFacts.from_records(par_records))
+        par_by_name = {i.name: i.seconds for i in par.intervals}
+        intervals = [i.model_copy(update={"par": par_by_name.get(i.name)}) for i in card.intervals]
+        card = card.model_copy(update={"intervals": intervals, "par_score": par.score.total, "par_available": True})
+    return card
+
+
+def score_facts(facts: DrillFacts) -> Scorecard:
+    return _score_facts(facts)
+
+
+def _score_facts(facts: DrillFacts) -> Scorecard:
+    comm = _communication(facts)
+    clocks = _clocks(facts)
+    intervals = _intervals(facts, comm, clocks)
+    penalties = [
+        PenaltyItem(
+            t=float(p.get("t", 0.0)),
+            points=int(p.get("points") or 0),
+            reason=str(p.get("reason") or ""),
+            source=str(p.get("source") or ""),
+        )
+        for p in facts.penalties
+    ]
+    penalty_total = sum(p.points for p in penalties)
+    people = _people(facts)
+    start = facts.start
+    seed = start.get("seed")
+    return Scorecard(
+        scenario_id=facts.scenario.id,
+        scenario_title=facts.scenario.title,
+        scenario_hash=start.get("scenario_hash"),
+        roster_id=facts.roster.id if facts.roster else None,
+        roster_hash=start.get("roster_hash"),
+        team=start.get("team") or (facts.roster.team if facts.roster else None),
+        label=start.get("label"),
+        seed=int(seed) if isinstance(seed, int) else None,
+        date=facts.drill_date.isoformat() if facts.drill_date else None,
+        wall=start.get("wall"),
+        policy=start.get("policy"),
+        version=start.get("version"),
+        end_reason=facts.end_reason,
+        ended_at=facts.end_at,
+        impact_started_at=facts.impact_at,
+        moments=_moments(facts, comm),
+        intervals=intervals,
+        communication=comm,
+        clocks=clocks,
+        penalties=penalties,
+        penalty_total=penalty_total,
+        business=_business(facts),
+        people=people,
+        objectives=_objectives(facts, intervals, comm, clocks, penalty_total),
+        score=_breakdown(facts, intervals, comm, clocks, people, penalties),
+        par_score=None,
+        par_available=False,
+    )
+
+
+def scorecard_json(card: Scorecard) -> str:
+    """The ``scorecard.json`` text: stable key order, two-space indent."""
+    return card.model_dump_json(indent=2) + "\n"
+
+
+def compute_par(scenario: Scenario, roster: Roster, seed: int | None) -> list[dict[str, Any]]:
+    """Par's journal: the scenario's playbook policy run headlessly on the same scenario, roster and seed.
+
+    Imports the engine lazily (``reports`` never needs it otherwise); raises ``ImportError``
+    when the engine is not available.
+    """
+    from simulator.policies import play
+
+    drill = play(scenario, roster, seed=seed if seed is not None else 0, policy="playbook")
+    return list(drill.records)
+
+
+def par_for(records: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+    """Par for a drill's journal, or None when the engine cannot compute it (logged)."""
+    start = records[0]
+    if start.get("policy") == "playbook":
+        return records
+    try:
+        scenario = Scenario.model_validate(start["scenario"])
+        roster = Roster.model_validate(start["roster"])
+        return compute_par(scenario, roster, start.get("seed"))
+    except ImportError as exc:
+        log.info("par not computed: the engine is not available (%s)", exc)
+    except Exception as exc:
+        log.warning("par not computed: %s", exc)
+    return None
