@@ -1,0 +1,81 @@
+"""Durations as trainers write them."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from pydantic import BaseModel, ValidationError
+
+from simulator.durations import Duration, format_clock, format_duration, parse_duration
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("45s", 45.0),
+        ("5m", 300.0),
+        ("1h30m", 5400.0),
+        ("2d", 172800.0),
+        ("1h 30m 15s", 5415.0),
+        ("1.5m", 90.0),
+        ("90", 90.0),
+        (" 5M ", 300.0),
+        (90, 90.0),
+        (0, 0.0),
+        (2.5, 2.5),
+    ],
+)
+def test_parse_duration(text: object, seconds: float) -> None:
+    assert parse_duration(text) == seconds
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("5 minutes", "'5 minutes' is not a duration"),
+        ("", "is not a duration"),
+        ("m", "is not a duration"),
+        ("-5m", "is not a duration"),
+        (-5, "cannot be negative"),
+        (True, "got true/false"),
+        (math.inf, "finite"),
+        (math.nan, "finite"),
+        ([1], "got list"),
+        (None, "got NoneType"),
+    ],
+)
+def test_parse_duration_refuses(value: object, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        parse_duration(value)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(0, "0s"), (45, "45s"), (330, "5m30s"), (3600, "1h"), (5415, "1h30m15s"), (59.6, "1m"), (-90, "-1m30s")],
+)
+def test_format_duration(seconds: float, text: str) -> None:
+    assert format_duration(seconds) == text
+
+
+@pytest.mark.parametrize("seconds", [0, 45, 330, 3600, 5415, 86400 + 61])
+def test_format_then_parse_round_trips(seconds: int) -> None:
+    assert parse_duration(format_duration(seconds)) == seconds
+
+
+def test_format_clock() -> None:
+    assert format_clock(0) == "00:00"
+    assert format_clock(75.9) == "01:15"
+    assert format_clock(3725) == "1:02:05"
+    assert format_clock(-3) == "00:00"
+
+
+def test_duration_field_type() -> None:
+    class Model(BaseModel):
+        d: Duration
+
+    assert Model(d="2m").d == 120.0  # type: ignore[arg-type]
+    with pytest.raises(ValidationError):
+        Model(d="soon")  # type: ignore[arg-type]
+    schema = Model.model_json_schema()["properties"]["d"]
+    assert {"type": "number", "minimum": 0} in schema["anyOf"]
