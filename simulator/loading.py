@@ -44,7 +44,7 @@ MAX_DEPTH = 64
 """Deepest nesting of lists and mappings accepted (a scenario needs about 10)."""
 MAX_ALIASES = 500
 """Most YAML alias uses (``*name``) accepted in one file."""
-MAX_NODES = 100_000
+MAX_NODES = 50_000
 """Most values in a file once aliases are expanded (a scenario has a few thousand)."""
 
 Level = Literal["error", "warning"]
@@ -277,7 +277,7 @@ def _expanded_size(root: yaml.Node) -> int:
             if total > MAX_NODES:
                 raise _Refused(
                     f"the document is too large once its aliases ('*name') are expanded "
-                    f"(more than {MAX_NODES} values); write the values out instead",
+                    f"(more than {MAX_NODES:,} values); write the values out instead",
                     node.start_mark,
                 )
             size[key] = total
@@ -846,6 +846,11 @@ def validate_data(
             f"expected a mapping of keys (like 'id: ...') at the top of the file; got {describe(data)}",
             out.source.locate(()),
         )
+        return None, out.items
+    if kind != detect_kind(data):
+        found = detect_kind(data)
+        hint = "it has 'members' or 'team'" if found == "roster" else "it has no 'members'"
+        out.add(f"this is a {found} file ({hint}), not a {kind}", out.source.locate(()))
         return None, out.items
     cls = _model_class(kind)
     try:
