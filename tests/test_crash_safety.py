@@ -59,7 +59,7 @@ def test_sigkill_loses_no_acknowledged_input_and_resumes(tmp_path: Path, seed: i
 
 
 def test_torn_write_is_recovered_up_to_the_last_whole_record(tmp_path: Path) -> None:
-    acked, records = kill_and_resume(tmp_path, 4, 5)
+    _acked, records = kill_and_resume(tmp_path, 4, 5)
     folder = next(tmp_path.iterdir())
     journal = folder / "journal.jsonl"
     whole = journal.read_text()
