@@ -1,0 +1,536 @@
+"""What-if analysis: many headless drills of one scenario, and the statistics of their outcomes.
+
+``simulate(scenario, rosters, runs, seed=S, jobs=J)`` plays ``runs`` autoplay drills per
+roster with seeds derived from ``S`` (:func:`derive_seeds`), spread over ``J`` worker
+processes in chunks of seeds. Each worker gets the scenario and rosters once (pool
+initializer); every drill runs in memory (``journal=None``) and only a small
+:class:`RunSummary` comes back, so memory stays flat as ``runs`` grows. Results are
+ordered by run index, never by completion order, and every drill has its own seeded
+generator: the same seed gives the same results whatever ``jobs`` is.
+
+:func:`aggregate` turns the runs into the median, p10, p90 of each milestone's time from
+impact (a milestone never reached counts as +infinity: later than any reached one) and
+the probability of meeting each target (never reached = not met), with a Wilson 95%
+interval. :func:`par_median` is the playbook policy's median, cached on disk.
+
+The 0-100 score comes from a ``scorer``: any ``callable(records) -> float`` the caller
+passes (``reports`` provides one); ``simulator`` never imports ``reports``. Without a
+scorer the score column is empty. With ``jobs > 1`` the scorer must be a module-level
+function (it is sent to the workers).
+
+Pure and headless: no pandas, no matplotlib (``reports/whatif_render.py`` draws).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import math
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from simulator import __version__
+from simulator.engine import Drill
+from simulator.model import PlaybookStep, Roster, Scenario
+from simulator.policies import POLICY_NAMES, Policy, ScriptedPolicy, autoplay, make_policy
+
+SEED_STRIDE = 1_000_003
+"""Run ``i`` of a simulation with seed ``S`` plays the drill seed ``S * SEED_STRIDE + i``."""
+QUANTILES = (0.1, 0.5, 0.9)
+MAX_CHUNK = 200
+"""Most drills a worker plays per task (smaller chunks: smoother progress, more messages)."""
+PAR_RUNS = 101
+"""Default number of playbook drills behind :func:`par_median`."""
+
+Scorer = Callable[[list[dict[str, Any]]], float]
+Progress = Callable[[int, int], None]
+
+
+class SimulationError(RuntimeError):
+    """A drill failed inside the simulation (an engine or scenario bug, not a user mistake)."""
+
+
+# --------------------------------------------------------------------------- one run
+
+
+@dataclass(frozen=True)
+class MilestoneTarget:
+    id: str
+    label: str
+    target: float | None
+    """Seconds from impact; None when the milestone has no target."""
+
+
+def milestone_targets(scenario: Scenario) -> list[MilestoneTarget]:
+    """The scenario's scored milestones in definition order, with their labels and targets."""
+    return [MilestoneTarget(mid, spec.label or mid, spec.target) for mid, spec in scenario.scoring.milestones.items()]
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    """What one drill leaves behind: a few numbers, not its journal."""
+
+    roster: str
+    run: int
+    seed: int
+    impact_started: float | None
+    """Sim seconds when impact started; None when no impact fault fired (milestones are then timed from 0)."""
+    intervals: tuple[float | None, ...]
+    """Seconds from impact to each milestone of :func:`milestone_targets` (same order); None = never reached."""
+    revenue_lost: float
+    penalties: int
+    score: float | None
+    end_reason: str | None
+
+
+def derive_seeds(seed: int, runs: int) -> list[int]:
+    """The drill seeds of a simulation: ``seed * SEED_STRIDE + i`` for run ``i``."""
+    return [seed * SEED_STRIDE + i for i in range(runs)]
+
+
+def summarize_drill(
+    drill: Drill, roster_id: str, run: int, milestones: Sequence[str], scorer: Scorer | None = None
+) -> RunSummary:
+    """The :class:`RunSummary` of an ended drill."""
+    anchor = drill.impact_started if drill.impact_started is not None else 0.0
+    intervals = tuple(None if (t := drill.milestones.get(mid)) is None else round(t - anchor, 3) for mid in milestones)
+    score = None if scorer is None else round(float(scorer(drill.records)), 3)
+    return RunSummary(
+        roster=roster_id,
+        run=run,
+        seed=drill.seed,
+        impact_started=None if drill.impact_started is None else round(drill.impact_started, 3),
+        intervals=intervals,
+        revenue_lost=round(drill.revenue_lost, 2),
+        penalties=int(drill.penalty_points),
+        score=score,
+        end_reason=drill.end_reason,
+    )
+
+
+@dataclass(frozen=True)
+class PolicySpec:
+    """A policy the workers can rebuild for each drill: a built-in name, or a script's steps read once."""
+
+    name: str
+    steps: tuple[PlaybookStep, ...] | None = None
+
+    @classmethod
+    def resolve(cls, spec: str, scenario: Scenario) -> PolicySpec:
+        """Check ``spec`` now (raises ``PolicyError``) so that no worker discovers a bad policy."""
+        if spec in POLICY_NAMES:
+            return cls(spec)
+        policy = make_policy(spec, scenario, 0)  # validates the file and its action ids
+        assert isinstance(policy, ScriptedPolicy)
+        return cls(policy.name, tuple(policy.steps))
+
+    def make(self, scenario: Scenario, seed: int) -> Policy:
+        if self.steps is None:
+            return make_policy(self.name, scenario, seed)
+        return ScriptedPolicy(list(self.steps), name=self.name)
+
+
+def play_one(scenario: Scenario, roster: Roster, seed: int, policy: PolicySpec) -> Drill:
+    """One in-memory autoplay drill."""
+    chosen = policy.make(scenario, seed)
+    drill = Drill(scenario, roster, seed, policy=chosen.name, journal=None)
+    return autoplay(drill, chosen)
+
+
+# --------------------------------------------------------------------------- workers
+
+
+@dataclass
+class _Job:
+    scenario: Scenario
+    rosters: list[Roster]
+    policy: PolicySpec
+    scorer: Scorer | None
+    milestones: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.milestones = [m.id for m in milestone_targets(self.scenario)]
+
+    def run_chunk(self, roster_index: int, runs: Sequence[int], seeds: Sequence[int]) -> list[RunSummary]:
+        roster = self.rosters[roster_index]
+        out = []
+        for run, seed in zip(runs, seeds, strict=True):
+            try:
+                drill = play_one(self.scenario, roster, seed, self.policy)
+                out.append(summarize_drill(drill, roster.id, run, self.milestones, self.scorer))
+            except Exception as exc:
+                raise SimulationError(
+                    f"drill {run} (seed {seed}, roster {roster.id}) failed: {type(exc).__name__}: {exc}"
+                ) from exc
+        return out
+
+
+_WORKER_JOB: _Job | None = None
+
+
+def _init_worker(job: _Job) -> None:
+    global _WORKER_JOB
+    _WORKER_JOB = job
+
+
+def _worker_chunk(roster_index: int, runs: list[int], seeds: list[int]) -> list[RunSummary]:
+    assert _WORKER_JOB is not None, "worker not initialised"
+    return _WORKER_JOB.run_chunk(roster_index, runs, seeds)
+
+
+def _chunks(total: int, size: int) -> Iterator[range]:
+    for start in range(0, total, size):
+        yield range(start, min(total, start + size))
+
+
+def chunk_size(runs: int, jobs: int) -> int:
+    """Drills per task: about 8 tasks per worker per roster, at most :data:`MAX_CHUNK`."""
+    return max(1, min(MAX_CHUNK, math.ceil(runs / (jobs * 8))))
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+# --------------------------------------------------------------------------- a simulation
+
+
+@dataclass
+class Simulation:
+    """The runs of one simulation, per roster, ordered by run index."""
+
+    scenario: Scenario
+    rosters: list[Roster]
+    policy: str
+    seed: int
+    runs: int
+    milestones: list[MilestoneTarget]
+    results: dict[str, list[RunSummary]]
+    """Roster id -> its runs, run 0 first."""
+    scored: bool
+
+    def all_runs(self) -> Iterator[RunSummary]:
+        for roster in self.rosters:
+            yield from self.results[roster.id]
+
+
+def simulate(
+    scenario: Scenario,
+    rosters: Sequence[Roster],
+    runs: int,
+    *,
+    seed: int = 0,
+    policy: str | PolicySpec = "playbook",
+    jobs: int = 1,
+    scorer: Scorer | None = None,
+    progress: Progress | None = None,
+) -> Simulation:
+    """Play ``runs`` drills per roster and return them ordered by run; see the module docstring.
+
+    Raises ``ValueError`` for ``runs < 1``, ``jobs < 1``, no roster or two rosters with one id,
+    ``PolicyError`` for a bad policy, :class:`SimulationError` when a drill fails.
+    """
+    if runs < 1:
+        raise ValueError("the number of runs must be at least 1")
+    if jobs < 1:
+        raise ValueError("the number of jobs must be at least 1")
+    rosters = list(rosters)
+    if not rosters:
+        raise ValueError("at least one roster is needed")
+    ids = [r.id for r in rosters]
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"a roster is named twice: {', '.join(sorted({i for i in ids if ids.count(i) > 1}))}")
+    spec = policy if isinstance(policy, PolicySpec) else PolicySpec.resolve(policy, scenario)
+    job = _Job(scenario, rosters, spec, scorer)
+    seeds = derive_seeds(seed, runs)
+    total = runs * len(rosters)
+    jobs = min(jobs, total)
+    size = chunk_size(runs, jobs)
+    slots: list[list[RunSummary | None]] = [[None] * runs for _ in rosters]
+    done = 0
+    if progress:
+        progress(0, total)
+
+    def store(index: int, chunk: list[RunSummary]) -> None:
+        nonlocal done
+        for summary in chunk:
+            slots[index][summary.run] = summary
+        done += len(chunk)
+        if progress:
+            progress(done, total)
+
+    tasks = [
+        (index, list(span), [seeds[i] for i in span]) for index in range(len(rosters)) for span in _chunks(runs, size)
+    ]
+    if jobs == 1:
+        for index, run_ids, chunk_seeds in tasks:
+            store(index, job.run_chunk(index, run_ids, chunk_seeds))
+    else:
+        executor = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(job,))
+        try:
+            pending: dict[Future[list[RunSummary]], int] = {
+                executor.submit(_worker_chunk, index, run_ids, chunk_seeds): index
+                for index, run_ids, chunk_seeds in tasks
+            }
+            while pending:
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    store(pending.pop(future), future.result())
+        except BaseException:
+            executor.shutdown(wait=False, cancel_futures=True)
+            raise
+        executor.shutdown(wait=True)
+    results: dict[str, list[RunSummary]] = {}
+    for roster, column in zip(rosters, slots, strict=True):
+        assert all(s is not None for s in column)
+        results[roster.id] = [s for s in column if s is not None]
+    return Simulation(
+        scenario=scenario,
+        rosters=rosters,
+        policy=spec.name,
+        seed=seed,
+        runs=runs,
+        milestones=milestone_targets(scenario),
+        results=results,
+        scored=scorer is not None,
+    )
+
+
+# --------------------------------------------------------------------------- statistics
+
+
+def quantile(values: Sequence[float], q: float) -> float:
+    """The ``q`` quantile (0..1) of ``values`` by linear interpolation between order statistics.
+
+    Matches ``numpy.quantile``'s default ("linear", type 7). ``math.inf`` is allowed and
+    sorts last: a quantile that falls on or next to an infinite value is infinite.
+    """
+    if not values:
+        raise ValueError("quantile of no values")
+    if not 0.0 <= q <= 1.0:
+        raise ValueError("q must be between 0 and 1")
+    ordered = sorted(values)
+    position = q * (len(ordered) - 1)
+    low = math.floor(position)
+    high = min(low + 1, len(ordered) - 1)
+    fraction = position - low
+    a, b = ordered[low], ordered[high]
+    if fraction == 0.0 or a == b:
+        return a
+    if math.isinf(a) or math.isinf(b):
+        return math.inf
+    return a + (b - a) * fraction
+
+
+def wilson(successes: int, n: int, z: float = 1.959964) -> tuple[float, float]:
+    """Wilson score interval (95% by default) of a proportion ``successes / n``."""
+    if n <= 0:
+        return (0.0, 1.0)
+    p = successes / n
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """The distribution of one quantity over the runs of one roster."""
+
+    n: int
+    reached: int
+    """Runs with a value (a milestone reached); the others count as +infinity in the quantiles."""
+    p10: float
+    median: float
+    p90: float
+    mean: float | None
+    """Mean of the reached values; None when none was reached."""
+    target: float | None = None
+    met: int | None = None
+    """Runs meeting the target (value <= target); None without a target."""
+
+    @property
+    def p_met(self) -> float | None:
+        return None if self.met is None else self.met / self.n
+
+    @property
+    def p_met_interval(self) -> tuple[float, float] | None:
+        return None if self.met is None else wilson(self.met, self.n)
+
+    def to_dict(self) -> dict[str, Any]:
+        def finite(value: float) -> float | None:
+            return None if math.isinf(value) else round(value, 3)
+
+        out: dict[str, Any] = {
+            "n": self.n,
+            "reached": self.reached,
+            "p10": finite(self.p10),
+            "median": finite(self.median),
+            "p90": finite(self.p90),
+            "mean": None if self.mean is None else round(self.mean, 3),
+        }
+        if self.target is not None:
+            low, high = wilson(self.met or 0, self.n)
+            out |= {
+                "target": self.target,
+                "met": self.met,
+                "p_met": round((self.met or 0) / self.n, 6),
+                "p_met_95": [round(low, 4), round(high, 4)],
+            }
+        return out
+
+
+def distribution(values: Sequence[float | None], target: float | None = None) -> Distribution:
+    """Quantiles of ``values`` (None = never: +infinity) and, with a target, how many are <= it."""
+    if not values:
+        raise ValueError("distribution of no values")
+    filled = [math.inf if v is None else float(v) for v in values]
+    reached = [v for v in filled if not math.isinf(v)]
+    p10, median, p90 = (quantile(filled, q) for q in QUANTILES)
+    met = None if target is None else sum(1 for v in reached if v <= target)
+    return Distribution(
+        n=len(filled),
+        reached=len(reached),
+        p10=p10,
+        median=median,
+        p90=p90,
+        mean=sum(reached) / len(reached) if reached else None,
+        target=target,
+        met=met,
+    )
+
+
+@dataclass(frozen=True)
+class RosterStats:
+    roster: str
+    team: str
+    runs: int
+    intervals: dict[str, Distribution]
+    """Milestone id -> time from impact."""
+    score: Distribution | None
+    revenue_lost: Distribution
+    penalties: Distribution
+    all_met: int
+    """Runs that met every target."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "roster": self.roster,
+            "team": self.team,
+            "runs": self.runs,
+            "intervals": {k: v.to_dict() for k, v in self.intervals.items()},
+            "score": None if self.score is None else self.score.to_dict(),
+            "revenue_lost": self.revenue_lost.to_dict(),
+            "penalties": self.penalties.to_dict(),
+            "all_targets_met": self.all_met,
+            "p_all_targets_met": self.all_met / self.runs,
+        }
+
+
+def roster_stats(runs: Sequence[RunSummary], milestones: Sequence[MilestoneTarget], team: str = "") -> RosterStats:
+    """The statistics of one roster's runs."""
+    if not runs:
+        raise ValueError("no runs")
+    intervals = {m.id: distribution([r.intervals[i] for r in runs], m.target) for i, m in enumerate(milestones)}
+    targeted = [(i, m.target) for i, m in enumerate(milestones) if m.target is not None]
+    all_met = sum(1 for r in runs if all((v := r.intervals[i]) is not None and v <= target for i, target in targeted))
+    scores = [r.score for r in runs]
+    return RosterStats(
+        roster=runs[0].roster,
+        team=team,
+        runs=len(runs),
+        intervals=intervals,
+        score=None if any(s is None for s in scores) else distribution(scores),
+        revenue_lost=distribution([r.revenue_lost for r in runs]),
+        penalties=distribution([float(r.penalties) for r in runs]),
+        all_met=all_met,
+    )
+
+
+def aggregate(sim: Simulation) -> dict[str, RosterStats]:
+    """Roster id -> statistics, in the rosters' order."""
+    return {r.id: roster_stats(sim.results[r.id], sim.milestones, r.team) for r in sim.rosters}
+
+
+# --------------------------------------------------------------------------- par
+
+
+def cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/drillsim`` or ``~/.cache/drillsim``."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "drillsim"
+
+
+def _scorer_name(scorer: Scorer | None) -> str:
+    if scorer is None:
+        return "none"
+    return f"{getattr(scorer, '__module__', '?')}.{getattr(scorer, '__qualname__', repr(scorer))}"
+
+
+def par_key(scenario: Scenario, roster: Roster, runs: int, seed: int, scorer: Scorer | None) -> str:
+    """The cache key of a par: engine version, scenario and roster content, runs, seed, scorer."""
+    parts = [__version__, scenario.content_hash(), roster.content_hash(), str(runs), str(seed), _scorer_name(scorer)]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+
+def par_median(
+    scenario: Scenario,
+    roster: Roster,
+    runs: int = PAR_RUNS,
+    seed: int = 0,
+    *,
+    scorer: Scorer | None = None,
+    jobs: int = 1,
+    cache: Path | None = None,
+    use_cache: bool = True,
+) -> dict[str, Any]:
+    """The playbook policy's median over ``runs`` drills: par for a report.
+
+    Returns ``{"intervals": {milestone id: median seconds from impact or None}, "score":
+    median score or None, "p_met": {milestone id: probability}, "runs", "seed",
+    "scenario_hash", "roster_hash", "cached"}``. A median of None means par does not reach
+    that milestone in at least half of the runs. The result is cached in
+    ``<cache>/par/<key>.json`` (default :func:`cache_dir`), keyed by the engine version,
+    the scenario's and roster's content hashes, ``runs``, ``seed`` and the scorer's name; an
+    unreadable or unwritable cache is ignored.
+    """
+    folder = (cache or cache_dir()) / "par"
+    path = folder / f"{par_key(scenario, roster, runs, seed, scorer)}.json"
+    if use_cache:
+        with contextlib.suppress(OSError, ValueError):
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(data, dict) and isinstance(data.get("intervals"), dict):
+                data["cached"] = True
+                return data
+    sim = simulate(scenario, [roster], runs, seed=seed, policy="playbook", jobs=jobs, scorer=scorer)
+    stats = aggregate(sim)[roster.id]
+
+    def finite(value: float) -> float | None:
+        return None if math.isinf(value) else round(value, 3)
+
+    result: dict[str, Any] = {
+        "scenario": scenario.id,
+        "scenario_hash": scenario.content_hash(),
+        "roster": roster.id,
+        "roster_hash": roster.content_hash(),
+        "runs": runs,
+        "seed": seed,
+        "version": __version__,
+        "intervals": {mid: finite(d.median) for mid, d in stats.intervals.items()},
+        "p_met": {mid: d.p_met for mid, d in stats.intervals.items() if d.p_met is not None},
+        "score": None if stats.score is None else finite(stats.score.median),
+    }
+    if use_cache:
+        with contextlib.suppress(OSError):
+            from simulator.journal import atomic_write
+
+            atomic_write(path, json.dumps(result, indent=2, sort_keys=True) + "\n")
+    return {**result, "cached": False}
