@@ -289,6 +289,31 @@ SUBCOMMANDS += [
 ]
 
 
+from tui import simulate_cmd  # noqa: E402  (light: no matplotlib or pandas at import)
+
+SUBCOMMANDS.append(
+    Subcommand(
+        "simulate",
+        simulate_cmd.cmd_simulate,
+        simulate_cmd.configure_simulate,
+        "play thousands of headless drills and show the odds of meeting each target",
+        [
+            "drillsim simulate flash-sale-latency --runs 1000",
+            "drillsim simulate flash-sale-latency --runs 5000 --roster crisis-team --roster weekend-skeleton",
+            "drillsim simulate model-drift --runs 2000 --policy random --jobs 2 --seed 7 --out sims/drift",
+        ],
+        description=(
+            "What-if analysis: autoplay N drills per roster with seeds derived from --seed, over --jobs worker "
+            "processes, and print for each milestone (time from impact) and the score the median, p10, p90 and "
+            "how often its target is met (never reached = not met). Several --roster options are compared side "
+            "by side on the same seeds. Writes runs.csv (one row per run), summary.json, summary.txt and "
+            "distribution figures to --out (default ./simulations/<time>-<scenario>/). The same --seed gives "
+            "the same results whatever --jobs is. See docs/whatif.md."
+        ),
+    )
+)
+
+
 # --------------------------------------------------------------------------- the TUI (replaced by the TUI engineer)
 
 

@@ -1,0 +1,151 @@
+"""``drillsim simulate``: thousands of headless drills of one scenario, per roster, and their statistics.
+
+The work is in :mod:`simulator.whatif` (running and aggregating) and
+:mod:`reports.whatif_render` (table, CSV, figures); this module parses arguments, shows a
+progress bar on stderr and writes the output folder. Heavy modules (matplotlib) are
+imported inside the command only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import TextIO
+
+DEFAULT_RUNS = 1000
+
+
+def configure_simulate(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("scenario", metavar="SCENARIO", help="a scenario file or the id of a built-in scenario")
+    parser.add_argument(
+        "--runs", type=int, default=DEFAULT_RUNS, metavar="N", help=f"drills per roster (default {DEFAULT_RUNS})"
+    )
+    parser.add_argument(
+        "--policy",
+        default="playbook",
+        metavar="P",
+        help="playbook (default), idle, random, or a script FILE (a YAML list of {at, action, by?})",
+    )
+    parser.add_argument(
+        "--roster",
+        action="append",
+        metavar="R",
+        help="a roster file or built-in id; repeat to compare rosters side by side (default: the scenario's)",
+    )
+    parser.add_argument(
+        "--jobs", type=int, metavar="J", help="worker processes (default: the number of CPU cores available)"
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        metavar="S",
+        help="base seed (default 0); run i plays seed S*1000003+i, the same for every roster and any --jobs",
+    )
+    parser.add_argument(
+        "--out", type=Path, metavar="DIR", help="output folder (default: ./simulations/<time>-<scenario>/)"
+    )
+    parser.add_argument("--no-figures", action="store_true", help="write the CSV and summaries but no PNG figures")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+class ProgressBar:
+    """A one-line text bar on a terminal, redrawn in place at most ten times a second."""
+
+    def __init__(self, stream: TextIO, width: int = 30, enabled: bool | None = None) -> None:
+        self.stream = stream
+        self.width = width
+        self.enabled = stream.isatty() if enabled is None else enabled
+        self.started = time.monotonic()
+        self._last = 0.0
+        self._shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if done < total and now - self._last < 0.1:
+            return
+        self._last = now
+        filled = int(self.width * done / total) if total else self.width
+        elapsed = now - self.started
+        eta = ""
+        if 0 < done < total:
+            eta = f", ~{elapsed * (total - done) / done:.0f}s left"
+        bar = "#" * filled + "." * (self.width - filled)
+        self.stream.write(f"\r[{bar}] {done:,}/{total:,} drills ({elapsed:.1f}s{eta})\x1b[K")
+        self.stream.flush()
+        self._shown = True
+
+    def close(self) -> None:
+        if self._shown:
+            self.stream.write("\n")
+            self.stream.flush()
+            self._shown = False
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from simulator.checks import check_roster_covers
+    from simulator.library import DEFAULT_ROSTER, resolve_roster, resolve_scenario
+    from simulator.loading import load_roster, load_scenario
+    from simulator.policies import PolicyError
+    from simulator.whatif import PolicySpec, SimulationError, aggregate, default_jobs, simulate
+    from tui.cli import UserError
+
+    if args.runs < 1:
+        raise UserError(f"--runs must be at least 1 (got {args.runs})")
+    if args.jobs is not None and args.jobs < 1:
+        raise UserError(f"--jobs must be at least 1 (got {args.jobs})")
+    scenario = load_scenario(resolve_scenario(args.scenario))
+    roster_args = args.roster or [scenario.default_roster or DEFAULT_ROSTER]
+    rosters = [load_roster(resolve_roster(arg)) for arg in roster_args]
+    seen: set[str] = set()
+    for roster in rosters:
+        if roster.id in seen:
+            raise UserError(f"roster '{roster.id}' is named twice")
+        seen.add(roster.id)
+        for problem in check_roster_covers(scenario, roster):
+            print(f"warning: {roster.id}: {problem}", file=sys.stderr)
+    try:
+        policy = PolicySpec.resolve(args.policy, scenario)
+    except PolicyError as exc:
+        raise UserError(str(exc)) from None
+
+    from reports import scoring  # noqa: F401  (loaded once here, inherited by the worker processes)
+    from reports.whatif_render import format_table, new_output_folder, score_total, write_outputs
+
+    try:
+        if args.out is not None:
+            folder = args.out
+            folder.mkdir(parents=True, exist_ok=True)
+        else:
+            folder = new_output_folder(Path("simulations"), scenario.id)
+    except OSError as exc:
+        raise UserError(f"cannot create the output folder {args.out or 'simulations'}: {exc.strerror or exc}") from None
+
+    jobs = args.jobs or default_jobs()
+    bar = ProgressBar(sys.stderr, enabled=False if args.quiet else None)
+    started = time.monotonic()
+    try:
+        sim = simulate(
+            scenario, rosters, args.runs, seed=args.seed, policy=policy, jobs=jobs, scorer=score_total, progress=bar
+        )
+    except SimulationError as exc:
+        print(f"drillsim: the simulation failed: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        bar.close()
+    elapsed = time.monotonic() - started
+    stats = aggregate(sim)
+    sys.stdout.write(format_table(sim, stats))
+    total = sim.runs * len(sim.rosters)
+    print(f"\n{total:,} drills in {elapsed:.1f}s with {min(jobs, total)} worker{'s' if jobs > 1 else ''}")
+    try:
+        written = write_outputs(sim, stats, folder, figures=() if args.no_figures else ("ecdf", "histograms", "score"))
+    except OSError as exc:
+        print(f"drillsim: cannot write the results to {folder}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"results: {folder}/ ({', '.join(p.name for p in written)})")
+    return 0
