@@ -1,0 +1,544 @@
+"""Writing a comparison of drills: ``comparison.md``, ``comparison.html``, CSV files, ``figures/*.png``
+and the plain-text summary printed in the terminal.
+
+Templates are ``reports/templates/compare.md.j2`` and ``compare.html.j2``. As for the
+after-action report, the HTML environment autoescapes and the Markdown environment passes
+every value through ``reports.render.md_escape``; the HTML is self-contained (figures
+inlined as ``data:`` PNGs; the Content-Security-Policy allows no script). Figures are
+matplotlib ``Figure()`` on the Agg canvas, never pyplot. CSV cells a spreadsheet would
+read as a formula (``=``, ``+``, ``-``, ``@`` first) are prefixed with ``'``.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reports.compare import CHANGED_MARK, KEY_INTERVALS, Comparison, drill_name
+from reports.journal_io import atomic_write
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+MAX_SCENARIO_FIGURES = 12
+"""Trend figures are drawn for this many scenarios at most (the most drilled first)."""
+TERMINAL_ROWS = 8
+"""Per team and scenario, the terminal shows the latest this many drills (the report shows all)."""
+
+INK = "#111111"
+GOOD = "#1b7837"
+BAD = "#b2182b"
+MUTED = "#8c8c8c"
+SERIES = ["#2166ac", "#b2182b", "#1b7837", "#762a83", "#e08214", "#35978f", "#8c510a", "#c51b7d"]
+
+CHANGED_NOTE = (
+    f"{CHANGED_MARK} the scenario changed since the team's previous drill of it (its content hash differs): "
+    "targets and faults may differ, so compare across the mark with care."
+)
+
+
+@dataclass(frozen=True)
+class ComparisonPaths:
+    out: Path
+    markdown: Path
+    html: Path
+    csv: list[Path]
+    figures: list[Path]
+
+
+# ---------------------------------------------------------------------------- formatting
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def span(seconds: Any) -> str:
+    """``mm:ss`` (``h:mm:ss`` past an hour); an em dash for none."""
+    if _missing(seconds):
+        return "—"
+    total = round(float(seconds))
+    hours, rest = divmod(abs(total), 3600)
+    minutes, secs = divmod(rest, 60)
+    sign = "-" if total < 0 else ""
+    return f"{sign}{hours}:{minutes:02d}:{secs:02d}" if hours else f"{sign}{minutes:02d}:{secs:02d}"
+
+
+def ratio(value: Any) -> str:
+    return "—" if _missing(value) else f"{float(value):.2f}×"
+
+
+def num(value: Any, digits: int = 1) -> str:
+    return "—" if _missing(value) else f"{float(value):.{digits}f}"
+
+
+def status_mark(status: Any) -> str:
+    return {"met": "✓", "late": "✗", "missed": "✗"}.get(str(status), "")
+
+
+def stat_range(stats: dict[str, Any], fmt: Any = span) -> str:
+    """``median (min–max)``, with ``p10–p90`` when there are enough drills."""
+    if not stats.get("n"):
+        return "—"
+    text = f"{fmt(stats['median'])} ({fmt(stats['min'])}–{fmt(stats['max'])}"
+    if not _missing(stats.get("p10")):
+        text += f"; p10–p90 {fmt(stats['p10'])}–{fmt(stats['p90'])}"
+    return text + ")"
+
+
+def text_table(rows: list[list[str]], right: set[int] | None = None) -> list[str]:
+    """Rows of cells as aligned plain-text lines (the first row is the header)."""
+    if not rows:
+        return []
+    right = right or set()
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for row in rows:
+        cells = [
+            cell.rjust(width) if i in right else cell.ljust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ]
+        lines.append("  ".join(cells).rstrip())
+    return lines
+
+
+# ---------------------------------------------------------------------------- the model of the report
+
+
+def _groups(cmp: Comparison) -> list[dict[str, Any]]:
+    """Per team and scenario: the drills in order with intervals, score, ratings; stats and trends."""
+    frame = cmp.drills
+    if frame.empty:
+        return []
+    objectives = [c for c in frame.columns if c.startswith("objective:")]
+    out = []
+    for (team, scenario), part in frame.groupby(["team", "scenario_id"], sort=False):
+        part = part.sort_values("order")
+        names = [n for n in cmp.intervals if not (part[n].isna().all() and part[f"{n}_target"].isna().all())]
+        used_objectives = [c for c in objectives if part[c].notna().any()]
+        rows = []
+        for _, row in part.iterrows():
+            cells = []
+            for name in names:
+                cells.append(
+                    {
+                        "value": span(row[name]),
+                        "target": span(row[f"{name}_target"]),
+                        "par": span(row[f"{name}_par"]),
+                        "status": row[f"{name}_status"] or "",
+                        "mark": status_mark(row[f"{name}_status"]),
+                    }
+                )
+            rows.append(
+                {
+                    "name": drill_name(row),
+                    "date": row["date"] or "",
+                    "label": row["label"] or "",
+                    "changed": bool(row["scenario_changed"]),
+                    "version": "" if _missing(row["scenario_version"]) else int(row["scenario_version"]),
+                    "score": num(row["score"]),
+                    "par_score": num(row["par_score"]),
+                    "intervals": cells,
+                    "ratings": [str(row[c]) if not _missing(row[c]) else "—" for c in used_objectives],
+                }
+            )
+        stats = cmp.stats[(cmp.stats["team"] == team) & (cmp.stats["scenario_id"] == scenario)]
+        stat_rows = []
+        for _, s in stats.iterrows():
+            measure = str(s["measure"])
+            is_score = measure == "score"
+            fmt = num if is_score else span
+            stat_rows.append(
+                {
+                    "measure": "Score" if is_score else KEY_INTERVALS.get(measure, measure),
+                    "n": int(s["n"]),
+                    "median": fmt(s["median"]),
+                    "range": f"{fmt(s['min'])}–{fmt(s['max'])}" if s["n"] else "—",
+                    "p10_p90": "—" if _missing(s["p10"]) else f"{fmt(s['p10'])}–{fmt(s['p90'])}",
+                    "met": "—" if is_score or not s["met_n"] else f"{int(s['met'])}/{int(s['met_n'])}",
+                    "trend": s["trend"],
+                }
+            )
+        out.append(
+            {
+                "team": team,
+                "scenario_id": scenario,
+                "title": str(part["scenario_title"].iloc[-1]),
+                "intervals": [KEY_INTERVALS.get(n, n) for n in names],
+                "interval_names": names,
+                "objectives": [c.split(":", 1)[1] for c in used_objectives],
+                "rows": rows,
+                "stats": stat_rows,
+                "changed": bool(part["scenario_changed"].any()),
+                "versions": int(part["scenario_hash"].dropna().nunique()),
+            }
+        )
+    return out
+
+
+def _summary_rows(cmp: Comparison) -> tuple[list[str], list[list[str]]]:
+    by_column = {"team": "team", "scenario": "scenario_id", "label": "label"}[cmp.by]
+    header = [cmp.by.upper(), "DRILLS", "SCORE median (range)"]
+    for name in cmp.intervals:
+        header.append(f"{KEY_INTERVALS[name].upper()} ×target (met)")
+    rows = []
+    for _, row in cmp.summary.iterrows():
+        value = str(row[by_column]) or "(no label)"
+        if row["changed"]:
+            value += CHANGED_MARK
+        cells = [
+            value,
+            str(int(row["drills"])),
+            f"{num(row['score_median'])} ({num(row['score_min'])}–{num(row['score_max'])})",
+        ]
+        for name in cmp.intervals:
+            med = row[f"{name}_median"]
+            text = ratio(row[f"{name}_ratio"])
+            if not _missing(med):
+                text = f"{span(med)} {text}"
+            if row[f"{name}_met_n"]:
+                text += f" ({int(row[f'{name}_met'])}/{int(row[f'{name}_met_n'])})"
+            cells.append(text)
+        rows.append(cells)
+    return header, rows
+
+
+def _finding_rows(table: pd.DataFrame) -> list[dict[str, Any]]:
+    return [
+        {k: ("yes" if v is True else "no" if v is False else v) for k, v in row.items()}
+        for row in table.to_dict("records")
+    ]
+
+
+def build_context(cmp: Comparison, figures: dict[str, Any], generated: str) -> dict[str, Any]:
+    frame = cmp.drills
+    header, rows = _summary_rows(cmp)
+    return {
+        "generated": generated,
+        "by": cmp.by,
+        "drill_count": len(frame),
+        "teams": sorted({str(t) for t in frame["team"]}) if not frame.empty else [],
+        "scenarios": sorted({str(s) for s in frame["scenario_id"]}) if not frame.empty else [],
+        "first": drill_name(frame.iloc[0]) if not frame.empty else "",
+        "last": drill_name(frame.iloc[-1]) if not frame.empty else "",
+        "summary_header": header,
+        "summary_rows": rows,
+        "groups": _groups(cmp),
+        "changed_note": CHANGED_NOTE,
+        "any_changed": bool(frame["scenario_changed"].any()) if not frame.empty else False,
+        "recurring": _finding_rows(cmp.recurring),
+        "actions": _finding_rows(cmp.actions),
+        "findings_known": cmp.findings_known,
+        "figures": [{"name": name, "title": title, "src": src} for name, (title, src) in figures.items()],
+        "warnings": cmp.warnings,
+    }
+
+
+# ---------------------------------------------------------------------------- the terminal
+
+
+def terminal_summary(cmp: Comparison, *, rows_per_group: int = TERMINAL_ROWS) -> str:
+    """Plain aligned text: the summary by ``cmp.by``, each team and scenario's latest drills, recurring findings."""
+    frame = cmp.drills
+    lines = [
+        f"Compared {len(frame)} drill{'s' if len(frame) != 1 else ''} "
+        f"({frame['team'].nunique()} team(s), {frame['scenario_id'].nunique()} scenario(s)) by {cmp.by}",
+        "Intervals are medians; ×target is the median of interval / target (1.00× = on target).",
+        "",
+    ]
+    header, rows = _summary_rows(cmp)
+    lines += text_table([header, *rows], right={1})
+    for group in _groups(cmp):
+        lines += ["", f"{group['team']} — {group['title']} ({group['scenario_id']})"]
+        table = [["DRILL", "DATE", "SCORE", *[i.upper() for i in group["intervals"]], "RATINGS"]]
+        shown = group["rows"][-rows_per_group:]
+        for row in shown:
+            table.append(
+                [
+                    row["name"] + (CHANGED_MARK if row["changed"] else ""),
+                    row["date"] or "—",
+                    row["score"],
+                    *[f"{c['value']} {c['mark']}".rstrip() for c in row["intervals"]],
+                    " ".join(row["ratings"]) or "—",
+                ]
+            )
+        last = group["rows"][-1]
+        table.append(["target", "", "", *[c["target"] for c in last["intervals"]], ""])
+        stats = {s["measure"]: s for s in group["stats"]}
+        table.append(
+            [
+                "median",
+                "",
+                stats.get("Score", {}).get("median", "—"),
+                *[stats.get(i, {}).get("median", "—") for i in group["intervals"]],
+                "",
+            ]
+        )
+        table.append(
+            [
+                "trend",
+                "",
+                stats.get("Score", {}).get("trend", ""),
+                *[stats.get(i, {}).get("trend", "") for i in group["intervals"]],
+                "",
+            ]
+        )
+        lines += [f"  {line}" for line in text_table(table, right={2})]
+        if len(group["rows"]) > len(shown):
+            lines.append(f"  ({len(group['rows']) - len(shown)} earlier drills in the report)")
+    if cmp.drills["scenario_changed"].any():
+        lines += ["", CHANGED_NOTE]
+    if not cmp.recurring.empty:
+        lines += ["", "Recurring areas for improvement"]
+        table = [["TEAM", "DRILLS", "STILL OPEN", "FINDING"]]
+        for row in cmp.recurring.head(10).to_dict("records"):
+            table.append(
+                [
+                    str(row["team"]),
+                    f"{row['drills']}/{row['of']}",
+                    "yes" if row["latest"] else "no",
+                    str(row["title"])[:70],
+                ]
+            )
+        lines += [f"  {line}" for line in text_table(table)]
+        if len(cmp.recurring) > 10:
+            lines.append(f"  ({len(cmp.recurring) - 10} more in the report)")
+    elif cmp.findings_known == 0 and len(frame):
+        lines += ["", "Findings: none known (no journal.jsonl beside the scorecards)."]
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------- figures
+
+
+def _plain(text: Any, limit: int = 40) -> str:
+    value = " ".join(str(text).split()).replace("$", r"\$")
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def _png(fig: Any) -> bytes:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _style() -> Any:
+    return {
+        "font.size": 10,
+        "axes.titlesize": 11,
+        "axes.edgecolor": INK,
+        "text.color": INK,
+        "axes.labelcolor": INK,
+        "xtick.color": INK,
+        "ytick.color": INK,
+        "text.usetex": False,
+    }
+
+
+def scenario_figure(cmp: Comparison, scenario: str) -> bytes:
+    """One scenario's key intervals (minutes) and score across its drills, one line per team,
+    targets as a black step line, par dotted, a dashed vertical line where the scenario changed."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    part = cmp.drills[cmp.drills["scenario_id"] == scenario].sort_values("order").reset_index(drop=True)
+    names = [n for n in cmp.intervals if part[n].notna().any() or part[f"{n}_target"].notna().any()]
+    panels = [*names, "score"]
+    cols = 2 if len(panels) > 1 else 1
+    rows = math.ceil(len(panels) / cols)
+    xs = list(range(len(part)))
+    changed_at = [i for i in xs if part.loc[i, "scenario_changed"]]
+    teams = list(dict.fromkeys(part["team"]))
+    with matplotlib.rc_context(_style()):
+        fig = Figure(figsize=(11, 2.6 * rows + 0.8), dpi=80, layout="constrained")
+        axes = fig.subplots(rows, cols, squeeze=False).ravel()
+        for ax, measure in zip(axes, panels, strict=False):
+            scale = 1.0 if measure == "score" else 60.0
+            for n, team in enumerate(teams):
+                mine = part[part["team"] == team]
+                ax.plot(
+                    list(mine.index),
+                    list(mine[measure] / scale),
+                    marker="o" if len(part) <= 40 else None,
+                    markersize=4,
+                    linewidth=1.5,
+                    color=SERIES[n % len(SERIES)],
+                    label=_plain(team, 24),
+                )
+            if measure != "score":
+                ax.step(xs, list(part[f"{measure}_target"] / 60.0), where="mid", color=INK, linewidth=2, label="target")
+                if part[f"{measure}_par"].notna().any():
+                    ax.step(
+                        xs, list(part[f"{measure}_par"] / 60.0), where="mid", color=MUTED, linestyle=":", label="par"
+                    )
+                ax.set_ylabel("minutes from impact")
+                ax.set_title(KEY_INTERVALS.get(measure, measure))
+            else:
+                ax.set_ylim(0, 105)
+                ax.set_ylabel("score (0-100)")
+                ax.set_title("Score")
+            for x in changed_at:
+                ax.axvline(x, color=BAD, linestyle="--", linewidth=1.2)
+            ax.grid(alpha=0.3)
+            step = max(1, math.ceil(len(xs) / 12))
+            ticks = xs[::step]
+            ax.set_xticks(ticks, [_plain(drill_name(part.loc[i]), 12) for i in ticks], rotation=30, fontsize=8)
+        for ax in axes[len(panels) :]:
+            ax.set_visible(False)
+        handles, labels = axes[0].get_legend_handles_labels()
+        if changed_at:
+            from matplotlib.lines import Line2D
+
+            handles.append(Line2D([], [], color=BAD, linestyle="--"))
+            labels.append(f"scenario changed ({CHANGED_MARK})")
+        fig.legend(handles, labels, loc="outside upper center", ncols=min(len(labels), 6), fontsize=9)
+        return _png(fig)
+
+
+def relative_figure(cmp: Comparison) -> bytes:
+    """Each key interval relative to its scenario's target per ``by`` group: median dot, min-max whisker
+    (p10-p90 bar from enough drills); the line at 1.0 is the target."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    from reports.compare import BY_COLUMNS, summarize
+
+    frame = cmp.drills
+    column = BY_COLUMNS[cmp.by]
+    groups = list(dict.fromkeys(frame.sort_values("order")[column]))[:30]
+    names = [n for n in cmp.intervals if frame[f"{n}_vs_target"].notna().any()]
+    with matplotlib.rc_context(_style()):
+        fig = Figure(figsize=(11, 0.35 * len(groups) * max(1, len(names)) / 2 + 2.2), dpi=80, layout="constrained")
+        axes = fig.subplots(1, max(1, len(names)), squeeze=False, sharey=True)[0]
+        for ax, name in zip(axes, names, strict=False):
+            for y, group in enumerate(groups):
+                values = frame.loc[frame[column] == group, f"{name}_vs_target"].dropna().tolist()
+                s = summarize(values)
+                if not s["n"]:
+                    continue
+                ax.plot([s["min"], s["max"]], [y, y], color=MUTED, linewidth=1)
+                if s["p10"] is not None:
+                    ax.plot([s["p10"], s["p90"]], [y, y], color=INK, linewidth=4)
+                med = float(s["median"] or 0.0)
+                ax.plot(med, y, marker="o", color=GOOD if med <= 1.0 else BAD, markersize=7)
+            ax.axvline(1.0, color=INK, linewidth=2)
+            ax.set_title(KEY_INTERVALS[name])
+            ax.set_xlabel("× target")
+            ax.grid(axis="x", alpha=0.3)
+        axes[0].set_yticks(range(len(groups)), [_plain(g or "(no label)", 20) for g in groups])
+        axes[0].invert_yaxis()
+        return _png(fig)
+
+
+def render_figures(cmp: Comparison) -> dict[str, tuple[str, bytes]]:
+    """Figure name -> (title, PNG bytes): ``relative`` and one ``trend-<scenario>`` per scenario (capped)."""
+    out: dict[str, tuple[str, bytes]] = {}
+    frame = cmp.drills
+    if frame.empty:
+        return out
+    if cmp.intervals and any(frame[f"{n}_vs_target"].notna().any() for n in cmp.intervals):
+        out["relative"] = (
+            f"Intervals relative to each scenario's target, by {cmp.by} (dot: median; thin line: min–max; "
+            "thick: p10–p90; 1.0 = target)",
+            relative_figure(cmp),
+        )
+    counts = frame["scenario_id"].value_counts()
+    for scenario in list(counts.index)[:MAX_SCENARIO_FIGURES]:
+        title = str(frame.loc[frame["scenario_id"] == scenario, "scenario_title"].iloc[-1])
+        slug = re.sub(r"[^a-z0-9-]+", "-", str(scenario).lower()).strip("-") or "scenario"
+        out[f"trend-{slug}"] = (
+            f"{title}: intervals and score across drills (black: target; dotted: par; dashed red: scenario changed)",
+            scenario_figure(cmp, str(scenario)),
+        )
+    return out
+
+
+# ---------------------------------------------------------------------------- rendering and writing
+
+
+def _environments() -> tuple[Any, Any]:
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+    from reports.render import md_escape
+
+    loader = PackageLoader("reports", "templates")
+    html = Environment(
+        loader=loader,
+        autoescape=select_autoescape(["html", "xml", "html.j2"], default_for_string=True, default=True),
+        finalize=lambda v: "—" if v is None else v,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    md = Environment(
+        loader=loader,
+        autoescape=False,
+        finalize=md_escape,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return html, md
+
+
+def render_markdown(context: dict[str, Any]) -> str:
+    _, md = _environments()
+    text: str = md.get_template("compare.md.j2").render(**context)
+    return re.sub(r"\n{3,}", "\n\n", text)
+
+
+def render_html(context: dict[str, Any]) -> str:
+    html, _ = _environments()
+    text: str = html.get_template("compare.html.j2").render(**context)
+    return text
+
+
+def _csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Cells a spreadsheet would run as a formula get a leading apostrophe."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or str(out[column].dtype).startswith(("string", "str")):
+            out[column] = out[column].map(
+                lambda v: "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r") else v
+            )
+    return out
+
+
+def default_out(now: datetime | None = None) -> Path:
+    """``./comparisons/<YYYYMMDD-HHMMSS>/``."""
+    return Path("comparisons") / (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+
+
+def write_comparison(cmp: Comparison, out: str | Path, *, figures: bool = True) -> ComparisonPaths:
+    """Write ``comparison.md``, ``comparison.html``, ``drills.csv`` (one row per drill), ``stats.csv``,
+    ``findings.csv``, ``recurring.csv`` and ``figures/*.png`` into ``out``, each atomically."""
+    from markupsafe import Markup
+
+    folder = Path(out)
+    generated = datetime.now().astimezone().isoformat(timespec="seconds")
+    pngs = render_figures(cmp) if figures else {}
+    figure_paths = [atomic_write(folder / "figures" / f"{name}.png", data) for name, (_, data) in pngs.items()]
+    md_figures = {name: (title, Markup(f"figures/{name}.png")) for name, (title, _) in pngs.items()}
+    html_figures = {
+        name: (title, Markup("data:image/png;base64," + base64.b64encode(data).decode("ascii")))
+        for name, (title, data) in pngs.items()
+    }
+    markdown = atomic_write(folder / "comparison.md", render_markdown(build_context(cmp, md_figures, generated)))
+    html = atomic_write(folder / "comparison.html", render_html(build_context(cmp, html_figures, generated)))
+    csv = [
+        atomic_write(folder / "drills.csv", _csv_safe(cmp.drills).to_csv(index=False)),
+        atomic_write(folder / "stats.csv", _csv_safe(cmp.stats).to_csv(index=False)),
+        atomic_write(folder / "findings.csv", _csv_safe(cmp.findings).to_csv(index=False)),
+        atomic_write(folder / "recurring.csv", _csv_safe(cmp.recurring).to_csv(index=False)),
+    ]
+    return ComparisonPaths(folder, markdown, html, csv, figure_paths)

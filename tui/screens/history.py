@@ -1,0 +1,123 @@
+"""``HistoryScreen``: past drills in a drills folder and the trend of the selected team and scenario.
+
+A standalone Textual ``Screen`` (not wired into the app): push it with
+``app.push_screen(HistoryScreen(Path("drills")))``. The table lists every drill found
+under the folder (date, team, scenario, label, score) in drill order; selecting one shows
+the team and scenario's score as a ``Sparkline`` and a small table of its key intervals
+per drill. Scorecards are read with ``reports.compare.load_drills`` (no pandas: the loader
+is pure Python); findings are not computed here, so the screen opens quickly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Sparkline, Static
+
+from reports.compare import CHANGED_MARK, KEY_INTERVALS, Drill, load_drills, summarize, trend
+from reports.compare_render import span
+
+
+class HistoryScreen(Screen[None]):
+    """Past drills (DataTable) and the selected team and scenario's trend (Sparkline and intervals)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("r", "reload", "Reload"),
+    ]
+
+    DEFAULT_CSS = """
+    HistoryScreen #drills { height: 1fr; }
+    HistoryScreen #trend { height: auto; max-height: 50%; border-top: solid $accent; padding: 0 1; }
+    HistoryScreen #sparkline { height: 3; margin: 1 0; }
+    HistoryScreen #intervals { height: auto; max-height: 12; }
+    """
+
+    def __init__(self, drills_dir: Path, *, name: str | None = None, id: str | None = None) -> None:
+        super().__init__(name=name, id=id)
+        self.drills_dir = Path(drills_dir)
+        self.drills: list[Drill] = []
+        self.warnings: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="status")
+        table: DataTable[str] = DataTable(id="drills", cursor_type="row", zebra_stripes=True)
+        yield table
+        with Vertical(id="trend"):
+            yield Static("Select a drill to see its team and scenario's trend.", id="trend-title")
+            yield Sparkline([], id="sparkline")
+            intervals: DataTable[str] = DataTable(id="intervals", cursor_type="none")
+            yield intervals
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Drill history"
+        self.sub_title = str(self.drills_dir)
+        table = self.query_one("#drills", DataTable)
+        table.add_columns("Date", "Team", "Scenario", "Label", "Score")
+        self.load()
+
+    def load(self) -> None:
+        """(Re)read the drills folder and fill the table."""
+        self.warnings = []
+        collection = load_drills([self.drills_dir], with_findings=False, warnings=self.warnings)
+        self.drills = collection.drills
+        table = self.query_one("#drills", DataTable)
+        table.clear()
+        for index, drill in enumerate(self.drills):
+            score = "—" if drill.score is None else f"{drill.score:.1f}"
+            table.add_row(drill.date or "—", drill.team, drill.scenario_id, drill.label or "—", score, key=str(index))
+        status = f"{len(self.drills)} drill(s) in {self.drills_dir}"
+        if self.warnings:
+            status += f"; {len(self.warnings)} file(s) skipped: " + "; ".join(self.warnings[:3])
+        self.query_one("#status", Static).update(status)
+        if self.drills:
+            self.show_trend(0)
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "drills" and event.row_key.value is not None:
+            self.show_trend(int(event.row_key.value))
+
+    def series(self, index: int) -> list[Drill]:
+        """The drills of the same team and scenario as drill ``index``, in drill order."""
+        chosen = self.drills[index]
+        return [d for d in self.drills if d.team == chosen.team and d.scenario_id == chosen.scenario_id]
+
+    def show_trend(self, index: int) -> None:
+        if not 0 <= index < len(self.drills):
+            return
+        series = self.series(index)
+        chosen = self.drills[index]
+        scores = [d.score for d in series]
+        known = [s for s in scores if s is not None]
+        self.query_one("#sparkline", Sparkline).data = known
+        stats = summarize(known)
+        direction = trend(scores, lower_is_better=False)
+        median = "—" if stats["median"] is None else f"{stats['median']:.1f}"
+        self.query_one("#trend-title", Static).update(
+            f"{chosen.team} · {chosen.scenario_id}: {len(series)} drill(s), median score {median}, {direction}"
+        )
+        names = [n for n in KEY_INTERVALS if any(n in d.intervals for d in series)]
+        table = self.query_one("#intervals", DataTable)
+        table.clear(columns=True)
+        table.add_columns("Drill", "Score", *[KEY_INTERVALS[n] for n in names])
+        previous: str | None = None
+        for d in series[-8:]:
+            changed = previous is not None and d.scenario_hash is not None and d.scenario_hash != previous
+            previous = d.scenario_hash or previous
+            cells = []
+            for name in names:
+                value = d.intervals.get(name)
+                mark = {"met": " ✓", "late": " ✗", "missed": " ✗"}.get(value.status, "") if value else ""
+                cells.append(span(value.seconds if value else None) + mark)
+            label = (d.label or d.date or "—") + (CHANGED_MARK if changed else "")
+            table.add_row(label, "—" if d.score is None else f"{d.score:.1f}", *cells)
