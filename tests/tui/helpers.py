@@ -1,0 +1,42 @@
+"""Helpers shared by the TUI tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.pilot import Pilot
+
+from tui.app import DrillsimApp
+from tui.screens.drill import DrillScreen
+
+
+def types(records: list[dict[str, Any]]) -> list[str]:
+    return [r["type"] for r in records]
+
+
+def of_type(records: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
+    return [r for r in records if r["type"] == kind]
+
+
+async def start_from_launcher(pilot: Pilot[Any]) -> DrillScreen:
+    """Enter (briefing), Enter (start): the two keypresses from the launcher to a running drill."""
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, DrillScreen)
+    return screen
+
+
+async def advance(pilot: Pilot[Any], screen: DrillScreen, t: float) -> None:
+    """Move the drill to sim time t (as the timer would) and redraw."""
+    screen.drill.advance_to(t)
+    screen.refresh_view()
+    await pilot.pause()
+
+
+def drill_app(app: DrillsimApp) -> DrillScreen:
+    screen = app.screen
+    assert isinstance(screen, DrillScreen)
+    return screen

@@ -1,0 +1,365 @@
+"""Pilot tests of the facilitator's flow: launcher, briefing, drill, facilitator controls, debrief."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input
+
+from simulator.journal import read_journal
+from tui.screens.briefing import BriefingScreen
+from tui.screens.debrief import DebriefScreen
+from tui.screens.drill import DrillScreen
+from tui.screens.launcher import LauncherScreen
+from tui.screens.modals import ConfirmScreen, DecisionScreen, FilterScreen, HelpScreen, InjectScreen, TextScreen
+from tui.session import Settings
+from tui.widgets import DecisionPanel, IncidentFeed, PausedBanner
+
+from .conftest import SIZE
+from .helpers import advance, of_type, start_from_launcher, types
+
+
+def feed_text(screen: DrillScreen) -> str:
+    return "\n".join(line.text for line in screen.query_one(IncidentFeed).lines)
+
+
+async def test_launcher_reaches_a_running_drill_in_two_keypresses(app_factory, tmp_path: Path) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, LauncherScreen)
+        await pilot.press("enter")
+        assert isinstance(app.screen, BriefingScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DrillScreen)
+        assert screen.drill.scenario.id == "flash-sale-latency"
+        assert screen.drill.roster.id == "crisis-team"
+        run_dir = screen.session.run_dir
+        assert run_dir is not None and run_dir.parent == tmp_path / "drills"
+        first = read_journal(run_dir / "journal.jsonl").records[0]
+        assert first["type"] == "drill_started" and first["seed"] == 7
+
+
+async def test_launcher_settings_reach_the_drill(app_factory) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.click("#team")
+        await pilot.press(*"Payments AI")
+        await pilot.click("#label")
+        await pilot.press(*"2026-Q4")
+        await pilot.click("#seed")
+        await pilot.press("end", "backspace", "4", "2")
+        await pilot.press("enter")  # leaves the field for the scenario list
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        drill = app.screen.drill  # type: ignore[attr-defined]
+        assert (drill.team, drill.label, drill.seed) == ("Payments AI", "2026-Q4", 42)
+
+
+async def test_run_opens_the_briefing_and_records_participants(app_factory, scenario, roster) -> None:
+    app = app_factory(scenario=scenario, roster=roster)
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, BriefingScreen)
+        text = str(app.screen.query_one("#briefing-text").render())
+        assert "flash sale" in text and "Objectives" in text
+        await pilot.click("#participant-0")
+        await pilot.press(*"Maria", "enter")  # Enter moves on to the next name
+        assert app.focused is not None and app.focused.id == "participant-1"
+        await pilot.press(*"Tom")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DrillScreen)
+        assert screen.drill.records[0]["participants"] == {"Avery": "Maria", "Blake": "Tom"}
+        members = {m.name: m for m in screen.drill.view().members}
+        assert members["Avery"].participant == "Maria"
+
+
+async def test_actions_by_key_and_menu_and_the_reason_when_not_now(app_factory) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_from_launcher(pilot)
+        await pilot.press("2")  # roll back: needs 'Acknowledged' first
+        rejected = of_type(screen.drill.records, "action_rejected")
+        assert rejected and "Acknowledged" in rejected[-1]["reason"]
+        hint = str(screen.query_one("#action-hint").render())
+        assert "needs" in hint  # the highlighted first action says why, too
+        await advance(pilot, screen, 10)
+        await pilot.press("enter")  # the menu has focus; its first action is the playbook
+        submitted = of_type(screen.drill.records, "action_submitted")
+        assert submitted[-1]["action"] == "activate-playbook"
+        await advance(pilot, screen, 200)
+        await pilot.press("2")
+        assert of_type(screen.drill.records, "action_submitted")[-1]["action"] == "rollback-model"
+        await advance(pilot, screen, 260)
+        assert "v41 is serving" in feed_text(screen) or "rollback job timed out" in feed_text(screen)
+        busy = {m.name: m.status for m in screen.drill.view().members}
+        assert set(busy.values()) <= {"standby", "paged", "idle", "busy"}
+
+
+async def test_answer_a_decision_from_the_prompt(app_factory) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_from_launcher(pilot)
+        await advance(pilot, screen, 8 * 60 + 1)
+        panel = screen.query_one(DecisionPanel)
+        assert panel.display
+        assert "How do you answer the CEO?" in str(panel.query_one(".decision-text").render())
+        assert "02:59" in str(panel.query_one(".decision-text").render()) or "03:00" in str(
+            panel.query_one(".decision-text").render()
+        )
+        await pilot.press("d")
+        assert isinstance(app.screen, DecisionScreen)
+        await pilot.press("1")
+        await pilot.pause()
+        answered = of_type(screen.drill.records, "decision_answered")
+        assert answered == [answered[0]] and answered[0]["action"] == "exec-brief"
+        assert not screen.query_one(DecisionPanel).display
+
+
+async def test_click_a_decision_option(app_factory) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_from_launcher(pilot)
+        await advance(pilot, screen, 8 * 60 + 1)
+        await pilot.click(".decision-option")
+        await pilot.pause()
+        assert of_type(screen.drill.records, "decision_answered")[0]["action"] == "exec-brief"
+
+
+async def test_a_missed_decision_has_its_consequence(app_factory) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_from_launcher(pilot)
+        await advance(pilot, screen, 8 * 60 + 1)
+        assert screen.query_one(DecisionPanel).display
+        await advance(pilot, screen, 11 * 60 + 5)
+        timed_out = of_type(screen.drill.records, "decision_timed_out")
+        assert [r["inject"] for r in timed_out][:1] == ["ceo-asks"]
+        assert "No answer in time" in feed_text(screen)
+        assert "-5" in str(screen.query_one("#header").render())  # the penalty shows in the header
+        await pilot.press("d")
+        if isinstance(app.screen, DecisionScreen):  # the marketing decision may be open by now
+            await pilot.press("escape")
+
+
+async def test_pause_shows_discussion_and_resume(app_factory, clock) -> None:
+    app = app_factory(auto_advance=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_from_launcher(pilot)
+        clock.advance(5)  # five wall seconds at x1
+        screen.tick()
+        assert 4.9 <= screen.drill.now <= 5.1
+        await pilot.press("space")
+        assert screen.drill.paused
+        banner = screen.query_one(PausedBanner)
+        assert banner.display
+        assert "Who is the crisis lead right now" in str(banner.render())
+        clock.advance(100)
+        screen.tick()
+        assert screen.drill.now < 5.2  # frozen while paused
+        await pilot.press("space")
+        assert not screen.drill.paused and not banner.display
+        clock.advance(2)
+        screen.tick()
+        assert 6.9 <= screen.drill.now <= 7.2
+        assert types(screen.drill.records).count("paused") == 1
+        assert types(screen.drill.records).count("resumed") == 1
+
+
+async def test_speed_steps_and_the_clock_follows(app_factory, clock) -> None:
+    app = app_factory(auto_advance=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_from_launcher(pilot)
+        await pilot.press("plus", "plus", "plus")  # 1 -> 2 -> 5 -> 10
+        assert screen.drill.speed == 10
+        clock.advance(3)
+        screen.tick()
+        assert 29.9 <= screen.drill.now <= 30.1
+        await pilot.press("minus")
+        assert screen.drill.speed == 5
+        assert [r["speed"] for r in of_type(screen.drill.records, "speed_changed")] == [2, 5, 10, 5]
+        for _ in range(10):
+            await pilot.press("plus")
+        assert screen.drill.speed == 60
+        assert "x60" in str(screen.query_one("#header").render())
+
+
+async def test_ad_hoc_inject(app_factory) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_from_launcher(pilot)
+        await pilot.press("i")
+        assert isinstance(app.screen, InjectScreen)
+        await pilot.press(*"The CFO calls: [bold]is data lost?[/bold]")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        record = of_type(screen.drill.records, "facilitator_inject")[-1]
+        assert record["text"] == "The CFO calls: [bold]is data lost?[/bold]"
+        assert record["to"] == "everyone" and record["input"] is True
+        assert "[bold]is data lost?[/bold]" in feed_text(screen)  # shown literally, not as markup
+
+
+async def test_note_and_cancel(app_factory) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_from_launcher(pilot)
+        await pilot.press("n")
+        assert isinstance(app.screen, TextScreen)
+        await pilot.press(*"Avery took the lead")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("n", "escape")
+        notes = of_type(screen.drill.records, "note")
+        assert [n["text"] for n in notes] == ["Avery took the lead"]
+
+
+async def test_filter_the_feed_by_channel_and_role(app_factory) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_from_launcher(pilot)
+        await advance(pilot, screen, 4 * 60 + 5)
+        await pilot.press("f")
+        assert isinstance(app.screen, FilterScreen)
+        options = app.screen.choices
+        index = [value for value, _ in options].index("channel:ticket")
+        await pilot.press(*["down"] * index, "enter")
+        await pilot.pause()
+        text = feed_text(screen)
+        assert "TICKET" in text and "PAGER" not in text
+        await pilot.press("f")
+        index = [value for value, _ in app.screen.choices].index("role:ai-ops-engineer")
+        await pilot.press(*["down"] * index, "enter")
+        await pilot.pause()
+        assert "Actions for ai-ops-engineer" in str(screen.query_one("#actions").border_title)
+        assert screen.query_one("#actions").option_count == 5
+
+
+async def test_help_lists_every_key_and_theme_toggles(app_factory) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_from_launcher(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-text").render())
+        for needle in ("space", "Pause or resume", "ad-hoc inject", "ctrl+p", "Roll back"):
+            assert needle in text
+        for binding in screen.BINDINGS:
+            assert binding.description  # type: ignore[union-attr]
+        await pilot.press("escape")
+        theme = app.theme
+        await pilot.press("ctrl+t")
+        assert app.theme != theme
+
+
+async def test_command_palette_takes_an_action(app_factory) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_from_launcher(pilot)
+        await advance(pilot, screen, 10)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"activate playbook")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert of_type(screen.drill.records, "action_submitted")[-1]["action"] == "activate-playbook"
+
+
+async def test_end_debrief_hotwash_override_and_report(app_factory) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_from_launcher(pilot)
+        await advance(pilot, screen, 130)
+        await pilot.press("1")
+        await advance(pilot, screen, 300)
+        await pilot.press("e")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await pilot.pause()
+        debrief = app.screen
+        assert isinstance(debrief, DebriefScreen)
+        assert screen.drill.ended and screen.drill.end_reason == "facilitator"
+        assert debrief.card is not None and "SCORE" in str(debrief.query_one("#summary").render())
+        await pilot.press("s")
+        await pilot.press(*"Fast page to the crisis lead", "enter")
+        await pilot.press("escape", "i")
+        await pilot.press(*"Roll back sooner", "enter")
+        await pilot.press("escape", "o")
+        await pilot.press(*"pipeline was down", "enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        records = screen.drill.records
+        hotwash = of_type(records, "hotwash")
+        assert [(h["kind"], h["text"]) for h in hotwash] == [
+            ("strength", "Fast page to the crisis lead"),
+            ("improvement", "Roll back sooner"),
+        ]
+        override = of_type(records, "rating_override")[0]
+        assert override["objective"] == "contain-fast" and override["reason"] == "pipeline was down"
+        run_dir = screen.session.run_dir
+        assert run_dir is not None
+        report = (run_dir / "report.md").read_text(encoding="utf-8")
+        assert "Fast page to the crisis lead" in report and "Roll back sooner" in report
+        assert "pipeline was down" in report
+        assert (run_dir / "report.html").exists() and (run_dir / "scorecard.json").exists()
+        assert "report.html" in str(debrief.query_one("#report-status").render())
+        journal = read_journal(run_dir / "journal.jsonl").records
+        assert types(journal)[-3:] == ["hotwash", "hotwash", "rating_override"]
+
+
+async def test_the_drill_ends_on_its_own_and_the_debrief_follows(app_factory) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_from_launcher(pilot)
+        await advance(pilot, screen, 45 * 60 + 1)
+        await pilot.pause()
+        assert isinstance(app.screen, DebriefScreen)
+        assert screen.drill.end_reason == "time_limit"
+        await app.workers.wait_for_complete()
+
+
+async def test_quit_mid_drill_asks_first(app_factory) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_from_launcher(pilot)
+        await pilot.press("q")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert app.screen is screen
+        await pilot.press("q", "y")
+        await pilot.pause()
+    assert app.return_value is not None and "drillsim resume" in app.return_value
+
+
+async def test_an_unwritable_run_folder_warns_and_goes_on_in_memory(app_factory, tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    app = app_factory(settings=Settings(seed=7, out=blocker / "drills"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_from_launcher(pilot)
+        assert screen.session.run_dir is None
+        assert any("memory" in w for w in screen.session.warnings)
+        assert "NOT RECORDED" in str(screen.query_one("#header").render())
+        await advance(pilot, screen, 60)
+        assert screen.drill.now == 60
+
+
+async def test_compact_layout_at_80x24(app_factory) -> None:
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_from_launcher(pilot)
+        assert screen.has_class("compact")
+        await advance(pilot, screen, 8 * 60 + 1)
+        assert screen.query_one(DecisionPanel).display
+        assert screen.query_one("#actions").region.height >= 3
+
+
+async def test_briefing_inputs_do_not_trigger_screen_keys(app_factory, scenario, roster) -> None:
+    app = app_factory(scenario=scenario, roster=roster)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.click("#participant-2")
+        await pilot.press(*"q e n")
+        assert isinstance(app.screen, BriefingScreen)
+        assert app.screen.query_one("#participant-2", Input).value == "q e n"

@@ -1,0 +1,250 @@
+"""The facilitator's terminal UI: one factory, ``make_app``, builds it for the command line and the tests.
+
+Flow: launcher -> briefing -> drill -> debrief. ``drillsim run`` starts at the briefing,
+``drillsim resume`` at the drill (paused) or, for a finished drill, at the debrief.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from simulator.model import Roster, Scenario
+from tui.commands import DrillCommands
+from tui.screens.briefing import BriefingScreen
+from tui.screens.debrief import DebriefScreen
+from tui.screens.drill import DrillScreen
+from tui.screens.launcher import LauncherScreen
+from tui.screens.modals import ConfirmScreen
+from tui.session import (
+    DrillSession,
+    RosterEntry,
+    ScenarioEntry,
+    Settings,
+    SimClock,
+    discover_rosters,
+    discover_scenarios,
+    find_roster,
+    start_drill,
+)
+
+HERE = Path(__file__).parent
+DARK, LIGHT = "textual-dark", "textual-light"
+KEY_NAMES = {
+    "question_mark": "?",
+    "equals_sign": "=",
+    "plus": "+",
+    "minus": "-",
+    "escape": "esc",
+    "space": "space",
+}
+
+
+def key_label(keys: str) -> str:
+    return ", ".join(KEY_NAMES.get(k.strip(), k.strip()) for k in keys.split(","))
+
+
+class DrillsimApp(App[str | None]):
+    """The drillsim TUI. Build it with :func:`make_app`."""
+
+    TITLE = "drillsim"
+    CSS_PATH = HERE / "app.tcss"
+    COMMANDS = App.COMMANDS | {DrillCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit"),
+        Binding("ctrl+t", "toggle_theme", "Light/dark", show=False, id="app.theme"),
+    ]
+
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        scenario: Scenario | None = None,
+        roster: Roster | None = None,
+        session: DrillSession | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        auto_advance: bool = True,
+        cwd: Path | None = None,
+        scenarios: list[ScenarioEntry] | None = None,
+        rosters: list[RosterEntry] | None = None,
+        default_scenario: str | None = None,
+        theme: str = DARK,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.initial_scenario = scenario
+        self.initial_roster = roster
+        self.session = session
+        self.monotonic = clock
+        self.auto_advance = auto_advance
+        self.cwd = cwd
+        self._scenarios = scenarios
+        self._rosters = rosters
+        self.default_scenario = default_scenario
+        self.theme = theme
+
+    # ------------------------------------------------------------------ library
+
+    @property
+    def scenarios(self) -> list[ScenarioEntry]:
+        if self._scenarios is None:
+            self._scenarios = discover_scenarios(self.cwd)
+        return self._scenarios
+
+    @property
+    def rosters(self) -> list[RosterEntry]:
+        if self._rosters is None:
+            self._rosters = discover_rosters(self.cwd)
+        return self._rosters
+
+    # ------------------------------------------------------------------ flow
+
+    def on_mount(self) -> None:
+        if self.session is not None:
+            if self.session.drill.ended:
+                self.push_screen(DebriefScreen(self.session))
+            else:
+                self.push_screen(self.drill_screen(self.session))
+        elif self.initial_scenario is not None:
+            roster = self.initial_roster or find_roster(
+                self.initial_scenario.default_roster or "crisis-team", self.rosters
+            )
+            self.push_screen(BriefingScreen(self.initial_scenario, roster, self.settings, can_go_back=False))
+        else:
+            self.push_screen(self.launcher())
+
+    def launcher(self) -> LauncherScreen:
+        from simulator.library import DEFAULT_SCENARIO
+
+        return LauncherScreen(self.scenarios, self.rosters, self.settings, self.default_scenario or DEFAULT_SCENARIO)
+
+    def drill_screen(self, session: DrillSession) -> DrillScreen:
+        return DrillScreen(session, SimClock(self.monotonic), auto_advance=self.auto_advance)
+
+    def open_briefing(self, scenario: Scenario, roster_id: str, settings: Settings) -> None:
+        try:
+            roster = find_roster(roster_id, self.rosters)
+        except Exception as exc:
+            self.notify(Text(f"Roster '{roster_id}': {exc}").markup, title="Cannot load", severity="error", timeout=10)
+            return
+        self.push_screen(BriefingScreen(scenario, roster, settings))
+
+    def start(self, scenario: Scenario, roster: Roster, settings: Settings, participants: dict[str, str]) -> None:
+        """Start the drill (run folder, journal) and show it in place of the briefing."""
+        self.session = start_drill(scenario, roster, settings, participants)
+        self.switch_screen(self.drill_screen(self.session))
+
+    def drill_finished(self, session: DrillSession) -> None:
+        """The drill ended (time limit, resolved, or the facilitator): on to the debrief."""
+        if session.drill.journal is not None:
+            session.drill.journal.sync()
+        self.switch_screen(DebriefScreen(session))
+
+    def back_to_launcher(self) -> None:
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+        self._scenarios = None
+        self.switch_screen(self.launcher())
+
+    # ------------------------------------------------------------------ quitting
+
+    def exit_message(self) -> str | None:
+        session = self.session
+        if session is None or session.run_dir is None:
+            return None
+        if session.drill.ended:
+            return f"Run folder: {session.run_dir}"
+        return f"The drill is saved in {session.run_dir}\nContinue it with: drillsim resume {session.run_dir}"
+
+    async def action_quit(self) -> None:
+        session = self.session
+        if session is None or session.drill.ended or isinstance(self.screen, ConfirmScreen):
+            self.leave()
+            return
+        where = (
+            f"The journal stays in {session.run_dir}; continue later with 'drillsim resume {session.run_dir}'."
+            if session.run_dir is not None
+            else "This drill is NOT recorded (in memory only): quitting loses it."
+        )
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.leave()
+
+        self.push_screen(ConfirmScreen("Quit in the middle of the drill?", where, yes="Quit", no="Stay"), done)
+
+    def leave(self) -> None:
+        message = self.exit_message()
+        if self.session is not None:
+            self.session.close()
+        self.exit(message)
+
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT if self.theme == DARK else DARK
+
+    # ------------------------------------------------------------------ help
+
+    def binding_rows(self, screen: Screen[object], skip_prefix: str | None = None) -> list[tuple[str, str]]:
+        rows = []
+        for binding in screen.BINDINGS:
+            if not isinstance(binding, Binding):
+                continue
+            if skip_prefix and binding.id and binding.id.startswith(skip_prefix):
+                continue
+            rows.append((binding.key_display or key_label(binding.key), binding.tooltip or binding.description))
+        return rows
+
+    def app_binding_rows(self) -> list[tuple[str, str]]:
+        return [
+            ("ctrl+p", "Command palette: search actions and controls"),
+            ("ctrl+t", "Switch light/dark theme"),
+            ("tab, shift+tab", "Move between panels"),
+            ("ctrl+q", "Quit (asks first during a drill)"),
+        ]
+
+
+def make_app(
+    scenario: Scenario | None = None,
+    roster: Roster | None = None,
+    *,
+    settings: Settings | None = None,
+    session: DrillSession | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    auto_advance: bool = True,
+    cwd: Path | None = None,
+    scenarios: list[ScenarioEntry] | None = None,
+    rosters: list[RosterEntry] | None = None,
+    default_scenario: str | None = None,
+    theme: str = DARK,
+) -> DrillsimApp:
+    """Build the app.
+
+    - no scenario and no session: the launcher (built-in and ./scenarios scenarios);
+    - ``scenario`` (and optionally ``roster``): straight to its briefing (``drillsim run``);
+    - ``session``: a drill already started or resumed (``drillsim resume``).
+
+    ``clock`` is the monotonic wall clock the sim time follows; ``auto_advance=False``
+    stops the timer so tests move the drill themselves (``drill.advance_to`` then
+    ``screen.refresh_view()``).
+    """
+    return DrillsimApp(
+        settings=settings or Settings(),
+        scenario=scenario,
+        roster=roster,
+        session=session,
+        clock=clock,
+        auto_advance=auto_advance,
+        cwd=cwd,
+        scenarios=scenarios,
+        rosters=rosters,
+        default_scenario=default_scenario,
+        theme=theme,
+    )

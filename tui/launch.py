@@ -1,0 +1,104 @@
+"""The TUI's subcommands: ``drillsim`` (launcher), ``drillsim run`` and ``drillsim resume``.
+
+Light at import (no textual): ``tui/cli.py`` imports this module to build its parser, and
+``drillsim --help`` must stay fast. Textual is imported when a command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def _speed(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError("the speed is a positive number such as 0.5, 1, 2, 10 or 60")
+    return value
+
+
+def configure_run(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("scenario", metavar="SCENARIO", help="a scenario file or the id of a built-in scenario")
+    parser.add_argument("--roster", metavar="R", help="a roster file or built-in id (default: the scenario's)")
+    parser.add_argument(
+        "--speed",
+        type=_speed,
+        default=1.0,
+        metavar="X",
+        help="sim seconds per wall second (default 1; + and - change it during the drill)",
+    )
+    parser.add_argument("--seed", type=int, metavar="N", help="random seed (default: a fresh one)")
+    parser.add_argument("--team", metavar="T", help="team name in the report (default: the roster's)")
+    parser.add_argument("--label", metavar="L", help="drill label such as 2026-Q4")
+    parser.add_argument("--out", type=Path, metavar="DIR", help="where run folders go (default: ./drills)")
+
+
+def configure_resume(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("run", metavar="RUN", help="the run folder (or its journal.jsonl) of an interrupted drill")
+
+
+def configure_launcher(parser: argparse.ArgumentParser) -> None:
+    del parser
+
+
+def _run_app(app: Any) -> int:
+    """Run the app; afterwards say where the drill is and how to continue it, even after a crash."""
+    message = app.run()
+    if message:
+        print(message)
+    elif app.session is not None and app.session.run_dir is not None and not app.session.drill.ended:
+        print(
+            f"The drill is saved in {app.session.run_dir}\nContinue it with: drillsim resume {app.session.run_dir}",
+            file=sys.stderr,
+        )
+    return int(app.return_code or 0)
+
+
+def launch_tui(args: argparse.Namespace) -> int:
+    """``drillsim`` with no command: the launcher."""
+    del args
+    from tui.app import make_app
+    from tui.session import Settings
+
+    return _run_app(make_app(settings=Settings()))
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """``drillsim run SCENARIO``: straight to the briefing."""
+    from simulator.session import load_pair
+    from tui.app import make_app
+    from tui.session import Settings
+
+    loaded = load_pair(args.scenario, args.roster)
+    for warning in loaded.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    settings = Settings(
+        team=args.team,
+        label=args.label,
+        speed=args.speed,
+        seed=args.seed,
+        out=args.out or Path("drills"),
+    )
+    return _run_app(make_app(loaded.scenario, loaded.roster, settings=settings))
+
+
+def cmd_resume(args: argparse.Namespace) -> int:
+    """``drillsim resume RUN``: rebuild the drill from its journal and go on, paused."""
+    from tui.cli import UserError
+    from tui.session import SessionError, Settings, resume_drill
+
+    try:
+        session = resume_drill(Path(args.run))
+    except SessionError as exc:
+        raise UserError(str(exc)) from None
+    for warning in session.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    from tui.app import make_app
+
+    return _run_app(make_app(session=session, settings=Settings(out=session.run_dir or Path("drills"))))

@@ -1,0 +1,34 @@
+"""The custom messages of the TUI: children post these to their screen ("attributes down, messages up")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.message import Message
+
+
+class ActionRequested(Message):
+    """A participant chose an action from the menu, a shortcut or the command palette."""
+
+    def __init__(self, action_id: str) -> None:
+        super().__init__()
+        self.action_id = action_id
+
+
+class DecisionAnswered(Message):
+    """A participant answered an open decision with one of its options."""
+
+    def __init__(self, inject_id: str, action_id: str) -> None:
+        super().__init__()
+        self.inject_id = inject_id
+        self.action_id = action_id
+
+
+class ReportWritten(Message):
+    """The report worker finished: the run folder it wrote into, or the error that stopped it."""
+
+    def __init__(self, path: Path | None, error: str | None = None, files: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self.path = path
+        self.error = error
+        self.files = files

@@ -1,0 +1,173 @@
+"""The briefing: the situation, the objectives and their targets, and who plays which role.
+
+The Start button has focus, so Enter starts the drill; type participants' names first if
+you want them in the report.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Label, Static
+
+from simulator.durations import format_duration
+from simulator.model import Roster, Scenario
+from tui.screens.modals import HelpScreen
+from tui.session import Settings, format_speed
+
+if TYPE_CHECKING:
+    from tui.app import DrillsimApp
+
+HERE = Path(__file__).parent
+
+
+def briefing_text(scenario: Scenario, settings: Settings) -> Text:
+    text = Text()
+    text.append(scenario.title, "bold")
+    text.append("\n")
+    text.append(
+        f"{scenario.severity} · {scenario.category} · {format_duration(scenario.duration)} of sim time · "
+        f"speed {format_speed(settings.speed)}",
+        "dim",
+    )
+    if settings.label:
+        text.append(f" · {settings.label}", "dim")
+    text.append("\n\n")
+    text.append("Situation\n", "bold underline")
+    text.append((scenario.briefing or scenario.summary).strip())
+    text.append("\n")
+    if scenario.objectives:
+        text.append("\nObjectives\n", "bold underline")
+        for o in scenario.objectives:
+            text.append("• ")
+            text.append(o.text)
+            text.append("\n  ")
+            text.append(f"{o.capability}: ", "italic")
+            text.append(o.target, "cyan")
+            text.append("\n")
+    targets = [(m.label or mid, m.target) for mid, m in scenario.scoring.milestones.items() if m.target is not None]
+    if targets:
+        text.append("\nTargets\n", "bold underline")
+        for label, target in targets:
+            text.append(f"• {label}: ")
+            text.append(f"within {format_duration(target or 0)}", "cyan")
+            text.append("\n")
+    comm = scenario.scoring.communication
+    if comm is not None:
+        text.append(
+            f"• First update within {format_duration(comm.first_update)}, then every {format_duration(comm.cadence)}\n"
+        )
+    for clock in scenario.clocks:
+        text.append(f"• {clock.regime}: {format_duration(clock.deadline)} once started\n")
+    text.rstrip()
+    return text
+
+
+class BriefingScreen(Screen[None]):
+    """Read the situation aloud, assign people to roles, start."""
+
+    CSS_PATH = HERE / "briefing.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "start", "Start drill", priority=True, id="briefing.start"),
+        Binding("escape", "back", "Back", id="briefing.back"),
+        Binding("question_mark,f1", "help", "Help", key_display="?", id="briefing.help"),
+    ]
+
+    def __init__(self, scenario: Scenario, roster: Roster, settings: Settings, can_go_back: bool = True) -> None:
+        super().__init__()
+        self.scenario = scenario
+        self.roster = roster
+        self.settings = settings
+        self.can_go_back = can_go_back
+
+    @property
+    def drillsim(self) -> DrillsimApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="main"):
+            with VerticalScroll(id="situation") as situation:
+                situation.border_title = "Briefing"
+                yield Static(briefing_text(self.scenario, self.settings), id="briefing-text")
+            with Vertical(id="people"):
+                with VerticalScroll(id="roles") as roles:
+                    roles.border_title = f"Who plays whom: {self.settings.team or self.roster.team}"
+                    for index, member in enumerate(self.roster.members):
+                        with Vertical(classes="member"):
+                            label = Text()
+                            label.append(member.name, "bold")
+                            label.append("  ")
+                            label.append(", ".join(member.roles), "dim")
+                            if not member.on_call:
+                                label.append("  (off call)", "yellow")
+                            yield Label(label, classes="member-label")
+                            yield Input(
+                                placeholder=f"who plays {member.name}?",
+                                id=f"participant-{index}",
+                                classes="participant",
+                                compact=True,
+                            )
+                with Horizontal(id="start-row"):
+                    yield Button("Start the drill (Enter)", variant="success", id="start")
+                    if self.can_go_back:
+                        yield Button("Back (esc)", id="back")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#start", Button).focus()
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width < 100, "compact")
+
+    def participants(self) -> dict[str, str]:
+        names = {}
+        for index, member in enumerate(self.roster.members):
+            value = self.query_one(f"#participant-{index}", Input).value.strip()
+            if value:
+                names[member.name] = value
+        return names
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "start":
+            self.action_start()
+        else:
+            self.action_back()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in a name field moves to the next one; after the last, to Start."""
+        event.stop()
+        inputs = list(self.query(".participant").results(Input))
+        position = inputs.index(event.input) if event.input in inputs else -1
+        if 0 <= position < len(inputs) - 1:
+            inputs[position + 1].focus()
+        else:
+            self.query_one("#start", Button).focus()
+
+    def action_start(self) -> None:
+        self.drillsim.start(self.scenario, self.roster, self.settings, self.participants())
+
+    def action_back(self) -> None:
+        if self.can_go_back:
+            self.app.pop_screen()
+        else:
+            self.app.exit()
+
+    def action_help(self) -> None:
+        self.app.push_screen(
+            HelpScreen(
+                "Keys in the briefing",
+                [
+                    ("Briefing", self.drillsim.binding_rows(self)),
+                    ("Fields", [("tab", "Next field"), ("enter", "Next name; on Start, start the drill")]),
+                    ("Anywhere", self.drillsim.app_binding_rows()),
+                ],
+            )
+        )

@@ -1,0 +1,347 @@
+"""The debrief: scorecard, ratings and findings, the hotwash, rating overrides, and the report.
+
+Scoring and findings come from ``reports`` (pure functions of the journal records). The
+facilitator's hotwash notes and overrides go into the journal through ``drill.debrief``;
+after each one the report is rewritten in a thread worker, so it always holds them.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Static
+
+from simulator.durations import format_clock
+from tui.messages import ReportWritten
+from tui.screens.modals import HelpScreen, OverrideScreen, RatingOverride, TextScreen
+from tui.session import DrillSession
+from tui.widgets import money
+
+if TYPE_CHECKING:
+    from tui.app import DrillsimApp
+
+HERE = Path(__file__).parent
+RATING_STYLE = {
+    "P": "bold white on green",
+    "S": "bold black on yellow",
+    "M": "bold white on dark_orange",
+    "U": "bold white on red",
+}
+_REPORT_LOCK = threading.Lock()
+
+
+def short_path(path: Path | None) -> str:
+    """The path relative to the current folder when that is shorter."""
+    if path is None:
+        return ""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return relative if len(relative) < len(str(path)) else str(path)
+
+
+def scorecard_of(records: list[dict[str, Any]]) -> Any | None:
+    try:
+        from reports.scoring import score
+    except ImportError:
+        return None
+    return score(records)
+
+
+def findings_of(records: list[dict[str, Any]], card: Any) -> list[Any]:
+    try:
+        from reports.lessons import findings
+    except ImportError:
+        return []
+    return list(findings(records, card))
+
+
+def write_report(run_dir: Path) -> tuple[str, ...]:
+    """Write the report files into the run folder (thread-safe); returns the files' names."""
+    from reports.render import write_report as render
+
+    with _REPORT_LOCK:
+        paths = render(run_dir)
+    return tuple(str(p.name) for p in (paths.markdown, paths.html, paths.scorecard))
+
+
+def summary_text(session: DrillSession, card: Any | None) -> Text:
+    drill = session.drill
+    view = drill.view()
+    text = Text()
+    text.append(" DEBRIEF ", "bold reverse")
+    text.append(f"  {drill.scenario.title}", "bold")
+    text.append(f"  ·  ended ({(drill.end_reason or '').replace('_', ' ')}) at {format_clock(view.t)}")
+    text.append(f"  ·  lost {money(view.revenue_lost, view.currency)}")
+    if card is not None:
+        text.append("\n")
+        text.append(" SCORE ", "bold reverse")
+        text.append(f" {card.score.total:g}/100", "bold")
+        if card.par_score is not None:
+            text.append(f"  (par {card.par_score:g})", "dim")
+        text.append(f"  ·  penalties {card.penalty_total}")
+    return text
+
+
+def objectives_table(card: Any) -> Table:
+    table = Table.grid(padding=(0, 1), expand=True)
+    table.add_column(width=3, no_wrap=True)
+    table.add_column(ratio=1)
+    for o in card.objectives:
+        rating = o.rating
+        cell = Text(f" {rating} ", RATING_STYLE.get(rating, "reverse"))
+        body = Text(o.text, "bold")
+        body.append(f"\n{o.target}", "italic dim")
+        if o.override:
+            body.append(f"\noverride ({o.computed} → {o.override}): {o.override_reason}", "magenta")
+        else:
+            body.append(f"\n{o.computed_reason}", "cyan")
+        table.add_row(cell, body)
+        table.add_row("", "")
+    return table
+
+
+def score_table(card: Any) -> Table:
+    table = Table(expand=True, show_edge=False, pad_edge=False, box=None, header_style="bold")
+    table.add_column("Term", ratio=3)
+    table.add_column("Points", justify="right", no_wrap=True)
+    table.add_column("Detail", ratio=3, style="dim")
+    for term in card.score.terms:
+        points = Text(f"{term.points:.1f}/{term.weight:.1f}", "red" if term.points < 0 else "")
+        table.add_row(Text(term.label), points, Text(term.detail))
+    return table
+
+
+def findings_text(items: list[Any]) -> Text:
+    text = Text()
+    if not items:
+        text.append("No findings.", "dim")
+        return text
+    for f in items:
+        strength = f.kind == "strength"
+        text.append("✓ " if strength else "△ ", "bold green" if strength else "bold yellow")
+        text.append(f.title, "bold")
+        text.append("\n")
+        for line in f.evidence[:3]:
+            text.append(f"    {line}\n", "dim")
+        if f.corrective_action:
+            text.append("    → ", "cyan")
+            text.append(f.corrective_action)
+            if f.owner:
+                text.append(f" ({f.owner})", "dim")
+            text.append("\n")
+    text.rstrip()
+    return text
+
+
+class DebriefScreen(Screen[None]):
+    """After the drill: what happened, how it rates, and what the team says about it."""
+
+    CSS_PATH = HERE / "debrief.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "focus_strength", "Strength", id="debrief.strength"),
+        Binding("i", "focus_improvement", "Improvement", id="debrief.improvement"),
+        Binding("o", "override", "Override rating", id="debrief.override"),
+        Binding("n", "note", "Note", id="debrief.note"),
+        Binding("w", "write", "Write report", id="debrief.write"),
+        Binding("l", "launcher", "Launcher", id="debrief.launcher"),
+        Binding("escape", "unfocus", "Leave field", show=False, id="debrief.unfocus"),
+        Binding("question_mark,f1", "help", "Help", key_display="?", id="debrief.help"),
+        Binding("q", "app.quit", "Quit", id="debrief.quit"),
+    ]
+
+    def __init__(self, session: DrillSession, write_on_mount: bool = True) -> None:
+        super().__init__()
+        self.session = session
+        self.drill = session.drill
+        self.write_on_mount = write_on_mount
+        self.card: Any | None = None
+        self.findings: list[Any] = []
+        self.report_files: tuple[str, ...] = ()
+
+    @property
+    def drillsim(self) -> DrillsimApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="summary")
+        with Horizontal(id="main"):
+            with VerticalScroll(id="left"):
+                objectives = Static(id="objectives")
+                objectives.border_title = "Objectives (HSEEP P/S/M/U)"
+                yield objectives
+                score = Static(id="score")
+                score.border_title = "Score, term by term"
+                yield score
+            with Vertical(id="right"):
+                with VerticalScroll(id="findings-pane") as pane:
+                    pane.border_title = "Findings"
+                    yield Static(id="findings")
+                with Vertical(id="hotwash") as hotwash:
+                    hotwash.border_title = "Hotwash"
+                    yield Label("Strength (s)")
+                    yield Input(placeholder="what went well; Enter records it", id="strength", compact=True)
+                    yield Label("Area for improvement (i)")
+                    yield Input(placeholder="what to do better; Enter records it", id="improvement", compact=True)
+                    yield Static(id="notes")
+        yield Static(id="report-status")
+        yield Footer()
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width < 100, "compact")
+
+    def on_mount(self) -> None:
+        self.refresh_scores()
+        self.show_notes()
+        if self.session.run_dir is None:
+            self.set_report_status(Text("In memory only: no run folder, so no report file.", "bold yellow"))
+        elif self.write_on_mount:
+            self.action_write()
+
+    # ------------------------------------------------------------------ content
+
+    def refresh_scores(self) -> None:
+        records = self.drill.records
+        try:
+            self.card = scorecard_of(records)
+            self.findings = findings_of(records, self.card) if self.card is not None else []
+        except Exception as exc:  # scoring must never cost the debrief
+            self.card, self.findings = None, []
+            self.notify(f"Scoring failed: {exc}", severity="error", timeout=10)
+        self.query_one("#summary", Static).update(summary_text(self.session, self.card))
+        if self.card is not None:
+            self.query_one("#objectives", Static).update(objectives_table(self.card))
+            self.query_one("#score", Static).update(score_table(self.card))
+        else:
+            self.query_one("#objectives", Static).update(Text("Scoring is not available.", "dim"))
+        self.query_one("#findings", Static).update(findings_text(self.findings))
+
+    def show_notes(self) -> None:
+        text = Text()
+        for record in self.drill.records:
+            if record["type"] == "hotwash":
+                strength = record.get("kind") == "strength"
+                text.append("✓ " if strength else "△ ", "bold green" if strength else "bold yellow")
+                text.append(str(record.get("text", "")))
+                text.append("\n")
+            elif record["type"] == "rating_override":
+                text.append("⚑ ", "bold magenta")
+                text.append(f"{record.get('objective')} → {record.get('rating')}: {record.get('reason')}\n")
+            elif record["type"] == "note" and record["t"] >= self.drill.now:
+                text.append("✎ ", "bold blue")
+                text.append(str(record.get("text", "")))
+                text.append("\n")
+        text.rstrip()
+        self.query_one("#notes", Static).update(text)
+
+    def set_report_status(self, text: Text) -> None:
+        self.query_one("#report-status", Static).update(text)
+
+    # ------------------------------------------------------------------ inputs
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value.strip()
+        if not text:
+            return
+        kind = "strength" if event.input.id == "strength" else "improvement"
+        self.drill.debrief("hotwash", kind=kind, text=text)
+        event.input.value = ""
+        self.show_notes()
+        self.after_input()
+
+    def after_input(self) -> None:
+        self.refresh_scores()
+        if self.session.run_dir is not None:
+            self.action_write()
+
+    def action_focus_strength(self) -> None:
+        self.query_one("#strength", Input).focus()
+
+    def action_focus_improvement(self) -> None:
+        self.query_one("#improvement", Input).focus()
+
+    def action_unfocus(self) -> None:
+        self.set_focus(None)
+
+    def action_override(self) -> None:
+        objectives = [(o.id, o.text) for o in self.drill.scenario.objectives]
+        if not objectives:
+            self.notify("This scenario declares no objectives to rate.")
+            return
+
+        def done(result: RatingOverride | None) -> None:
+            if result is not None:
+                self.drill.debrief(
+                    "rating_override", objective=result.objective, rating=result.rating, reason=result.reason
+                )
+                self.show_notes()
+                self.after_input()
+
+        self.app.push_screen(OverrideScreen(objectives), done)
+
+    def action_note(self) -> None:
+        def done(text: str | None) -> None:
+            if text:
+                self.drill.note(text)
+                self.show_notes()
+                self.after_input()
+
+        self.app.push_screen(TextScreen("Debrief note", "Goes into the journal and the report."), done)
+
+    def action_write(self) -> None:
+        run_dir = self.session.run_dir
+        if run_dir is None:
+            self.notify("In memory only: there is no run folder to write the report into.", severity="warning")
+            return
+        self.set_report_status(Text(f"Writing the report into {short_path(run_dir)} ...", "dim"))
+        self.write_in_thread(run_dir)
+
+    @work(thread=True, exclusive=False, group="report")
+    def write_in_thread(self, run_dir: Path) -> None:
+        try:
+            files = write_report(run_dir)
+        except Exception as exc:
+            self.post_message(ReportWritten(None, f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(ReportWritten(run_dir, None, files))
+
+    def on_report_written(self, message: ReportWritten) -> None:
+        if message.error is not None:
+            text = Text("Report failed: ", "bold red")
+            text.append(message.error)
+            self.set_report_status(text)
+            return
+        self.report_files = message.files
+        text = Text("Report: ", "bold green")
+        text.append(short_path(message.path))
+        text.append("/report.html", "bold")
+        text.append("  (also report.md, scorecard.json, figures/)", "dim")
+        self.set_report_status(text)
+
+    def action_launcher(self) -> None:
+        self.drillsim.back_to_launcher()
+
+    def action_help(self) -> None:
+        self.app.push_screen(
+            HelpScreen(
+                "Keys in the debrief",
+                [
+                    ("Debrief", self.drillsim.binding_rows(self)),
+                    ("Fields", [("enter", "Record the strength or improvement typed"), ("esc", "Leave the field")]),
+                    ("Anywhere", self.drillsim.app_binding_rows()),
+                ],
+            )
+        )

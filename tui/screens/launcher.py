@@ -1,0 +1,245 @@
+"""The launcher: pick a scenario (built-in or ./scenarios), a roster and the drill settings.
+
+The default scenario is highlighted and the table has focus, so Enter opens its briefing
+and Enter again starts the drill.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.console import Group
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Label, Select, Static
+
+from simulator.durations import format_duration
+from simulator.model import Scenario
+from tui.screens.modals import HelpScreen
+from tui.session import SPEEDS, RosterEntry, ScenarioEntry, Settings, default_roster_id, format_speed
+
+if TYPE_CHECKING:
+    from tui.app import DrillsimApp
+
+HERE = Path(__file__).parent
+DEFAULT_ROSTER_CHOICE = "__scenario_default__"
+
+
+def scenario_detail(entry: ScenarioEntry) -> Group | Text:
+    if entry.scenario is None:
+        text = Text()
+        text.append(f"{entry.id}\n", "bold")
+        text.append(f"{entry.path}\n\n", "dim")
+        text.append("This file does not load:\n", "bold red")
+        text.append(entry.error or "unknown error")
+        text.append("\n\nRun 'drillsim validate' on it for every problem with its line and column.", "dim")
+        return text
+    s: Scenario = entry.scenario
+    head = Text()
+    head.append(s.title, "bold")
+    head.append("\n")
+    head.append(f"{s.severity} · {s.category} · {format_duration(s.duration)} · {entry.source}", "dim")
+    head.append("\n\n")
+    head.append(s.summary)
+    head.append("\n")
+    parts: list[Text] = [head]
+    if s.objectives:
+        objectives = Text("\nObjectives\n", "bold")
+        for o in s.objectives:
+            objectives.append("  • ")
+            objectives.append(o.text)
+            objectives.append(f"\n    target: {o.target}\n", "dim")
+        parts.append(objectives)
+    facts = Text("\n")
+    facts.append("Roster: ", "bold")
+    facts.append(default_roster_id(s))
+    facts.append(f"   {len(s.injects)} injects · {len(s.actions)} actions · {len(s.metrics)} metrics", "dim")
+    if s.clocks:
+        facts.append("\nRegulatory clocks: ", "bold")
+        facts.append(", ".join(c.regime for c in s.clocks))
+    parts.append(facts)
+    return Group(*parts)
+
+
+class LauncherScreen(Screen[None]):
+    """Choose what to run."""
+
+    CSS_PATH = HERE / "launcher.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open_briefing", "Briefing", priority=False, id="launcher.open"),
+        Binding("r", "focus_roster", "Roster", id="launcher.roster"),
+        Binding("s", "focus_settings", "Settings", id="launcher.settings"),
+        Binding("question_mark,f1", "help", "Help", key_display="?", id="launcher.help"),
+        Binding("q", "app.quit", "Quit", id="launcher.quit"),
+    ]
+
+    def __init__(
+        self,
+        scenarios: list[ScenarioEntry],
+        rosters: list[RosterEntry],
+        settings: Settings,
+        default_scenario: str,
+    ) -> None:
+        super().__init__()
+        self.scenarios = scenarios
+        self.rosters = rosters
+        self.settings = settings
+        self.default_scenario = default_scenario
+
+    @property
+    def drillsim(self) -> DrillsimApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        title = Text()
+        title.append(" drillsim ", "bold reverse")
+        title.append("  tabletop drills for AI incidents · Enter opens the briefing, Enter again starts")
+        yield Static(title, id="title")
+        with Horizontal(id="main"):
+            with Vertical(id="left"):
+                table: DataTable[Text | str] = DataTable(id="scenarios", cursor_type="row", zebra_stripes=True)
+                table.border_title = "Scenarios"
+                yield table
+                with Horizontal(id="settings") as settings:
+                    settings.border_title = "Settings"
+                    with Vertical(classes="field wide"):
+                        yield Label("Roster")
+                        yield Select(
+                            self._roster_options(),
+                            value=DEFAULT_ROSTER_CHOICE,
+                            allow_blank=False,
+                            id="roster",
+                            compact=True,
+                        )
+                    with Vertical(classes="field"):
+                        yield Label("Team")
+                        yield Input(self.settings.team or "", placeholder="from roster", id="team", compact=True)
+                    with Vertical(classes="field"):
+                        yield Label("Drill label")
+                        yield Input(self.settings.label or "", placeholder="e.g. 2026-Q4", id="label", compact=True)
+                    with Vertical(classes="field narrow"):
+                        yield Label("Speed")
+                        yield Select(
+                            [(format_speed(s), s) for s in SPEEDS],
+                            value=self.settings.speed if self.settings.speed in SPEEDS else 1.0,
+                            allow_blank=False,
+                            id="speed",
+                            compact=True,
+                        )
+                    with Vertical(classes="field narrow"):
+                        yield Label("Seed")
+                        yield Input(
+                            "" if self.settings.seed is None else str(self.settings.seed),
+                            placeholder="random",
+                            id="seed",
+                            type="integer",
+                            compact=True,
+                        )
+            with VerticalScroll(id="detail-pane") as pane:
+                pane.border_title = "Scenario"
+                yield Static(id="detail")
+        yield Footer()
+
+    def _roster_options(self) -> list[tuple[str, str]]:
+        options = [("scenario's default", DEFAULT_ROSTER_CHOICE)]
+        for entry in self.rosters:
+            if entry.roster is not None:
+                options.append((f"{entry.id} ({len(entry.roster.members)} people)", entry.id))
+        return options
+
+    def on_mount(self) -> None:
+        table = self.query_one("#scenarios", DataTable)
+        table.add_columns("Sev", "Length", "Category", "Title", "Source")
+        start = 0
+        for index, entry in enumerate(self.scenarios):
+            s = entry.scenario
+            if s is None:
+                table.add_row("", "", Text("does not load", "red"), Text(entry.id, "red"), entry.source, key=entry.id)
+            else:
+                table.add_row(
+                    s.severity, format_duration(s.duration), s.category, Text(s.title), entry.source, key=entry.id
+                )
+            if entry.id == self.default_scenario:
+                start = index
+        table.move_cursor(row=start)
+        table.focus()
+        self._show_detail(start)
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width < 100, "compact")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail(event.cursor_row)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_briefing()
+
+    def _show_detail(self, row: int) -> None:
+        if 0 <= row < len(self.scenarios):
+            self.query_one("#detail", Static).update(scenario_detail(self.scenarios[row]))
+
+    def selected(self) -> ScenarioEntry | None:
+        table = self.query_one("#scenarios", DataTable)
+        row = table.cursor_row
+        return self.scenarios[row] if 0 <= row < len(self.scenarios) else None
+
+    def read_settings(self) -> Settings | None:
+        seed_text = self.query_one("#seed", Input).value.strip()
+        try:
+            seed = int(seed_text) if seed_text else None
+        except ValueError:
+            self.notify("The seed is a whole number (or empty for a random one).", severity="error")
+            return None
+        speed = self.query_one("#speed", Select).value
+        return Settings(
+            team=self.query_one("#team", Input).value.strip() or None,
+            label=self.query_one("#label", Input).value.strip() or None,
+            speed=float(speed) if isinstance(speed, (int, float)) else 1.0,
+            seed=seed,
+            out=self.settings.out,
+            in_memory=self.settings.in_memory,
+        )
+
+    def action_open_briefing(self) -> None:
+        if isinstance(self.focused, Input):
+            return
+        entry = self.selected()
+        if entry is None:
+            return
+        if entry.scenario is None:
+            self.notify(Text(f"{entry.id}: {entry.error}").markup, title="Cannot load", severity="error", timeout=10)
+            return
+        settings = self.read_settings()
+        if settings is None:
+            return
+        choice = self.query_one("#roster", Select).value
+        roster_id = default_roster_id(entry.scenario) if choice == DEFAULT_ROSTER_CHOICE else str(choice)
+        self.drillsim.open_briefing(entry.scenario, roster_id, settings)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one("#scenarios", DataTable).focus()
+
+    def action_focus_roster(self) -> None:
+        self.query_one("#roster", Select).focus()
+
+    def action_focus_settings(self) -> None:
+        self.query_one("#team", Input).focus()
+
+    def action_help(self) -> None:
+        self.app.push_screen(
+            HelpScreen(
+                "Keys in the launcher",
+                [
+                    ("Launcher", self.drillsim.binding_rows(self)),
+                    ("Scenario list", [("up/down", "Choose a scenario"), ("enter", "Open its briefing")]),
+                    ("Anywhere", self.drillsim.app_binding_rows()),
+                ],
+            )
+        )

@@ -1,0 +1,360 @@
+"""Modal screens; each returns a typed result through ``dismiss`` (None when cancelled)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets.option_list import Option
+
+from simulator.durations import format_clock
+from simulator.view import DecisionView
+from tui.widgets import FeedFilter
+
+HERE = Path(__file__).parent
+CHANNELS = ("chat", "email", "phone", "pager", "alert", "ticket", "press", "regulator", "dashboard")
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes/no question."""
+
+    CSS_PATH = HERE / "modals.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, question: str, detail: str = "", yes: str = "Yes", no: str = "No") -> None:
+        super().__init__(classes="modal")
+        self.question, self.detail, self.yes, self.no = question, detail, yes, no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Text(self.question, "bold"), classes="title")
+            if self.detail:
+                yield Static(Text(self.detail), classes="detail")
+            with Horizontal(classes="buttons"):
+                yield Button(f"{self.yes} (y)", variant="error", id="yes")
+                yield Button(f"{self.no} (n)", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, value: bool) -> None:
+        self.dismiss(value)
+
+
+class TextScreen(ModalScreen[str | None]):
+    """One line or a few of text: a facilitator note."""
+
+    CSS_PATH = HERE / "modals.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="text.cancel"),
+        Binding("ctrl+s", "save", "Save", id="text.save"),
+    ]
+
+    def __init__(self, title: str, hint: str = "", initial: str = "") -> None:
+        super().__init__(classes="modal")
+        self.title_text, self.hint, self.initial = title, hint, initial
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Text(self.title_text, "bold"), classes="title")
+            if self.hint:
+                yield Static(Text(self.hint, "dim"), classes="detail")
+            yield TextArea(self.initial, id="text", soft_wrap=True, show_line_numbers=False)
+            with Horizontal(classes="buttons"):
+                yield Button("Save (ctrl+s)", variant="primary", id="save")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(TextArea).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.dismiss(None)
+
+    def action_save(self) -> None:
+        text = self.query_one(TextArea).text.strip()
+        self.dismiss(text or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+@dataclass(frozen=True)
+class InjectRequest:
+    text: str
+    to: str
+    channel: str
+    sender: str
+
+
+class InjectScreen(ModalScreen[InjectRequest | None]):
+    """An ad-hoc inject: text, addressee (a role or everyone), channel and sender."""
+
+    CSS_PATH = HERE / "modals.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="inject.cancel"),
+        Binding("ctrl+s", "send", "Send", id="inject.send"),
+    ]
+
+    def __init__(self, roles: list[str]) -> None:
+        super().__init__(classes="modal")
+        self.roles = roles
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Text("Ad-hoc inject", "bold"), classes="title")
+            yield Input(placeholder="What happens? e.g. The CFO calls: is customer data affected?", id="inject-text")
+            with Horizontal(classes="fields"):
+                yield Select(
+                    [("everyone", "everyone"), *((r, r) for r in self.roles)],
+                    value="everyone",
+                    allow_blank=False,
+                    id="inject-to",
+                    prompt="to",
+                )
+                yield Select([(c, c) for c in CHANNELS], value="chat", allow_blank=False, id="inject-channel")
+                yield Input("Facilitator", placeholder="from", id="inject-from")
+            with Horizontal(classes="buttons"):
+                yield Button("Send (ctrl+s)", variant="primary", id="send")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#inject-text", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_send()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "send":
+            self.action_send()
+        else:
+            self.dismiss(None)
+
+    def action_send(self) -> None:
+        text = self.query_one("#inject-text", Input).value.strip()
+        if not text:
+            self.notify("Type what happens first.", severity="warning")
+            return
+        to = self.query_one("#inject-to", Select).value
+        channel = self.query_one("#inject-channel", Select).value
+        sender = self.query_one("#inject-from", Input).value.strip() or "Facilitator"
+        self.dismiss(InjectRequest(text, str(to), str(channel), sender))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ChoiceScreen(ModalScreen[str | None]):
+    """Pick one of a few options (by number, arrows + Enter, or a click)."""
+
+    CSS_PATH = HERE / "modals.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="choice.cancel")] + [
+        Binding(str(n), f"pick({n - 1})", f"Option {n}", show=False, id=f"choice.{n}") for n in range(1, 10)
+    ]
+
+    def __init__(self, title: str, options: list[tuple[str, str]], detail: str = "") -> None:
+        super().__init__(classes="modal")
+        self.title_text, self.options, self.detail = title, options, detail
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Text(self.title_text, "bold"), classes="title", id="choice-title")
+            if self.detail:
+                yield Static(Text(self.detail), classes="detail", id="choice-detail")
+            yield OptionList(
+                *(Option(Text(f"{n}. {label}"), id=value) for n, (value, label) in enumerate(self.options, 1)),
+                id="choices",
+            )
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_pick(self, index: int) -> None:
+        if 0 <= index < len(self.options):
+            self.dismiss(self.options[index][0])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class DecisionScreen(ChoiceScreen):
+    """Answer an open decision; the countdown keeps running (the drill does not pause)."""
+
+    def __init__(self, decision: DecisionView) -> None:
+        sender = f"{decision.sender}: " if decision.sender else ""
+        super().__init__(
+            f"Decision, {format_clock(decision.time_left)} left",
+            [(o.action, o.label) for o in decision.options],
+            detail=sender + decision.prompt,
+        )
+        self.decision = decision
+
+    def update_time(self, decision: DecisionView) -> None:
+        self.decision = decision
+        self.query_one("#choice-title", Static).update(
+            Text(f"Decision, {format_clock(decision.time_left)} left", "bold")
+        )
+
+
+def filter_options(channels: list[str], roles: list[str]) -> list[tuple[str, str]]:
+    return (
+        [("all", "Everything")]
+        + [(f"channel:{c}", f"Channel: {c}") for c in channels]
+        + [(f"role:{r}", f"Addressed to: {r} (and everyone)") for r in roles]
+    )
+
+
+def parse_filter(value: str | None) -> FeedFilter | None:
+    if value is None:
+        return None
+    if value.startswith("channel:"):
+        return FeedFilter(channel=value.split(":", 1)[1])
+    if value.startswith("role:"):
+        return FeedFilter(role=value.split(":", 1)[1])
+    return FeedFilter()
+
+
+class FilterScreen(ModalScreen[FeedFilter | None]):
+    """Filter the feed (and the action menu) by channel or by role."""
+
+    CSS_PATH = HERE / "modals.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="filter.cancel")]
+
+    def __init__(self, channels: list[str], roles: list[str]) -> None:
+        super().__init__(classes="modal")
+        self.choices = filter_options(channels, roles)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Text("Show in the feed", "bold"), classes="title")
+            yield OptionList(*(Option(label, id=value) for value, label in self.choices), id="filters")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(parse_filter(event.option.id))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+@dataclass(frozen=True)
+class RatingOverride:
+    objective: str
+    rating: str
+    reason: str
+
+
+RATINGS = (
+    ("P", "P: performed without challenges"),
+    ("S", "S: performed with some challenges"),
+    ("M", "M: performed with major challenges"),
+    ("U", "U: unable to be performed"),
+)
+
+
+class OverrideScreen(ModalScreen[RatingOverride | None]):
+    """Override an objective's rating, with a reason (HSEEP P/S/M/U)."""
+
+    CSS_PATH = HERE / "modals.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="override.cancel"),
+        Binding("ctrl+s", "save", "Save", id="override.save"),
+    ]
+
+    def __init__(self, objectives: list[tuple[str, str]], selected: str | None = None) -> None:
+        super().__init__(classes="modal")
+        self.objectives = objectives
+        self.selected = selected or (objectives[0][0] if objectives else None)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Text("Override a rating", "bold"), classes="title")
+            yield Label("Objective")
+            yield Select(
+                [(Text(label), ident) for ident, label in self.objectives],
+                value=self.selected,
+                allow_blank=False,
+                id="override-objective",
+            )
+            yield Label("Rating")
+            yield Select([(label, r) for r, label in RATINGS], value="S", allow_blank=False, id="override-rating")
+            yield Label("Why (goes into the report)")
+            yield Input(placeholder="e.g. the rollback was late because the pipeline was down", id="override-reason")
+            with Horizontal(classes="buttons"):
+                yield Button("Save (ctrl+s)", variant="primary", id="save")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#override-reason", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.dismiss(None)
+
+    def action_save(self) -> None:
+        reason = self.query_one("#override-reason", Input).value.strip()
+        if not reason:
+            self.notify("Say why: the report shows the reason next to the rating.", severity="warning")
+            return
+        objective = self.query_one("#override-objective", Select).value
+        rating = self.query_one("#override-rating", Select).value
+        self.dismiss(RatingOverride(str(objective), str(rating), reason))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key of the screen below, with what it does."""
+
+    CSS_PATH = HERE / "modals.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,question_mark,f1", "close", "Close", id="help.close")]
+
+    def __init__(self, title: str, sections: list[tuple[str, list[tuple[str, str]]]]) -> None:
+        super().__init__(classes="modal")
+        self.title_text, self.sections = title, sections
+
+    def compose(self) -> ComposeResult:
+        text = Text()
+        for heading, rows in self.sections:
+            text.append(f"{heading}\n", "bold underline")
+            for key, description in rows:
+                text.append(f"  {key:>14}  ", "bold cyan")
+                text.append(f"{description}\n")
+            text.append("\n")
+        text.rstrip()
+        with Vertical(classes="dialog help"):
+            yield Static(Text(self.title_text, "bold"), classes="title")
+            with VerticalScroll():
+                yield Static(text, id="help-text")
+            yield Static(Text("esc closes", "dim"), classes="detail")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,304 @@
+"""What the TUI needs besides widgets: the scenario library, starting and resuming a drill, the sim clock.
+
+Nothing here imports Textual, so it is tested (and reasoned about) without an event loop.
+
+- :func:`discover_scenarios` / :func:`discover_rosters`: the built-in library plus the
+  user's own ``./scenarios/*.yaml`` and ``./scenarios/rosters/*.yaml``.
+- :func:`start_drill`: a run folder under ``out`` with a journal, or a drill in memory
+  (with a warning) when the folder cannot be written.
+- :func:`resume_drill`: read the journal (a torn last line is dropped), rebuild the drill
+  from its inputs, check the rebuild reproduces the journal, rewrite the journal
+  atomically from the rebuilt records and keep appending to it. The drill starts paused.
+- :class:`SimClock`: sim time = wall time x speed from monotonic clock deltas, frozen
+  while paused.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from simulator.engine import Drill
+from simulator.journal import (
+    JOURNAL_NAME,
+    JournalError,
+    JournalWriter,
+    atomic_write,
+    encode,
+    read_journal,
+)
+from simulator.model import Roster, Scenario
+from simulator.replay import ReplayError, first_difference, rebuild
+
+SPEEDS: tuple[float, ...] = (0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0)
+"""The speeds ``+`` and ``-`` step through."""
+
+MAX_STEP_WALL = 2.0
+"""Wall seconds one tick may cover; a longer gap (a suspended laptop) is not replayed at once."""
+
+
+class SessionError(Exception):
+    """A drill that cannot be started or resumed; the message is for the facilitator."""
+
+
+def faster(speed: float) -> float:
+    """The next speed up from ``speed`` (the fastest stays)."""
+    return next((s for s in SPEEDS if s > speed), SPEEDS[-1])
+
+
+def slower(speed: float) -> float:
+    """The next speed down from ``speed`` (the slowest stays)."""
+    return next((s for s in reversed(SPEEDS) if s < speed), SPEEDS[0])
+
+
+def format_speed(speed: float) -> str:
+    return f"x{speed:g}"
+
+
+# ---------------------------------------------------------------------------- library
+
+
+@dataclass(frozen=True)
+class ScenarioEntry:
+    """A scenario the launcher offers: loaded, or the reason it could not be."""
+
+    id: str
+    path: Path
+    source: str
+    """``built-in`` or ``local``."""
+    scenario: Scenario | None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    id: str
+    path: Path
+    source: str
+    roster: Roster | None
+    error: str | None = None
+
+
+def _load_error(exc: Exception) -> str:
+    text = str(exc).strip() or exc.__class__.__name__
+    return text.splitlines()[0][:300]
+
+
+def _local_yaml(folder: Path) -> list[Path]:
+    try:
+        return sorted(p for p in folder.glob("*.y*ml") if p.is_file() and not p.name.startswith("."))
+    except OSError:
+        return []
+
+
+def discover_scenarios(cwd: Path | None = None) -> list[ScenarioEntry]:
+    """Built-in scenarios, then the user's ``./scenarios/*.yaml`` (skipping the library itself)."""
+    from simulator.library import builtin_scenarios
+    from simulator.loading import load_scenario
+
+    entries: list[ScenarioEntry] = []
+    seen: set[Path] = set()
+    candidates = [(ident, path, "built-in") for ident, path in builtin_scenarios()]
+    local = (cwd or Path.cwd()) / "scenarios"
+    candidates += [(p.stem, p, "local") for p in _local_yaml(local)]
+    for ident, path, source in candidates:
+        resolved = path.resolve()
+        if resolved in seen:
+            continue
+        seen.add(resolved)
+        try:
+            entries.append(ScenarioEntry(ident, path, source, load_scenario(path)))
+        except Exception as exc:  # a broken local file must not stop the launcher
+            entries.append(ScenarioEntry(ident, path, source, None, _load_error(exc)))
+    return entries
+
+
+def discover_rosters(cwd: Path | None = None) -> list[RosterEntry]:
+    from simulator.library import builtin_rosters
+    from simulator.loading import load_roster
+
+    entries: list[RosterEntry] = []
+    seen: set[Path] = set()
+    candidates = [(ident, path, "built-in") for ident, path in builtin_rosters()]
+    local = (cwd or Path.cwd()) / "scenarios" / "rosters"
+    candidates += [(p.stem, p, "local") for p in _local_yaml(local)]
+    for ident, path, source in candidates:
+        resolved = path.resolve()
+        if resolved in seen:
+            continue
+        seen.add(resolved)
+        try:
+            entries.append(RosterEntry(ident, path, source, load_roster(path)))
+        except Exception as exc:
+            entries.append(RosterEntry(ident, path, source, None, _load_error(exc)))
+    return entries
+
+
+def default_roster_id(scenario: Scenario) -> str:
+    from simulator.library import DEFAULT_ROSTER
+
+    return scenario.default_roster or DEFAULT_ROSTER
+
+
+# ---------------------------------------------------------------------------- settings and sessions
+
+
+@dataclass
+class Settings:
+    """What the launcher's settings form (or the command line) chose."""
+
+    team: str | None = None
+    label: str | None = None
+    speed: float = 1.0
+    seed: int | None = None
+    out: Path = Path("drills")
+    in_memory: bool = False
+    """Keep the journal in memory only (tests, snapshots); the facilitator is told."""
+
+    def resolved_seed(self) -> int:
+        if self.seed is None:
+            self.seed = random.SystemRandom().randrange(1, 100_000)
+        return self.seed
+
+
+@dataclass
+class DrillSession:
+    """A drill and where it is recorded."""
+
+    drill: Drill
+    run_dir: Path | None
+    warnings: list[str] = field(default_factory=list)
+    resumed: bool = False
+
+    @property
+    def journal_path(self) -> Path | None:
+        return None if self.run_dir is None else self.run_dir / JOURNAL_NAME
+
+    @property
+    def recording(self) -> bool:
+        journal = self.drill.journal
+        return journal is not None and journal.ok
+
+    def journal_warnings(self) -> list[str]:
+        journal = self.drill.journal
+        return list(journal.warnings) if journal is not None else []
+
+    def close(self) -> None:
+        if self.drill.journal is not None:
+            self.drill.journal.close()
+
+
+def find_roster(roster_id: str, rosters: list[RosterEntry] | None = None) -> Roster:
+    """A roster by id (local ``./scenarios/rosters`` first, then built-in) or by path."""
+    from simulator.library import resolve_roster
+    from simulator.loading import load_roster
+
+    for entry in rosters or []:
+        if entry.id == roster_id and entry.roster is not None:
+            return entry.roster
+    return load_roster(resolve_roster(roster_id))
+
+
+def start_drill(
+    scenario: Scenario,
+    roster: Roster,
+    settings: Settings,
+    participants: dict[str, str] | None = None,
+) -> DrillSession:
+    """Create the run folder and its journal, then the drill; in memory (with a warning) if the disk refuses."""
+    from simulator.checks import check_roster_covers
+    from simulator.session import Loaded, start_run
+
+    participants = {k: v.strip() for k, v in (participants or {}).items() if v.strip()}
+    team = settings.team or roster.team
+    coverage = [str(p) for p in check_roster_covers(scenario, roster)]
+    if settings.in_memory:
+        drill = Drill(
+            scenario,
+            roster,
+            settings.resolved_seed(),
+            speed=settings.speed,
+            team=team,
+            label=settings.label or None,
+            participants=participants,
+        )
+        return DrillSession(drill, None, coverage)
+    run = start_run(
+        Loaded(scenario, roster, coverage),
+        seed=settings.resolved_seed(),
+        out=settings.out,
+        team=team,
+        label=settings.label or None,
+        speed=settings.speed,
+        participants=participants,
+    )
+    recording = run.writer is not None and run.writer.ok
+    return DrillSession(run.drill, run.folder if recording else None, list(run.warnings))
+
+
+def resume_drill(run: Path) -> DrillSession:
+    """Continue an interrupted drill from its run folder (or journal file); it starts paused."""
+    run = Path(run)
+    path = run if run.is_file() else run / JOURNAL_NAME
+    try:
+        read = read_journal(path)
+    except JournalError as exc:
+        raise SessionError(str(exc)) from None
+    try:
+        drill = rebuild(read.records)
+    except (ReplayError, ValueError, KeyError) as exc:
+        raise SessionError(f"{path}: cannot rebuild the drill from its journal: {exc}") from None
+    difference = first_difference(read.records, drill.records)
+    if difference is not None:
+        raise SessionError(
+            f"{path}: the journal does not replay to the same drill ({difference}); "
+            "it may come from another drillsim version. Nothing was changed."
+        )
+    warnings = list(read.warnings)
+    try:
+        atomic_write(path, "".join(encode(r) + "\n" for r in drill.records))
+    except OSError as exc:
+        raise SessionError(f"{path}: cannot rewrite the journal: {exc.strerror or exc}") from None
+    journal = JournalWriter(path, append=True)
+    warnings.extend(journal.warnings)
+    drill.journal = journal if journal.ok else None
+    if not drill.ended and not drill.paused:
+        drill.pause()
+    return DrillSession(drill, path.parent, warnings, resumed=True)
+
+
+# ---------------------------------------------------------------------------- clock
+
+
+class SimClock:
+    """Sim time from a monotonic wall clock: ``anchor_sim + (wall - anchor_wall) x speed``.
+
+    Re-anchor (``anchor``) whenever the speed changes or the drill resumes; while paused
+    the drill ignores the clock. Nothing accumulates tick counts, so a slow or skipped
+    tick never makes the sim drift from the wall clock.
+    """
+
+    def __init__(self, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.monotonic = monotonic
+        self._sim = 0.0
+        self._wall = monotonic()
+        self._speed = 1.0
+
+    def anchor(self, sim_t: float, speed: float) -> None:
+        self._sim = sim_t
+        self._wall = self.monotonic()
+        self._speed = speed
+
+    def target(self) -> float:
+        """The sim time it is now; a gap longer than ``MAX_STEP_WALL`` re-anchors instead of jumping."""
+        wall = self.monotonic()
+        gap = wall - self._wall
+        if gap > MAX_STEP_WALL * 4:
+            # a suspended machine: do not replay minutes of drill in one go
+            self._sim += MAX_STEP_WALL * self._speed
+            self._wall = wall
+            return self._sim
+        return self._sim + gap * self._speed

@@ -1,0 +1,436 @@
+"""The drill screen's widgets. Each renders part of a ``DrillView``; the screen sets it, they post messages up.
+
+Everything a scenario or a participant wrote reaches the screen as a ``rich.text.Text``
+(never as markup), so no scenario text can inject markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, OptionList, ProgressBar, RichLog, Sparkline, Static
+from textual.widgets.option_list import Option
+
+from simulator.durations import format_clock, format_duration
+from simulator.view import ActionAvailability, DecisionView, DrillView, FeedItem, MemberView, MetricView
+from tui.messages import ActionRequested, DecisionAnswered
+from tui.session import format_speed
+
+ACTION_KEYS = "1234567890abcghjklmorsuvwxyz"
+"""Shortcut keys of the action menu, in menu order (letters the facilitator's keys use are left out)."""
+
+SPARK_SAMPLES = 72
+"""Samples a sparkline shows (6 sim minutes at 5 s)."""
+
+KIND_STYLE = {
+    "alert": "bold red",
+    "inject": "",
+    "facilitator": "bold magenta",
+    "outcome": "green",
+    "failure": "red",
+    "milestone": "bold green",
+    "penalty": "bold red",
+    "decision": "yellow",
+    "clock": "yellow",
+    "page": "cyan",
+    "note": "italic blue",
+    "system": "dim",
+}
+
+
+def money(amount: float, currency: str) -> str:
+    symbol = {"USD": "$", "EUR": "€", "GBP": "£"}.get(currency.upper())
+    value = f"{amount:,.0f}"
+    return f"{symbol}{value}" if symbol else f"{value} {currency}"
+
+
+def number(value: float) -> str:
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    if abs(value) >= 10:
+        return f"{value:.1f}"
+    return f"{value:.2f}"
+
+
+# ---------------------------------------------------------------------------- header
+
+
+class DrillHeader(Static):
+    """One line: severity, title, sim clock / limit, speed, revenue lost, penalties."""
+
+    def show(self, view: DrillView, recording: bool) -> None:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        sev_style = "bold white on red" if view.severity in ("SEV1", "SEV0") else "bold black on dark_orange"
+        text.append(f" {view.severity} ", sev_style)
+        text.append("  ")
+        text.append(f"{format_clock(view.t)} / {format_clock(view.duration)}", "bold")
+        text.append("  ")
+        if view.ended:
+            text.append(" ENDED ", "bold white on grey37")
+        elif view.paused:
+            text.append(" PAUSED ", "bold black on yellow")
+        else:
+            text.append(f" ▶ {format_speed(view.speed)} ", "bold black on green")
+        text.append("  lost ", "dim")
+        text.append(money(view.revenue_lost, view.currency), "bold red" if view.revenue_lost else "bold")
+        if view.penalty_points:
+            text.append("  penalties ", "dim")
+            text.append(f"-{view.penalty_points}", "bold red")
+        if not recording:
+            text.append("  ")
+            text.append(" NOT RECORDED ", "bold white on red")
+        text.append("  ")
+        text.append(view.title, "bold")
+        self.update(text)
+
+
+class PausedBanner(Static):
+    """The big PAUSED panel with the discussion questions of the latest inject."""
+
+    def show(self, view: DrillView) -> None:
+        text = Text()
+        text.append("⏸  PAUSED", "bold")
+        text.append(f"  at {format_clock(view.t)}  ·  space resumes  ·  n records the answers as a note\n")
+        if view.discussion:
+            text.append("Discuss:\n", "bold")
+            for question in view.discussion:
+                text.append("  • ")
+                text.append(question)
+                text.append("\n")
+        else:
+            text.append("No discussion questions yet: ask the team what they know and what they will do next.\n")
+        text.rstrip()
+        self.update(text)
+
+
+# ---------------------------------------------------------------------------- feed
+
+
+@dataclass(frozen=True)
+class FeedFilter:
+    """Show every item, or the items on one channel, or addressed to one role."""
+
+    channel: str | None = None
+    role: str | None = None
+
+    def accepts(self, item: FeedItem, roles_of: dict[str, tuple[str, ...]]) -> bool:
+        if self.channel is not None and item.channel != self.channel:
+            return False
+        if self.role is not None:
+            to = roles_of.get(item.to, (item.to,))
+            if item.to != "everyone" and self.role not in to:
+                return False
+        return True
+
+    @property
+    def label(self) -> str:
+        if self.channel:
+            return f"channel: {self.channel}"
+        if self.role:
+            return f"for: {self.role}"
+        return "everything"
+
+
+def feed_line(item: FeedItem, fresh: bool) -> Table:
+    """One feed item: a fixed time/channel column and the message wrapped beside it (hanging indent)."""
+    head = Text(no_wrap=True)
+    head.append("▶" if fresh else " ", "bold yellow")
+    head.append(format_clock(item.t), "bold" if fresh else "dim")
+    head.append(f" {item.channel.upper():<7.7}", "bold red" if item.kind == "alert" else "cyan")
+    body = Text()
+    if item.sender:
+        body.append(item.sender, "bold")
+        if item.to != "everyone":
+            body.append(f" → {item.to}", "dim")
+        body.append(": ")
+    elif item.to != "everyone" and item.kind != "page":
+        body.append(f"→ {item.to}: ", "dim")
+    body.append(item.text, KIND_STYLE.get(item.kind, ""))
+    if fresh:
+        body.stylize("bold")
+    grid = Table.grid(padding=(0, 1), expand=True)
+    grid.add_column(width=14, no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row(head, body)
+    return grid
+
+
+class IncidentFeed(RichLog):
+    """The incident feed, newest at the bottom; fresh items carry a marker."""
+
+    def show(self, items: Sequence[FeedItem], fresh: set[int]) -> None:
+        self.clear()
+        for item in items:
+            self.write(feed_line(item, item.seq in fresh), expand=True)
+        self.scroll_end(animate=False)
+
+
+# ---------------------------------------------------------------------------- metrics
+
+
+class MetricCard(Vertical):
+    """A metric: its value against baseline and SLO, and a sparkline of recent samples."""
+
+    def __init__(self, metric_id: str, **kwargs: object) -> None:
+        super().__init__(id=f"metric-{metric_id}", classes="metric-card", **kwargs)  # type: ignore[arg-type]
+        self.metric_id = metric_id
+
+    def compose(self) -> ComposeResult:
+        yield Static(classes="metric-label")
+        yield Static(classes="metric-value")
+        yield Sparkline([], classes="metric-spark")
+
+    def show(self, metric: MetricView) -> None:
+        self.query_one(".metric-label", Static).update(Text(metric.label, "bold"))
+        text = Text()
+        style = "bold red" if metric.breached else "bold green"
+        text.append(f"{number(metric.value)}{metric.unit}", style)
+        bits = []
+        if metric.slo_max is not None:
+            bits.append(f"SLO ≤{number(metric.slo_max)}")
+        if metric.slo_min is not None:
+            bits.append(f"SLO ≥{number(metric.slo_min)}")
+        bits.append(f"base {number(metric.baseline)}")
+        text.append("  " + " · ".join(bits), "dim")
+        self.query_one(".metric-value", Static).update(text)
+        self.query_one(Sparkline).data = list(metric.history[-SPARK_SAMPLES:]) or [metric.value]
+        self.set_class(metric.breached, "breached")
+
+
+# ---------------------------------------------------------------------------- team
+
+
+STATUS_STYLE = {"standby": "dim", "paged": "bold yellow", "idle": "green", "busy": "bold cyan"}
+
+
+class MemberRow(Vertical):
+    """A roster member: who plays them, status, the running action's progress and the queue."""
+
+    def __init__(self, member: MemberView) -> None:
+        super().__init__(classes="member-row")
+        self.member_name = member.name
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="member-line"):
+            yield Static(classes="member-text")
+            yield ProgressBar(total=100, show_eta=False, show_percentage=False, classes="member-bar")
+        yield Static(classes="member-detail")
+
+    def show(self, member: MemberView, now: float) -> None:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(f"{member.name:<8.8}", "bold")
+        text.append(f" {member.status:<7}", STATUS_STYLE.get(member.status, ""))
+        self.query_one(".member-text", Static).update(text)
+        bar = self.query_one(ProgressBar)
+        bar.update(progress=round(member.progress * 100, 1))
+        bar.set_class(member.status not in ("busy", "paged"), "-inactive")
+        detail = Text(no_wrap=True, overflow="ellipsis")
+        who = f"{member.participant} · " if member.participant else ""
+        detail.append("  " + who + ", ".join(member.roles), "dim")
+        if member.status == "busy" and member.action:
+            left = (member.finishes_at or now) - now
+            detail = Text(no_wrap=True, overflow="ellipsis")
+            detail.append(f"  {member.action}", "cyan")
+            detail.append(f" ({format_duration(max(0.0, left))} left)", "dim")
+        elif member.status == "paged" and member.finishes_at is not None:
+            detail.append(f"  responds in {format_duration(max(0.0, member.finishes_at - now))}", "yellow")
+        if member.queued:
+            detail.append(f"  +{len(member.queued)} queued: {', '.join(member.queued)}", "yellow")
+        self.query_one(".member-detail", Static).update(detail)
+
+
+# ---------------------------------------------------------------------------- actions
+
+
+def action_prompt(key: str | None, action: ActionAvailability, compact: bool = False, width: int = 40) -> Text:
+    text = Text(no_wrap=compact, overflow="ellipsis")
+    text.append(f" {key or ' '} ", "bold reverse" if action.available else "dim reverse")
+    text.append(" ")
+    text.append(action.label, "bold" if action.available else "dim")
+    if compact:
+        text.truncate(max(8, width), overflow="ellipsis")
+        return text
+    text.append("\n    ")
+    text.append(action.role, "dim italic")
+    if not action.available and action.reason:
+        text.append(f" · ✗ {action.reason}", "yellow")
+    return text
+
+
+def action_hint(action: ActionAvailability | None) -> Text:
+    """The highlighted action in one line: its role, and why it cannot be taken now."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    if action is None:
+        return text
+    text.append(action.role, "italic")
+    if action.available:
+        text.append(" · Enter or its key takes it", "dim")
+    else:
+        text.append(f" · ✗ {action.reason}", "yellow")
+    return text
+
+
+class ActionMenu(OptionList):
+    """The actions of the scenario with their shortcut keys; unavailable ones say why."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._shown: tuple[ActionAvailability, ...] = ()
+        self._role: str | None = None
+        self._compact = False
+        self.by_id: dict[str, ActionAvailability] = {}
+
+    def show(
+        self, actions: Sequence[ActionAvailability], keys: dict[str, str], role: str | None, compact: bool = False
+    ) -> None:
+        listed = tuple(a for a in actions if role is None or a.role == role)
+        if listed == self._shown and role == self._role and compact == self._compact:
+            return
+        highlighted = self.highlighted
+        self._shown, self._role, self._compact = listed, role, compact
+        self.by_id = {a.id: a for a in listed}
+        self.clear_options()
+        width = self.scrollable_content_region.width - 1 or 40
+        self.add_options(Option(action_prompt(keys.get(a.id), a, compact, width), id=a.id) for a in listed)
+        if listed:
+            self.highlighted = min(highlighted or 0, len(listed) - 1)
+
+    def current(self) -> ActionAvailability | None:
+        if self.highlighted is None or not 0 <= self.highlighted < len(self._shown):
+            return None
+        return self._shown[self.highlighted]
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(ActionRequested(event.option.id))
+
+
+# ---------------------------------------------------------------------------- decisions
+
+
+def decision_text(decision: DecisionView, first: bool) -> Text:
+    text = Text()
+    left = decision.time_left
+    text.append(f" ⏱ {format_clock(left)} ", "bold white on red" if left <= 60 else "bold black on yellow")
+    text.append(" DECISION ", "bold")
+    if decision.sender:
+        text.append(f"{decision.sender}: ", "bold")
+    text.append(decision.prompt)
+    if first:
+        text.append("  (d: answer)", "dim")
+    return text
+
+
+class DecisionCard(Vertical):
+    """An open decision: who asks, the prompt, a countdown and one button per option."""
+
+    def __init__(self, decision: DecisionView, index: int) -> None:
+        super().__init__(classes="decision-card")
+        self.decision = decision
+        self.index = index
+
+    def compose(self) -> ComposeResult:
+        yield Static(decision_text(self.decision, self.index == 0), classes="decision-text")
+        with Vertical(classes="decision-options"):
+            for n, option in enumerate(self.decision.options, start=1):
+                button = Button(Text(f"{n}. {option.label}"), classes="decision-option", compact=True)
+                button.can_focus = False  # space and enter stay the facilitator's keys
+                button.option_action = option.action  # type: ignore[attr-defined]
+                yield button
+
+    def show(self, decision: DecisionView) -> None:
+        self.decision = decision
+        self.query_one(".decision-text", Static).update(decision_text(decision, self.index == 0))
+        self.set_class(decision.time_left <= 60, "urgent")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        action = getattr(event.button, "option_action", None)
+        if action:
+            self.post_message(DecisionAnswered(self.decision.inject, action))
+
+
+class DecisionPanel(Vertical):
+    """Every open decision, most urgent first; hidden when there is none."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._ids: tuple[str, ...] = ()
+
+    def show(self, decisions: Sequence[DecisionView]) -> None:
+        ids = tuple(d.inject for d in decisions)
+        if ids != self._ids:
+            self._ids = ids
+            self.remove_children()
+            self.mount_all([DecisionCard(d, i) for i, d in enumerate(decisions)])
+        else:
+            for card, decision in zip(self.query(DecisionCard), decisions, strict=False):
+                card.show(decision)
+        self.display = bool(decisions)
+
+
+# ---------------------------------------------------------------------------- milestones and clocks
+
+
+def milestone_table(view: DrillView) -> Table:
+    table = Table.grid(padding=(0, 1), expand=True)
+    table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+    table.add_column(justify="right", no_wrap=True)
+    for m in view.milestones:
+        if m.reached_at is not None:
+            late = m.target is not None and m.reached_at > m.target
+            mark = Text("✓ ", "bold green" if not late else "bold yellow")
+            when = Text(format_clock(m.reached_at), "yellow" if late else "green")
+        else:
+            overdue = m.target is not None and view.t > m.target
+            mark = Text("✗ " if overdue else "· ", "bold red" if overdue else "dim")
+            when = Text(f"by {format_clock(m.target)}" if m.target is not None else "—", "red" if overdue else "dim")
+        table.add_row(mark + Text(m.label), when)
+    for c in view.clocks:
+        label = Text(f"⚖ {c.regime}")
+        if c.started_at is None:
+            state = Text(f"{format_duration(c.deadline)} once started", "dim")
+        elif c.met_at is not None:
+            state = Text(f"met {format_clock(c.met_at)}", "green")
+        elif c.missed:
+            state = Text("MISSED", "bold red")
+        else:
+            left = (c.due_at or view.t) - view.t
+            state = Text(f"due in {format_duration(left)}", "bold yellow")
+        table.add_row(label, state)
+    return table
+
+
+class MilestonePanel(Static):
+    def show(self, view: DrillView) -> None:
+        self.update(milestone_table(view))
+
+
+def roles_in(members: Iterable[MemberView]) -> list[str]:
+    seen: list[str] = []
+    for member in members:
+        for role in member.roles:
+            if role not in seen:
+                seen.append(role)
+    return seen
+
+
+__all__ = [
+    "ACTION_KEYS",
+    "ActionMenu",
+    "DecisionPanel",
+    "DrillHeader",
+    "FeedFilter",
+    "IncidentFeed",
+    "MemberRow",
+    "MetricCard",
+    "MilestonePanel",
+    "PausedBanner",
+    "roles_in",
+]
