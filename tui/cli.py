@@ -314,14 +314,44 @@ SUBCOMMANDS.append(
 )
 
 
-# --------------------------------------------------------------------------- the TUI (replaced by the TUI engineer)
+# --------------------------------------------------------------------------- the TUI (tui/launch.py; textual is imported when a command runs)
+
+from tui import launch  # noqa: E402  (light: no textual at import)
+
+SUBCOMMANDS += [
+    Subcommand(
+        "run",
+        launch.cmd_run,
+        launch.configure_run,
+        "run a drill in the terminal UI, starting at the briefing",
+        [
+            "drillsim run flash-sale-latency",
+            "drillsim run model-drift --roster weekend-skeleton --team 'Payments AI' --label 2026-Q4",
+            "drillsim run my-scenario.yaml --speed 2 --seed 7 --out ~/drills",
+        ],
+        description=(
+            "Open the briefing of a scenario (a file or a built-in id), then run the drill. The run folder "
+            "drills/<time>-<team>-<scenario>/ holds the journal from the first second; the report is written "
+            "into it at the debrief."
+        ),
+    ),
+    Subcommand(
+        "resume",
+        launch.cmd_resume,
+        launch.configure_resume,
+        "continue an interrupted drill from its journal (starts paused)",
+        ["drillsim resume drills/20261122-100000-crisis-team-flash-sale-latency"],
+        description=(
+            "Rebuild a drill from the inputs in its journal, check the rebuild matches the journal, and "
+            "continue it in the terminal UI, paused. A drill that had ended opens at its debrief."
+        ),
+    ),
+]
 
 
 def launch_tui(args: argparse.Namespace) -> int:
-    """Start the launcher. Placeholder until the terminal UI lands: it imports textual lazily."""
-    del args
-    print("drillsim: the terminal UI is not available yet; see 'drillsim --help' for the commands", file=sys.stderr)
-    return EXIT_USAGE
+    """Start the launcher (``drillsim`` with no command)."""
+    return launch.launch_tui(args)
 
 
 # --------------------------------------------------------------------------- the parser and main
