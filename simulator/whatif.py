@@ -28,6 +28,7 @@ import hashlib
 import json
 import math
 import os
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -176,6 +177,8 @@ _WORKER_JOB: _Job | None = None
 def _init_worker(job: _Job) -> None:
     global _WORKER_JOB
     _WORKER_JOB = job
+    # Ctrl-C is the parent's to handle: it cancels the pending chunks; a worker finishes its chunk and exits quietly.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _worker_chunk(roster_index: int, runs: list[int], seeds: list[int]) -> list[RunSummary]:
@@ -285,7 +288,13 @@ def simulate(
                 for future in finished:
                     store(pending.pop(future), future.result())
         except BaseException:
+            # Interrupted or a drill failed: drop the queued chunks and stop the workers now rather than
+            # letting them finish the chunks already handed out (the executor has no public way to do this).
+            processes = list((getattr(executor, "_processes", None) or {}).values())
             executor.shutdown(wait=False, cancel_futures=True)
+            for process in processes:
+                with contextlib.suppress(Exception):
+                    process.terminate()
             raise
         executor.shutdown(wait=True)
     results: dict[str, list[RunSummary]] = {}

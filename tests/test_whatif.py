@@ -215,3 +215,15 @@ def test_cli_unwritable_out_exits_2(tmp_path: Path, capsys: pytest.CaptureFixtur
     blocker.write_text("x")
     assert main(["simulate", SCENARIO, "--runs", "1", "--out", str(blocker / "sub")]) == 2
     assert "cannot create the output folder" in capsys.readouterr().err
+
+
+def _failing_scorer(records: list[dict[str, object]]) -> float:
+    raise RuntimeError("boom")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_failing_drill_names_its_seed(scenario: Scenario, crisis: Roster, jobs: int) -> None:
+    from simulator.whatif import SimulationError
+
+    with pytest.raises(SimulationError, match=r"drill \d+ \(seed \d+, roster crisis-team\) failed: RuntimeError: boom"):
+        simulate(scenario, [crisis], 4, jobs=jobs, scorer=_failing_scorer)
