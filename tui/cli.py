@@ -314,6 +314,31 @@ SUBCOMMANDS.append(
 )
 
 
+from tui import compare_cmd  # noqa: E402  (light: no pandas, matplotlib or jinja2 at import)
+
+SUBCOMMANDS.append(
+    Subcommand(
+        "compare",
+        compare_cmd.cmd_compare,
+        compare_cmd.configure_compare,
+        "compare scored drills across quarters (tables, trends, recurring findings)",
+        [
+            "drillsim compare drills/",
+            "drillsim compare drills/ archive/2025/ --by scenario --out comparisons/2026-Q3",
+        ],
+        description=(
+            "Read the scorecards of past drills (run folders, scorecard.json files, or folders searched "
+            "recursively) and compare them: per team and scenario, each drill's intervals against target and "
+            "par, the score and objective ratings in drill order; medians and ranges; trend figures; recurring "
+            "findings and corrective actions. A changed scenario (content hash) is marked with a †. Writes "
+            "comparison.md, comparison.html, drills.csv (one row per drill) and figures to --out (default "
+            "./comparisons/<time>/). Unreadable files are skipped with a warning; no scorecards at all exits 2. "
+            "See docs/compare.md."
+        ),
+    )
+)
+
+
 # --------------------------------------------------------------------------- the TUI (tui/launch.py; textual is imported when a command runs)
 
 from tui import launch  # noqa: E402  (light: no textual at import)
