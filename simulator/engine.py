@@ -351,6 +351,13 @@ class Drill:
         if not math.isfinite(t):
             raise ValueError("advance_to needs a finite time")
         self.env.run(until=t)
+        # SimPy schedules the stop at now + (t - now), which can miss t by a rounding error;
+        # pin the clock to t exactly so the same input times give the same journal on replay.
+        self.env._now = t
+
+    def in_progress(self, action_id: str) -> bool:
+        """Whether the action is queued or running now."""
+        return any(task.action.id == action_id and not task.done for task in self.tasks)
 
     def next_event_time(self) -> float:
         return float(self.env.peek())
@@ -619,6 +626,9 @@ class Drill:
         options = open_.inject.decision.options if open_.inject.decision else []
         if action_id not in options:
             return Submission(False, f"'{action_id}' is not one of the options: {', '.join(options)}", "decision")
+        why = self._why_not(self.actions[action_id])
+        if why is not None:  # the decision stays open: the team can choose again
+            return Submission(False, why[1], why[0])
         del self.decisions[inject_id]
         self._emit("decision_answered", input=True, inject=inject_id, action=action_id)
         return self.submit(action_id, source="decision")

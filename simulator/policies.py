@@ -49,14 +49,19 @@ class IdlePolicy(Policy):
 
 @dataclass
 class ScriptedPolicy(Policy):
-    """Takes each step at its time, retrying while its requirements are not met."""
+    """Takes each step at its time, as a reference team would.
+
+    A step whose requirements are not met yet is retried every ``RETRY`` sim seconds; a step
+    that is an option of an open decision answers that decision; an action that fails is
+    taken again. A step whose action was already done (once-only) is dropped.
+    """
 
     steps: Sequence[PlaybookStep]
     name: str = "script"
-    _due: list[tuple[float, int, PlaybookStep]] = field(default_factory=list, init=False)
+    _due: list[tuple[float, int, str, PlaybookStep]] = field(default_factory=list, init=False)
 
     def __post_init__(self) -> None:
-        self._due = sorted((step.at, i, step) for i, step in enumerate(self.steps))
+        self._due = sorted((step.at, i, "take", step) for i, step in enumerate(self.steps))
 
     def next_time(self, drill: Drill) -> float | None:
         return self._due[0][0] if self._due else None
@@ -65,17 +70,28 @@ class ScriptedPolicy(Policy):
         now = drill.now
         ready = [item for item in self._due if item[0] <= now]
         self._due = [item for item in self._due if item[0] > now]
-        for _, index, step in ready:
-            deciding = [
-                d for d in drill.decisions.values() if d.inject.decision and step.action in d.inject.decision.options
-            ]
-            if deciding:  # a step that is an option of an open decision answers it
-                drill.answer(deciding[0].inject.id, step.action)
-                continue
-            result = drill.submit(step.action, step.by, source="policy")
-            if not result.ok and result.code == "requires":
-                self._due.append((now + RETRY, index, step))
+        for _, index, what, step in ready:
+            if what == "watch":
+                if drill.in_progress(step.action):
+                    self._due.append((now + RETRY, index, "watch", step))
+                elif step.action not in drill.done_actions:  # it failed: take it again
+                    self._take(drill, now, index, step)
+            else:
+                self._take(drill, now, index, step)
         self._due.sort()
+
+    def _take(self, drill: Drill, now: float, index: int, step: PlaybookStep) -> None:
+        deciding = [
+            d for d in drill.decisions.values() if d.inject.decision and step.action in d.inject.decision.options
+        ]
+        if deciding:  # a step that is an option of an open decision answers it
+            result = drill.answer(deciding[0].inject.id, step.action)
+        else:
+            result = drill.submit(step.action, step.by, source="policy")
+        if result.ok:
+            self._due.append((now + RETRY, index, "watch", step))
+        elif result.code == "requires":
+            self._due.append((now + RETRY, index, "take", step))
 
 
 @dataclass
