@@ -139,7 +139,7 @@ def find_scorecards(paths: Iterable[str | os.PathLike[str]], warnings: list[str]
     seen: set[Path] = set()
 
     def add(path: Path) -> None:
-        key = path.resolve()
+        key = Path(os.path.abspath(path))
         if key not in seen:
             seen.add(key)
             found.append(path)
@@ -580,12 +580,12 @@ def findings_frame(drills: Sequence[Drill]) -> pd.DataFrame:
 
 
 def drill_name(row: Any) -> str:
-    """How a drill is named in tables: its label, else its date, else its order."""
-    label = row.get("label") if hasattr(row, "get") else None
-    if label:
-        return str(label)
-    date = row.get("date") if hasattr(row, "get") else None
-    return str(date) if date else f"#{int(row.get('order', 0)) + 1}"
+    """How a drill is named in tables: its label, else its date, else its order (a dict or a frame row)."""
+    for column in ("label", "date"):
+        value = row.get(column)
+        if isinstance(value, str) and value:
+            return value
+    return f"#{int(row.get('order', 0)) + 1}"
 
 
 def interval_stats(frame: pd.DataFrame, groups: Sequence[str] = ("team", "scenario_id")) -> pd.DataFrame:
@@ -745,6 +745,8 @@ class Comparison:
     warnings: list[str]
     findings_known: int
     """How many drills had findings (in the scorecard or from a journal)."""
+    cache: dict[str, Any] = field(default_factory=dict, repr=False)
+    """Derived views computed once by the renderer (``reports.compare_render``)."""
 
 
 BY_COLUMNS = {"team": "team", "scenario": "scenario_id", "label": "label"}

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 MAX_SCENARIO_FIGURES = 12
 """Trend figures are drawn for this many scenarios at most (the most drilled first)."""
+MAX_RELATIVE_GROUPS = 30
+"""The relative figure shows the latest this many groups (teams, scenarios or labels)."""
 TERMINAL_ROWS = 8
 """Per team and scenario, the terminal shows the latest this many drills (the report shows all)."""
 
@@ -68,6 +70,11 @@ def span(seconds: Any) -> str:
     minutes, secs = divmod(rest, 60)
     sign = "-" if total < 0 else ""
     return f"{sign}{hours}:{minutes:02d}:{secs:02d}" if hours else f"{sign}{minutes:02d}:{secs:02d}"
+
+
+def text(value: Any) -> str:
+    """A cell's text: empty for a missing value (None or NaN)."""
+    return "" if _missing(value) else str(value)
 
 
 def ratio(value: Any) -> str:
@@ -112,7 +119,14 @@ def text_table(rows: list[list[str]], right: set[int] | None = None) -> list[str
 
 
 def _groups(cmp: Comparison) -> list[dict[str, Any]]:
-    """Per team and scenario: the drills in order with intervals, score, ratings; stats and trends."""
+    """Per team and scenario: the drills in order with intervals, score, ratings; stats and trends (cached)."""
+    if "groups" not in cmp.cache:
+        cmp.cache["groups"] = _build_groups(cmp)
+    groups: list[dict[str, Any]] = cmp.cache["groups"]
+    return groups
+
+
+def _build_groups(cmp: Comparison) -> list[dict[str, Any]]:
     frame = cmp.drills
     if frame.empty:
         return []
@@ -123,7 +137,7 @@ def _groups(cmp: Comparison) -> list[dict[str, Any]]:
         names = [n for n in cmp.intervals if not (part[n].isna().all() and part[f"{n}_target"].isna().all())]
         used_objectives = [c for c in objectives if part[c].notna().any()]
         rows = []
-        for _, row in part.iterrows():
+        for row in part.to_dict("records"):
             cells = []
             for name in names:
                 cells.append(
@@ -131,15 +145,15 @@ def _groups(cmp: Comparison) -> list[dict[str, Any]]:
                         "value": span(row[name]),
                         "target": span(row[f"{name}_target"]),
                         "par": span(row[f"{name}_par"]),
-                        "status": row[f"{name}_status"] or "",
+                        "status": text(row[f"{name}_status"]),
                         "mark": status_mark(row[f"{name}_status"]),
                     }
                 )
             rows.append(
                 {
                     "name": drill_name(row),
-                    "date": row["date"] or "",
-                    "label": row["label"] or "",
+                    "date": text(row["date"]),
+                    "label": text(row["label"]),
                     "changed": bool(row["scenario_changed"]),
                     "version": "" if _missing(row["scenario_version"]) else int(row["scenario_version"]),
                     "score": num(row["score"]),
@@ -150,7 +164,7 @@ def _groups(cmp: Comparison) -> list[dict[str, Any]]:
             )
         stats = cmp.stats[(cmp.stats["team"] == team) & (cmp.stats["scenario_id"] == scenario)]
         stat_rows = []
-        for _, s in stats.iterrows():
+        for s in stats.to_dict("records"):
             measure = str(s["measure"])
             is_score = measure == "score"
             fmt = num if is_score else span
@@ -350,38 +364,59 @@ def scenario_figure(cmp: Comparison, scenario: str) -> bytes:
     import matplotlib
     from matplotlib.figure import Figure
 
-    part = cmp.drills[cmp.drills["scenario_id"] == scenario].sort_values("order").reset_index(drop=True)
+    part = cmp.drills[cmp.drills["scenario_id"] == scenario].sort_values("order")
     names = [n for n in cmp.intervals if part[n].notna().any() or part[f"{n}_target"].notna().any()]
     panels = [*names, "score"]
     cols = 2 if len(panels) > 1 else 1
     rows = math.ceil(len(panels) / cols)
-    xs = list(range(len(part)))
-    changed_at = [i for i in xs if part.loc[i, "scenario_changed"]]
-    teams = list(dict.fromkeys(part["team"]))
+    records = part.to_dict("records")
+    # One slot on the x axis per drill name (label, else date): the teams' drills of a quarter line up.
+    slots: dict[str, int] = {}
+    for record in records:
+        slots.setdefault(drill_name(record), len(slots))
+    xs_of = [slots[drill_name(r)] for r in records]
+    changed_at = sorted({x for x, r in zip(xs_of, records, strict=True) if r["scenario_changed"]})
+    teams = list(dict.fromkeys(r["team"] for r in records))
+    many = len(slots) > 40
     with matplotlib.rc_context(_style()):
-        fig = Figure(figsize=(11, 2.6 * rows + 0.8), dpi=80, layout="constrained")
-        axes = fig.subplots(rows, cols, squeeze=False).ravel()
+        fig = Figure(figsize=(11, 2.4 * rows + 1.0), dpi=72)
+        fig.subplots_adjust(left=0.07, right=0.98, bottom=0.08, top=1 - 0.75 / (2.4 * rows + 1.0), hspace=0.55)
+        axes = fig.subplots(rows, cols, squeeze=False, sharex=True).ravel()
+        step = max(1, math.ceil(len(slots) / 7))
+        ticks = list(slots)[::step]
+        axes[0].set_xticks(
+            [slots[label] for label in ticks], [_plain(label, 12) for label in ticks], fontsize=8, rotation=25
+        )
         for ax, measure in zip(axes, panels, strict=False):
             scale = 1.0 if measure == "score" else 60.0
             for n, team in enumerate(teams):
-                mine = part[part["team"] == team]
+                points = [
+                    (x, r[measure] / scale)
+                    for x, r in zip(xs_of, records, strict=True)
+                    if r["team"] == team and not _missing(r[measure])
+                ]
                 ax.plot(
-                    list(mine.index),
-                    list(mine[measure] / scale),
-                    marker="o" if len(part) <= 40 else None,
+                    [p[0] for p in points],
+                    [p[1] for p in points],
+                    marker=None if many else "o",
                     markersize=4,
-                    linewidth=1.5,
+                    linewidth=1.2 if many else 1.5,
                     color=SERIES[n % len(SERIES)],
                     label=_plain(team, 24),
                 )
             if measure != "score":
-                ax.step(xs, list(part[f"{measure}_target"] / 60.0), where="mid", color=INK, linewidth=2, label="target")
-                if part[f"{measure}_par"].notna().any():
-                    ax.step(
-                        xs, list(part[f"{measure}_par"] / 60.0), where="mid", color=MUTED, linestyle=":", label="par"
-                    )
-                ax.set_ylabel("minutes from impact")
-                ax.set_title(KEY_INTERVALS.get(measure, measure))
+                for column, style in (
+                    (f"{measure}_target", {"color": INK, "linewidth": 2, "label": "target"}),
+                    (f"{measure}_par", {"color": MUTED, "linestyle": ":", "label": "par"}),
+                ):
+                    by_slot = {
+                        x: r[column] / 60.0 for x, r in zip(xs_of, records, strict=True) if not _missing(r[column])
+                    }
+                    if by_slot:
+                        xs = sorted(by_slot)
+                        ax.step(xs, [by_slot[x] for x in xs], where="mid", **style)
+                ax.set_ylabel("minutes")
+                ax.set_title(KEY_INTERVALS.get(measure, measure) + " (from impact)")
             else:
                 ax.set_ylim(0, 105)
                 ax.set_ylabel("score (0-100)")
@@ -389,18 +424,16 @@ def scenario_figure(cmp: Comparison, scenario: str) -> bytes:
             for x in changed_at:
                 ax.axvline(x, color=BAD, linestyle="--", linewidth=1.2)
             ax.grid(alpha=0.3)
-            step = max(1, math.ceil(len(xs) / 12))
-            ticks = xs[::step]
-            ax.set_xticks(ticks, [_plain(drill_name(part.loc[i]), 12) for i in ticks], rotation=30, fontsize=8)
         for ax in axes[len(panels) :]:
             ax.set_visible(False)
+            axes[len(panels) - cols].xaxis.set_tick_params(labelbottom=True)
         handles, labels = axes[0].get_legend_handles_labels()
         if changed_at:
             from matplotlib.lines import Line2D
 
             handles.append(Line2D([], [], color=BAD, linestyle="--"))
             labels.append(f"scenario changed ({CHANGED_MARK})")
-        fig.legend(handles, labels, loc="outside upper center", ncols=min(len(labels), 6), fontsize=9)
+        fig.legend(handles, labels, loc="upper center", ncols=min(len(labels), 8), fontsize=9, frameon=False)
         return _png(fig)
 
 
@@ -414,22 +447,45 @@ def relative_figure(cmp: Comparison) -> bytes:
 
     frame = cmp.drills
     column = BY_COLUMNS[cmp.by]
-    groups = list(dict.fromkeys(frame.sort_values("order")[column]))[:30]
+    groups = list(dict.fromkeys(frame.sort_values("order")[column]))[-MAX_RELATIVE_GROUPS:]
     names = [n for n in cmp.intervals if frame[f"{n}_vs_target"].notna().any()]
+    values_by: dict[Any, dict[str, list[float]]] = {group: {name: [] for name in names} for group in groups}
+    for record in frame[[column, *(f"{n}_vs_target" for n in names)]].to_dict("records"):
+        bucket = values_by.get(record[column])
+        if bucket is not None:
+            for name in names:
+                if not _missing(record[f"{name}_vs_target"]):
+                    bucket[name].append(float(record[f"{name}_vs_target"]))
     with matplotlib.rc_context(_style()):
-        fig = Figure(figsize=(11, 0.35 * len(groups) * max(1, len(names)) / 2 + 2.2), dpi=80, layout="constrained")
+        height = 0.3 * len(groups) + 1.6
+        fig = Figure(figsize=(11, height), dpi=72)
+        fig.subplots_adjust(left=0.16, right=0.98, bottom=0.9 / height, top=1 - 0.5 / height, wspace=0.15)
         axes = fig.subplots(1, max(1, len(names)), squeeze=False, sharey=True)[0]
         for ax, name in zip(axes, names, strict=False):
+            spans: list[tuple[int, float, float]] = []
+            bars: list[tuple[int, float, float]] = []
+            medians: list[tuple[int, float]] = []
             for y, group in enumerate(groups):
-                values = frame.loc[frame[column] == group, f"{name}_vs_target"].dropna().tolist()
-                s = summarize(values)
+                s = summarize(values_by[group][name])
                 if not s["n"]:
                     continue
-                ax.plot([s["min"], s["max"]], [y, y], color=MUTED, linewidth=1)
+                spans.append((y, float(s["min"] or 0.0), float(s["max"] or 0.0)))
                 if s["p10"] is not None:
-                    ax.plot([s["p10"], s["p90"]], [y, y], color=INK, linewidth=4)
-                med = float(s["median"] or 0.0)
-                ax.plot(med, y, marker="o", color=GOOD if med <= 1.0 else BAD, markersize=7)
+                    bars.append((y, float(s["p10"]), float(s["p90"] or 0.0)))
+                medians.append((y, float(s["median"] or 0.0)))
+            # One collection per kind of mark (not one artist per group): fast with many groups.
+            if spans:
+                ax.hlines([v[0] for v in spans], [v[1] for v in spans], [v[2] for v in spans], color=MUTED, linewidth=1)
+            if bars:
+                ax.hlines([v[0] for v in bars], [v[1] for v in bars], [v[2] for v in bars], color=INK, linewidth=4)
+            if medians:
+                ax.scatter(
+                    [m[1] for m in medians],
+                    [m[0] for m in medians],
+                    s=45,
+                    c=[GOOD if m[1] <= 1.0 else BAD for m in medians],
+                    zorder=3,
+                )
             ax.axvline(1.0, color=INK, linewidth=2)
             ax.set_title(KEY_INTERVALS[name])
             ax.set_xlabel("× target")
@@ -446,8 +502,10 @@ def render_figures(cmp: Comparison) -> dict[str, tuple[str, bytes]]:
     if frame.empty:
         return out
     if cmp.intervals and any(frame[f"{n}_vs_target"].notna().any() for n in cmp.intervals):
+        groups = frame["team" if cmp.by == "team" else "scenario_id" if cmp.by == "scenario" else "label"].nunique()
+        latest = f"; the latest {MAX_RELATIVE_GROUPS} of {groups}" if groups > MAX_RELATIVE_GROUPS else ""
         out["relative"] = (
-            f"Intervals relative to each scenario's target, by {cmp.by} (dot: median; thin line: min–max; "
+            f"Intervals relative to each scenario's target, by {cmp.by}{latest} (dot: median; thin line: min–max; "
             "thick: p10–p90; 1.0 = target)",
             relative_figure(cmp),
         )
