@@ -403,7 +403,7 @@ def load_drills(
         try:
             drill = _score_journal(path) if path.name == JOURNAL_NAME else load_scorecard(path, collection.warnings)
         except ScorecardError as exc:
-            log.warning("%s", exc)
+            log.debug("%s", exc)
             collection.warnings.append(str(exc))
             continue
         if with_findings:

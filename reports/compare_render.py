@@ -270,7 +270,8 @@ def terminal_summary(cmp: Comparison, *, rows_per_group: int = TERMINAL_ROWS) ->
     lines += text_table([header, *rows], right={1})
     for group in _groups(cmp):
         lines += ["", f"{group['team']} — {group['title']} ({group['scenario_id']})"]
-        table = [["DRILL", "DATE", "SCORE", *[i.upper() for i in group["intervals"]], "RATINGS"]]
+        ratings = "RATINGS (" + " ".join(group["objectives"]) + ")" if group["objectives"] else "RATINGS"
+        table = [["DRILL", "DATE", "SCORE", *[i.upper() for i in group["intervals"]], ratings]]
         shown = group["rows"][-rows_per_group:]
         for row in shown:
             table.append(
