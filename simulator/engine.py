@@ -264,6 +264,7 @@ class Drill:
         self._fault_procs: dict[str, list[simpy.Process]] = {}
         self._checking = False
         self._recheck = False
+        self._ending = False
         # A milestone condition that already holds on the healthy baseline counts only after it stopped
         # holding: "recovered" means the metric came back, not that it was fine before anything broke.
         self._unarmed: set[int] = {
@@ -835,11 +836,12 @@ class Drill:
             return
         self.milestones[milestone] = self.now
         self._emit("milestone", milestone=milestone, by=by)
-        end_on = self.scenario.scoring.end_on
-        if end_on and all(m in self.milestones for m in end_on):
-            self.end("resolved")
-            return
         self._check_event_triggers()
+        end_on = self.scenario.scoring.end_on
+        if end_on and all(m in self.milestones for m in end_on) and not self._ending:
+            # end once this instant is over, so injects triggered by the last milestone still arrive
+            self._ending = True
+            self.env.process(self._at(self.now, self.end, "resolved"))
 
     # ------------------------------------------------------------------ facilitator
 

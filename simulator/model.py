@@ -35,7 +35,18 @@ Category = Literal[
     "capacity",
 ]
 Channel = Literal[
-    "alert", "pager", "chat", "email", "phone", "ticket", "social", "press", "regulator", "status-page", "dashboard", "log"
+    "alert",
+    "pager",
+    "chat",
+    "email",
+    "phone",
+    "ticket",
+    "social",
+    "press",
+    "regulator",
+    "status-page",
+    "dashboard",
+    "log",
 ]
 """How an inject reaches the players. ``alert`` and ``pager`` count as alerts for scoring."""
 
@@ -586,11 +597,33 @@ def canonical_json(model: BaseModel) -> str:
     return json.dumps(model.model_dump(mode="json", by_alias=True), sort_keys=True, separators=(",", ":"))
 
 
+# Models are frozen, so their dump and hash never change: compute them once per object
+# (thousands of simulated drills share one scenario). Keyed by id, holding the object so
+# the id cannot be reused while the entry lives; bounded.
+_DUMPS: dict[int, tuple[BaseModel, str, str]] = {}
+_DUMPS_MAX = 64
+
+
+def _dumped(model: BaseModel) -> tuple[str, str]:
+    """(JSON in field order, content hash); field order matters: metrics are sampled in it."""
+    entry = _DUMPS.get(id(model))
+    if entry is None or entry[0] is not model:
+        data = model.model_dump(mode="json", by_alias=True)
+        ordered = json.dumps(data, separators=(",", ":"))
+        digest = hashlib.sha256(json.dumps(data, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+        entry = (model, ordered, digest)
+        if len(_DUMPS) >= _DUMPS_MAX:
+            _DUMPS.pop(next(iter(_DUMPS)))
+        _DUMPS[id(model)] = entry
+    return entry[1], entry[2]
+
+
 def content_hash(model: BaseModel) -> str:
-    return hashlib.sha256(canonical_json(model).encode()).hexdigest()
+    """SHA-256 of the model's canonical JSON."""
+    return _dumped(model)[1]
 
 
 def dump(model: BaseModel) -> dict[str, Any]:
-    """Plain JSON-ready data with aliases (``from``, ``for``), as the journal stores it."""
-    data: dict[str, Any] = model.model_dump(mode="json", by_alias=True)
+    """Plain JSON-ready data with aliases (``from``, ``for``), as the journal stores it (a fresh copy)."""
+    data: dict[str, Any] = json.loads(_dumped(model)[0])
     return data

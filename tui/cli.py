@@ -78,6 +78,13 @@ def _configure_validate(parser: argparse.ArgumentParser) -> None:
         default="text",
         help="text: one line per problem and a summary (default); json: a machine-readable report",
     )
+    parser.add_argument(
+        "--play",
+        action="store_true",
+        help="also play each valid scenario with the playbook and idle policies (exit 1 if one is not winnable, "
+        "or winnable by doing nothing) and report injects, actions, milestones and clocks that never come into play",
+    )
+    parser.add_argument("--roster", metavar="R", help="with --play: the roster to play with (default: each scenario's)")
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -96,6 +103,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 "valid": not errors(problems),
                 "problems": [p.to_dict() for p in problems],
                 "_problems": problems,
+                "_model": model,
             }
         )
     valid = sum(1 for r in results if r["valid"])
@@ -108,19 +116,27 @@ def cmd_validate(args: argparse.Namespace) -> int:
         "errors": error_count,
         "warnings": warning_count,
     }
+    plays = headless.play_checks(results, args.roster) if args.play else []
     if args.format == "json":
-        report = {"files": [{k: v for k, v in r.items() if k != "_problems"} for r in results], "summary": summary}
+        report = {"files": [{k: v for k, v in r.items() if k not in ("_problems", "_model")} for r in results]}
+        report["summary"] = summary
+        if args.play:
+            report["play"] = [play.to_dict() for play in plays]
         print(json.dumps(report, indent=2))
     else:
         for result in results:
             for problem in result["_problems"]:
                 print(problem)
         print(_summary_line(summary))
+        for play in plays:
+            print(play)
     if not results:
         if args.format == "text":
             print("drillsim validate: no .yaml or .yml files found", file=sys.stderr)
         return EXIT_USAGE
-    return EXIT_OK if valid == len(results) else EXIT_USAGE
+    if valid != len(results):
+        return EXIT_USAGE
+    return EXIT_PROBLEMS if any(not play.passed for play in plays) else EXIT_OK
 
 
 def _summary_line(summary: dict[str, int]) -> str:
@@ -272,6 +288,18 @@ SUBCOMMANDS += [
         description=(
             "Rebuild a drill from the inputs in its journal and compare the result with the journal, "
             "record by record (wall-clock times aside). With --check, exit 1 and name the first difference."
+        ),
+    ),
+    Subcommand(
+        "new",
+        headless.cmd_new,
+        headless.configure_new,
+        "write a commented scenario to start from",
+        ["drillsim new churn-model-drift", "drillsim new my-flash-sale --from flash-sale-latency --dir my-scenarios"],
+        description=(
+            "Write ID.yaml (and scenario.schema.json beside it, for editor completion): a small, complete, "
+            "commented scenario, or a copy of an existing one with --from. Then edit it and check it with "
+            "'drillsim validate ID.yaml --play'."
         ),
     ),
     Subcommand(

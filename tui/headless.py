@@ -1,4 +1,4 @@
-"""Headless subcommands: ``autoplay`` and ``replay`` (and ``report`` once reports are written).
+"""Headless subcommands: ``autoplay``, ``replay``, ``report``, ``new`` and ``validate --play``.
 
 No textual here; the report modules (jinja2, matplotlib) are imported inside the commands.
 """
@@ -8,7 +8,9 @@ from __future__ import annotations
 import argparse
 import random
 import sys
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from simulator.durations import format_clock, format_duration
 
@@ -139,3 +141,92 @@ def cmd_replay(args: argparse.Namespace) -> int:
         return 0
     print(f"replay differs: {difference}")
     return 1 if args.check else 0
+
+
+# --------------------------------------------------------------------------- validate --play
+
+
+@dataclass
+class PlayOutcome:
+    """The play check of one scenario file, for ``drillsim validate --play``."""
+
+    path: str
+    scenario: str
+    roster: str
+    passed: bool
+    findings: list[str]
+    summary: list[str]
+
+    def __str__(self) -> str:
+        verdict = "passes" if self.passed else "FAILS"
+        lines = [f"{self.path}: play check {verdict} ({self.scenario} with roster {self.roster})"]
+        lines += [f"  {finding}" for finding in self.findings]
+        lines += [f"  {line}" for line in self.summary]
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def play_checks(results: list[dict[str, Any]], roster_arg: str | None) -> list[PlayOutcome]:
+    """Play-check every valid scenario among ``validate``'s results."""
+    from simulator.library import DEFAULT_ROSTER, LibraryError, resolve_roster
+    from simulator.lint import play_check
+    from simulator.loading import LoadError, load_roster
+    from simulator.model import Scenario
+
+    outcomes = []
+    for result in results:
+        scenario = result.get("_model")
+        if not isinstance(scenario, Scenario):
+            continue
+        try:
+            roster = load_roster(resolve_roster(roster_arg or scenario.default_roster or DEFAULT_ROSTER))
+        except (LibraryError, LoadError) as exc:
+            outcomes.append(PlayOutcome(result["path"], scenario.id, roster_arg or "?", False, [f"error: {exc}"], []))
+            continue
+        report = play_check(scenario, roster)
+        shown = [str(f) for f in report.findings]
+        outcomes.append(PlayOutcome(result["path"], scenario.id, roster.id, report.passed, shown, report.summary))
+    return outcomes
+
+
+# --------------------------------------------------------------------------- new
+
+
+def configure_new(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("id", metavar="ID", help="the new scenario's id (lower-case letters, digits, '-')")
+    parser.add_argument("--from", dest="source", metavar="SCENARIO", help="copy a built-in scenario or a file")
+    parser.add_argument(
+        "--dir", type=Path, default=Path("."), metavar="DIR", help="where to write ID.yaml (default: .)"
+    )
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    import re
+
+    from simulator.library import resolve_scenario
+    from simulator.loading import schema_text
+    from simulator.template import from_existing, render_template
+    from tui.cli import UserError
+
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", args.id):
+        raise UserError(
+            f"'{args.id}' is not a scenario id: use lower-case letters, digits, '-' and '_' (e.g. my-drift-drill)"
+        )
+    target = args.dir / f"{args.id}.yaml"
+    if target.exists():
+        raise UserError(f"{target} already exists; choose another id or remove the file")
+    if args.source:
+        source = resolve_scenario(args.source)
+        text = from_existing(source.read_text(encoding="utf-8"), source.stem, args.id)
+    else:
+        text = render_template(args.id)
+    args.dir.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    schema = args.dir / "scenario.schema.json"
+    if not schema.exists():
+        schema.write_text(schema_text("scenario"), encoding="utf-8")
+    print(f"wrote {target}")
+    print(f"next: edit it, then 'drillsim validate {target} --play' and 'drillsim autoplay {target}'")
+    return 0

@@ -246,3 +246,27 @@ def test_metrics_stay_finite_under_noise():
     for r in drill.records:
         if r["type"] == "metric_sample":
             assert all(math.isfinite(v) for v in r["values"].values())
+
+
+def test_journal_copy_keeps_the_scenario_field_order(scenario, roster):
+    # metrics are sampled (and noise drawn) in declaration order: the copy must keep it
+    first = Drill(scenario, roster, seed=1).records[0]
+    assert list(first["scenario"]["metrics"]) == list(scenario.metrics) == ["latency", "conversion"]
+    assert first["scenario_hash"] == scenario.content_hash() == Drill(scenario, roster, 2).records[0]["scenario_hash"]
+
+
+def test_injects_triggered_by_the_final_milestone_still_arrive(roster):
+    scenario = tiny_scenario(
+        injects=[{"id": "all-clear", "when": {"milestone": "recovered"}, "text": "All clear", "from": "Monitoring"}]
+    )
+    drill = Drill(scenario, roster, seed=1)
+    drill.advance_to(90)
+    drill.submit("ack")
+    drill.advance_to(110)
+    drill.submit("rollback")
+    drill.advance_to(1000)
+    assert trace(drill, "milestone", "inject", "drill_ended")[-3:] == [
+        ("milestone", 230.0, "recovered"),
+        ("inject", 230.0, "all-clear"),
+        ("drill_ended", 230.0, None),
+    ]
