@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from simulator.durations import Duration
 from simulator.roles import RoleId
@@ -20,8 +21,21 @@ from simulator.roles import RoleId
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
 """A lower-case id: letters, digits, ``-`` and ``_``, starting with a letter or digit."""
 
-Text = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
-ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _plain_text(value: str) -> str:
+    """Refuse control characters (a YAML ``"\\e[2J"`` would reach the terminal as an escape sequence)."""
+    bad = _CONTROL.search(value)
+    if bad:
+        raise ValueError(
+            f"contains a control character (U+{ord(bad.group()):04X}) at position {bad.start() + 1}; write plain text"
+        )
+    return value
+
+
+Text = Annotated[str, StringConstraints(min_length=1, max_length=4000), AfterValidator(_plain_text)]
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_plain_text)]
 
 Severity = Literal["SEV1", "SEV2", "SEV3", "SEV4", "SEV5"]
 Category = Literal[
@@ -95,7 +109,7 @@ class Metric(Strict):
     """How the metric is named on screen; defaults to its id."""
     baseline: float
     """The healthy value before anything goes wrong."""
-    unit: str = ""
+    unit: Annotated[str, StringConstraints(max_length=20), AfterValidator(_plain_text)] = ""
     """Unit shown after the value: ``ms``, ``%``, ``req/s``."""
     slo: SLO | None = None
     """The bound that counts as a breach; minutes outside it are scored."""
