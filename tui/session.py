@@ -257,6 +257,9 @@ def resume_drill(run: Path) -> DrillSession:
             f"{path}: the journal does not replay to the same drill ({difference}); "
             "it may come from another drillsim version. Nothing was changed."
         )
+    for original, rebuilt in zip(read.records, drill.records, strict=False):
+        if "wall" in original:  # keep when things really happened, not when they were replayed
+            rebuilt["wall"] = original["wall"]
     warnings = list(read.warnings)
     try:
         atomic_write(path, "".join(encode(r) + "\n" for r in drill.records))

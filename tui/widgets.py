@@ -94,7 +94,7 @@ class PausedBanner(Static):
 
     def show(self, view: DrillView) -> None:
         text = Text()
-        text.append("⏸  PAUSED", "bold")
+        text.append(" ■ PAUSED ", "bold reverse")
         text.append(f"  at {format_clock(view.t)}  ·  space resumes  ·  n records the answers as a note\n")
         if view.discussion:
             text.append("Discuss:\n", "bold")
@@ -185,10 +185,16 @@ class MetricCard(Vertical):
         yield Static(classes="metric-value")
         yield Sparkline([], classes="metric-spark")
 
-    def show(self, metric: MetricView) -> None:
-        self.query_one(".metric-label", Static).update(Text(metric.label, "bold"))
-        text = Text()
+    def show(self, metric: MetricView, compact: bool = False) -> None:
         style = "bold red" if metric.breached else "bold green"
+        label = Text()
+        if compact:  # one line: the value first, then what it is
+            label.append(f"{number(metric.value)}{metric.unit} ", style)
+            label.append(metric.label, "dim")
+        else:
+            label.append(metric.label, "bold")
+        self.query_one(".metric-label", Static).update(label)
+        text = Text()
         text.append(f"{number(metric.value)}{metric.unit}", style)
         bits = []
         if metric.slo_max is not None:
@@ -198,7 +204,8 @@ class MetricCard(Vertical):
         bits.append(f"base {number(metric.baseline)}")
         text.append("  " + " · ".join(bits), "dim")
         self.query_one(".metric-value", Static).update(text)
-        self.query_one(Sparkline).data = list(metric.history[-SPARK_SAMPLES:]) or [metric.value]
+        # the baseline first, so the scale always spans normal -> now and noise stays small
+        self.query_one(Sparkline).data = [metric.baseline, *metric.history[-SPARK_SAMPLES:]]
         self.set_class(metric.breached, "breached")
 
 
@@ -317,7 +324,7 @@ class ActionMenu(OptionList):
 def decision_text(decision: DecisionView, first: bool) -> Text:
     text = Text()
     left = decision.time_left
-    text.append(f" ⏱ {format_clock(left)} ", "bold white on red" if left <= 60 else "bold black on yellow")
+    text.append(f" {format_clock(left)} left ", "bold white on red" if left <= 60 else "bold black on yellow")
     text.append(" DECISION ", "bold")
     if decision.sender:
         text.append(f"{decision.sender}: ", "bold")

@@ -206,7 +206,7 @@ class DrillScreen(Screen[None]):
         if banner.display:
             banner.show(view)
         for metric in view.metrics:
-            self.query_one(f"#metric-{metric.id}", MetricCard).show(metric)
+            self.query_one(f"#metric-{metric.id}", MetricCard).show(metric, compact=self.has_class("compact"))
         rows = {row.member_name: row for row in self.query(MemberRow)}
         for member in view.members:
             rows[member.name].show(member, view.t)

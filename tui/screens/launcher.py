@@ -45,20 +45,20 @@ def scenario_detail(entry: ScenarioEntry) -> Group | Text:
     head.append("\n")
     head.append(f"{s.severity} · {s.category} · {format_duration(s.duration)} · {entry.source}", "dim")
     head.append("\n\n")
-    head.append(s.summary)
-    head.append("\n")
+    head.append(s.summary.strip())
     parts: list[Text] = [head]
     if s.objectives:
-        objectives = Text("\nObjectives\n", "bold")
+        objectives = Text("\n\nObjectives\n", "bold")
         for o in s.objectives:
             objectives.append("  • ")
             objectives.append(o.text)
             objectives.append(f"\n    target: {o.target}\n", "dim")
+        objectives.rstrip()
         parts.append(objectives)
     facts = Text("\n")
     facts.append("Roster: ", "bold")
     facts.append(default_roster_id(s))
-    facts.append(f"   {len(s.injects)} injects · {len(s.actions)} actions · {len(s.metrics)} metrics", "dim")
+    facts.append(f"\n{len(s.injects)} injects · {len(s.actions)} actions · {len(s.metrics)} metrics", "dim")
     if s.clocks:
         facts.append("\nRegulatory clocks: ", "bold")
         facts.append(", ".join(c.regime for c in s.clocks))
@@ -118,9 +118,9 @@ class LauncherScreen(Screen[None]):
                         )
                     with Vertical(classes="field"):
                         yield Label("Team")
-                        yield Input(self.settings.team or "", placeholder="from roster", id="team", compact=True)
+                        yield Input(self.settings.team or "", placeholder="roster's", id="team", compact=True)
                     with Vertical(classes="field"):
-                        yield Label("Drill label")
+                        yield Label("Label")
                         yield Input(self.settings.label or "", placeholder="e.g. 2026-Q4", id="label", compact=True)
                     with Vertical(classes="field narrow"):
                         yield Label("Speed")
@@ -146,7 +146,7 @@ class LauncherScreen(Screen[None]):
         yield Footer()
 
     def _roster_options(self) -> list[tuple[str, str]]:
-        options = [("scenario's default", DEFAULT_ROSTER_CHOICE)]
+        options = [("default", DEFAULT_ROSTER_CHOICE)]
         for entry in self.rosters:
             if entry.roster is not None:
                 options.append((f"{entry.id} ({len(entry.roster.members)} people)", entry.id))
@@ -154,16 +154,19 @@ class LauncherScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#scenarios", DataTable)
-        table.add_columns("Sev", "Length", "Category", "Title", "Source")
+        table.add_columns("Sev", "Length", "Category", "Title")
         start = 0
         for index, entry in enumerate(self.scenarios):
             s = entry.scenario
             if s is None:
-                table.add_row("", "", Text("does not load", "red"), Text(entry.id, "red"), entry.source, key=entry.id)
-            else:
                 table.add_row(
-                    s.severity, format_duration(s.duration), s.category, Text(s.title), entry.source, key=entry.id
+                    "", "", Text("does not load", "red"), Text(f"{entry.id} ({entry.source})", "red"), key=entry.id
                 )
+            else:
+                title = Text(s.title)
+                if entry.source != "built-in":
+                    title.append(f" ({entry.source})", "dim")
+                table.add_row(s.severity, format_duration(s.duration), s.category, title, key=entry.id)
             if entry.id == self.default_scenario:
                 start = index
         table.move_cursor(row=start)

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Drive the real `drillsim` in tmux as a facilitator would, at 80x24 and 160x48, and check
+# what is on screen: launcher -> briefing -> drill -> pause -> note -> end -> debrief -> report.
+#
+#   scripts/tmux_smoke.sh                 # uses `drillsim` on PATH
+#   DRILLSIM=.venv/bin/drillsim scripts/tmux_smoke.sh
+#
+# Exits non-zero (and prints the screen) on the first check that fails.
+set -u
+
+DRILLSIM=${DRILLSIM:-drillsim}
+DRILLSIM=$(command -v "$DRILLSIM" || echo "$DRILLSIM")
+command -v tmux >/dev/null || { echo "tmux_smoke: tmux is not installed" >&2; exit 2; }
+[ -x "$DRILLSIM" ] || { echo "tmux_smoke: cannot run $DRILLSIM" >&2; exit 2; }
+
+WORK=$(mktemp -d)
+SESSION="drillsim-smoke-$$"
+cleanup() { tmux kill-session -t "$SESSION" 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+screen() { tmux capture-pane -p -t "$SESSION" 2>/dev/null || true; }
+
+fail() {
+    echo "tmux_smoke FAILED ($SIZE): $*" >&2
+    echo "----- screen -----" >&2
+    screen >&2
+    exit 1
+}
+
+# wait_for TEXT [SECONDS]: poll the screen until TEXT shows up
+wait_for() {
+    local text=$1 timeout=${2:-15} waited=0
+    while true; do
+        if screen | grep -qF -- "$text"; then
+            return 0
+        fi
+        sleep 0.25
+        waited=$((waited + 1))
+        if [ "$waited" -ge $((timeout * 4)) ]; then
+            fail "did not see '$text' within ${timeout}s"
+        fi
+    done
+}
+
+keys() { tmux send-keys -t "$SESSION" "$@"; sleep 0.3; }
+
+run_at() {
+    local cols=$1 rows=$2
+    SIZE="${cols}x${rows}"
+    local dir="$WORK/$SIZE"
+    mkdir -p "$dir"
+    tmux kill-session -t "$SESSION" 2>/dev/null || true
+    tmux new-session -d -s "$SESSION" -x "$cols" -y "$rows" -c "$dir" \
+        "TERM=xterm-256color '$DRILLSIM'; echo EXITED-\$?; sleep 30"
+    wait_for "Scenarios"
+    wait_for "Flash-sale recommendation"
+    keys Enter
+    wait_for "Start the drill"
+    keys Enter
+    wait_for "Incident feed"
+    keys + + + + +                      # x1 -> x30
+    wait_for "x30"
+    wait_for "PAGER" 20
+    keys Space
+    wait_for "PAUSED"
+    keys n
+    wait_for "Facilitator note"
+    keys -l "smoke note $SIZE"
+    keys C-s
+    wait_for "Note saved"
+    keys Space
+    keys 1                              # activate the playbook (available once detected)
+    wait_for "Submitted"
+    keys e
+    wait_for "End the drill now?"
+    keys y
+    wait_for "DEBRIEF" 20
+    wait_for "SCORE" 20
+    keys s
+    keys -l "smoke strength"
+    keys Enter
+    wait_for "Report:" 60
+    keys Escape
+    keys q
+    wait_for "EXITED-0" 15
+    local run
+    run=$(ls -d "$dir"/drills/*/ 2>/dev/null | head -n 1)
+    [ -n "$run" ] || fail "no run folder under $dir/drills"
+    grep -q "smoke note $SIZE" "$run/journal.jsonl" || fail "the note is not in the journal"
+    grep -q '"hotwash"' "$run/journal.jsonl" || fail "the hotwash is not in the journal"
+    [ -s "$run/report.html" ] || fail "no report.html in $run"
+    grep -q "smoke strength" "$run/report.md" || fail "the report does not hold the hotwash note"
+    echo "tmux_smoke: $SIZE ok ($run)"
+}
+
+run_at 80 24
+run_at 160 48
+echo "tmux_smoke: all ok"

@@ -1,0 +1,84 @@
+"""Snapshots of the launcher, the drill and the debrief at a fixed seed with the clock frozen.
+
+Refresh after a deliberate change of the look: ``pytest tests/tui/test_snapshots.py --snapshot-update``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui.screens.drill import DrillScreen
+from tui.session import Settings
+
+from .conftest import SIZE
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+@pytest.fixture
+def snap_app(app_factory, tmp_path: Path):
+    def build(**kwargs: object):
+        kwargs.setdefault("settings", Settings(seed=7, in_memory=True, label="2026-Q4"))
+        return app_factory(**kwargs)
+
+    return build
+
+
+async def _to_drill(pilot) -> DrillScreen:
+    await pilot.press("enter", "enter")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, DrillScreen)
+    drill = screen.drill
+    drill.advance_to(130)
+    drill.submit("activate-playbook")
+    drill.advance_to(200)
+    drill.submit("rollback-model")
+    drill.advance_to(8 * 60 + 20)
+    screen.refresh_view()
+    await pilot.pause()
+    return screen
+
+
+def test_launcher_snapshot(snap_app, snap_compare) -> None:
+    assert snap_compare(snap_app(), terminal_size=SIZE)
+
+
+def test_drill_snapshot(snap_app, snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        await _to_drill(pilot)
+
+    assert snap_compare(snap_app(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_drill_snapshot_80x24(snap_app, snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        await _to_drill(pilot)
+
+    assert snap_compare(snap_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_paused_snapshot(snap_app, snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        screen = await _to_drill(pilot)
+        screen.drill.pause()
+        screen.refresh_view()
+        await pilot.pause()
+
+    assert snap_compare(snap_app(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_debrief_snapshot(snap_app, snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        screen = await _to_drill(pilot)
+        screen.drill.end("facilitator")
+        screen.refresh_view()
+        await pilot.pause()
+        debrief = pilot.app.screen
+        debrief.drill.debrief("hotwash", kind="strength", text="Fast rollback")
+        debrief.show_notes()
+        await pilot.pause()
+
+    assert snap_compare(snap_app(), terminal_size=SIZE, run_before=run_before)
