@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import App
@@ -192,7 +192,7 @@ class DrillsimApp(App[str | None]):
 
     # ------------------------------------------------------------------ help
 
-    def binding_rows(self, screen: Screen[object], skip_prefix: str | None = None) -> list[tuple[str, str]]:
+    def binding_rows(self, screen: Screen[Any], skip_prefix: str | None = None) -> list[tuple[str, str]]:
         rows = []
         for binding in screen.BINDINGS:
             if not isinstance(binding, Binding):

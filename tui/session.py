@@ -37,7 +37,9 @@ SPEEDS: tuple[float, ...] = (0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0)
 """The speeds ``+`` and ``-`` step through."""
 
 MAX_STEP_WALL = 2.0
-"""Wall seconds one tick may cover; a longer gap (a suspended laptop) is not replayed at once."""
+"""Wall seconds a stalled tick counts for after a long gap."""
+MAX_GAP = 5.0
+"""A gap between ticks longer than this (a suspended laptop) is not replayed at once."""
 
 
 class SessionError(Exception):
@@ -287,21 +289,23 @@ class SimClock:
     def __init__(self, monotonic: Callable[[], float] = time.monotonic) -> None:
         self.monotonic = monotonic
         self._sim = 0.0
-        self._wall = monotonic()
+        self._wall = self._last = monotonic()
         self._speed = 1.0
 
     def anchor(self, sim_t: float, speed: float) -> None:
         self._sim = sim_t
-        self._wall = self.monotonic()
+        self._wall = self._last = self.monotonic()
         self._speed = speed
 
     def target(self) -> float:
-        """The sim time it is now; a gap longer than ``MAX_STEP_WALL`` re-anchors instead of jumping."""
+        """The sim time it is now.
+
+        A gap between two calls longer than ``MAX_GAP`` (a suspended machine, a stalled
+        terminal) counts as one ``MAX_STEP_WALL`` step instead of minutes of drill at once.
+        """
         wall = self.monotonic()
-        gap = wall - self._wall
-        if gap > MAX_STEP_WALL * 4:
-            # a suspended machine: do not replay minutes of drill in one go
-            self._sim += MAX_STEP_WALL * self._speed
-            self._wall = wall
-            return self._sim
-        return self._sim + gap * self._speed
+        gap = wall - self._last
+        if gap > MAX_GAP:
+            self._wall += gap - MAX_STEP_WALL
+        self._last = wall
+        return self._sim + (wall - self._wall) * self._speed

@@ -369,16 +369,19 @@ class DecisionPanel(Vertical):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._ids: tuple[str, ...] = ()
+        self._cards: list[DecisionCard] = []
 
     def show(self, decisions: Sequence[DecisionView]) -> None:
         ids = tuple(d.inject for d in decisions)
         if ids != self._ids:
             self._ids = ids
             self.remove_children()
-            self.mount_all([DecisionCard(d, i) for i, d in enumerate(decisions)])
+            self._cards = [DecisionCard(d, i) for i, d in enumerate(decisions)]
+            self.mount_all(self._cards)
         else:
-            for card, decision in zip(self.query(DecisionCard), decisions, strict=False):
-                card.show(decision)
+            for card, decision in zip(self._cards, decisions, strict=False):
+                if card.query(".decision-text"):  # composed (mounting is asynchronous)
+                    card.show(decision)
         self.display = bool(decisions)
 
 

@@ -363,3 +363,26 @@ async def test_briefing_inputs_do_not_trigger_screen_keys(app_factory, scenario,
         await pilot.press(*"q e n")
         assert isinstance(app.screen, BriefingScreen)
         assert app.screen.query_one("#participant-2", Input).value == "q e n"
+
+
+async def test_stays_responsive_at_60x(app_factory, clock) -> None:
+    """A tick at x60 (12 sim seconds every 0.2 s) must stay far below the tick interval."""
+    import time
+
+    app = app_factory(auto_advance=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_from_launcher(pilot)
+        for _ in range(10):
+            await pilot.press("plus")
+        assert screen.drill.speed == 60
+        started = time.perf_counter()
+        ticks = 0
+        while not screen.drill.ended and ticks < 300:
+            clock.advance(0.2)
+            screen.tick()
+            ticks += 1
+        elapsed = time.perf_counter() - started
+        assert screen.drill.ended or screen.drill.now > 40 * 60
+        assert elapsed / ticks < 0.05, f"{elapsed / ticks * 1000:.1f} ms per tick"
+        await pilot.pause()
+        await app.workers.wait_for_complete()

@@ -164,8 +164,9 @@ class ChoiceScreen(ModalScreen[str | None]):
     """Pick one of a few options (by number, arrows + Enter, or a click)."""
 
     CSS_PATH = HERE / "modals.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="choice.cancel")] + [
-        Binding(str(n), f"pick({n - 1})", f"Option {n}", show=False, id=f"choice.{n}") for n in range(1, 10)
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="choice.cancel"),
+        *(Binding(str(n), f"pick({n - 1})", f"Option {n}", show=False, id=f"choice.{n}") for n in range(1, 10)),
     ]
 
     def __init__(self, title: str, options: list[tuple[str, str]], detail: str = "") -> None:
