@@ -151,8 +151,10 @@ class DrillsimApp(App[str | None]):
         if self.session is not None:
             self.session.close()
             self.session = None
-        self._scenarios = None
-        self.switch_screen(self.launcher())
+        if len(self.screen_stack) >= 2 and isinstance(self.screen_stack[-2], LauncherScreen):
+            self.pop_screen()  # the launcher this drill was started from
+        else:
+            self.switch_screen(self.launcher())
 
     # ------------------------------------------------------------------ quitting
 

@@ -318,6 +318,10 @@ async def test_the_drill_ends_on_its_own_and_the_debrief_follows(app_factory) ->
         assert isinstance(app.screen, DebriefScreen)
         assert screen.drill.end_reason == "time_limit"
         await app.workers.wait_for_complete()
+        await pilot.press("l")  # back to the launcher for the next drill
+        await pilot.pause()
+        assert isinstance(app.screen, LauncherScreen) and app.session is None
+        assert len(app.screen_stack) == 2
 
 
 async def test_quit_mid_drill_asks_first(app_factory) -> None:
