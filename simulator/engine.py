@@ -330,6 +330,12 @@ class Drill:
             item = ("page", "pager", None, r["member"], f"{r['member']} paged ({r['reason']})")
         elif kind == "note":
             item = ("note", "note", r.get("author"), "everyone", r["text"])
+        elif kind == "metric_breach":
+            label = self.scenario.metrics[r["metric"]].label or r["metric"]
+            item = ("alert", "dashboard", "Monitoring", "everyone", f"{label} outside its SLO: {r['value']:g}")
+        elif kind == "metric_restored":
+            label = self.scenario.metrics[r["metric"]].label or r["metric"]
+            item = ("system", "dashboard", "Monitoring", "everyone", f"{label} back within its SLO: {r['value']:g}")
         elif kind == "fault_stopped":
             item = ("system", "team", None, "everyone", f"Stopped: {r['fault_label']}")
         elif kind == "drill_ended":

@@ -16,6 +16,8 @@ from simulator.model import Roster, Scenario
 
 Record = dict[str, Any]
 IGNORED = ("wall",)
+EMITTED_BY_INPUTS = ("action_cancelled",)
+"""Records an input writes before its own record (ending a drill cancels running actions first)."""
 
 
 class ReplayError(ValueError):
@@ -87,6 +89,15 @@ def rebuild(records: list[Record], journal: JournalWriter | None = None, *, to_e
         if drill.paused and record["type"] != "resumed" and t > drill.now:
             raise ReplayError(f"record {record['seq']}: sim time moved while the drill was paused")
         drill.advance_to(t)
+        # events at exactly t that the journal shows before this input (a drill that ended at its
+        # time limit before a debrief note) run first, so the order is the journal's
+        while (
+            len(drill.records) < record["seq"]
+            and records[len(drill.records)]["type"] not in EMITTED_BY_INPUTS
+            and not drill.paused
+            and drill.next_event_time() <= t
+        ):
+            drill.env.step()
         apply_input(drill, record)
         was_paused = drill.paused
     if to_end and not drill.ended and not was_paused:

@@ -105,3 +105,11 @@ def test_replay_check_names_the_first_difference(scenario, roster) -> None:
     difference = check(tampered)
     assert difference is not None and difference.seq == index
     assert "member: journal 'Bo' vs replay 'Ana'" in str(difference)
+
+
+def test_a_note_after_the_time_limit_replays_after_the_end(scenario, roster) -> None:
+    drill = Drill(scenario, roster, seed=0)
+    drill.advance_to(scenario.duration + 1)
+    drill.note("hotwash: the page went to the right person")
+    assert [r["type"] for r in drill.records[-2:]] == ["drill_ended", "note"]
+    assert check(drill.records) is None

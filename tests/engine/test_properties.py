@@ -51,7 +51,7 @@ def play(seed: int, steps: list) -> Drill:
     return drill
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(min_value=0, max_value=2**32), steps=inputs)
 def test_random_drills_keep_their_invariants_and_replay_exactly(seed: int, steps: list) -> None:
     drill = play(seed, steps)
