@@ -390,3 +390,26 @@ async def test_stays_responsive_at_60x(app_factory, clock) -> None:
         assert elapsed / ticks < 0.05, f"{elapsed / ticks * 1000:.1f} ms per tick"
         await pilot.pause()
         await app.workers.wait_for_complete()
+
+
+async def test_launcher_opens_the_history_of_past_drills(app_factory, tmp_path: Path) -> None:
+    """`h` in the launcher lists the drills already in the drills folder."""
+    from reports.render import write_report
+    from simulator.policies import autoplay, make_policy
+    from simulator.session import load_pair, start_run
+    from tui.screens.history import HistoryScreen
+
+    loaded = load_pair("flash-sale-latency")
+    run = start_run(loaded, seed=3, out=tmp_path / "drills", label="2026-Q3", policy="playbook")
+    autoplay(run.drill, make_policy("playbook", loaded.scenario, 3))
+    assert run.writer is not None and run.folder is not None
+    run.writer.close()
+    write_report(run.folder, figures=False)
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        assert app.screen.query_one("DataTable").row_count == 1
+        await pilot.press("escape")
+        assert isinstance(app.screen, LauncherScreen)

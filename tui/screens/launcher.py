@@ -74,6 +74,7 @@ class LauncherScreen(Screen[None]):
         Binding("enter", "open_briefing", "Briefing", priority=False, id="launcher.open"),
         Binding("r", "focus_roster", "Roster", id="launcher.roster"),
         Binding("s", "focus_settings", "Settings", id="launcher.settings"),
+        Binding("h", "history", "History", id="launcher.history"),
         Binding("question_mark,f1", "help", "Help", key_display="?", id="launcher.help"),
         Binding("q", "app.quit", "Quit", id="launcher.quit"),
     ]
@@ -234,6 +235,12 @@ class LauncherScreen(Screen[None]):
 
     def action_focus_settings(self) -> None:
         self.query_one("#team", Input).focus()
+
+    def action_history(self) -> None:
+        """Past drills in the drills folder and the selected team and scenario's trend."""
+        from tui.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen(self.settings.out))
 
     def action_help(self) -> None:
         self.app.push_screen(
