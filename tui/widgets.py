@@ -141,7 +141,8 @@ def feed_line(item: FeedItem, fresh: bool) -> Table:
     head = Text(no_wrap=True)
     head.append("▶" if fresh else " ", "bold yellow")
     head.append(format_clock(item.t), "bold" if fresh else "dim")
-    head.append(f" {item.channel.upper():<7.7}", "bold red" if item.kind == "alert" else "cyan")
+    channel = "status" if item.channel == "status-page" else item.channel
+    head.append(f" {channel.upper():<9.9}", "bold red" if item.kind == "alert" else "cyan")
     body = Text()
     if item.sender:
         body.append(item.sender, "bold")
@@ -154,7 +155,7 @@ def feed_line(item: FeedItem, fresh: bool) -> Table:
     if fresh:
         body.stylize("bold")
     grid = Table.grid(padding=(0, 1), expand=True)
-    grid.add_column(width=14, no_wrap=True)
+    grid.add_column(width=16, no_wrap=True)
     grid.add_column(ratio=1)
     grid.add_row(head, body)
     return grid
