@@ -44,7 +44,9 @@ def main() -> int:
         written = sorted(p.relative_to(run).as_posix() for p in run.rglob("*") if p.is_file())
     best, median = min(times), statistics.median(times)
     print(f"journal -> report ({', '.join(written)})")
-    print(f"runs: {', '.join(f'{t:.2f}s' for t in times)}; best {best:.2f}s, median {median:.2f}s (target < {TARGET:.0f}s)")
+    print(
+        f"runs: {', '.join(f'{t:.2f}s' for t in times)}; best {best:.2f}s, median {median:.2f}s (target < {TARGET:.0f}s)"
+    )
     return 0 if median < TARGET else 1
 
 

@@ -118,8 +118,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     }
     plays = headless.play_checks(results, args.roster) if args.play else []
     if args.format == "json":
-        report = {"files": [{k: v for k, v in r.items() if k not in ("_problems", "_model")} for r in results]}
-        report["summary"] = summary
+        report: dict[str, Any] = {
+            "files": [{k: v for k, v in r.items() if k not in ("_problems", "_model")} for r in results],
+            "summary": summary,
+        }
         if args.play:
             report["play"] = [play.to_dict() for play in plays]
         print(json.dumps(report, indent=2))
