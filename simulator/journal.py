@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import re
+import tempfile
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -155,13 +156,22 @@ def read_journal(path: Path) -> JournalRead:
     return JournalRead(records, warnings)
 
 
-def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write a file so readers see the old or the new content, never half: temp file, fsync, rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    payload = data if isinstance(data, bytes) else data.encode("utf-8")
-    with open(tmp, "wb") as handle:
-        handle.write(payload)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> Path:
+    """Replace a file so readers see the old or the new content, never half: a uniquely named
+    temp file in the same folder, written, fsync'd, then renamed over the target."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp_name, 0o644)
+        os.replace(tmp_name, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise
+    return target
