@@ -524,40 +524,18 @@ def render_figures(cmp: Comparison) -> dict[str, tuple[str, bytes]]:
 # ---------------------------------------------------------------------------- rendering and writing
 
 
-def _environments() -> tuple[Any, Any]:
-    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-
-    from reports.render import md_escape
-
-    loader = PackageLoader("reports", "templates")
-    html = Environment(
-        loader=loader,
-        autoescape=select_autoescape(["html", "xml", "html.j2"], default_for_string=True, default=True),
-        finalize=lambda v: "—" if v is None else v,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    md = Environment(
-        loader=loader,
-        autoescape=False,
-        finalize=md_escape,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    return html, md
-
-
 def render_markdown(context: dict[str, Any]) -> str:
-    _, md = _environments()
+    from reports.render import jinja_environments
+
+    _, md = jinja_environments()
     text: str = md.get_template("compare.md.j2").render(**context)
     return re.sub(r"\n{3,}", "\n\n", text)
 
 
 def render_html(context: dict[str, Any]) -> str:
-    html, _ = _environments()
+    from reports.render import jinja_environments
+
+    html, _ = jinja_environments()
     text: str = html.get_template("compare.html.j2").render(**context)
     return text
 

@@ -14,6 +14,7 @@ memory.
 from __future__ import annotations
 
 import base64
+import functools
 import logging
 import re
 from dataclasses import dataclass, field
@@ -63,7 +64,9 @@ def safe_url(url: str | None) -> str | None:
     return None
 
 
-def _environments() -> tuple[Any, Any]:
+@functools.cache
+def jinja_environments() -> tuple[Any, Any]:
+    """The HTML (autoescaped) and Markdown (every value through ``md_escape``) environments, built once."""
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
     loader = PackageLoader("reports", "templates")
@@ -469,13 +472,13 @@ def _css() -> str:
 
 
 def render_markdown(context: dict[str, Any]) -> str:
-    _, md = _environments()
+    _, md = jinja_environments()
     text: str = md.get_template("report.md.j2").render(**context)
     return re.sub(r"\n{3,}", "\n\n", text)
 
 
 def render_html(context: dict[str, Any]) -> str:
-    html, _ = _environments()
+    html, _ = jinja_environments()
     text: str = html.get_template("report.html.j2").render(**context)
     return text
 
