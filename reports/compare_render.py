@@ -12,7 +12,6 @@ read as a formula (``=``, ``+``, ``-``, ``@`` first) are prefixed with ``'``.
 from __future__ import annotations
 
 import base64
-import io
 import math
 import re
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reports.compare import CHANGED_MARK, KEY_INTERVALS, Comparison, drill_name
+from reports.figures import png_bytes
 from reports.journal_io import atomic_write
 
 if TYPE_CHECKING:
@@ -337,15 +337,6 @@ def _plain(text: Any, limit: int = 40) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
-def _png(fig: Any) -> bytes:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    FigureCanvasAgg(fig)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", metadata={"Software": None})
-    return buffer.getvalue()
-
-
 def _style() -> Any:
     return {
         "font.size": 10,
@@ -435,7 +426,7 @@ def scenario_figure(cmp: Comparison, scenario: str) -> bytes:
             handles.append(Line2D([], [], color=BAD, linestyle="--"))
             labels.append(f"scenario changed ({CHANGED_MARK})")
         fig.legend(handles, labels, loc="upper center", ncols=min(len(labels), 8), fontsize=9, frameon=False)
-        return _png(fig)
+        return png_bytes(fig)
 
 
 def relative_figure(cmp: Comparison) -> bytes:
@@ -493,7 +484,7 @@ def relative_figure(cmp: Comparison) -> bytes:
             ax.grid(axis="x", alpha=0.3)
         axes[0].set_yticks(range(len(groups)), [_plain(g or "(no label)", 20) for g in groups])
         axes[0].invert_yaxis()
-        return _png(fig)
+        return png_bytes(fig)
 
 
 def render_figures(cmp: Comparison) -> dict[str, tuple[str, bytes]]:

@@ -38,7 +38,8 @@ def _new_figure(width: float, height: float) -> Any:
     return fig
 
 
-def _png(fig: Any) -> bytes:
+def png_bytes(fig: Any) -> bytes:
+    """A matplotlib ``Figure`` as PNG bytes (Agg canvas; no timestamp metadata, so output is reproducible)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     FigureCanvasAgg(fig)
@@ -113,7 +114,7 @@ def metrics_figure(facts: DrillFacts) -> bytes:
                 ax.axvline(facts.impact_at / 60.0, color=BAD, linewidth=1.5)
         axes[-1].set_xlabel("sim time (minutes)")
         axes[-1].set_xlim(0, max(facts.end_at, 60.0) / 60.0)
-        return _png(fig)
+        return png_bytes(fig)
 
 
 def members_figure(facts: DrillFacts) -> bytes:
@@ -157,7 +158,7 @@ def members_figure(facts: DrillFacts) -> bytes:
             "sim time (minutes); orange: waiting for the member, purple: outside the member's role, red: failed"
         )
         ax.grid(axis="x", alpha=0.3)
-        return _png(fig)
+        return png_bytes(fig)
 
 
 def milestones_figure(facts: DrillFacts, card: Scorecard) -> bytes:
@@ -185,7 +186,7 @@ def milestones_figure(facts: DrillFacts, card: Scorecard) -> bytes:
         ax.invert_yaxis()
         ax.set_xlabel("minutes from impact start; black bar: target, diamond: par")
         ax.grid(axis="x", alpha=0.3)
-        return _png(fig)
+        return png_bytes(fig)
 
 
 def render_figures(facts: DrillFacts, card: Scorecard) -> dict[str, bytes]:

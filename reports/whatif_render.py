@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from reports.figures import png_bytes
 from simulator.durations import format_duration
 from simulator.journal import atomic_write, slug
 from simulator.whatif import Distribution, RosterStats, Simulation
@@ -233,15 +234,6 @@ def _figure(width: float, height: float) -> Any:
     return Figure(figsize=(width, height), dpi=100, layout="constrained")
 
 
-def _png(fig: Any) -> bytes:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    FigureCanvasAgg(fig)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", metadata={"Software": None})
-    return buffer.getvalue()
-
-
 def _grid(count: int) -> tuple[int, int]:
     cols = min(3, max(1, count))
     return math.ceil(count / cols), cols
@@ -295,7 +287,7 @@ def ecdf_figure(sim: Simulation, stats: dict[str, RosterStats]) -> bytes:
     for ax in axes[len(milestones) :]:
         ax.set_visible(False)
     fig.suptitle(_plain(f"{sim.scenario.title}: time to each milestone ({sim.runs:,} runs per roster)", 90))
-    return _png(fig)
+    return png_bytes(fig)
 
 
 def histograms_figure(sim: Simulation) -> bytes:
@@ -334,7 +326,7 @@ def histograms_figure(sim: Simulation) -> bytes:
     for ax in axes[len(milestones) :]:
         ax.set_visible(False)
     fig.suptitle(_plain(f"{sim.scenario.title}: distribution of times from impact", 90))
-    return _png(fig)
+    return png_bytes(fig)
 
 
 def score_figure(sim: Simulation) -> bytes | None:
@@ -353,7 +345,7 @@ def score_figure(sim: Simulation) -> bytes | None:
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
     ax.set_title(_plain(f"{sim.scenario.title}: score", 80))
-    return _png(fig)
+    return png_bytes(fig)
 
 
 # --------------------------------------------------------------------------- files
@@ -361,17 +353,9 @@ def score_figure(sim: Simulation) -> bytes | None:
 
 def new_output_folder(root: Path, scenario_id: str, now: datetime | None = None) -> Path:
     """Create ``<root>/<YYYYMMDD-HHMMSS>-<scenario>/`` (``-2``, ``-3`` ... when it exists)."""
-    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
-    base = f"{stamp}-{slug(scenario_id)}"
-    root.mkdir(parents=True, exist_ok=True)
-    for n in range(1, 1000):
-        candidate = root / (base if n == 1 else f"{base}-{n}")
-        try:
-            candidate.mkdir()
-        except FileExistsError:
-            continue
-        return candidate
-    raise FileExistsError(f"too many simulations named {base} in {root}")
+    from simulator.journal import new_folder
+
+    return new_folder(root, f"{(now or datetime.now()).strftime('%Y%m%d-%H%M%S')}-{slug(scenario_id)}")
 
 
 def write_outputs(

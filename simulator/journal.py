@@ -30,19 +30,23 @@ def slug(text: str, limit: int = 40) -> str:
     return cleaned[:limit].strip("-") or "drill"
 
 
-def new_run_folder(out: Path, team: str, scenario_id: str, now: datetime | None = None) -> Path:
-    """Create ``<out>/<YYYYMMDD-HHMMSS>-<team>-<scenario>/``; a second drill in the same second gets ``-2``."""
-    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
-    base = f"{stamp}-{slug(team)}-{slug(scenario_id)}"
-    out.mkdir(parents=True, exist_ok=True)
+def new_folder(root: Path, base: str) -> Path:
+    """Create ``<root>/<base>/`` exclusively; when it exists, ``<base>-2``, ``<base>-3`` ..."""
+    root.mkdir(parents=True, exist_ok=True)
     for n in range(1, 1000):
-        candidate = out / (base if n == 1 else f"{base}-{n}")
+        candidate = root / (base if n == 1 else f"{base}-{n}")
         try:
             candidate.mkdir()
         except FileExistsError:
             continue
         return candidate
-    raise FileExistsError(f"too many drills named {base} in {out}")
+    raise FileExistsError(f"too many folders named {base} in {root}")
+
+
+def new_run_folder(out: Path, team: str, scenario_id: str, now: datetime | None = None) -> Path:
+    """Create ``<out>/<YYYYMMDD-HHMMSS>-<team>-<scenario>/``; a second drill in the same second gets ``-2``."""
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    return new_folder(out, f"{stamp}-{slug(team)}-{slug(scenario_id)}")
 
 
 def encode(record: dict[str, Any]) -> str:
