@@ -49,20 +49,22 @@ def start_run(
     speed: float = 1.0,
     participants: dict[str, str] | None = None,
     policy: str | None = None,
+    in_memory: bool = False,
 ) -> Run:
-    """Create the run folder and a journaled drill; if the folder cannot be written, go on in memory."""
+    """Create the run folder and a journaled drill; if the folder cannot be written (or ``in_memory``), go on in memory."""
     warnings = list(loaded.warnings)
     folder: Path | None = None
     writer: JournalWriter | None = None
     team_name = team or loaded.roster.team
-    try:
-        folder = new_run_folder(out or Path("drills"), team_name, loaded.scenario.id)
-        writer = JournalWriter(folder / JOURNAL_NAME)
-    except OSError as exc:
-        warnings.append(
-            f"cannot create a run folder in {out or Path('drills')}: {exc.strerror or exc}; "
-            "the drill goes on in memory only"
-        )
+    if not in_memory:
+        try:
+            folder = new_run_folder(out or Path("drills"), team_name, loaded.scenario.id)
+            writer = JournalWriter(folder / JOURNAL_NAME)
+        except OSError as exc:
+            warnings.append(
+                f"cannot create a run folder in {out or Path('drills')}: {exc.strerror or exc}; "
+                "the drill goes on in memory only"
+            )
     if writer is not None and not writer.ok:
         warnings.extend(writer.warnings)
     drill = Drill(

@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from simulator.engine import Drill
 from simulator.journal import (
@@ -96,47 +97,42 @@ def _local_yaml(folder: Path) -> list[Path]:
         return []
 
 
+def _discover(
+    builtins: list[tuple[str, Path]], local: Path, load: Callable[[Path], Any]
+) -> list[tuple[str, Path, str, Any, str | None]]:
+    """Built-in files, then the user's local ones (skipping any that are the same file): loaded or why not."""
+    found: list[tuple[str, Path, str, Any, str | None]] = []
+    seen: set[Path] = set()
+    candidates = [(ident, path, "built-in") for ident, path in builtins]
+    candidates += [(p.stem, p, "local") for p in _local_yaml(local)]
+    for ident, path, source in candidates:
+        resolved = path.resolve()
+        if resolved in seen:
+            continue
+        seen.add(resolved)
+        try:
+            found.append((ident, path, source, load(path), None))
+        except Exception as exc:  # a broken local file must not stop the launcher
+            found.append((ident, path, source, None, _load_error(exc)))
+    return found
+
+
 def discover_scenarios(cwd: Path | None = None) -> list[ScenarioEntry]:
     """Built-in scenarios, then the user's ``./scenarios/*.yaml`` (skipping the library itself)."""
     from simulator.library import builtin_scenarios
     from simulator.loading import load_scenario
 
-    entries: list[ScenarioEntry] = []
-    seen: set[Path] = set()
-    candidates = [(ident, path, "built-in") for ident, path in builtin_scenarios()]
     local = (cwd or Path.cwd()) / "scenarios"
-    candidates += [(p.stem, p, "local") for p in _local_yaml(local)]
-    for ident, path, source in candidates:
-        resolved = path.resolve()
-        if resolved in seen:
-            continue
-        seen.add(resolved)
-        try:
-            entries.append(ScenarioEntry(ident, path, source, load_scenario(path)))
-        except Exception as exc:  # a broken local file must not stop the launcher
-            entries.append(ScenarioEntry(ident, path, source, None, _load_error(exc)))
-    return entries
+    return [ScenarioEntry(*found) for found in _discover(builtin_scenarios(), local, load_scenario)]
 
 
 def discover_rosters(cwd: Path | None = None) -> list[RosterEntry]:
+    """Built-in rosters, then the user's ``./scenarios/rosters/*.yaml``."""
     from simulator.library import builtin_rosters
     from simulator.loading import load_roster
 
-    entries: list[RosterEntry] = []
-    seen: set[Path] = set()
-    candidates = [(ident, path, "built-in") for ident, path in builtin_rosters()]
     local = (cwd or Path.cwd()) / "scenarios" / "rosters"
-    candidates += [(p.stem, p, "local") for p in _local_yaml(local)]
-    for ident, path, source in candidates:
-        resolved = path.resolve()
-        if resolved in seen:
-            continue
-        seen.add(resolved)
-        try:
-            entries.append(RosterEntry(ident, path, source, load_roster(path)))
-        except Exception as exc:
-            entries.append(RosterEntry(ident, path, source, None, _load_error(exc)))
-    return entries
+    return [RosterEntry(*found) for found in _discover(builtin_rosters(), local, load_roster)]
 
 
 def default_roster_id(scenario: Scenario) -> str:
@@ -217,17 +213,6 @@ def start_drill(
     participants = {k: v.strip() for k, v in (participants or {}).items() if v.strip()}
     team = settings.team or roster.team
     coverage = [str(p) for p in check_roster_covers(scenario, roster)]
-    if settings.in_memory:
-        drill = Drill(
-            scenario,
-            roster,
-            settings.resolved_seed(),
-            speed=settings.speed,
-            team=team,
-            label=settings.label or None,
-            participants=participants,
-        )
-        return DrillSession(drill, None, coverage)
     run = start_run(
         Loaded(scenario, roster, coverage),
         seed=settings.resolved_seed(),
@@ -236,6 +221,7 @@ def start_drill(
         label=settings.label or None,
         speed=settings.speed,
         participants=participants,
+        in_memory=settings.in_memory,
     )
     recording = run.writer is not None and run.writer.ok
     return DrillSession(run.drill, run.folder if recording else None, list(run.warnings))
