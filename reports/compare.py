@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 
 SCORECARD_NAME = "scorecard.json"
 JOURNAL_NAME = "journal.jsonl"
-KNOWN_VERSIONS = (0, 1)
+KNOWN_VERSIONS = (0, 1, 2)
 """Scorecard schema versions this loader reads (``reports.scoring.SCHEMA_VERSION`` is the newest)."""
 
 KEY_INTERVALS: dict[str, str] = {
@@ -243,6 +243,7 @@ def _from_v0(data: dict[str, Any], path: Path) -> Drill:
 
 
 def _from_v1(data: dict[str, Any], path: Path, version: int) -> Drill:
+    """Versions 1 and 2 (same shape; from 2 ``par`` is the playbook's median over many drills, not one drill)."""
     raw = data.get("intervals")
     if not isinstance(raw, list):
         raise ScorecardError("intervals is not a list")

@@ -168,11 +168,12 @@ def milestones_figure(facts: DrillFacts, card: Scorecard) -> bytes:
     for milestone in milestone_ids(facts):
         interval = card.interval(milestone_interval_name(milestone))
         if interval is not None:
-            rows.append((facts.milestone_label(milestone), interval.seconds, interval.target, interval.par))
+            rows.append((facts.milestone_label(milestone), interval))
     with matplotlib.rc_context(_style()):
         fig = _new_figure(10, 0.6 * max(len(rows), 1) + 1.6)
         ax = fig.add_subplot()
-        for row, (_label, seconds, target, par) in enumerate(rows):
+        for row, (_label, interval) in enumerate(rows):
+            seconds, target, par = interval.seconds, interval.target, interval.par
             if seconds is not None:
                 late = target is not None and seconds > target
                 ax.barh(row, seconds / 60.0, color=BAD if late else GOOD, height=0.55)
@@ -180,11 +181,15 @@ def milestones_figure(facts: DrillFacts, card: Scorecard) -> bytes:
                 ax.text(0.1, row, "not reached", va="center", color=BAD, fontsize=10)
             if target is not None:
                 ax.plot([target / 60.0] * 2, [row - 0.4, row + 0.4], color=INK, linewidth=3)
+            if interval.par_p10 is not None and interval.par_p90 is not None and interval.par_p10 < interval.par_p90:
+                ax.plot([interval.par_p10 / 60.0, interval.par_p90 / 60.0], [row, row], color=INK, linewidth=1.5)
             if par is not None:
                 ax.plot(par / 60.0, row, marker="D", color="#f1a340", markersize=8, markeredgecolor=INK)
         ax.set_yticks(range(len(rows)), [_plain(r[0], 34) for r in rows])
         ax.invert_yaxis()
-        ax.set_xlabel("minutes from impact start; black bar: target, diamond: par")
+        ax.set_xlabel(
+            "minutes from impact start; black bar: target, diamond: par (the playbook's median), line: its 10th to 90th percentile"
+        )
         ax.grid(axis="x", alpha=0.3)
         return png_bytes(fig)
 

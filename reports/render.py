@@ -24,7 +24,8 @@ from typing import Any
 from reports.facts import DrillFacts
 from reports.journal_io import atomic_write, read_journal
 from reports.lessons import Finding, findings_from, improvement_plan
-from reports.scoring import RATING_NAMES, Scorecard, fmt_clock, fmt_span, par_for, score, scorecard_json
+from reports.par import par_for
+from reports.scoring import RATING_NAMES, Interval, Par, Scorecard, fmt_clock, fmt_span, score, scorecard_json
 from simulator.durations import format_duration
 from simulator.roles import role_title
 
@@ -300,7 +301,7 @@ def build_context(
             "name": i.name,
             "seconds": fmt_span(i.seconds) if i.seconds is not None else "not reached",
             "target": fmt_span(i.target) if i.target is not None else "—",
-            "par": fmt_span(i.par) if i.par is not None else "—",
+            "par": par_cell(i, card.par_available),
             "status": i.status.replace("_", " "),
             "ok": i.status in ("met", "reached"),
         }
@@ -412,6 +413,12 @@ def build_context(
             "earned": f"{card.score.earned:.1f}",
             "penalties": card.score.penalties,
             "par_score": f"{card.par_score:.1f}" if card.par_score is not None else None,
+            "par_basis": (
+                f"the median of {card.par_basis.runs} drills of this scenario played by its {card.par_basis.policy} "
+                f"with this roster; in brackets the playbook's fast (10th percentile) and slow (90th percentile) ends"
+                if card.par_basis is not None
+                else None
+            ),
             "revenue_lost": _money(card.business.revenue_lost, currency),
             "waited_total": fmt_span(card.people.waited_total),
             "total_actions": card.people.total_actions,
@@ -483,9 +490,24 @@ def render_html(context: dict[str, Any]) -> str:
     return text
 
 
+def par_cell(interval: Interval, available: bool) -> str:
+    """The par column: ``median (p10–p90)``; "never" where par's drills do not reach it; a dash without par."""
+    if not available:
+        return "—"
+
+    def at(value: float | None) -> str:
+        return "never" if value is None else fmt_span(value)
+
+    if interval.par is None and interval.par_p10 is None:
+        return "never"
+    if interval.par_p10 == interval.par == interval.par_p90:
+        return at(interval.par)
+    return f"{at(interval.par)} ({at(interval.par_p10)}–{at(interval.par_p90)})"
+
+
 def render_report(
     records: list[dict[str, Any]],
-    par_records: list[dict[str, Any]] | None = None,
+    par: Par | None = None,
     *,
     figures: bool = True,
     warnings: list[str] | None = None,
@@ -494,7 +516,7 @@ def render_report(
     from markupsafe import Markup
 
     facts = DrillFacts.from_records(records)
-    card = score(records, par_records)
+    card = score(records, par)
     found = findings_from(facts, card)
     pngs: dict[str, bytes] = {}
     if figures:
@@ -518,20 +540,27 @@ def render_report(
     )
 
 
-def write_report(run_dir: str | Path, par: bool = True, *, figures: bool = True) -> ReportPaths:
+def write_report(
+    run_dir: str | Path,
+    par: bool = True,
+    *,
+    figures: bool = True,
+    par_options: dict[str, Any] | None = None,
+) -> ReportPaths:
     """(Re)write a run folder's ``scorecard.json``, ``report.md``, ``report.html`` and ``figures/*.png``.
 
     Reads ``journal.jsonl`` (a torn last line is skipped with a warning); with ``par`` the
-    playbook policy's journal for the same scenario, roster and seed is computed when the
-    engine is available. Every file is written atomically.
+    playbook's median over many drills of the drill's scenario and roster is computed (or read
+    from the cache; ``par_options`` go to ``reports.par.median_par``: ``jobs``, ``progress``,
+    ``runs``, ``cache``). Every file is written atomically.
     """
     folder = Path(run_dir)
     warnings: list[str] = []
     records = read_journal(folder, warnings)
-    par_records = par_for(records) if par else None
-    if par and par_records is None:
-        warnings.append("par not available: the engine could not replay the playbook for this scenario")
-    rendered = render_report(records, par_records, figures=figures, warnings=warnings)
+    par_values = par_for(records, **(par_options or {})) if par else None
+    if par and par_values is None:
+        warnings.append("par not available: the playbook could not be simulated for this scenario and roster")
+    rendered = render_report(records, par_values, figures=figures, warnings=warnings)
     figure_paths = []
     for name, data in rendered.figures.items():
         figure_paths.append(atomic_write(folder / "figures" / f"{name}.png", data))

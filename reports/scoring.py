@@ -1,30 +1,30 @@
-"""The scorecard: a pure function of a drill's journal (and, optionally, of par's journal).
+"""The scorecard: a pure function of a drill's journal (and, optionally, of par).
 
-``score(records, par_records=None)`` reads the ground truth the simulator knows (when
+``score(records, par=None)`` reads the ground truth the simulator knows (when
 impact really started) and measures every interval by both of its ends
 (``ack_from_first_alert``, ``recover_from_impact``), rates each objective in the style of
 HSEEP (P/S/M/U, with the facilitator's ``rating_override`` records shown beside the
 computed rating) and adds up a 0-100 score term by term. docs/scoring.md spells out every
 rule and the formula with a worked example.
 
-Par is the scenario's playbook policy run on the same scenario, roster and seed:
-``compute_par(scenario, roster, seed)`` imports the engine lazily and returns its journal.
+Par is what the scenario's playbook policy achieves with the drill's roster: the median
+(with p10 and p90) of many playbook drills, a :class:`Par` that ``reports.par`` computes
+with the what-if simulator and caches per scenario and roster content.
 """
 
 from __future__ import annotations
 
 import contextlib
-import logging
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from reports.facts import DrillFacts
-from simulator.model import Roster, Scenario
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""2: par is the playbook's median over many drills (``par_basis``, intervals' ``par_p10`` and
+``par_p90``); 1: par was the playbook's single drill with the same seed."""
 
-log = logging.getLogger(__name__)
 
 Rating = Literal["P", "S", "M", "U"]
 ComputedRating = Literal["P", "S", "M", "U", "N/A"]
@@ -83,6 +83,11 @@ class Interval(Model):
     """Null when either end never happened."""
     target: float | None
     par: float | None
+    """The playbook's median over par's drills; null without par or when par does not reach it in half of them."""
+    par_p10: float | None = None
+    """Par's 10th percentile: the playbook's fast end."""
+    par_p90: float | None = None
+    """Par's 90th percentile: the playbook's slow end; null when more than 10% of par's drills never reach it."""
     status: IntervalStatus
     credit: float | None
     """Timeliness against the target: 1 on time, falling linearly to 0 at twice the target, 0 never; null without a target."""
@@ -240,6 +245,38 @@ class ScoreBreakdown(Model):
     """``max(0, min(100, earned - penalties))``, rounded to one decimal."""
 
 
+class ParValue(Model):
+    """One number's distribution over par's drills; null = never reached at that quantile."""
+
+    p10: float | None
+    median: float | None
+    p90: float | None
+
+
+class ParBasis(Model):
+    """What par was computed from."""
+
+    policy: str
+    runs: int
+    seed: int
+    statistic: Literal["median"] = "median"
+
+
+class Par(Model):
+    """Par for a scenario and roster: the playbook policy's distribution over ``basis.runs`` drills.
+
+    ``values`` maps each scorecard interval name, and ``score``, to its distribution.
+    """
+
+    basis: ParBasis
+    values: dict[str, ParValue]
+
+    @property
+    def score(self) -> float | None:
+        value = self.values.get("score")
+        return None if value is None else value.median
+
+
 class Scorecard(Model):
     schema_version: int = SCHEMA_VERSION
     scenario_id: str
@@ -270,6 +307,8 @@ class Scorecard(Model):
     score: ScoreBreakdown
     par_score: float | None
     par_available: bool
+    par_basis: ParBasis | None = None
+    """How par was computed; null without par."""
 
     def interval(self, name: str) -> Interval | None:
         for item in self.intervals:
@@ -859,23 +898,26 @@ def fmt_span(seconds: float | None) -> str:
 # ---------------------------------------------------------------------------- the API
 
 
-def score(
-    records: list[dict[str, Any]],
-    par_records: list[dict[str, Any]] | None = None,
-) -> Scorecard:
-    """Score a drill from its journal records; ``par_records`` (the playbook policy's journal
-    for the same scenario, roster and seed) fills each interval's ``par`` and ``par_score``.
+def score(records: list[dict[str, Any]], par: Par | None = None) -> Scorecard:
+    """Score a drill from its journal records; ``par`` (``reports.par.par_for``) fills each
+    interval's ``par``, ``par_p10`` and ``par_p90``, and ``par_score``.
 
     Facilitator overrides come from the journal's ``rating_override`` records.
     """
-    facts = DrillFacts.from_records(records)
-    card = _score_facts(facts)
-    if par_records:
-        par = _score_facts(DrillFacts.from_records(par_records))
-        par_by_name = {i.name: i.seconds for i in par.intervals}
-        intervals = [i.model_copy(update={"par": par_by_name.get(i.name)}) for i in card.intervals]
-        card = card.model_copy(update={"intervals": intervals, "par_score": par.score.total, "par_available": True})
-    return card
+    card = _score_facts(DrillFacts.from_records(records))
+    return card if par is None else with_par(card, par)
+
+
+def with_par(card: Scorecard, par: Par) -> Scorecard:
+    """The scorecard with par's medians (and p10, p90) beside its intervals and score."""
+    intervals = []
+    for interval in card.intervals:
+        value = par.values.get(interval.name)
+        if value is not None:
+            interval = interval.model_copy(update={"par": value.median, "par_p10": value.p10, "par_p90": value.p90})
+        intervals.append(interval)
+    update = {"intervals": intervals, "par_score": par.score, "par_available": True, "par_basis": par.basis}
+    return card.model_copy(update=update)
 
 
 def score_facts(facts: DrillFacts) -> Scorecard:
@@ -933,31 +975,3 @@ def _score_facts(facts: DrillFacts) -> Scorecard:
 def scorecard_json(card: Scorecard) -> str:
     """The ``scorecard.json`` text: stable key order, two-space indent."""
     return card.model_dump_json(indent=2) + "\n"
-
-
-def compute_par(scenario: Scenario, roster: Roster, seed: int | None) -> list[dict[str, Any]]:
-    """Par's journal: the scenario's playbook policy run headlessly on the same scenario, roster and seed.
-
-    Imports the engine lazily (``reports`` never needs it otherwise); raises ``ImportError``
-    when the engine is not available.
-    """
-    from simulator.policies import play
-
-    drill = play(scenario, roster, seed=seed if seed is not None else 0, policy="playbook")
-    return list(drill.records)
-
-
-def par_for(records: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
-    """Par for a drill's journal, or None when the engine cannot compute it (logged)."""
-    start = records[0]
-    if start.get("policy") == "playbook":
-        return records
-    try:
-        scenario = Scenario.model_validate(start["scenario"])
-        roster = Roster.model_validate(start["roster"])
-        return compute_par(scenario, roster, start.get("seed"))
-    except ImportError as exc:
-        log.info("par not computed: the engine is not available (%s)", exc)
-    except Exception as exc:
-        log.warning("par not computed: %s", exc)
-    return None

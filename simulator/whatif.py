@@ -15,8 +15,9 @@ interval. :func:`par_median` is the playbook policy's median, cached on disk.
 
 The 0-100 score comes from a ``scorer``: any ``callable(records) -> float`` the caller
 passes (``reports`` provides one); ``simulator`` never imports ``reports``. Without a
-scorer the score column is empty. With ``jobs > 1`` the scorer must be a module-level
-function (it is sent to the workers).
+scorer the score column is empty. A ``measure`` (``callable(records) -> {name: seconds or
+None}``) adds any other numbers per run (``reports.par`` measures every scorecard interval
+for par). With ``jobs > 1`` both must be module-level functions (they are sent to the workers).
 
 Pure and headless: no pandas, no matplotlib (``reports/whatif_render.py`` draws).
 """
@@ -29,7 +30,7 @@ import json
 import math
 import os
 import signal
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +50,7 @@ PAR_RUNS = 101
 """Default number of playbook drills behind :func:`par_median`."""
 
 Scorer = Callable[[list[dict[str, Any]]], float]
+Measure = Callable[[list[dict[str, Any]]], Mapping[str, float | None]]
 Progress = Callable[[int, int], None]
 
 
@@ -87,6 +89,8 @@ class RunSummary:
     penalties: int
     score: float | None
     end_reason: str | None
+    measures: tuple[tuple[str, float | None], ...] = ()
+    """What the simulation's ``measure`` returned for this drill, as (name, value) pairs; empty without one."""
 
 
 def derive_seeds(seed: int, runs: int) -> list[int]:
@@ -95,12 +99,18 @@ def derive_seeds(seed: int, runs: int) -> list[int]:
 
 
 def summarize_drill(
-    drill: Drill, roster_id: str, run: int, milestones: Sequence[str], scorer: Scorer | None = None
+    drill: Drill,
+    roster_id: str,
+    run: int,
+    milestones: Sequence[str],
+    scorer: Scorer | None = None,
+    measure: Measure | None = None,
 ) -> RunSummary:
     """The :class:`RunSummary` of an ended drill."""
     anchor = drill.impact_started if drill.impact_started is not None else 0.0
     intervals = tuple(None if (t := drill.milestones.get(mid)) is None else round(t - anchor, 3) for mid in milestones)
     score = None if scorer is None else round(float(scorer(drill.records)), 3)
+    measures = () if measure is None else tuple(_measured(measure(drill.records)))
     return RunSummary(
         roster=roster_id,
         run=run,
@@ -111,7 +121,13 @@ def summarize_drill(
         penalties=int(drill.penalty_points),
         score=score,
         end_reason=drill.end_reason,
+        measures=measures,
     )
+
+
+def _measured(values: Mapping[str, float | None]) -> Iterator[tuple[str, float | None]]:
+    for name, value in values.items():
+        yield str(name), None if value is None else round(float(value), 3)
 
 
 @dataclass(frozen=True)
@@ -152,6 +168,7 @@ class _Job:
     rosters: list[Roster]
     policy: PolicySpec
     scorer: Scorer | None
+    measure: Measure | None = None
     milestones: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -163,7 +180,7 @@ class _Job:
         for run, seed in zip(runs, seeds, strict=True):
             try:
                 drill = play_one(self.scenario, roster, seed, self.policy)
-                out.append(summarize_drill(drill, roster.id, run, self.milestones, self.scorer))
+                out.append(summarize_drill(drill, roster.id, run, self.milestones, self.scorer, self.measure))
             except Exception as exc:
                 raise SimulationError(
                     f"drill {run} (seed {seed}, roster {roster.id}) failed: {type(exc).__name__}: {exc}"
@@ -234,6 +251,7 @@ def simulate(
     policy: str | PolicySpec = "playbook",
     jobs: int = 1,
     scorer: Scorer | None = None,
+    measure: Measure | None = None,
     progress: Progress | None = None,
 ) -> Simulation:
     """Play ``runs`` drills per roster and return them ordered by run; see the module docstring.
@@ -252,7 +270,7 @@ def simulate(
     if len(set(ids)) != len(ids):
         raise ValueError(f"a roster is named twice: {', '.join(sorted({i for i in ids if ids.count(i) > 1}))}")
     spec = policy if isinstance(policy, PolicySpec) else PolicySpec.resolve(policy, scenario)
-    job = _Job(scenario, rosters, spec, scorer)
+    job = _Job(scenario, rosters, spec, scorer, measure)
     seeds = derive_seeds(seed, runs)
     total = runs * len(rosters)
     jobs = min(jobs, total)
@@ -478,15 +496,18 @@ def cache_dir() -> Path:
     return Path(base) / "drillsim"
 
 
-def _scorer_name(scorer: Scorer | None) -> str:
-    if scorer is None:
+def _function_name(function: Callable[..., Any] | None) -> str:
+    if function is None:
         return "none"
-    return f"{getattr(scorer, '__module__', '?')}.{getattr(scorer, '__qualname__', repr(scorer))}"
+    return f"{getattr(function, '__module__', '?')}.{getattr(function, '__qualname__', repr(function))}"
 
 
-def par_key(scenario: Scenario, roster: Roster, runs: int, seed: int, scorer: Scorer | None) -> str:
-    """The cache key of a par: engine version, scenario and roster content, runs, seed, scorer."""
-    parts = [__version__, scenario.content_hash(), roster.content_hash(), str(runs), str(seed), _scorer_name(scorer)]
+def par_key(
+    scenario: Scenario, roster: Roster, runs: int, seed: int, scorer: Scorer | None, measure: Measure | None = None
+) -> str:
+    """The cache key of a par: engine version, scenario and roster content, runs, seed, scorer and measure."""
+    parts = [__version__, scenario.content_hash(), roster.content_hash(), str(runs), str(seed)]
+    parts += [_function_name(scorer), _function_name(measure)]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
@@ -497,30 +518,49 @@ def par_median(
     seed: int = 0,
     *,
     scorer: Scorer | None = None,
+    measure: Measure | None = None,
     jobs: int = 1,
     cache: Path | None = None,
     use_cache: bool = True,
+    progress: Progress | None = None,
 ) -> dict[str, Any]:
     """The playbook policy's median over ``runs`` drills: par for a report.
 
     Returns ``{"intervals": {milestone id: median seconds from impact or None}, "score":
-    median score or None, "p_met": {milestone id: probability}, "runs", "seed",
-    "scenario_hash", "roster_hash", "cached"}``. A median of None means par does not reach
-    that milestone in at least half of the runs. The result is cached in
-    ``<cache>/par/<key>.json`` (default :func:`cache_dir`), keyed by the engine version,
-    the scenario's and roster's content hashes, ``runs``, ``seed`` and the scorer's name; an
-    unreadable or unwritable cache is ignored.
+    median score or None, "p_met": {milestone id: probability}, "measures": {name:
+    distribution}, "runs", "seed", "scenario_hash", "roster_hash", "cached"}``. A median of
+    None means par does not reach that milestone in at least half of the runs. ``measures``
+    holds, for every name the ``measure`` returned, its :meth:`Distribution.to_dict` (n,
+    reached, p10, median, p90, mean); it is empty without a measure. The result is cached
+    in ``<cache>/par/<key>.json`` (default :func:`cache_dir`), keyed by the engine version,
+    the scenario's and roster's content hashes, ``runs``, ``seed`` and the scorer's and
+    measure's names; an unreadable or unwritable cache is ignored. ``progress`` is called
+    only when the drills are really played (not on a cache hit).
     """
     folder = (cache or cache_dir()) / "par"
-    path = folder / f"{par_key(scenario, roster, runs, seed, scorer)}.json"
+    path = folder / f"{par_key(scenario, roster, runs, seed, scorer, measure)}.json"
     if use_cache:
         with contextlib.suppress(OSError, ValueError):
             data = json.loads(path.read_text(encoding="utf-8"))
             if isinstance(data, dict) and isinstance(data.get("intervals"), dict):
                 data["cached"] = True
                 return data
-    sim = simulate(scenario, [roster], runs, seed=seed, policy="playbook", jobs=jobs, scorer=scorer)
+    sim = simulate(
+        scenario,
+        [roster],
+        runs,
+        seed=seed,
+        policy="playbook",
+        jobs=jobs,
+        scorer=scorer,
+        measure=measure,
+        progress=progress,
+    )
     stats = aggregate(sim)[roster.id]
+    measured: dict[str, list[float | None]] = {}
+    for summary in sim.results[roster.id]:
+        for name, value in summary.measures:
+            measured.setdefault(name, []).append(value)
 
     def finite(value: float) -> float | None:
         return None if math.isinf(value) else round(value, 3)
@@ -536,6 +576,10 @@ def par_median(
         "intervals": {mid: finite(d.median) for mid, d in stats.intervals.items()},
         "p_met": {mid: d.p_met for mid, d in stats.intervals.items() if d.p_met is not None},
         "score": None if stats.score is None else finite(stats.score.median),
+        # A name missing from some runs' measures counts as never reached in those runs.
+        "measures": {
+            name: distribution(values + [None] * (runs - len(values))).to_dict() for name, values in measured.items()
+        },
     }
     if use_cache:
         with contextlib.suppress(OSError):

@@ -309,11 +309,16 @@ SUBCOMMANDS += [
         headless.cmd_report,
         headless.configure_report,
         "(re)write the after-action report of a run folder",
-        ["drillsim report drills/20261122-100000-crisis-team-flash-sale-latency"],
+        [
+            "drillsim report drills/20261122-100000-crisis-team-flash-sale-latency",
+            "drillsim report drills/20261122-100000-crisis-team-flash-sale-latency --no-par",
+        ],
         description=(
             "Score the drill in a run folder from its journal and write scorecard.json, report.md, "
-            "report.html and figures/*.png into it (atomically). Par is the scenario's playbook played "
-            "with the same roster and seed."
+            "report.html and figures/*.png into it (atomically). Par is the median (with the 10th and "
+            "90th percentiles) of 101 drills of the scenario played by its playbook with the same roster, "
+            "simulated once per scenario and roster and then read from the cache "
+            "($XDG_CACHE_HOME/drillsim or ~/.cache/drillsim)."
         ),
     ),
 ]

@@ -81,25 +81,42 @@ def cmd_autoplay(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_report(folder: Path) -> bool:
-    """Write the report of a run folder; a failure leaves the journal intact and says how to retry."""
-    from reports.render import write_report
+def _write_report(folder: Path, par: bool = True) -> bool:
+    """Write the report of a run folder; a failure leaves the journal intact and says how to retry.
 
+    Par is played on every core with a progress bar on a terminal (only the first report of a
+    scenario and roster plays it; later ones read it from the cache).
+    """
+    from reports.render import write_report
+    from simulator.whatif import default_jobs
+    from tui.progress import ProgressBar
+
+    bar = ProgressBar(sys.stderr, label="par: playbook ")
     try:
-        paths = write_report(folder)
+        paths = write_report(folder, par, par_options={"jobs": default_jobs(), "progress": bar})
     except Exception as exc:  # the drill is safe in its journal whatever goes wrong here
+        bar.close()
         print(
             f"drillsim: the report could not be written ({type(exc).__name__}: {exc}); "
             f"the journal is safe: retry with 'drillsim report {folder}'",
             file=sys.stderr,
         )
         return False
+    bar.close()
+    for warning in paths.warnings:
+        print(f"drillsim: {warning}", file=sys.stderr)
     print(f"report: {getattr(paths, 'html', folder / 'report.html')}")
     return True
 
 
 def configure_report(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("run", metavar="RUN", type=Path, help="a run folder")
+    parser.add_argument(
+        "--no-par",
+        action="store_true",
+        help="leave the par column empty instead of simulating the playbook (the first report of a scenario and "
+        "roster plays 101 playbook drills, a few seconds; later ones read them from the cache)",
+    )
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -109,7 +126,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     folder = args.run.parent if args.run.name == JOURNAL_NAME else args.run
     if not (folder / JOURNAL_NAME).is_file():
         raise UserError(f"{args.run}: not a run folder (no {JOURNAL_NAME} in it)")
-    return 0 if _write_report(folder) else 1
+    return 0 if _write_report(folder, par=not args.no_par) else 1
 
 
 def configure_replay(parser: argparse.ArgumentParser) -> None:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from reports.scoring import SCHEMA_VERSION, Scorecard, rate, score, timeliness
+from reports.scoring import SCHEMA_VERSION, Par, ParBasis, ParValue, Scorecard, rate, score, timeliness
 
 
 def intervals(card: Scorecard) -> dict[str, float | None]:
@@ -109,19 +109,32 @@ def test_tiny_bad_people_clocks_penalties(journal):
 
 
 def test_par_fills_each_interval(journal):
-    records = journal("tiny-good")
-    par = journal("tiny-bad")  # any journal of the same scenario serves as a hand-written par
-    card = score(records, par)
-    assert card.par_available
-    assert card.interval("ack_from_impact").par == 270  # type: ignore[union-attr]
-    assert card.interval("contain_from_impact").par == 420  # type: ignore[union-attr]
-    assert card.par_score == score(par).score.total
+    basis = ParBasis(policy="playbook", runs=101, seed=0)
+    par = Par(
+        basis=basis,
+        values={
+            "ack_from_impact": ParValue(p10=200.0, median=270.0, p90=400.0),
+            "contain_from_impact": ParValue(p10=390.0, median=420.0, p90=None),
+            "score": ParValue(p10=70.0, median=82.5, p90=95.0),
+        },
+    )
+    card = score(journal("tiny-good"), par)
+    assert card.par_available and card.par_basis == basis and card.par_score == 82.5
+    ack = card.interval("ack_from_impact")
+    assert ack is not None and (ack.par_p10, ack.par, ack.par_p90) == (200.0, 270.0, 400.0)
+    contain = card.interval("contain_from_impact")
+    assert contain is not None and (contain.par, contain.par_p90) == (420.0, None)
+    first_alert = card.interval("first_alert_from_impact")
+    assert first_alert is not None and first_alert.par is None  # par has no value for it
+    # the team's own numbers are untouched by par
+    assert ack.seconds == score(journal("tiny-good")).interval("ack_from_impact").seconds  # type: ignore[union-attr]
+    assert score(journal("tiny-good")).par_basis is None
 
 
 def test_scorecard_json_is_versioned_and_round_trips(journal):
     card = score(journal("flash-sale-seed"))
     data = json.loads(card.model_dump_json())
-    assert data["schema_version"] == SCHEMA_VERSION == 1
+    assert data["schema_version"] == SCHEMA_VERSION == 2
     for key in ("scenario_id", "scenario_title", "scenario_hash", "team", "label", "seed", "date"):
         assert key in data
     assert data["date"] == "2025-09-18"

@@ -1,0 +1,84 @@
+"""Par: what the scenario's playbook achieves with the drill's roster, over many drills.
+
+A single drill is luck as much as skill (who was busy, which action failed), so par is not
+one playbook drill but the median of ``PAR_RUNS`` (101) of them, with the 10th and 90th
+percentiles beside it: the playbook's typical, fast and slow ends. ``median_par`` plays them
+with the what-if simulator (``simulator.whatif.par_median``), measuring every scorecard
+interval and the score of each drill with :func:`par_measures`; the result is cached on
+disk per engine version and scenario and roster content, so only the first report of a
+scenario and roster pays for it (about 1-4 s; later ones read a small JSON file).
+
+Par depends on the scenario and roster only, never on the drill's own seed: two drills of
+the same scenario and roster are measured against the same par.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from reports.scoring import Par, ParBasis, ParValue, score
+from simulator.model import Roster, Scenario
+from simulator.whatif import PAR_RUNS, Progress, par_median
+
+log = logging.getLogger(__name__)
+
+PAR_SEED = 0
+"""The simulation seed par's drills derive their seeds from."""
+PAR_POLICY = "playbook"
+
+
+def par_measures(records: list[dict[str, Any]]) -> dict[str, float | None]:
+    """What par needs of one playbook drill: every scorecard interval's seconds and the score."""
+    card = score(records)
+    return {"score": card.score.total, **{interval.name: interval.seconds for interval in card.intervals}}
+
+
+def median_par(
+    scenario: Scenario,
+    roster: Roster,
+    *,
+    runs: int = PAR_RUNS,
+    jobs: int = 1,
+    cache: Path | None = None,
+    use_cache: bool = True,
+    progress: Progress | None = None,
+) -> Par:
+    """Par for a scenario and roster: the playbook's distribution over ``runs`` drills (cached).
+
+    ``progress(done, total)`` is called while the drills are played, never on a cache hit.
+    """
+    result = par_median(
+        scenario,
+        roster,
+        runs,
+        PAR_SEED,
+        measure=par_measures,
+        jobs=jobs,
+        cache=cache,
+        use_cache=use_cache,
+        progress=progress,
+    )
+    values = {
+        name: ParValue(p10=data.get("p10"), median=data.get("median"), p90=data.get("p90"))
+        for name, data in result["measures"].items()
+    }
+    return Par(basis=ParBasis(policy=PAR_POLICY, runs=runs, seed=PAR_SEED), values=values)
+
+
+def par_for(records: list[dict[str, Any]], **options: Any) -> Par | None:
+    """Par for a drill's journal (its scenario and roster), or None when it cannot be computed (logged).
+
+    ``options`` go to :func:`median_par` (``runs``, ``jobs``, ``cache``, ``progress``).
+    """
+    if not records:
+        return None
+    start = records[0]
+    try:
+        scenario = Scenario.model_validate(start["scenario"])
+        roster = Roster.model_validate(start["roster"])
+        return median_par(scenario, roster, **options)
+    except Exception as exc:
+        log.warning("par not computed: %s: %s", type(exc).__name__, exc)
+    return None
