@@ -542,23 +542,27 @@ def render_report(
 
 def write_report(
     run_dir: str | Path,
-    par: bool = True,
+    par: bool | Par = True,
     *,
     figures: bool = True,
     par_options: dict[str, Any] | None = None,
 ) -> ReportPaths:
     """(Re)write a run folder's ``scorecard.json``, ``report.md``, ``report.html`` and ``figures/*.png``.
 
-    Reads ``journal.jsonl`` (a torn last line is skipped with a warning); with ``par`` the
-    playbook's median over many drills of the drill's scenario and roster is computed (or read
-    from the cache; ``par_options`` go to ``reports.par.median_par``: ``jobs``, ``progress``,
-    ``runs``, ``cache``). Every file is written atomically.
+    Reads ``journal.jsonl`` (a torn last line is skipped with a warning). ``par``: True
+    computes the playbook's median over many drills of the drill's scenario and roster (or
+    reads it from the cache; ``par_options`` go to ``reports.par.median_par``: ``jobs``,
+    ``progress``, ``runs``, ``cache``), a :class:`Par` already computed is used as it is,
+    False leaves par out. Every file is written atomically.
     """
     folder = Path(run_dir)
     warnings: list[str] = []
     records = read_journal(folder, warnings)
-    par_values = par_for(records, **(par_options or {})) if par else None
-    if par and par_values is None:
+    if isinstance(par, Par):
+        par_values: Par | None = par
+    else:
+        par_values = par_for(records, **(par_options or {})) if par else None
+    if par is True and par_values is None:
         warnings.append("par not available: the playbook could not be simulated for this scenario and roster")
     rendered = render_report(records, par_values, figures=figures, warnings=warnings)
     figure_paths = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from textual.widgets import Input
@@ -289,8 +290,12 @@ async def test_end_debrief_hotwash_override_and_report(app_factory) -> None:
         await pilot.press("escape", "o")
         await pilot.press(*"pipeline was down", "enter")
         await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        for _ in range(2):  # the par worker, then the report it rewrites
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        assert debrief.par is not None and f"(par {debrief.card.par_score:g})" in str(
+            debrief.query_one("#summary").render()
+        )
         records = screen.drill.records
         hotwash = of_type(records, "hotwash")
         assert [(h["kind"], h["text"]) for h in hotwash] == [
@@ -306,6 +311,8 @@ async def test_end_debrief_hotwash_override_and_report(app_factory) -> None:
         assert "pipeline was down" in report
         assert (run_dir / "report.html").exists() and (run_dir / "scorecard.json").exists()
         assert "report.html" in str(debrief.query_one("#report-status").render())
+        card = json.loads((run_dir / "scorecard.json").read_text(encoding="utf-8"))
+        assert card["par_basis"]["runs"] == 101 and card["par_score"] == debrief.card.par_score
         journal = read_journal(run_dir / "journal.jsonl").records
         assert types(journal)[-3:] == ["hotwash", "hotwash", "rating_override"]
 

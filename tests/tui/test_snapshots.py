@@ -77,6 +77,9 @@ def test_debrief_snapshot(snap_app, snap_compare) -> None:
         screen.refresh_view()
         await pilot.pause()
         debrief = pilot.app.screen
+        await pilot.app.workers.wait_for_complete()  # par joins the score when its worker is done
+        await pilot.pause()
+        assert debrief.card.par_score is not None
         debrief.drill.debrief("hotwash", kind="strength", text="Fast rollback")
         debrief.show_notes()
         await pilot.pause()

@@ -3,6 +3,10 @@
 Scoring and findings come from ``reports`` (pure functions of the journal records). The
 facilitator's hotwash notes and overrides go into the journal through ``drill.debrief``;
 after each one the report is rewritten in a thread worker, so it always holds them.
+
+Par (the playbook's median over 101 drills of the scenario with this roster) is computed
+once in a thread worker when the debrief opens (read from the cache after the first time);
+the scores are shown at once and par joins them, and the report, when it arrives.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
@@ -52,12 +57,29 @@ def short_path(path: Path | None) -> str:
     return relative if len(relative) < len(str(path)) else str(path)
 
 
-def scorecard_of(records: list[dict[str, Any]]) -> Any | None:
+def scorecard_of(records: list[dict[str, Any]], par: Any | None = None) -> Any | None:
     try:
         from reports.scoring import score
     except ImportError:
         return None
-    return score(records)
+    return score(records, par)
+
+
+def par_of(records: list[dict[str, Any]]) -> Any | None:
+    """Par for the drill (slow the first time for a scenario and roster: run it in a worker), or None."""
+    try:
+        from reports.par import par_for
+    except ImportError:
+        return None
+    return par_for(records)
+
+
+class ParReady(Message):
+    """The par worker finished: par, or None when it could not be computed."""
+
+    def __init__(self, par: Any | None) -> None:
+        super().__init__()
+        self.par = par
 
 
 def findings_of(records: list[dict[str, Any]], card: Any) -> list[Any]:
@@ -68,16 +90,19 @@ def findings_of(records: list[dict[str, Any]], card: Any) -> list[Any]:
     return list(findings(records, card))
 
 
-def write_report(run_dir: Path) -> tuple[str, ...]:
-    """Write the report files into the run folder (thread-safe); returns the files' names."""
+def write_report(run_dir: Path, par: Any = True) -> tuple[str, ...]:
+    """Write the report files into the run folder (thread-safe); returns the files' names.
+
+    ``par``: a par already computed, False for none, True to compute it (see ``reports.render.write_report``).
+    """
     from reports.render import write_report as render
 
     with _REPORT_LOCK:
-        paths = render(run_dir)
+        paths = render(run_dir, par)
     return tuple(str(p.name) for p in (paths.markdown, paths.html, paths.scorecard))
 
 
-def summary_text(session: DrillSession, card: Any | None) -> Text:
+def summary_text(session: DrillSession, card: Any | None, par_pending: bool = False) -> Text:
     drill = session.drill
     view = drill.view()
     text = Text()
@@ -91,6 +116,8 @@ def summary_text(session: DrillSession, card: Any | None) -> Text:
         text.append(f" {card.score.total:g}/100", "bold")
         if card.par_score is not None:
             text.append(f"  (par {card.par_score:g})", "dim")
+        elif par_pending:
+            text.append("  (par: simulating the playbook ...)", "dim")
         text.append(f"  ·  penalties {card.penalty_total}")
     return text
 
@@ -168,6 +195,8 @@ class DebriefScreen(Screen[None]):
         self.drill = session.drill
         self.write_on_mount = write_on_mount
         self.card: Any | None = None
+        self.par: Any | None = None
+        self.par_pending = True
         self.findings: list[Any] = []
         self.report_files: tuple[str, ...] = ()
 
@@ -208,6 +237,21 @@ class DebriefScreen(Screen[None]):
         if self.session.run_dir is None:
             self.set_report_status(Text("In memory only: no run folder, so no report file.", "bold yellow"))
         elif self.write_on_mount:
+            self.set_report_status(Text("Simulating par, then writing the report ...", "dim"))
+        self.compute_par()
+
+    @work(thread=True, exclusive=True, group="par")
+    def compute_par(self) -> None:
+        try:
+            par = par_of(self.drill.records)
+        except Exception:  # par is a comparison, never a reason to lose the debrief
+            par = None
+        self.post_message(ParReady(par))
+
+    def on_par_ready(self, message: ParReady) -> None:
+        self.par, self.par_pending = message.par, False
+        self.refresh_scores()
+        if self.session.run_dir is not None and (self.write_on_mount or self.report_files):
             self.action_write()
 
     # ------------------------------------------------------------------ content
@@ -215,12 +259,12 @@ class DebriefScreen(Screen[None]):
     def refresh_scores(self) -> None:
         records = self.drill.records
         try:
-            self.card = scorecard_of(records)
+            self.card = scorecard_of(records, self.par)
             self.findings = findings_of(records, self.card) if self.card is not None else []
         except Exception as exc:  # scoring must never cost the debrief
             self.card, self.findings = None, []
             self.notify(f"Scoring failed: {exc}", severity="error", timeout=10)
-        self.query_one("#summary", Static).update(summary_text(self.session, self.card))
+        self.query_one("#summary", Static).update(summary_text(self.session, self.card, self.par_pending))
         if self.card is not None:
             self.query_one("#objectives", Static).update(objectives_table(self.card))
             self.query_one("#score", Static).update(score_table(self.card))
@@ -307,12 +351,14 @@ class DebriefScreen(Screen[None]):
             self.notify("In memory only: there is no run folder to write the report into.", severity="warning")
             return
         self.set_report_status(Text(f"Writing the report into {short_path(run_dir)} ...", "dim"))
-        self.write_in_thread(run_dir)
+        # par still being simulated: write without it now, the par worker rewrites the report when it is done;
+        # par failed: let the report try once more and say why it has none
+        self.write_in_thread(run_dir, False if self.par_pending else (self.par or True))
 
     @work(thread=True, exclusive=False, group="report")
-    def write_in_thread(self, run_dir: Path) -> None:
+    def write_in_thread(self, run_dir: Path, par: Any) -> None:
         try:
-            files = write_report(run_dir)
+            files = write_report(run_dir, par)
         except Exception as exc:
             self.post_message(ReportWritten(None, f"{type(exc).__name__}: {exc}"))
             return
