@@ -138,6 +138,11 @@ def format_table(sim: Simulation, stats: dict[str, RosterStats]) -> str:
             )
         lines.append("  ".join(cells).rstrip())
     lines.append("")
+    if sim.variants:
+        base = sim.rosters[0].id
+        lines.append("What-if variants (each a change to the scenario and the first roster):")
+        lines.extend(f"  {rid}: {base} with {variant.describe()}" for rid, variant in sim.variants.items())
+        lines.append("")
     lines.extend(verdicts(sim, stats))
     return "\n".join(lines) + "\n"
 
@@ -215,7 +220,15 @@ def summary_json(sim: Simulation, stats: dict[str, RosterStats]) -> str:
         "seed": sim.seed,
         "runs": sim.runs,
         "milestones": [{"id": m.id, "label": m.label, "target": m.target} for m in sim.milestones],
-        "rosters": {r.id: {"roster_hash": r.content_hash(), **stats[r.id].to_dict()} for r in sim.rosters},
+        "rosters": {
+            r.id: {
+                "roster_hash": r.content_hash(),
+                "scenario_hash": sim.scenario_of(r.id).content_hash(),
+                "variant": variant.describe() if (variant := sim.variants.get(r.id)) else None,
+                **stats[r.id].to_dict(),
+            }
+            for r in sim.rosters
+        },
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 

@@ -1,7 +1,8 @@
 """What-if analysis: many headless drills of one scenario, and the statistics of their outcomes.
 
 ``simulate(scenario, rosters, runs, seed=S, jobs=J)`` plays ``runs`` autoplay drills per
-roster with seeds derived from ``S`` (:func:`derive_seeds`), spread over ``J`` worker
+roster, and per what-if variant (``variants=``, see :mod:`simulator.variants`: the first
+roster and the scenario with a few settings changed, as a column of its own) with seeds derived from ``S`` (:func:`derive_seeds`), spread over ``J`` worker
 processes in chunks of seeds. Each worker gets the scenario and rosters once (pool
 initializer); every drill runs in memory (``journal=None``) and only a small
 :class:`RunSummary` comes back, so memory stays flat as ``runs`` grows. Results are
@@ -40,6 +41,7 @@ from simulator import __version__
 from simulator.engine import Drill
 from simulator.model import PlaybookStep, Roster, Scenario
 from simulator.policies import POLICY_NAMES, Policy, ScriptedPolicy, autoplay, make_policy
+from simulator.variants import Variant, apply_variant
 
 SEED_STRIDE = 1_000_003
 """Run ``i`` of a simulation with seed ``S`` plays the drill seed ``S * SEED_STRIDE + i``."""
@@ -169,6 +171,8 @@ class _Job:
     policy: PolicySpec
     scorer: Scorer | None
     measure: Measure | None = None
+    scenarios: dict[str, Scenario] = field(default_factory=dict)
+    """Roster id -> the scenario it plays when not ``scenario`` (a variant's)."""
     milestones: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -176,10 +180,11 @@ class _Job:
 
     def run_chunk(self, roster_index: int, runs: Sequence[int], seeds: Sequence[int]) -> list[RunSummary]:
         roster = self.rosters[roster_index]
+        scenario = self.scenarios.get(roster.id, self.scenario)
         out = []
         for run, seed in zip(runs, seeds, strict=True):
             try:
-                drill = play_one(self.scenario, roster, seed, self.policy)
+                drill = play_one(scenario, roster, seed, self.policy)
                 out.append(summarize_drill(drill, roster.id, run, self.milestones, self.scorer, self.measure))
             except Exception as exc:
                 raise SimulationError(
@@ -236,6 +241,13 @@ class Simulation:
     results: dict[str, list[RunSummary]]
     """Roster id -> its runs, run 0 first."""
     scored: bool
+    scenarios: dict[str, Scenario] = field(default_factory=dict)
+    """Roster id -> the scenario it played (the variants' changed copies too)."""
+    variants: dict[str, Variant] = field(default_factory=dict)
+    """Roster id of a variant's column -> the variant."""
+
+    def scenario_of(self, roster_id: str) -> Scenario:
+        return self.scenarios.get(roster_id, self.scenario)
 
     def all_runs(self) -> Iterator[RunSummary]:
         for roster in self.rosters:
@@ -252,12 +264,15 @@ def simulate(
     jobs: int = 1,
     scorer: Scorer | None = None,
     measure: Measure | None = None,
+    variants: Sequence[Variant] = (),
     progress: Progress | None = None,
 ) -> Simulation:
-    """Play ``runs`` drills per roster and return them ordered by run; see the module docstring.
+    """Play ``runs`` drills per roster and per variant and return them ordered by run; see the module docstring.
 
-    Raises ``ValueError`` for ``runs < 1``, ``jobs < 1``, no roster or two rosters with one id,
-    ``PolicyError`` for a bad policy, :class:`SimulationError` when a drill fails.
+    Each variant is applied to ``scenario`` and the first roster and becomes a column named
+    by its id, after the rosters. Raises ``ValueError`` for ``runs < 1``, ``jobs < 1``, no
+    roster, two columns with one id, ``VariantError`` (a ``ValueError``) for a variant that
+    does not apply, ``PolicyError`` for a bad policy, :class:`SimulationError` when a drill fails.
     """
     if runs < 1:
         raise ValueError("the number of runs must be at least 1")
@@ -266,11 +281,18 @@ def simulate(
     rosters = list(rosters)
     if not rosters:
         raise ValueError("at least one roster is needed")
+    scenarios = {r.id: scenario for r in rosters}
+    by_id: dict[str, Variant] = {}
+    for variant in variants:
+        changed_scenario, changed_roster = apply_variant(variant, scenario, rosters[0])
+        rosters.append(changed_roster)
+        scenarios[changed_roster.id] = changed_scenario
+        by_id[changed_roster.id] = variant
     ids = [r.id for r in rosters]
     if len(set(ids)) != len(ids):
         raise ValueError(f"a roster is named twice: {', '.join(sorted({i for i in ids if ids.count(i) > 1}))}")
     spec = policy if isinstance(policy, PolicySpec) else PolicySpec.resolve(policy, scenario)
-    job = _Job(scenario, rosters, spec, scorer, measure)
+    job = _Job(scenario, rosters, spec, scorer, measure, {rid: s for rid, s in scenarios.items() if s is not scenario})
     seeds = derive_seeds(seed, runs)
     total = runs * len(rosters)
     jobs = min(jobs, total)
@@ -328,6 +350,8 @@ def simulate(
         milestones=milestone_targets(scenario),
         results=results,
         scored=scorer is not None,
+        scenarios=scenarios,
+        variants=by_id,
     )
 
 

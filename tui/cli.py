@@ -335,13 +335,16 @@ SUBCOMMANDS.append(
         [
             "drillsim simulate flash-sale-latency --runs 1000",
             "drillsim simulate flash-sale-latency --runs 5000 --roster crisis-team --roster weekend-skeleton",
+            "drillsim simulate flash-sale-latency --variant 'untested rollback: actions.rollback-model.success=0.6'",
+            "drillsim simulate model-drift --variant 'slow pages: roster.members.*.response_time=5m'",
             "drillsim simulate model-drift --runs 2000 --policy random --jobs 2 --seed 7 --out sims/drift",
         ],
         description=(
             "What-if analysis: autoplay N drills per roster with seeds derived from --seed, over --jobs worker "
             "processes, and print for each milestone (time from impact) and the score the median, p10, p90 and "
-            "how often its target is met (never reached = not met). Several --roster options are compared side "
-            "by side on the same seeds. Writes runs.csv (one row per run), summary.json, summary.txt and "
+            "how often its target is met (never reached = not met). Several --roster options, and --variant "
+            "columns (the scenario and first roster with settings changed), are compared side by side on the "
+            "same seeds. Writes runs.csv (one row per run), summary.json, summary.txt and "
             "distribution figures to --out (default ./simulations/<time>-<scenario>/). The same --seed gives "
             "the same results whatever --jobs is. See docs/whatif.md."
         ),

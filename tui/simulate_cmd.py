@@ -36,6 +36,15 @@ def configure_simulate(parser: argparse.ArgumentParser) -> None:
         help="a roster file or built-in id; repeat to compare rosters side by side (default: the scenario's)",
     )
     parser.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="'LABEL: PATH=VALUE[; PATH=VALUE]'",
+        help="a what-if column: the scenario and the first roster with settings changed, e.g. "
+        "'untested rollback: actions.rollback-model.success=0.6' or 'slow pages: roster.members.*.response_time=5m' "
+        "(a list item by its id or name, * for all; the value is YAML); repeat for more",
+    )
+    parser.add_argument(
         "--jobs", type=int, metavar="J", help="worker processes (default: the number of CPU cores available)"
     )
     parser.add_argument(
@@ -57,6 +66,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     from simulator.library import DEFAULT_ROSTER, resolve_roster, resolve_scenario
     from simulator.loading import load_roster, load_scenario
     from simulator.policies import PolicyError
+    from simulator.variants import VariantError, apply_variant, parse_variant
     from simulator.whatif import PolicySpec, SimulationError, aggregate, default_jobs, simulate
     from tui.cli import UserError
 
@@ -74,6 +84,15 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         seen.add(roster.id)
         for problem in check_roster_covers(scenario, roster):
             print(f"warning: {roster.id}: {problem}", file=sys.stderr)
+    try:
+        variants = [parse_variant(text) for text in args.variant]
+        for variant in variants:  # every problem now, before a worker starts
+            apply_variant(variant, scenario, rosters[0])
+            if variant.id in seen:
+                raise VariantError(f"variant '{variant.label}': its column name '{variant.id}' is taken")
+            seen.add(variant.id)
+    except VariantError as exc:
+        raise UserError(str(exc)) from None
     try:
         policy = PolicySpec.resolve(args.policy, scenario)
     except PolicyError as exc:
@@ -96,7 +115,15 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     started = time.monotonic()
     try:
         sim = simulate(
-            scenario, rosters, args.runs, seed=args.seed, policy=policy, jobs=jobs, scorer=score_total, progress=bar
+            scenario,
+            rosters,
+            args.runs,
+            seed=args.seed,
+            policy=policy,
+            jobs=jobs,
+            scorer=score_total,
+            variants=variants,
+            progress=bar,
         )
     except SimulationError as exc:
         print(f"drillsim: the simulation failed: {exc}", file=sys.stderr)
