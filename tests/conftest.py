@@ -8,8 +8,30 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from simulator.library import resolve_roster, resolve_scenario
+from simulator.loading import load_roster, load_scenario
+from simulator.model import Roster, Scenario
+
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "tests" / "data"
+
+
+@pytest.fixture(scope="session")
+def scenario() -> Scenario:
+    """The default built-in scenario, flash-sale-latency (tests/engine and tests/tui have their own)."""
+    return load_scenario(resolve_scenario("flash-sale-latency"))
+
+
+@pytest.fixture(scope="session")
+def crisis() -> Roster:
+    """The built-in crisis-team roster."""
+    return load_roster(resolve_roster("crisis-team"))
+
+
+@pytest.fixture(scope="session")
+def weekend() -> Roster:
+    """The built-in weekend-skeleton roster."""
+    return load_roster(resolve_roster("weekend-skeleton"))
 
 
 @pytest.fixture

@@ -7,24 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from simulator.library import resolve_roster, resolve_scenario
-from simulator.loading import load_roster, load_scenario
 from simulator.model import Roster, Scenario
 from simulator.variants import Variant, VariantError, apply_variant, parse_variant
 from simulator.whatif import aggregate, simulate
 from tui.cli import main
 
 SCENARIO = "flash-sale-latency"
-
-
-@pytest.fixture(scope="module")
-def scenario() -> Scenario:
-    return load_scenario(resolve_scenario(SCENARIO))
-
-
-@pytest.fixture(scope="module")
-def crisis() -> Roster:
-    return load_roster(resolve_roster("crisis-team"))
 
 
 def test_parse_reads_label_and_yaml_values() -> None:
@@ -78,7 +66,10 @@ def test_apply_by_wildcard_name_and_index(scenario: Scenario, crisis: Roster) ->
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("x: actoins.rollback-model.success=1", "actoins.rollback-model.success: no field 'actoins' (did you mean 'actions'?)"),
+        (
+            "x: actoins.rollback-model.success=1",
+            "actoins.rollback-model.success: no field 'actoins' (did you mean 'actions'?)",
+        ),
         ("x: actions.rollbak-model.success=1", "no item 'rollbak-model' (items: activate-playbook, rollback-model"),
         (
             "x: actions.rollback-model.success=2",

@@ -11,8 +11,6 @@ from pathlib import Path
 import pytest
 
 from reports.whatif_render import csv_text, format_table, score_total
-from simulator.library import resolve_roster, resolve_scenario
-from simulator.loading import load_roster, load_scenario
 from simulator.model import Roster, Scenario
 from simulator.whatif import (
     MilestoneTarget,
@@ -30,21 +28,6 @@ from tui.cli import main
 
 SCENARIO = "flash-sale-latency"
 RUNS = 20
-
-
-@pytest.fixture(scope="module")
-def scenario() -> Scenario:
-    return load_scenario(resolve_scenario(SCENARIO))
-
-
-@pytest.fixture(scope="module")
-def crisis() -> Roster:
-    return load_roster(resolve_roster("crisis-team"))
-
-
-@pytest.fixture(scope="module")
-def weekend() -> Roster:
-    return load_roster(resolve_roster("weekend-skeleton"))
 
 
 # --------------------------------------------------------------------------- statistics on known inputs

@@ -11,8 +11,8 @@ from reports.journal_io import write_journal
 from reports.par import median_par, par_for, par_measures
 from reports.render import render_report, write_report
 from reports.scoring import score
-from simulator.library import resolve_roster, resolve_scenario
-from simulator.loading import load_roster, load_scenario
+from simulator.library import resolve_roster
+from simulator.loading import load_roster
 from simulator.model import Roster, Scenario
 from simulator.policies import play
 from simulator.whatif import derive_seeds, quantile
@@ -20,21 +20,11 @@ from simulator.whatif import derive_seeds, quantile
 RUNS = 9
 
 
-@pytest.fixture(scope="module")
-def scenario() -> Scenario:
-    return load_scenario(resolve_scenario("flash-sale-latency"))
-
-
-@pytest.fixture(scope="module")
-def roster() -> Roster:
-    return load_roster(resolve_roster("crisis-team"))
-
-
-def test_par_is_the_median_of_the_playbooks_own_drills(tmp_path: Path, scenario: Scenario, roster: Roster) -> None:
-    par = median_par(scenario, roster, runs=RUNS, cache=tmp_path)
+def test_par_is_the_median_of_the_playbooks_own_drills(tmp_path: Path, scenario: Scenario, crisis: Roster) -> None:
+    par = median_par(scenario, crisis, runs=RUNS, cache=tmp_path)
     assert (par.basis.policy, par.basis.runs, par.basis.seed) == ("playbook", RUNS, 0)
     # the same drills played one by one, scored one by one
-    cards = [score(play(scenario, roster, seed=s, policy="playbook").records) for s in derive_seeds(0, RUNS)]
+    cards = [score(play(scenario, crisis, seed=s, policy="playbook").records) for s in derive_seeds(0, RUNS)]
     for name in ("identify_from_impact", "first_external_update_from_impact", "contain_from_impact"):
         seconds = [c.interval(name).seconds for c in cards]  # type: ignore[union-attr]
         assert all(s is not None for s in seconds)
@@ -48,41 +38,41 @@ def test_par_is_the_median_of_the_playbooks_own_drills(tmp_path: Path, scenario:
     assert spread.p10 < spread.p90  # type: ignore[operator]
 
 
-def test_a_milestone_the_playbook_never_reaches_has_no_par(tmp_path: Path, scenario: Scenario, roster: Roster) -> None:
-    par = median_par(scenario, roster, runs=RUNS, cache=tmp_path)
+def test_a_milestone_the_playbook_never_reaches_has_no_par(tmp_path: Path, scenario: Scenario, crisis: Roster) -> None:
+    par = median_par(scenario, crisis, runs=RUNS, cache=tmp_path)
     # flash-sale's playbook contains by rollback and never takes the degraded mode
     assert par.values["mitigate_from_impact"].median is None
-    assert par_measures(play(scenario, roster, seed=1, policy="playbook").records)["mitigate_from_impact"] is None
+    assert par_measures(play(scenario, crisis, seed=1, policy="playbook").records)["mitigate_from_impact"] is None
 
 
-def test_par_is_cached_and_the_same_with_two_workers(tmp_path: Path, scenario: Scenario, roster: Roster) -> None:
+def test_par_is_cached_and_the_same_with_two_workers(tmp_path: Path, scenario: Scenario, crisis: Roster) -> None:
     calls: list[tuple[int, int]] = []
-    first = median_par(scenario, roster, runs=4, cache=tmp_path, progress=lambda d, t: calls.append((d, t)))
+    first = median_par(scenario, crisis, runs=4, cache=tmp_path, progress=lambda d, t: calls.append((d, t)))
     assert calls and calls[-1] == (4, 4)
     calls.clear()
-    again = median_par(scenario, roster, runs=4, cache=tmp_path, progress=lambda d, t: calls.append((d, t)))
+    again = median_par(scenario, crisis, runs=4, cache=tmp_path, progress=lambda d, t: calls.append((d, t)))
     assert again == first and calls == []  # read from the cache: nothing played
-    parallel = median_par(scenario, roster, runs=4, jobs=2, use_cache=False)
+    parallel = median_par(scenario, crisis, runs=4, jobs=2, use_cache=False)
     assert parallel == first
 
 
-def test_par_does_not_depend_on_the_drills_own_seed(tmp_path: Path, scenario: Scenario, roster: Roster) -> None:
-    one = par_for(play(scenario, roster, seed=3, policy="idle").records, runs=RUNS, cache=tmp_path)
-    two = par_for(play(scenario, roster, seed=77, policy="random").records, runs=RUNS, cache=tmp_path)
+def test_par_does_not_depend_on_the_drills_own_seed(tmp_path: Path, scenario: Scenario, crisis: Roster) -> None:
+    one = par_for(play(scenario, crisis, seed=3, policy="idle").records, runs=RUNS, cache=tmp_path)
+    two = par_for(play(scenario, crisis, seed=77, policy="random").records, runs=RUNS, cache=tmp_path)
     assert one is not None and one == two
 
 
-def test_a_changed_roster_gets_its_own_par(tmp_path: Path, scenario: Scenario, roster: Roster) -> None:
+def test_a_changed_roster_gets_its_own_par(tmp_path: Path, scenario: Scenario, crisis: Roster) -> None:
     skeleton = load_roster(resolve_roster("weekend-skeleton"))
-    crisis = median_par(scenario, roster, runs=RUNS, cache=tmp_path)
+    crisis = median_par(scenario, crisis, runs=RUNS, cache=tmp_path)
     weekend = median_par(scenario, skeleton, runs=RUNS, cache=tmp_path)
     assert len(list((tmp_path / "par").glob("*.json"))) == 2
     assert weekend.values["ack_from_impact"] != crisis.values["ack_from_impact"]
 
 
-def test_the_report_shows_par_with_its_spread(tmp_path: Path, scenario: Scenario, roster: Roster) -> None:
-    records = play(scenario, roster, seed=5, policy="idle").records
-    par = median_par(scenario, roster, runs=RUNS, cache=tmp_path)
+def test_the_report_shows_par_with_its_spread(tmp_path: Path, scenario: Scenario, crisis: Roster) -> None:
+    records = play(scenario, crisis, seed=5, policy="idle").records
+    par = median_par(scenario, crisis, runs=RUNS, cache=tmp_path)
     md = render_report(records, par, figures=False).markdown
     identify = par.values["identify_from_impact"]
     row = next(line for line in md.splitlines() if "(identify\\_from\\_impact)" in line)
@@ -91,9 +81,9 @@ def test_the_report_shows_par_with_its_spread(tmp_path: Path, scenario: Scenario
     assert f"(par {par.score:.1f})" in md
 
 
-def test_write_report_plays_par_once_and_records_its_basis(tmp_path: Path, scenario: Scenario, roster: Roster) -> None:
+def test_write_report_plays_par_once_and_records_its_basis(tmp_path: Path, scenario: Scenario, crisis: Roster) -> None:
     run = tmp_path / "run"
-    write_journal(run / "journal.jsonl", play(scenario, roster, seed=2, policy="random").records)
+    write_journal(run / "journal.jsonl", play(scenario, crisis, seed=2, policy="random").records)
     calls: list[int] = []
     options = {"runs": RUNS, "cache": tmp_path / "cache", "progress": lambda d, t: calls.append(d)}
     paths = write_report(run, figures=False, par_options=options)
@@ -114,12 +104,12 @@ def _mmss(seconds: float | None) -> str:
     return f"{whole // 60:02d}:{whole % 60:02d}"
 
 
-def test_par_agrees_with_the_simulate_table(tmp_path: Path, scenario: Scenario, roster: Roster) -> None:
+def test_par_agrees_with_the_simulate_table(tmp_path: Path, scenario: Scenario, crisis: Roster) -> None:
     from reports.scoring import milestone_interval_name
     from simulator.whatif import aggregate, simulate
 
-    par = median_par(scenario, roster, runs=RUNS, cache=tmp_path)
-    stats = aggregate(simulate(scenario, [roster], RUNS, seed=0, policy="playbook"))[roster.id]
+    par = median_par(scenario, crisis, runs=RUNS, cache=tmp_path)
+    stats = aggregate(simulate(scenario, [crisis], RUNS, seed=0, policy="playbook"))[crisis.id]
     for milestone, distribution in stats.intervals.items():
         value = par.values[milestone_interval_name(milestone)]
         expected = None if distribution.median == float("inf") else distribution.median
