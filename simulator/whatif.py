@@ -2,8 +2,9 @@
 
 ``simulate(scenario, rosters, runs, seed=S, jobs=J)`` plays ``runs`` autoplay drills per
 roster, and per what-if variant (``variants=``, see :mod:`simulator.variants`: the first
-roster and the scenario with a few settings changed, as a column of its own) with seeds derived from ``S`` (:func:`derive_seeds`), spread over ``J`` worker
-processes in chunks of seeds. Each worker gets the scenario and rosters once (pool
+roster and the scenario with a few settings changed, as a column of its own), with seeds
+derived from ``S`` (:func:`derive_seeds`), spread over ``J`` worker processes in chunks of
+seeds. Each worker gets the scenario and rosters once (pool
 initializer); every drill runs in memory (``journal=None``) and only a small
 :class:`RunSummary` comes back, so memory stays flat as ``runs`` grows. Results are
 ordered by run index, never by completion order, and every drill has its own seeded
@@ -566,7 +567,7 @@ def par_median(
     if use_cache:
         with contextlib.suppress(OSError, ValueError):
             data = json.loads(path.read_text(encoding="utf-8"))
-            if isinstance(data, dict) and isinstance(data.get("intervals"), dict):
+            if isinstance(data, dict) and all(isinstance(data.get(k), dict) for k in ("intervals", "measures")):
                 data["cached"] = True
                 return data
     sim = simulate(
