@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import ComposeResult, RenderResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, OptionList, ProgressBar, RichLog, Sparkline, Static
+from textual.widget import Widget
+from textual.widgets import Button, OptionList, ProgressBar, RichLog, Static
 from textual.widgets.option_list import Option
 
 from simulator.durations import format_clock, format_duration
@@ -26,6 +29,14 @@ ACTION_KEYS = "1234567890abcghjklmorsuvwxyz"
 
 SPARK_SAMPLES = 72
 """Samples a sparkline shows (6 sim minutes at 5 s)."""
+SPARK_BARS = "▁▂▃▄▅▆▇█"
+"""The eighths of a cell a bar can fill, lowest first."""
+SLO_HEADROOM = 0.25
+"""How far past an SLO threshold a sparkline's scale reaches, as a share of the baseline-to-threshold distance."""
+NO_SLO_BAND = 0.2
+"""Without an SLO (or with one at the baseline) the scale is at least baseline ± this share of it."""
+SLO_MARK = "┈"
+"""Drawn in the empty cells of the row where an SLO threshold lies, so crossing it reads as crossing."""
 
 KIND_STYLE = {
     "alert": "bold red",
@@ -174,6 +185,155 @@ class IncidentFeed(RichLog):
 # ---------------------------------------------------------------------------- metrics
 
 
+def outside_slo(value: float, slo_min: float | None, slo_max: float | None) -> bool:
+    """The engine's rule: below ``slo_min`` or above ``slo_max`` (a value on the threshold is inside)."""
+    return (slo_min is not None and value < slo_min) or (slo_max is not None and value > slo_max)
+
+
+@dataclass(frozen=True)
+class SparkBars:
+    """A sparkline on an anchored scale: one bar per column, oldest first."""
+
+    levels: tuple[int, ...]
+    """Each bar's height: 0 (``▁`` on the bottom row) to ``top`` (every row full)."""
+    outside: tuple[bool, ...]
+    """Each bar: a sample in its column was outside the SLO."""
+    thresholds: tuple[int, ...]
+    """The levels of the SLO thresholds on the same scale."""
+    top: int
+    """The highest level: rows x 8 - 1."""
+    low: float
+    high: float
+    """The values at level 0 and at ``top``."""
+
+
+def spark_bars(
+    values: Sequence[float],
+    baseline: float,
+    slo_min: float | None,
+    slo_max: float | None,
+    width: int,
+    rows: int = 1,
+) -> SparkBars:
+    """Scale samples to bars whose range always spans the baseline and the SLO (and a little past it).
+
+    A scale fitted to the data's own min..max makes ±1% noise look like a collapse; here the
+    range reaches from the baseline to ``SLO_HEADROOM`` past each threshold (and further only
+    if the data goes further), so noise stays flat, a value just over the SLO rises just over
+    its line, and a breach several times the SLO reaches the top. Up to ``width`` columns, one
+    sample each while they fit, else consecutive samples share a column and the column shows
+    the worst of them (furthest to the SLO's wrong side) and counts as outside if any was.
+    """
+    top = max(1, rows) * len(SPARK_BARS) - 1
+    thresholds = [t for t in (slo_min, slo_max) if t is not None]
+    low = min([baseline, *thresholds])
+    high = max([baseline, *thresholds])
+    span = high - low
+    if span > 0:
+        if slo_max is not None:
+            high = max(high, slo_max + SLO_HEADROOM * span)
+        if slo_min is not None:
+            low = min(low, slo_min - SLO_HEADROOM * span)
+    else:
+        band = abs(baseline) * NO_SLO_BAND or 1.0
+        low, high = low - band / 2, high + band / 2
+    if values:
+        low, high = min(low, *values), max(high, *values)
+    extent = high - low
+
+    def level(value: float) -> int:
+        return min(top, max(0, round((value - low) / extent * top)))
+
+    def badness(value: float) -> float:
+        if slo_max is not None and slo_min is None:
+            return value
+        if slo_min is not None and slo_max is None:
+            return -value
+        return abs(value - baseline)
+
+    count = len(values)
+    columns = min(max(0, width), count)
+    levels: list[int] = []
+    outside: list[bool] = []
+    for i in range(columns):
+        chunk = values[i * count // columns : (i + 1) * count // columns]
+        levels.append(level(max(chunk, key=badness)))
+        outside.append(any(outside_slo(v, slo_min, slo_max) for v in chunk))
+    return SparkBars(tuple(levels), tuple(outside), tuple(level(t) for t in thresholds), top, low, high)
+
+
+def spark_text(bars: SparkBars, width: int, rows: int, ok: Style, bad: Style, mark: Style) -> Text:
+    """The bars as ``rows`` lines of ``width`` cells: in-SLO bars ``ok``, outside ones ``bad``, the SLO line ``mark``."""
+    eighths = len(SPARK_BARS)
+    text = Text(no_wrap=True, overflow="crop")
+    for row in reversed(range(rows)):
+        floor = row * eighths
+        marked = any(floor <= t < floor + eighths for t in bars.thresholds)
+        for column in range(width):
+            if column < len(bars.levels) and bars.levels[column] >= floor:
+                level = bars.levels[column]
+                glyph = "█" if level >= floor + eighths else SPARK_BARS[level - floor]
+                text.append(glyph, bad if bars.outside[column] else ok)
+            else:
+                text.append(SLO_MARK if marked else " ", mark)
+        if row:
+            text.append("\n")
+    return text
+
+
+class SloSparkline(Widget):
+    """Recent samples of a metric as bars on a scale anchored at its baseline and SLO; bars outside the SLO are red.
+
+    Textual's ``Sparkline`` scales to the data's own min..max and colours by height, so it
+    cannot show where the SLO is; this draws the same ``▁▂▃▄▅▆▇█`` bars from :func:`spark_bars`.
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"slo-spark--ok", "slo-spark--outside", "slo-spark--slo"}
+    DEFAULT_CSS = """
+    SloSparkline {
+        height: 1;
+    }
+    SloSparkline > .slo-spark--ok {
+        color: $primary;
+    }
+    SloSparkline > .slo-spark--outside {
+        color: $error;
+    }
+    SloSparkline > .slo-spark--slo {
+        color: $error 45%;
+    }
+    """
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.series: tuple[tuple[float, ...], float, float | None, float | None] = ((), 0.0, None, None)
+
+    def show(self, values: Sequence[float], baseline: float, slo_min: float | None, slo_max: float | None) -> None:
+        series = (tuple(values), baseline, slo_min, slo_max)
+        if series != self.series:
+            self.series = series
+            self.refresh()
+
+    def bars(self) -> SparkBars:
+        values, baseline, slo_min, slo_max = self.series
+        return spark_bars(values, baseline, slo_min, slo_max, self.size.width, self.size.height)
+
+    def render(self) -> RenderResult:
+        _, background = self.background_colors
+
+        def style(component: str) -> Style:
+            return Style(color=(background + self.get_component_styles(component).color).rich_color)
+
+        return spark_text(
+            self.bars(),
+            self.size.width,
+            self.size.height,
+            style("slo-spark--ok"),
+            style("slo-spark--outside"),
+            style("slo-spark--slo"),
+        )
+
+
 class MetricCard(Vertical):
     """A metric: its value against baseline and SLO, and a sparkline of recent samples."""
 
@@ -184,7 +344,7 @@ class MetricCard(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(classes="metric-label")
         yield Static(classes="metric-value")
-        yield Sparkline([], classes="metric-spark")
+        yield SloSparkline(classes="metric-spark")
 
     def show(self, metric: MetricView, compact: bool = False) -> None:
         style = "bold red" if metric.breached else "bold green"
@@ -205,8 +365,8 @@ class MetricCard(Vertical):
         bits.append(f"base {number(metric.baseline)}")
         text.append("  " + " · ".join(bits), "dim")
         self.query_one(".metric-value", Static).update(text)
-        # the baseline first, so the scale always spans normal -> now and noise stays small
-        self.query_one(Sparkline).data = [metric.baseline, *metric.history[-SPARK_SAMPLES:]]
+        spark = self.query_one(SloSparkline)
+        spark.show(metric.history[-SPARK_SAMPLES:], metric.baseline, metric.slo_min, metric.slo_max)
         self.set_class(metric.breached, "breached")
 
 
@@ -443,5 +603,7 @@ __all__ = [
     "MetricCard",
     "MilestonePanel",
     "PausedBanner",
+    "SloSparkline",
     "roles_in",
+    "spark_bars",
 ]

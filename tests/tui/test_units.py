@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 from rich.console import Console
+from rich.style import Style
 
 from simulator.view import FeedItem
 from tui.screens.briefing import briefing_text
@@ -19,7 +21,7 @@ from tui.session import (
     faster,
     slower,
 )
-from tui.widgets import FeedFilter, feed_line
+from tui.widgets import SLO_MARK, FeedFilter, feed_line, spark_bars, spark_text
 
 from .conftest import ManualClock
 
@@ -95,3 +97,75 @@ def test_feed_filter() -> None:
     assert FeedFilter(role="ai-ops-engineer").accepts(item, roles)
     assert not FeedFilter(role="crisis-lead").accepts(item, roles)
     assert FeedFilter(role="crisis-lead").accepts(everyone, roles)
+
+
+def noisy(baseline: float, share: float, count: int = 72, seed: int = 1) -> list[float]:
+    rng = random.Random(seed)
+    return [baseline * (1 + rng.uniform(-share, share)) for _ in range(count)]
+
+
+def test_sparkline_noise_around_the_baseline_stays_flat_in_the_bottom_bars() -> None:
+    """±1% noise with the SLO 50% away: every bar in the bottom row (Textual's own scale would fill all three)."""
+    bars = spark_bars(noisy(200.0, 0.01), 200.0, None, 300.0, width=72, rows=3)
+    assert len(bars.levels) == 72 and bars.top == 23
+    assert max(bars.levels) < 8 and not any(bars.outside)
+    assert max(bars.levels) - min(bars.levels) <= 1
+    assert bars.thresholds[0] >= 16  # the SLO line is in the top row, well above the noise
+
+
+def test_sparkline_a_breach_reaches_the_top_and_is_flagged() -> None:
+    values = [*noisy(200.0, 0.01, 40), *(200.0 + 60 * i for i in range(32))]  # up to 2060, far past 300
+    bars = spark_bars(values, 200.0, None, 300.0, width=72, rows=3)
+    assert bars.levels[-1] == bars.top and bars.outside[-1]
+    assert [o for o, v in zip(bars.outside, values, strict=True) if v <= 300.0] == [False] * sum(
+        v <= 300.0 for v in values
+    )
+    assert all(level < 8 for level in bars.levels[:40])
+
+
+def test_sparkline_crossing_the_slo_is_crossing_its_line() -> None:
+    """Just under the SLO stays at or under its level and in colour; just over rises above it and turns red."""
+    bars = spark_bars([200.0, 295.0, 300.0, 310.0], 200.0, None, 300.0, width=10, rows=3)
+    line = bars.thresholds[0]
+    assert bars.levels[0] == 0 and bars.levels[1] <= line and bars.levels[2] == line
+    assert bars.levels[3] > line and bars.top > bars.levels[3]  # the scale reaches a little past the SLO
+    assert bars.outside == (False, False, False, True)  # on the threshold is inside, as in the engine
+
+
+def test_sparkline_a_minimum_slo_drops_to_the_bottom() -> None:
+    values = [*noisy(3.0, 0.01, 40), *[1.0] * 32]
+    bars = spark_bars(values, 3.0, 1.5, None, width=72, rows=2)
+    head = bars.levels[:40]
+    assert max(head) - min(head) <= 2 and min(head) > bars.thresholds[0]  # noise: flat, above the SLO line
+    assert bars.levels[-1] == 0 and all(bars.outside[40:]) and not any(bars.outside[:40])
+
+
+def test_sparkline_columns_share_samples_and_keep_the_worst() -> None:
+    values = [100.0] * 72
+    values[37] = 900.0  # one bad sample among many
+    bars = spark_bars(values, 100.0, None, 200.0, width=12, rows=1)
+    assert len(bars.levels) == 12
+    assert bars.outside.count(True) == 1 and bars.levels[bars.outside.index(True)] == bars.top
+    few = spark_bars([100.0, 101.0, 99.0], 100.0, None, 200.0, width=30)
+    assert len(few.levels) == 3  # one column a sample, from the left: no stretching of three samples
+    assert spark_bars([], 100.0, None, 200.0, width=30).levels == ()
+
+
+def test_sparkline_without_an_slo_and_at_zero() -> None:
+    flat = spark_bars([0.0] * 10, 0.0, None, None, width=10, rows=2)
+    assert len(set(flat.levels)) == 1 and flat.thresholds == () and not any(flat.outside)
+    counter = spark_bars([0.0, 0.0, 3.0], 0.0, None, 0.5, width=3, rows=1)  # an event count: SLO max 0.5
+    assert counter.levels == (0, 0, 7) and counter.outside == (False, False, True)
+
+
+def test_sparkline_text_draws_bars_and_the_slo_line() -> None:
+    bars = spark_bars([200.0, 200.0, 2000.0], 200.0, None, 300.0, width=6, rows=2)
+    ok, bad, mark = Style(color="blue"), Style(color="red"), Style(color="grey50")
+    text = spark_text(bars, 6, 2, ok, bad, mark)
+    top, bottom = text.plain.split("\n")
+    assert bottom == "▁▁█" + SLO_MARK * 3  # the SLO lies in the bottom row here: its line fills the empty cells
+    assert top == "  █   "
+    cells = [(seg.text, seg.style) for seg in text.render(Console()) if seg.text != "\n"]
+    assert [style for glyph, style in cells if glyph == "█"] == [bad, bad]  # outside the SLO: red, both rows
+    assert [style for glyph, style in cells if glyph == "▁"] == [ok, ok]
+    assert {style for glyph, style in cells if glyph in (SLO_MARK, " ")} == {mark}
