@@ -15,8 +15,10 @@ The UI and policies drive the drill through ``advance_to``, ``submit``, ``answer
 from __future__ import annotations
 
 import math
+import operator
 import random
-from collections.abc import Generator, Iterable
+from collections import deque
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -86,18 +88,35 @@ class _Ramp:
 
 
 class _MetricState:
-    __slots__ = ("baseline", "breached", "history", "id", "last_true", "ramp", "spec", "value", "value_t")
+    __slots__ = (
+        "baseline",
+        "breached",
+        "history",
+        "id",
+        "last_true",
+        "noise",
+        "ramp",
+        "slo_max",
+        "slo_min",
+        "spec",
+        "value",
+        "value_t",
+    )
 
     def __init__(self, metric_id: str, spec: Any) -> None:
         self.id = metric_id
         self.spec = spec
         self.baseline: float = spec.baseline
         self.value: float = spec.baseline
-        self.last_true: float = spec.baseline
+        self.last_true: float = spec.baseline  # the true (noiseless) value at the latest sample
         self.value_t = 0.0
         self.ramp: _Ramp | None = None
-        self.history: list[float] = []
+        self.history: deque[float] = deque(maxlen=HISTORY)
         self.breached = False
+        # Read once: the spec is frozen, and a sample reads these for every metric.
+        self.noise: float = spec.noise
+        self.slo_min: float | None = spec.slo.min if spec.slo is not None else None
+        self.slo_max: float | None = spec.slo.max if spec.slo is not None else None
 
     def at(self, t: float) -> float:
         ramp = self.ramp
@@ -141,12 +160,10 @@ class _MetricState:
             self.ramp = None
 
     def breach(self, value: float) -> str | None:
-        slo = self.spec.slo
-        if slo is None:
-            return None
-        if slo.min is not None and value < slo.min:
+        """The SLO bound the value is outside of (``min`` or ``max``), or None."""
+        if self.slo_min is not None and value < self.slo_min:
             return "min"
-        if slo.max is not None and value > slo.max:
+        if self.slo_max is not None and value > self.slo_max:
             return "max"
         return None
 
@@ -186,6 +203,51 @@ class _OpenDecision:
     inject: Inject
     opened_at: float
     deadline_at: float
+
+
+_COMPARISONS: tuple[tuple[str, Callable[[float, float], bool]], ...] = (
+    ("above", operator.gt),
+    ("below", operator.lt),
+    ("at_least", operator.ge),
+    ("at_most", operator.le),
+)
+"""A metric condition's comparison fields and operators, in the order ``Condition.holds_for_value`` reads them."""
+
+
+def _comparison(cond: Condition) -> tuple[Callable[[float, float], bool], float]:
+    """(operator, threshold) of a metric condition: ``cond.holds_for_value(v)`` is ``operator(v, threshold)``."""
+    for name, compare in _COMPARISONS:
+        threshold = getattr(cond, name)
+        if threshold is not None:
+            return compare, threshold
+    raise ValueError(f"a metric condition without a comparison: {cond!r}")
+
+
+class _MetricWatch:
+    """A waiting trigger's metric condition: the monitor starts or resets its hold time at each sample."""
+
+    __slots__ = ("compare", "cond", "hold", "key", "metric", "pending", "threshold", "trigger_id")
+
+    def __init__(self, pending: dict[str, Any], trigger_id: str, cond: Condition, metric: _MetricState) -> None:
+        self.pending = pending  # the pending faults, injects or milestones; it waits while trigger_id is there
+        self.trigger_id = trigger_id
+        self.cond = cond
+        self.key = id(cond)  # its key in Drill._held and Drill._unarmed
+        self.metric = metric
+        self.hold: float = cond.for_ or 0.0
+        self.compare, self.threshold = _comparison(cond)
+
+
+class _DeadlineWatch:
+    """A waiting trigger's milestone or action condition with ``not_by``: it can come true when its time comes."""
+
+    __slots__ = ("cond", "due", "pending", "trigger_id")
+
+    def __init__(self, pending: dict[str, Any], trigger_id: str, cond: Condition, due: float) -> None:
+        self.pending = pending
+        self.trigger_id = trigger_id
+        self.cond = cond
+        self.due = due
 
 
 @dataclass
@@ -250,6 +312,15 @@ class Drill:
         self.penalty_points = 0
         self.revenue_lost = 0.0
         self.outside_slo = dict.fromkeys(scenario.metrics, 0.0)
+        # as the journal shows them (rounded), updated when they change
+        self._outside_slo_shown = dict.fromkeys(scenario.metrics, 0.0)
+        self._revenue_lost_shown = 0.0
+        # the metric whose shortfall below its baseline loses revenue, if any
+        self._revenue_per_minute = scenario.business.revenue_per_minute
+        self._revenue_metric: _MetricState | None = None
+        follows = self.metrics.get(scenario.business.follows or "")
+        if follows is not None and self._revenue_per_minute and follows.baseline:
+            self._revenue_metric = follows
         self._last_tick: float | None = None
         self._held: dict[int, float | None] = {}
         # Triggers waiting for their condition, by id (dicts: membership is by key, not model equality).
@@ -261,6 +332,12 @@ class Drill:
         self._kinds: dict[int, str] = {
             id(c): c.kind for c in [*self._pending_faults_conds(), *self._pending_milestones.values()]
         }
+        # The conditions that can come true with time alone (see _tick): metric conditions, looked at
+        # every sample, and not_by conditions, looked at once, at the first sample at or after not_by.
+        self._metric_watches: list[_MetricWatch] = []
+        self._deadline_watches: list[_DeadlineWatch] = []
+        self._watch_conditions()
+        self._deadlines_passed = 0
         self._fault_procs: dict[str, list[simpy.Process]] = {}
         self._checking = False
         self._recheck = False
@@ -298,11 +375,14 @@ class Drill:
             record["input"] = True
             fields.setdefault("wall", _wall())
         record.update(fields)
-        self.records.append(record)
-        if self.journal is not None:
-            self.journal.write(record, sync=input)
+        self._append(record, sync=input)
         self._to_feed(record)
         return record
+
+    def _append(self, record: Record, sync: bool = False) -> None:
+        self.records.append(record)
+        if self.journal is not None:
+            self.journal.write(record, sync=sync)
 
     def _to_feed(self, r: Record) -> None:
         kind = r["type"]
@@ -393,6 +473,28 @@ class Drill:
                 times.add(cond.not_by)
         return times
 
+    def _waiting_conditions(self) -> list[tuple[dict[str, Any], str, Condition]]:
+        """(pending dict, trigger id, condition) of every fault, inject and milestone waiting for a condition."""
+        waiting: list[tuple[dict[str, Any], str, Condition]] = []
+        for fault_id, fault in self._pending_faults.items():
+            if fault.when is not None:
+                waiting.append((self._pending_faults, fault_id, fault.when))
+        for inject_id, inject in self._pending_injects.items():
+            if inject.when is not None:
+                waiting.append((self._pending_injects, inject_id, inject.when))
+        for mid, cond in self._pending_milestones.items():
+            waiting.append((self._pending_milestones, mid, cond))
+        return waiting
+
+    def _watch_conditions(self) -> None:
+        for pending, trigger_id, cond in self._waiting_conditions():
+            if self._kinds[id(cond)] == "metric":
+                metric = self.metrics[cond.metric or ""]
+                self._metric_watches.append(_MetricWatch(pending, trigger_id, cond, metric))
+            elif cond.not_by is not None:
+                self._deadline_watches.append(_DeadlineWatch(pending, trigger_id, cond, cond.not_by))
+        self._deadline_watches.sort(key=lambda watch: watch.due)
+
     def _pending_faults_conds(self) -> list[Condition]:
         """Conditions of the faults and injects still waiting to fire."""
         conds = [f.when for f in self._pending_faults.values()] + [i.when for i in self._pending_injects.values()]
@@ -409,41 +511,64 @@ class Drill:
             yield self.env.timeout(SAMPLE_EVERY)
 
     def _tick(self) -> None:
+        """One metric sample: integrate impact since the last one, check SLOs, record the displayed values."""
         t = self.now
         dt = 0.0 if self._last_tick is None else t - self._last_tick
         self._last_tick = t
-        business = self.scenario.business
+        if dt:
+            self._integrate_impact(dt)
         values: dict[str, float] = {}
-        for mid, state in self.metrics.items():
+        uniform = self.rng.uniform
+        for state in self.metrics.values():
             true = state.at(t)
-            if dt:  # each interval counts with the state at its start (left rectangles)
-                if state.breached:
-                    self.outside_slo[mid] += dt
-                if business.follows == mid and business.revenue_per_minute and state.baseline:
-                    shortfall = max(0.0, (state.baseline - state.last_true) / state.baseline)
-                    self.revenue_lost += business.revenue_per_minute * min(1.0, shortfall) * dt / 60.0
             state.last_true = true
-            bound = state.breach(true)
-            if bound and not state.breached:
-                state.breached = True
-                self._emit("metric_breach", metric=mid, value=_r(true), bound=bound)
-            elif not bound and state.breached:
-                state.breached = False
-                self._emit("metric_restored", metric=mid, value=_r(true))
-            noise = state.spec.noise
-            shown = true * (1 + self.rng.uniform(-noise, noise)) if noise else true
-            values[mid] = _r(shown)
-            state.history.append(values[mid])
-            if len(state.history) > HISTORY:
-                del state.history[0]
-        self._emit(
-            "metric_sample",
-            values=values,
-            revenue_lost=round(self.revenue_lost, 2),
-            outside_slo={k: round(v, 3) for k, v in self.outside_slo.items()},
+            if (state.breach(true) is not None) != state.breached:
+                self._slo_crossed(state, true)
+            noise = state.noise
+            shown = _r(true * (1 + uniform(-noise, noise)) if noise else true)
+            values[state.id] = shown
+            state.history.append(shown)
+        # what _emit("metric_sample", ...) writes, built directly: it is most of the journal
+        self._append(
+            {
+                "seq": len(self.records),
+                "t": t,
+                "type": "metric_sample",
+                "values": values,
+                "revenue_lost": self._revenue_lost_shown,
+                "outside_slo": dict(self._outside_slo_shown),
+            }
         )
-        self._check_metric_triggers(t)
-        self._check_event_triggers()
+        # Only a condition that can come true with time alone can have come true since the triggers were
+        # last checked: a condition on a milestone, an action, a clock or a decision (or a not_by condition
+        # past its time) changes only when something happens, and everything that happens checks them.
+        metric_held = self._check_metric_triggers(t)
+        deadline_came = self._check_deadlines(t)
+        if metric_held or deadline_came:
+            self._check_event_triggers()
+
+    def _integrate_impact(self, dt: float) -> None:
+        """Add the interval since the last sample, with each metric as it was then (left rectangles)."""
+        for state in self.metrics.values():
+            if state.breached:
+                outside = self.outside_slo[state.id] + dt
+                self.outside_slo[state.id] = outside
+                self._outside_slo_shown[state.id] = round(outside, 3)
+        follows = self._revenue_metric
+        if follows is not None:
+            shortfall = max(0.0, (follows.baseline - follows.last_true) / follows.baseline)
+            if shortfall:  # otherwise nothing is lost
+                self.revenue_lost += self._revenue_per_minute * min(1.0, shortfall) * dt / 60.0
+                self._revenue_lost_shown = round(self.revenue_lost, 2)
+
+    def _slo_crossed(self, state: _MetricState, true: float) -> None:
+        """The metric just left or came back within its SLO."""
+        bound = state.breach(true)
+        state.breached = bound is not None
+        if bound is not None:
+            self._emit("metric_breach", metric=state.id, value=_r(true), bound=bound)
+        else:
+            self._emit("metric_restored", metric=state.id, value=_r(true))
 
     def _cond_true(self, cond: Condition, t: float) -> bool:
         kind = self._kinds.get(id(cond)) or cond.kind
@@ -465,24 +590,38 @@ class Drill:
             return (cond.decision or "") in self.timed_out
         return False
 
-    def _metric_conditions(self) -> Iterable[Condition]:
-        kinds = self._kinds
-        for cond in self._pending_faults_conds():
-            if kinds[id(cond)] == "metric":
-                yield cond
-        for cond in self._pending_milestones.values():
-            if kinds[id(cond)] == "metric":
-                yield cond
-
-    def _check_metric_triggers(self, t: float) -> None:
-        for cond in self._metric_conditions():
-            key = id(cond)
-            if cond.holds_for_value(self.metrics[cond.metric or ""].at(t)):
-                if self._held.get(key) is None and key not in self._unarmed:
-                    self._held[key] = t
+    def _check_metric_triggers(self, t: float) -> bool:
+        """Start or reset the hold time of each waiting metric condition on the values just sampled;
+        whether one of them has now held long enough (so it is true)."""
+        held, unarmed = self._held, self._unarmed
+        held_long_enough = False
+        for watch in self._metric_watches:
+            if watch.trigger_id not in watch.pending:
+                continue
+            key = watch.key
+            if watch.compare(watch.metric.last_true, watch.threshold):
+                since = held.get(key)
+                if since is None and key not in unarmed:
+                    held[key] = since = t
+                if since is not None and t - since >= watch.hold:
+                    held_long_enough = True
             else:
-                self._held[key] = None
-                self._unarmed.discard(key)
+                held[key] = None
+                unarmed.discard(key)
+        return held_long_enough
+
+    def _check_deadlines(self, t: float) -> bool:
+        """Whether a waiting not_by condition whose time came since the previous sample is true.
+
+        Past its time, a not_by condition changes only when its milestone or action happens."""
+        deadlines = self._deadline_watches
+        came_true = False
+        while self._deadlines_passed < len(deadlines) and deadlines[self._deadlines_passed].due <= t:
+            watch = deadlines[self._deadlines_passed]
+            self._deadlines_passed += 1
+            if watch.trigger_id in watch.pending and self._cond_true(watch.cond, t):
+                came_true = True
+        return came_true
 
     def _check_event_triggers(self) -> None:
         """Fire every pending fault, inject and milestone whose condition holds now (until nothing changes)."""

@@ -1,0 +1,103 @@
+"""Behaviour the engine's shortcuts must keep (simulator/engine.py).
+
+A metric sample looks only at the trigger conditions that can come true with time alone, keeps the
+rounded journal figures between samples, and compares metric conditions with precomputed operators;
+the journal must be exactly what checking every trigger and rounding afresh at every sample gives.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import simulator.engine as engine
+from simulator.engine import HISTORY, Drill
+from simulator.library import builtin_scenarios
+from simulator.model import Scenario, dump
+from simulator.policies import play
+from simulator.session import load_pair
+from tests.engine.helpers import tiny_roster, tiny_scenario
+
+BUILTIN = [scenario_id for scenario_id, _ in builtin_scenarios()]
+
+
+@pytest.fixture(autouse=True)
+def fixed_wall(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Wall-clock stamps are the only records that differ between two plays."""
+    monkeypatch.setattr(engine, "_wall", lambda: "wall")
+
+
+def _tiny_with_timed_milestones() -> Scenario:
+    """The tiny scenario with milestones on every kind of condition, not_by times between samples."""
+    milestones = tiny_scenario().scoring.milestones
+    return tiny_scenario(
+        scoring={
+            "milestones": {
+                **{mid: dump(spec) for mid, spec in milestones.items()},
+                "slow-containment": {"when": {"milestone": "contained", "not_by": "2m2s"}},
+                "no-brief": {"when": {"action": "brief", "not_by": "62s"}},
+                "briefed-late": {"when": {"action": "brief", "not_by": "1s"}},
+                "ceo-ignored": {"when": {"decision": "boss", "timed_out": True}},
+                "gdpr-missed": {"when": {"clock": "gdpr", "missed": True}},
+                "slow-page": {"when": {"metric": "latency", "above": 300, "for": "12s"}},
+            },
+            "end_on": ["recovered"],
+        }
+    )
+
+
+def _plays(scenario_id: str, policy: str, seeds: range) -> list[list[dict[str, Any]]]:
+    if scenario_id == "tiny":
+        scenario, roster = tiny_scenario(), tiny_roster()
+    elif scenario_id == "tiny-timed":
+        scenario, roster = _tiny_with_timed_milestones(), tiny_roster()
+    else:
+        loaded = load_pair(scenario_id)
+        scenario, roster = loaded.scenario, loaded.roster
+    return [play(scenario, roster, seed=seed, policy=policy).records for seed in seeds]
+
+
+@pytest.mark.parametrize("policy", ["playbook", "idle", "random"])
+@pytest.mark.parametrize("scenario_id", ["tiny", "tiny-timed", *BUILTIN])
+def test_checking_every_trigger_at_every_sample_writes_the_same_journal(
+    monkeypatch: pytest.MonkeyPatch, scenario_id: str, policy: str
+) -> None:
+    shortcut = _plays(scenario_id, policy, range(3))
+    check_deadlines = Drill._check_deadlines
+    # Pretend a condition came true at every sample, so every sample checks every trigger.
+    monkeypatch.setattr(Drill, "_check_deadlines", lambda self, t: check_deadlines(self, t) or True)
+    everything = _plays(scenario_id, policy, range(3))
+    assert shortcut == everything
+
+
+@pytest.mark.parametrize("scenario_id", BUILTIN)
+def test_sampled_figures_are_the_drill_figures_rounded(scenario_id: str) -> None:
+    loaded = load_pair(scenario_id)
+    drill = play(loaded.scenario, loaded.roster, seed=3, policy="idle")
+    samples = [r for r in drill.records if r["type"] == "metric_sample"]
+    assert samples[-1]["revenue_lost"] == round(drill.revenue_lost, 2)
+    assert samples[-1]["outside_slo"] == {k: round(v, 3) for k, v in drill.outside_slo.items()}
+    # each record has its own dicts: changing one record changes no other
+    assert len({id(r["outside_slo"]) for r in samples}) == len(samples)
+    assert len({id(r["values"]) for r in samples}) == len(samples)
+
+
+@pytest.mark.parametrize("scenario_id", BUILTIN)
+def test_metric_watches_compare_as_the_condition_does(scenario_id: str) -> None:
+    loaded = load_pair(scenario_id)
+    drill = Drill(loaded.scenario, loaded.roster, 0)
+    assert drill._metric_watches
+    for watch in drill._metric_watches:
+        for value in (watch.threshold - 1, watch.threshold, watch.threshold + 1, watch.metric.baseline):
+            assert watch.compare(value, watch.threshold) == watch.cond.holds_for_value(value)
+
+
+def test_the_view_keeps_the_latest_samples() -> None:
+    loaded = load_pair("llm-pii-exposure")
+    drill = play(loaded.scenario, loaded.roster, seed=0, policy="idle")
+    samples = [r["values"] for r in drill.records if r["type"] == "metric_sample"]
+    assert len(samples) > HISTORY
+    for metric in drill.view().metrics:
+        assert metric.history == tuple(values[metric.id] for values in samples[-HISTORY:])
+        assert metric.value == samples[-1][metric.id]
