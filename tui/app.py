@@ -145,6 +145,9 @@ class DrillsimApp(App[str | None]):
         """The drill ended (time limit, resolved, or the facilitator): on to the debrief."""
         if session.drill.journal is not None:
             session.drill.journal.sync()
+        if any(isinstance(s, DrillScreen) for s in self.screen_stack):
+            while not isinstance(self.screen, DrillScreen):  # a dialog still open over the drill closes with it
+                self.pop_screen()
         self.switch_screen(DebriefScreen(session))
 
     def back_to_launcher(self) -> None:
@@ -181,7 +184,12 @@ class DrillsimApp(App[str | None]):
             if yes:
                 self.leave()
 
-        self.push_screen(ConfirmScreen("Quit in the middle of the drill?", where, yes="Quit", no="Stay"), done)
+        confirm = ConfirmScreen("Quit in the middle of the drill?", where, yes="Quit", no="Stay")
+        drill_screen = next((s for s in self.screen_stack if isinstance(s, DrillScreen)), None)
+        if drill_screen is not None:
+            drill_screen.open_dialog(confirm, done)  # the clock stands still while the question is open
+        else:
+            self.push_screen(confirm, done)
 
     def leave(self) -> None:
         message = self.exit_message()

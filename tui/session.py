@@ -10,7 +10,7 @@ Nothing here imports Textual, so it is tested (and reasoned about) without an ev
   from its inputs, check the rebuild reproduces the journal, rewrite the journal
   atomically from the rebuilt records and keep appending to it. The drill starts paused.
 - :class:`SimClock`: sim time = wall time x speed from monotonic clock deltas, frozen
-  while paused.
+  while paused, and held (without the drill knowing) while a facilitator dialog is open.
 """
 
 from __future__ import annotations
@@ -270,6 +270,10 @@ class SimClock:
     Re-anchor (``anchor``) whenever the speed changes or the drill resumes; while paused
     the drill ignores the clock. Nothing accumulates tick counts, so a slow or skipped
     tick never makes the sim drift from the wall clock.
+
+    ``hold`` stops the clock where the drill is while a facilitator dialog is open and
+    ``release`` goes on from there. A hold is the UI's business, not a pause: the drill is
+    not told and nothing is journaled, so the journal and the report do not count it.
     """
 
     def __init__(self, monotonic: Callable[[], float] = time.monotonic) -> None:
@@ -277,18 +281,40 @@ class SimClock:
         self._sim = 0.0
         self._wall = self._last = monotonic()
         self._speed = 1.0
+        self._holds = 0
 
     def anchor(self, sim_t: float, speed: float) -> None:
         self._sim = sim_t
         self._wall = self._last = self.monotonic()
         self._speed = speed
 
+    @property
+    def held(self) -> bool:
+        return self._holds > 0
+
+    def hold(self, sim_t: float) -> None:
+        """Stand still at ``sim_t`` until every hold is released (holds nest: a dialog over a dialog)."""
+        if self._holds == 0:
+            self.anchor(sim_t, self._speed)
+        self._holds += 1
+
+    def release(self) -> None:
+        """Release one hold; after the last one sim time goes on from where it stood, not from the wall clock."""
+        if self._holds == 0:
+            return
+        self._holds -= 1
+        if self._holds == 0:
+            self.anchor(self._sim, self._speed)
+
     def target(self) -> float:
-        """The sim time it is now.
+        """The sim time it is now (where it stands while held).
 
         A gap between two calls longer than ``MAX_GAP`` (a suspended machine, a stalled
         terminal) counts as one ``MAX_STEP_WALL`` step instead of minutes of drill at once.
         """
+        if self._holds:
+            self._last = self.monotonic()
+            return self._sim
         wall = self.monotonic()
         gap = wall - self._last
         if gap > MAX_GAP:

@@ -74,7 +74,8 @@ def number(value: float) -> str:
 class DrillHeader(Static):
     """One line: severity, title, sim clock / limit, speed, revenue lost, penalties."""
 
-    def show(self, view: DrillView, recording: bool) -> None:
+    def show(self, view: DrillView, recording: bool, held: bool = False) -> None:
+        """``held``: a facilitator dialog is open and the UI holds the sim clock (not a pause)."""
         text = Text(no_wrap=True, overflow="ellipsis")
         sev_style = "bold white on red" if view.severity in ("SEV1", "SEV0") else "bold black on dark_orange"
         text.append(f" {view.severity} ", sev_style)
@@ -85,6 +86,8 @@ class DrillHeader(Static):
             text.append(" ENDED ", "bold white on grey37")
         elif view.paused:
             text.append(" PAUSED ", "bold black on yellow")
+        elif held:
+            text.append(" ‖ HELD while the dialog is open ", "bold black on cyan")
         else:
             text.append(f" ▶ {format_speed(view.speed)} ", "bold black on green")
         text.append("  lost ", "dim")

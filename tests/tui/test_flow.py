@@ -187,6 +187,108 @@ async def test_speed_steps_and_the_clock_follows(app_factory, clock) -> None:
         assert "x60" in str(screen.query_one("#header").render())
 
 
+def header_text(screen: DrillScreen) -> str:
+    return str(screen.query_one("#header").render())
+
+
+async def run_until(screen: DrillScreen, clock, t: float) -> None:
+    """Let wall time pass in steps (as the timer does) until the drill reaches sim time t."""
+    while screen.drill.now < t:
+        clock.advance(0.5)
+        screen.tick()
+
+
+async def test_facilitator_dialogs_hold_the_clock(app_factory, clock) -> None:
+    """While the inject dialog is open at x60 the sim clock stands still; it goes on from there after."""
+    app = app_factory(auto_advance=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_from_launcher(pilot)
+        for _ in range(6):
+            await pilot.press("plus")
+        assert screen.drill.speed == 60
+        await run_until(screen, clock, 60)
+        await pilot.press("i")
+        assert isinstance(app.screen, InjectScreen)
+        held_at = screen.drill.now
+        assert screen.clock.held and "HELD" in header_text(screen)
+        for _ in range(40):  # 20 wall seconds: 20 sim minutes at x60, were the clock not held
+            clock.advance(0.5)
+            screen.tick()
+        await pilot.pause()
+        assert screen.drill.now == held_at
+        await pilot.press(*"The CFO calls", "ctrl+s")
+        await pilot.pause()
+        assert of_type(screen.drill.records, "facilitator_inject")[-1]["t"] == held_at
+        assert not screen.clock.held and "HELD" not in header_text(screen) and "x60" in header_text(screen)
+        clock.advance(1)
+        screen.tick()
+        assert held_at + 59 <= screen.drill.now <= held_at + 61  # on from where it stood
+        for key, dialog in (
+            ("question_mark", HelpScreen),
+            ("n", TextScreen),
+            ("f", FilterScreen),
+            ("e", ConfirmScreen),
+        ):
+            await pilot.press(key)
+            assert isinstance(app.screen, dialog) and screen.clock.held, key
+            at = screen.drill.now
+            clock.advance(2)
+            screen.tick()
+            assert screen.drill.now == at, key
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.screen is screen and not screen.clock.held, key
+        await pilot.press("q")  # quitting asks first; the question holds the clock too
+        assert isinstance(app.screen, ConfirmScreen) and screen.clock.held
+        await pilot.press("n")
+        assert not screen.clock.held
+        # a hold is not a pause: nothing in the journal
+        assert "paused" not in types(screen.drill.records) and "resumed" not in types(screen.drill.records)
+
+
+async def test_a_dialog_opened_while_paused_leaves_the_drill_paused(app_factory, clock) -> None:
+    app = app_factory(auto_advance=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_from_launcher(pilot)
+        await run_until(screen, clock, 5)
+        await pilot.press("space")
+        assert screen.drill.paused
+        await pilot.press("n")
+        assert "PAUSED" in header_text(screen)  # paused wins over held
+        await pilot.press(*"the team's answer", "ctrl+s")
+        await pilot.pause()
+        assert screen.drill.paused and not screen.clock.held
+        clock.advance(10)
+        screen.tick()
+        at = screen.drill.now
+        await pilot.press("space")
+        clock.advance(1)
+        screen.tick()
+        assert at + 0.9 <= screen.drill.now <= at + 1.1
+        assert types(screen.drill.records).count("paused") == 1 and types(screen.drill.records).count("resumed") == 1
+
+
+async def test_the_decision_dialog_does_not_hold_the_clock(app_factory, clock) -> None:
+    """The participants' deadline pressure is the point: the drill runs on while they choose."""
+    app = app_factory(auto_advance=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_from_launcher(pilot)
+        for _ in range(6):
+            await pilot.press("plus")
+        await run_until(screen, clock, 8 * 60 + 5)
+        await pilot.press("d")
+        assert isinstance(app.screen, DecisionScreen) and not screen.clock.held
+        at = screen.drill.now
+        clock.advance(1)
+        screen.tick()
+        await pilot.pause()
+        assert at + 59 <= screen.drill.now <= at + 61
+        assert "HELD" not in header_text(screen)
+        await pilot.press("1")
+        await pilot.pause()
+        assert of_type(screen.drill.records, "decision_answered")[0]["t"] >= at + 59
+
+
 async def test_ad_hoc_inject(app_factory) -> None:
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
@@ -249,6 +351,7 @@ async def test_help_lists_every_key_and_theme_toggles(app_factory) -> None:
             assert needle in text
         for binding in screen.BINDINGS:
             assert binding.description  # type: ignore[union-attr]
+        assert "stands still" in str(app.screen.query_one("#help-note").render())
         await pilot.press("escape")
         theme = app.theme
         await pilot.press("ctrl+t")
@@ -330,6 +433,23 @@ async def test_the_drill_ends_on_its_own_and_the_debrief_follows(app_factory) ->
         await pilot.pause()
         assert isinstance(app.screen, LauncherScreen) and app.session is None
         assert len(app.screen_stack) == 2
+
+
+async def test_the_drill_ending_under_an_open_decision_dialog_leaves_no_drill_screen_behind(app_factory) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_from_launcher(pilot)
+        await advance(pilot, screen, 8 * 60 + 1)
+        await pilot.press("d")
+        assert isinstance(app.screen, DecisionScreen)
+        await advance(pilot, screen, 45 * 60 + 1)  # the time limit passes while the team deliberates
+        await pilot.pause()
+        assert isinstance(app.screen, DebriefScreen)
+        assert [type(s) for s in app.screen_stack[1:]] == [LauncherScreen, DebriefScreen]
+        await app.workers.wait_for_complete()
+        await pilot.press("l")
+        await pilot.pause()
+        assert isinstance(app.screen, LauncherScreen) and len(app.screen_stack) == 2
 
 
 async def test_quit_mid_drill_asks_first(app_factory) -> None:

@@ -53,6 +53,27 @@ def test_a_long_gap_does_not_replay_minutes_at_once() -> None:
     assert clock.target() == 100.0 + MAX_STEP_WALL * 10.0
 
 
+def test_a_held_clock_stands_still_and_goes_on_from_where_it_stood() -> None:
+    wall = ManualClock()
+    clock = SimClock(wall)
+    clock.anchor(0.0, 60.0)
+    wall.advance(1.0)
+    assert clock.target() == 60.0 and not clock.held
+    clock.hold(60.0)
+    wall.advance(30.0)  # half a minute with a dialog open: 30 sim minutes at x60, were it not held
+    assert clock.held and clock.target() == 60.0
+    clock.hold(60.0)  # a dialog over the dialog
+    clock.release()
+    wall.advance(10.0)
+    assert clock.held and clock.target() == 60.0
+    clock.release()
+    assert not clock.held and clock.target() == 60.0
+    wall.advance(0.5)
+    assert clock.target() == 90.0  # from where it stood, not from the wall clock
+    clock.release()  # one release too many changes nothing
+    assert not clock.held and clock.target() == 90.0
+
+
 def test_speed_steps() -> None:
     assert SPEEDS == (0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0)
     assert faster(1.0) == 2.0 and faster(60.0) == 60.0 and faster(3.0) == 5.0

@@ -4,12 +4,18 @@ A Textual timer advances the drill: every tick the sim clock (wall time x speed 
 monotonic deltas, frozen while paused) says what sim time it is and the drill runs up to
 it; then every widget is set from one ``DrillView``. Every facilitator control goes
 through the engine's API, which journals it.
+
+The facilitator's dialogs (help, inject, note, filter, end, quit) open through
+``open_dialog``, which holds the sim clock until they close: typing an inject costs the
+team no drill time. The hold is the UI's, not a pause (nothing is journaled). The
+participants' decision dialog does not hold it: its deadline pressure is the point.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from rich.text import Text
 from textual import on
@@ -58,6 +64,8 @@ FRESH = 8.0
 """Wall seconds a new feed item stays highlighted."""
 COMPACT_WIDTH = 110
 COMPACT_HEIGHT = 32
+
+ResultT = TypeVar("ResultT")
 
 
 class DrillScreen(Screen[None]):
@@ -192,15 +200,50 @@ class DrillScreen(Screen[None]):
     def tick(self) -> None:
         """Advance the drill to the clock's sim time and redraw; the timer calls this."""
         drill = self.drill
-        if not drill.paused and not drill.ended:
+        if not drill.paused and not drill.ended and not self.clock.held:
             drill.advance_to(self.clock.target())
+        self.refresh_view()
+
+    def open_dialog(
+        self,
+        dialog: Screen[ResultT],
+        done: Callable[[ResultT | None], None] | None = None,
+        *,
+        hold: bool = True,
+    ) -> None:
+        """Push a dialog; with ``hold`` the sim clock stands still until it closes, then goes on from there."""
+        if hold:
+            self.hold_clock()
+
+        def closed(result: ResultT | None) -> None:
+            if hold:
+                self.release_clock()
+            if done is not None:
+                done(result)
+
+        self.app.push_screen(dialog, closed)
+
+    def catch_up(self) -> None:
+        """Run the drill up to the clock's sim time now, not just the last tick's (before an input or a hold)."""
+        drill = self.drill
+        if self.auto_advance and not drill.paused and not drill.ended and not self.clock.held:
+            drill.advance_to(self.clock.target())
+
+    def hold_clock(self) -> None:
+        """Stop sim time where it is now (a facilitator dialog opens); not a pause, so nothing is journaled."""
+        self.catch_up()
+        self.clock.hold(self.drill.now)
+        self.refresh_view()
+
+    def release_clock(self) -> None:
+        self.clock.release()
         self.refresh_view()
 
     def refresh_view(self) -> None:
         drill = self.drill
         view = drill.view()
         self.last_view = view
-        self.query_one(DrillHeader).show(view, self.session.recording)
+        self.query_one(DrillHeader).show(view, self.session.recording, held=self.clock.held)
         banner = self.query_one(PausedBanner)
         banner.display = view.paused and not view.ended
         if banner.display:
@@ -298,7 +341,7 @@ class DrillScreen(Screen[None]):
             if choice:
                 self.answer(decision.inject, choice)
 
-        self.app.push_screen(DecisionScreen(decision), done)
+        self.open_dialog(DecisionScreen(decision), done, hold=False)  # the countdown keeps running
 
     # ------------------------------------------------------------------ facilitator
 
@@ -310,8 +353,7 @@ class DrillScreen(Screen[None]):
             drill.resume()
             self.clock.anchor(drill.now, drill.speed)
         else:
-            if self.auto_advance:
-                drill.advance_to(self.clock.target())
+            self.catch_up()
             drill.pause()
         self.refresh_view()
 
@@ -319,8 +361,7 @@ class DrillScreen(Screen[None]):
         drill = self.drill
         if drill.ended or speed == drill.speed:
             return
-        if not drill.paused and self.auto_advance:
-            drill.advance_to(self.clock.target())
+        self.catch_up()
         drill.set_speed(speed)
         self.clock.anchor(drill.now, drill.speed)
         self.notify(f"Speed {format_speed(speed)}", timeout=2)
@@ -343,9 +384,10 @@ class DrillScreen(Screen[None]):
                 )
                 self.refresh_view()
 
-        self.app.push_screen(InjectScreen(roles_in(self.drill.view().members)), done)
+        self.open_dialog(InjectScreen(roles_in(self.drill.view().members)), done)
 
     def action_note(self) -> None:
+        self.catch_up()  # the hint's time is the note's time
         view = self.drill.view()
         hint = f"At {format_clock(view.t)}. Goes into the journal and the report."
         if view.paused and view.discussion:
@@ -357,7 +399,7 @@ class DrillScreen(Screen[None]):
                 self.notify("Note saved.", timeout=2)
                 self.refresh_view()
 
-        self.app.push_screen(TextScreen("Facilitator note", hint), done)
+        self.open_dialog(TextScreen("Facilitator note", hint), done)
 
     def action_filter(self) -> None:
         view = self.drill.view()
@@ -368,7 +410,7 @@ class DrillScreen(Screen[None]):
                 self.feed_filter = choice
                 self.refresh_view()
 
-        self.app.push_screen(FilterScreen(channels, roles_in(view.members)), done)
+        self.open_dialog(FilterScreen(channels, roles_in(view.members)), done)
 
     def action_end(self) -> None:
         if self.drill.ended:
@@ -379,7 +421,7 @@ class DrillScreen(Screen[None]):
                 self.drill.end("facilitator")
                 self.refresh_view()
 
-        self.app.push_screen(
+        self.open_dialog(
             ConfirmScreen(
                 "End the drill now?",
                 "Queued and running actions are cancelled; the debrief and the report follow.",
@@ -394,7 +436,7 @@ class DrillScreen(Screen[None]):
 
     def action_help(self) -> None:
         actions = [(self.keys[a.id], a.label) for a in self.drill.scenario.actions if a.id in self.keys]
-        self.app.push_screen(
+        self.open_dialog(
             HelpScreen(
                 "Keys during the drill",
                 [
@@ -402,5 +444,7 @@ class DrillScreen(Screen[None]):
                     ("Actions (also Enter on the menu, or ctrl+p and type)", actions),
                     ("Anywhere", self.drillsim.app_binding_rows()),
                 ],
+                note="Sim time stands still while this and your other dialogs are open (not a pause, not "
+                "journaled); a decision's countdown keeps running.",
             )
         )

@@ -338,9 +338,9 @@ class HelpScreen(ModalScreen[None]):
     CSS_PATH = HERE / "modals.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,question_mark,f1", "close", "Close", id="help.close")]
 
-    def __init__(self, title: str, sections: list[tuple[str, list[tuple[str, str]]]]) -> None:
+    def __init__(self, title: str, sections: list[tuple[str, list[tuple[str, str]]]], note: str = "") -> None:
         super().__init__(classes="modal")
-        self.title_text, self.sections = title, sections
+        self.title_text, self.sections, self.note = title, sections, note
 
     def compose(self) -> ComposeResult:
         text = Text()
@@ -353,6 +353,8 @@ class HelpScreen(ModalScreen[None]):
         text.rstrip()
         with Vertical(classes="dialog help"):
             yield Static(Text(self.title_text, "bold"), classes="title")
+            if self.note:
+                yield Static(Text(self.note), classes="detail", id="help-note")
             with VerticalScroll():
                 yield Static(text, id="help-text")
             yield Static(Text("esc closes", "dim"), classes="detail")
