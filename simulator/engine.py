@@ -487,6 +487,7 @@ class Drill:
         return waiting
 
     def _watch_conditions(self) -> None:
+        """Make the watches of the conditions that can come true with time alone (see ``_tick``)."""
         for pending, trigger_id, cond in self._waiting_conditions():
             if self._kinds[id(cond)] == "metric":
                 metric = self.metrics[cond.metric or ""]
