@@ -32,6 +32,7 @@ class DrillCommands(Provider):
             ("Ad-hoc inject", "i", screen.action_inject),
             ("Facilitator note", "n", screen.action_note),
             ("Answer the open decision", "d", screen.action_decide),
+            ("Choose who does the highlighted action", "p", screen.action_choose_member),
             ("Filter the feed by channel or role", "f", screen.action_filter),
             ("End the drill", "e", screen.action_end),
         ]

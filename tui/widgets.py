@@ -7,7 +7,7 @@ Everything a scenario or a participant wrote reaches the screen as a ``rich.text
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from rich.style import Style
@@ -20,6 +20,8 @@ from textual.widgets import Button, OptionList, ProgressBar, RichLog, Static
 from textual.widgets.option_list import Option
 
 from simulator.durations import format_clock, format_duration
+from simulator.engine import OFF_ROLE_RELIABILITY, OFF_ROLE_SLOWDOWN, SKILL_SPEEDUP
+from simulator.model import Action, Roster
 from simulator.view import ActionAvailability, DecisionView, DrillView, FeedItem, MemberView, MetricView
 from tui.messages import ActionRequested, DecisionAnswered
 from tui.session import format_speed
@@ -440,7 +442,7 @@ def action_hint(action: ActionAvailability | None) -> Text:
         return text
     text.append(action.role, "italic")
     if action.available:
-        text.append(" · Enter or its key takes it", "dim")
+        text.append(" · Enter or its key takes it, p: choose who", "dim")
     else:
         text.append(f" · ✗ {action.reason}", "yellow")
     return text
@@ -480,6 +482,92 @@ class ActionMenu(OptionList):
         event.stop()
         if event.option.id:
             self.post_message(ActionRequested(event.option.id))
+
+
+# ---------------------------------------------------------------------------- who does it
+
+
+@dataclass(frozen=True)
+class MemberChoice:
+    """A member who could take an action, as the who-does-it chooser lists them."""
+
+    member: MemberView
+    load: int
+    """The running action and the queued ones: how many tasks are ahead of this one."""
+    ready_in: float
+    """Sim seconds until they can start: 0 once engaged, else until they respond to the page."""
+    role_match: bool
+    """They hold the action's role; otherwise the engine applies its off-role penalty."""
+    skilled: bool
+    """They have a skill the action asks for (faster and steadier)."""
+    default: bool
+    """The member drillsim itself would choose."""
+
+
+def member_choices(action: Action, members: Sequence[MemberView], roster: Roster, now: float) -> list[MemberChoice]:
+    """Everyone who could take ``action``: its role's holders first, then the rest (off-role), in roster order.
+
+    ``default`` marks the engine's own choice (``Drill.submit`` without ``by``): among the
+    role's holders (everyone if nobody holds it), the fewest tasks ahead, then the soonest
+    ready, then roster order.
+    """
+    specs = {m.name: m for m in roster.members}
+    rows: list[tuple[tuple[float, float, int], MemberChoice]] = []
+    for index, member in enumerate(members):
+        spec = specs[member.name]
+        load = len(member.queued) + (1 if member.status == "busy" else 0)
+        if member.status in ("idle", "busy"):
+            ready_in = 0.0
+        elif member.finishes_at:  # paged: responds then
+            ready_in = member.finishes_at - now
+        else:
+            ready_in = spec.response_time
+        choice = MemberChoice(
+            member,
+            load,
+            max(0.0, ready_in),
+            action.role in member.roles,
+            bool(set(action.skills) & set(spec.skills)),
+            False,
+        )
+        rows.append(((load, ready_in, index), choice))
+    pool = [row for row in rows if row[1].role_match] or rows
+    if pool:
+        pick = min(pool, key=lambda row: row[0])[1]
+        rows = [(key, replace(c, default=c is pick)) for key, c in rows]
+    return [c for _, c in rows if c.role_match] + [c for _, c in rows if not c.role_match]
+
+
+def member_choice_text(choice: MemberChoice, now: float) -> Text:
+    """Two lines, cut to the width: who, their status and drillsim's pick; what the engine adds or takes away, their roles."""
+    member = choice.member
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append(member.name, "bold")
+    if member.participant:
+        text.append(f" ({member.participant})", "dim")
+    text.append("  ")
+    text.append(member.status, STATUS_STYLE.get(member.status, ""))
+    if member.status == "busy":
+        text.append(f", {format_duration(max(0.0, (member.finishes_at or now) - now))} left", "cyan")
+    elif member.status == "paged":
+        text.append(f", responds in {format_duration(choice.ready_in)}", "yellow")
+    elif member.status == "standby":
+        text.append(f", responds {format_duration(choice.ready_in)} after the page", "dim")
+    if member.queued:
+        text.append(f", +{len(member.queued)} queued", "yellow")
+    if choice.default:
+        text.append("  (drillsim's pick)", "bold green")
+    text.append("\n   ")
+    if not choice.role_match:
+        text.append(
+            f"off-role: {OFF_ROLE_SLOWDOWN:g}x the time, {OFF_ROLE_RELIABILITY:g}x the success chance", "yellow"
+        )
+        text.append(" · ", "dim")
+    if choice.skilled:
+        text.append(f"skilled: {SKILL_SPEEDUP:g}x the time", "green")
+        text.append(" · ", "dim")
+    text.append(", ".join(member.roles), "dim italic")
+    return text
 
 
 # ---------------------------------------------------------------------------- decisions
@@ -602,11 +690,14 @@ __all__ = [
     "DrillHeader",
     "FeedFilter",
     "IncidentFeed",
+    "MemberChoice",
     "MemberRow",
     "MetricCard",
     "MilestonePanel",
     "PausedBanner",
     "SloSparkline",
+    "member_choice_text",
+    "member_choices",
     "roles_in",
     "spark_bars",
 ]

@@ -5,16 +5,24 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from textual.widgets import Input
+from textual.widgets import Input, OptionList
 
 from simulator.journal import read_journal
 from tui.screens.briefing import BriefingScreen
 from tui.screens.debrief import DebriefScreen
 from tui.screens.drill import DrillScreen
 from tui.screens.launcher import LauncherScreen
-from tui.screens.modals import ConfirmScreen, DecisionScreen, FilterScreen, HelpScreen, InjectScreen, TextScreen
+from tui.screens.modals import (
+    ConfirmScreen,
+    DecisionScreen,
+    FilterScreen,
+    HelpScreen,
+    InjectScreen,
+    MemberScreen,
+    TextScreen,
+)
 from tui.session import Settings
-from tui.widgets import DecisionPanel, IncidentFeed, PausedBanner
+from tui.widgets import ActionMenu, DecisionPanel, IncidentFeed, PausedBanner
 
 from .conftest import SIZE
 from .helpers import advance, of_type, start_from_launcher, types
@@ -97,6 +105,85 @@ async def test_actions_by_key_and_menu_and_the_reason_when_not_now(app_factory) 
         assert "v41 is serving" in feed_text(screen) or "rollback job timed out" in feed_text(screen)
         busy = {m.name: m.status for m in screen.drill.view().members}
         assert set(busy.values()) <= {"standby", "paged", "idle", "busy"}
+
+
+async def test_choose_who_does_an_action(app_factory, clock) -> None:
+    """`p` on the highlighted action lists the team with drillsim's pick highlighted; a number picks someone else."""
+    app = app_factory(auto_advance=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_from_launcher(pilot)
+        await run_until(screen, clock, 10)
+        menu = screen.query_one(ActionMenu)
+        menu.highlighted = [a.id for a in screen.drill.scenario.actions].index("restart-pods")
+        await pilot.press("p")
+        chooser = app.screen
+        assert isinstance(chooser, MemberScreen) and chooser.action_id == "restart-pods"
+        assert not screen.clock.held  # the participants' dialog: the drill runs on while they choose
+        options = chooser.query_one(OptionList)
+        assert options.get_option_at_index(options.highlighted or 0).id == "Blake"  # the ai-ops engineer
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert "drillsim's pick" in prompts[0] and "paged" in prompts[0]
+        assert [p.split(".")[0] for p in prompts] == ["1", "2", "3", "4", "5"]
+        assert "off-role" in prompts[1] and "Avery" in prompts[1]
+        before = screen.drill.now
+        clock.advance(2)
+        screen.tick()
+        assert screen.drill.now > before
+        await pilot.press("2")  # Avery, the crisis lead, off-role
+        await pilot.pause()
+        assert app.screen is screen
+        submitted = of_type(screen.drill.records, "action_submitted")[-1]
+        assert (submitted["action"], submitted["by"]) == ("restart-pods", "Avery")
+        queued = of_type(screen.drill.records, "action_queued")[-1]  # Avery is still answering her page
+        assert (queued["action"], queued["member"]) == ("restart-pods", "Avery")
+        await run_until(screen, clock, 90)
+        started = [r for r in of_type(screen.drill.records, "action_started") if r["action"] == "restart-pods"]
+        assert [(r["member"], r["role_match"]) for r in started] == [("Avery", False)]
+        # Enter takes drillsim's own pick; the one-key path stays one key
+        menu.highlighted = [a.id for a in screen.drill.scenario.actions].index("add-replicas")
+        await pilot.press("p", "enter")
+        await pilot.pause()
+        submitted = of_type(screen.drill.records, "action_submitted")[-1]
+        assert (submitted["action"], submitted["by"]) == ("add-replicas", "Blake")
+        await pilot.press("4")  # an action's key alone: no chooser, drillsim picks (as before)
+        assert app.screen is screen
+        submitted = of_type(screen.drill.records, "action_submitted")[-1]
+        assert (submitted["action"], submitted["by"]) == ("restart-pods", None)
+        # an action that cannot be taken now says why instead of opening the chooser
+        menu.highlighted = [a.id for a in screen.drill.scenario.actions].index("rollback-model")
+        await pilot.press("p")
+        assert app.screen is screen
+        assert "p: choose who" not in str(screen.query_one("#action-hint").render())
+
+
+async def test_the_chooser_follows_drillsims_pick_until_the_participant_moves(app_factory) -> None:
+    from dataclasses import replace
+
+    from tui.widgets import member_choices
+
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_from_launcher(pilot)
+        drill = screen.drill
+        action = drill.actions["status-page"]
+        choices = member_choices(action, drill.view().members, drill.roster, drill.now)
+
+        def pick(index: int) -> list:
+            return [replace(c, default=i == index) for i, c in enumerate(choices)]
+
+        chooser = MemberScreen(action.id, action.label, pick(0), drill.now)
+        await app.push_screen(chooser)
+        options = chooser.query_one(OptionList)
+        assert options.highlighted == 0
+        chooser.update(pick(2), drill.now)  # drillsim would now pick someone else: the highlight follows
+        assert options.highlighted == 2
+        assert "drillsim's pick" in str(options.get_option_at_index(2).prompt)
+        assert "drillsim's pick" not in str(options.get_option_at_index(0).prompt)
+        await pilot.press("down")  # the participant moves: it stays where they put it
+        chooser.update(pick(0), drill.now)
+        assert options.highlighted == 3
+        await pilot.press("escape")
+        assert app.screen is screen and not of_type(drill.records, "action_submitted")
 
 
 async def test_answer_a_decision_from_the_prompt(app_factory) -> None:
@@ -347,7 +434,7 @@ async def test_help_lists_every_key_and_theme_toggles(app_factory) -> None:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = str(app.screen.query_one("#help-text").render())
-        for needle in ("space", "Pause or resume", "ad-hoc inject", "ctrl+p", "Roll back"):
+        for needle in ("space", "Pause or resume", "ad-hoc inject", "ctrl+p", "Roll back", "choosing who does it"):
             assert needle in text
         for binding in screen.BINDINGS:
             assert binding.description  # type: ignore[union-attr]

@@ -21,7 +21,15 @@ from tui.session import (
     faster,
     slower,
 )
-from tui.widgets import SLO_MARK, FeedFilter, feed_line, spark_bars, spark_text
+from tui.widgets import (
+    SLO_MARK,
+    FeedFilter,
+    feed_line,
+    member_choice_text,
+    member_choices,
+    spark_bars,
+    spark_text,
+)
 
 from .conftest import ManualClock
 
@@ -190,3 +198,55 @@ def test_sparkline_text_draws_bars_and_the_slo_line() -> None:
     assert [style for glyph, style in cells if glyph == "█"] == [bad, bad]  # outside the SLO: red, both rows
     assert [style for glyph, style in cells if glyph == "▁"] == [ok, ok]
     assert {style for glyph, style in cells if glyph in (SLO_MARK, " ")} == {mark}
+
+
+def test_who_does_it_lists_role_holders_first_and_marks_the_engines_own_pick(scenario, roster) -> None:
+    """The chooser's default is the member ``Drill.submit`` picks without ``by``, in every state tried."""
+    from simulator.engine import Drill
+
+    # two more engineers (one off call, one slow) so the engine's tie-breaks matter: load, then readiness, then order
+    extra = [
+        {"name": "Faye", "roles": ["ai-ops-engineer"], "on_call": False, "response_time": 90.0},
+        {"name": "Gil", "roles": ["ai-ops-engineer", "crisis-lead"], "response_time": 240.0},
+    ]
+    crowded = roster.model_validate({**roster.model_dump(), "members": [*roster.model_dump()["members"], *extra]})
+    for team in (roster, crowded):
+        picks = check_choices_match_the_engine(scenario, team)
+        assert len(picks) > 50
+    assert {"Blake", "Faye", "Gil"} <= set(check_choices_match_the_engine(scenario, crowded).values())
+    drill = Drill(scenario, roster, seed=3)
+    for t, submit in ((130, "activate-playbook"), (200, "rollback-model"), (205, "restart-pods")):
+        drill.advance_to(t)
+        assert drill.submit(submit).ok
+    restart = next(a for a in scenario.actions if a.id == "restart-pods")
+    choices = {c.member.name: c for c in member_choices(restart, drill.view().members, roster, drill.now)}
+    blake, avery = choices["Blake"], choices["Avery"]
+    assert blake.role_match and blake.default and blake.load == 2  # the rollback running, the restart queued
+    assert not avery.role_match and avery.load == 0
+    text = plain(member_choice_text(blake, drill.now))
+    assert "busy" in text and "+1 queued" in text and "drillsim's pick" in text
+    assert "off-role: 1.5x the time, 0.75x the success chance" in plain(member_choice_text(avery, drill.now))
+
+
+def check_choices_match_the_engine(scenario, roster) -> dict[tuple[float, str], str]:
+    """Walk a drill through pages, busy members and queues; at each state every action's default is the engine's pick."""
+    from simulator.engine import Drill
+
+    drill = Drill(scenario, roster, seed=3)
+    picks: dict[tuple[float, str], str] = {}
+    steps = [(0, None), (20, None), (30, None), (130, "activate-playbook"), (150, None), (200, "rollback-model")]
+    steps += [(205, "restart-pods"), (206, "add-replicas"), (207, "check-change-log"), (230, None), (400, None)]
+    for t, submit in steps:  # members standing by, paged and halfway through responding, busy, with queues
+        drill.advance_to(t)
+        if submit:
+            assert drill.submit(submit).ok
+        view = drill.view()
+        for action in scenario.actions:
+            choices = member_choices(action, view.members, roster, view.t)
+            assert sorted(c.member.name for c in choices) == sorted(m.name for m in roster.members)
+            holders = [c.role_match for c in choices]
+            assert holders == sorted(holders, reverse=True)  # role holders first
+            engine_pick, _ = drill._choose_member(action)  # the engine's own rule (private), not a copy of it
+            assert [c.member.name for c in choices if c.default] == [engine_pick.spec.name], (t, action.id)
+            picks[(drill.now, action.id)] = engine_pick.spec.name
+    return picks

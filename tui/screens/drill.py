@@ -36,6 +36,7 @@ from tui.screens.modals import (
     HelpScreen,
     InjectRequest,
     InjectScreen,
+    MemberScreen,
     TextScreen,
 )
 from tui.session import DrillSession, SimClock, faster, format_speed, slower
@@ -51,6 +52,7 @@ from tui.widgets import (
     MilestonePanel,
     PausedBanner,
     action_hint,
+    member_choices,
     roles_in,
 )
 
@@ -66,6 +68,8 @@ COMPACT_WIDTH = 110
 COMPACT_HEIGHT = 32
 
 ResultT = TypeVar("ResultT")
+SPEED = Binding.Group("Speed", compact=True)
+"""``+`` and ``-`` share one footer entry."""
 
 
 class DrillScreen(Screen[None]):
@@ -88,14 +92,22 @@ class DrillScreen(Screen[None]):
             tooltip="Speed up: 0.5, 1, 2, 5, 10, 30, 60 sim seconds per second",
             key_display="+",
             id="drill.faster",
+            group=SPEED,
         ),
-        Binding("minus", "slower", "Slower", tooltip="Slow down", key_display="-", id="drill.slower"),
+        Binding("minus", "slower", "Slower", tooltip="Slow down", key_display="-", id="drill.slower", group=SPEED),
         Binding(
             "d",
             "decide",
             "Decide",
             tooltip="Answer the most urgent open decision (or click an option)",
             id="drill.decide",
+        ),
+        Binding(
+            "p",
+            "choose_member",
+            "Who?",
+            tooltip="Take the highlighted action choosing who does it: the team with who is free, busy or paged",
+            id="drill.who",
         ),
         Binding("i", "inject", "Inject", tooltip="Send an ad-hoc inject: text, addressee, channel", id="drill.inject"),
         Binding("n", "note", "Note", tooltip="Write a facilitator note into the journal", id="drill.note"),
@@ -266,6 +278,8 @@ class DrillScreen(Screen[None]):
             open_ = {d.inject: d for d in view.decisions}
             if top.decision.inject in open_:
                 top.update_time(open_[top.decision.inject])
+        elif isinstance(top, MemberScreen) and top.action_id in drill.actions and top.is_mounted:
+            top.update(member_choices(drill.actions[top.action_id], view.members, drill.roster, view.t), view.t)
         if view.ended and not self._finished:
             self._finished = True
             self.drillsim.drill_finished(self.session)
@@ -303,12 +317,13 @@ class DrillScreen(Screen[None]):
     def take_action(self, event: ActionRequested) -> None:
         self.submit(event.action_id)
 
-    def submit(self, action_id: str) -> None:
+    def submit(self, action_id: str, by: str | None = None) -> None:
+        """Submit an action; ``by`` names the member who does it (None: drillsim picks)."""
         action = self.drill.actions.get(action_id)
-        result = self.drill.submit(action_id)
+        result = self.drill.submit(action_id, by=by)
         label = action.label if action else action_id
         if result.ok:
-            self.notify(Text(label).markup, title="Submitted", timeout=3)
+            self.notify(Text(label + (f" → {by}" if by else "")).markup, title="Submitted", timeout=3)
         else:
             self.notify(Text(f"{label}: {result.reason}").markup, title="Not now", severity="warning", timeout=5)
         self.refresh_view()
@@ -317,6 +332,34 @@ class DrillScreen(Screen[None]):
         action_id = self.by_key.get(key)
         if action_id is not None:
             self.submit(action_id)
+
+    def action_choose_member(self) -> None:
+        """The highlighted action, with a chooser of who does it (drillsim's own pick highlighted)."""
+        availability = self.query_one(ActionMenu).current()
+        if availability is None:
+            return
+        if not availability.available:
+            self.notify(
+                Text(f"{availability.label}: {availability.reason}").markup,
+                title="Not now",
+                severity="warning",
+                timeout=5,
+            )
+            return
+        self.open_action_chooser(availability.id)
+
+    def open_action_chooser(self, action_id: str) -> None:
+        drill = self.drill
+        action = drill.actions[action_id]
+        view = drill.view()
+        choices = member_choices(action, view.members, drill.roster, view.t)
+
+        def done(member: str | None) -> None:
+            if member:
+                self.submit(action_id, by=member)
+
+        # the participants' dialog: like a decision it does not hold the clock
+        self.open_dialog(MemberScreen(action_id, action.label, choices, view.t), done, hold=False)
 
     @on(DecisionAnswered)
     def decision_answered(self, event: DecisionAnswered) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -16,7 +17,7 @@ from textual.widgets.option_list import Option
 
 from simulator.durations import format_clock
 from simulator.view import DecisionView
-from tui.widgets import FeedFilter
+from tui.widgets import FeedFilter, MemberChoice, member_choice_text
 
 HERE = Path(__file__).parent
 CHANNELS = ("chat", "email", "phone", "pager", "alert", "ticket", "press", "regulator", "dashboard")
@@ -169,9 +170,18 @@ class ChoiceScreen(ModalScreen[str | None]):
         *(Binding(str(n), f"pick({n - 1})", f"Option {n}", show=False, id=f"choice.{n}") for n in range(1, 10)),
     ]
 
-    def __init__(self, title: str, options: list[tuple[str, str]], detail: str = "") -> None:
+    def __init__(
+        self, title: str, options: list[tuple[str, str | Text]], detail: str = "", highlighted: int = 0
+    ) -> None:
         super().__init__(classes="modal")
         self.title_text, self.options, self.detail = title, options, detail
+        self.highlighted = highlighted
+
+    @staticmethod
+    def prompt(n: int, label: str | Text) -> Text:
+        if isinstance(label, Text):  # keep its wrapping: a multi-line label may cut its lines instead
+            return Text(f"{n}. ", no_wrap=label.no_wrap, overflow=label.overflow).append_text(label)
+        return Text(f"{n}. {label}")
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -179,12 +189,15 @@ class ChoiceScreen(ModalScreen[str | None]):
             if self.detail:
                 yield Static(Text(self.detail), classes="detail", id="choice-detail")
             yield OptionList(
-                *(Option(Text(f"{n}. {label}"), id=value) for n, (value, label) in enumerate(self.options, 1)),
+                *(Option(self.prompt(n, label), id=value) for n, (value, label) in enumerate(self.options, 1)),
                 id="choices",
             )
 
     def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
+        options = self.query_one(OptionList)
+        options.focus()
+        if 0 <= self.highlighted < len(self.options):
+            options.highlighted = self.highlighted
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
@@ -214,6 +227,36 @@ class DecisionScreen(ChoiceScreen):
         self.query_one("#choice-title", Static).update(
             Text(f"Decision, {format_clock(decision.time_left)} left", "bold")
         )
+
+
+class MemberScreen(ChoiceScreen):
+    """Who does an action: the members who could, with their status; drillsim's own pick highlighted.
+
+    The participants' dialog, like the decision's: it does not hold the clock, and the
+    statuses stay live while it is open (``update``).
+    """
+
+    def __init__(self, action_id: str, action_label: str, choices: Sequence[MemberChoice], now: float) -> None:
+        default = next((i for i, c in enumerate(choices) if c.default), 0)
+        super().__init__(
+            f"Who does it? {action_label}",
+            [(c.member.name, member_choice_text(c, now)) for c in choices],
+            detail="Enter: drillsim's pick (highlighted) · a number, or arrows and Enter: someone else",
+            highlighted=default,
+        )
+        self.add_class("member-chooser")
+        self.action_id = action_id
+
+    def update(self, choices: Sequence[MemberChoice], now: float) -> None:
+        """New statuses; the highlight follows drillsim's pick unless the participant moved it."""
+        options = self.query_one(OptionList)
+        for n, choice in enumerate(choices, 1):
+            if n <= options.option_count and options.get_option_at_index(n - 1).id == choice.member.name:
+                options.replace_option_prompt_at_index(n - 1, self.prompt(n, member_choice_text(choice, now)))
+        default = next((i for i, c in enumerate(choices) if c.default), self.highlighted)
+        if default != self.highlighted and options.highlighted == self.highlighted:
+            options.highlighted = default
+        self.highlighted = default
 
 
 def filter_options(channels: list[str], roles: list[str]) -> list[tuple[str, str]]:
