@@ -44,6 +44,22 @@ wait_for() {
 
 keys() { tmux send-keys -t "$SESSION" "$@"; sleep 0.3; }
 
+# focus_line TEXT: the screen line holding TEXT, with its colours (a focused field looks different)
+focus_line() { tmux capture-pane -e -p -t "$SESSION" 2>/dev/null | grep -F -- "$1" || true; }
+
+# keys_then_focus KEY TEXT [SECONDS]: press KEY, then wait until the field showing TEXT changes
+# its look (takes focus), so that typing goes into the field and not to the screen's key bindings
+keys_then_focus() {
+    local key=$1 text=$2 timeout=${3:-15} waited=0 before
+    before=$(focus_line "$text")
+    keys "$key"
+    while [ "$(focus_line "$text")" = "$before" ]; do
+        sleep 0.25
+        waited=$((waited + 1))
+        [ "$waited" -ge $((timeout * 4)) ] && fail "'$text' did not take focus within ${timeout}s"
+    done
+}
+
 run_at() {
     local cols=$1 rows=$2
     SIZE="${cols}x${rows}"
@@ -76,9 +92,10 @@ run_at() {
     keys y
     wait_for "DEBRIEF" 20
     wait_for "SCORE" 20
-    keys s
+    keys_then_focus s "what went well"
     keys -l "smoke strength"
     keys Enter
+    wait_for "✓ smoke strength"         # recorded: the report rewrite that holds it has started
     wait_for "Report:" 60
     keys Escape
     keys q
