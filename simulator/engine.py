@@ -827,7 +827,13 @@ class Drill:
         spec = self.milestone_specs.get(mid)
         return spec.label if spec and spec.label else mid.replace("-", " ").replace("_", " ").capitalize()
 
+    def default_member(self, action_id: str) -> str:
+        """Who would do ``action_id`` if it were submitted now without ``by`` (a UI shows it as the default)."""
+        return self._choose_member(self.actions[action_id])[0].spec.name
+
     def _choose_member(self, action: Action) -> tuple[_MemberState, bool]:
+        """Among the action's role holders (everyone when nobody holds it): the fewest tasks ahead, then
+        the soonest ready, then roster order; and whether the chosen member holds the role."""
         holders = [s for s in self.members.values() if action.role in s.spec.roles]
         pool, match = (holders, True) if holders else (list(self.members.values()), False)
 

@@ -7,7 +7,7 @@ Everything a scenario or a participant wrote reaches the screen as a ``rich.text
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.style import Style
@@ -504,16 +504,16 @@ class MemberChoice:
     """The member drillsim itself would choose."""
 
 
-def member_choices(action: Action, members: Sequence[MemberView], roster: Roster, now: float) -> list[MemberChoice]:
+def member_choices(
+    action: Action, members: Sequence[MemberView], roster: Roster, now: float, default: str
+) -> list[MemberChoice]:
     """Everyone who could take ``action``: its role's holders first, then the rest (off-role), in roster order.
 
-    ``default`` marks the engine's own choice (``Drill.submit`` without ``by``): among the
-    role's holders (everyone if nobody holds it), the fewest tasks ahead, then the soonest
-    ready, then roster order.
+    ``default`` is the member the engine itself would choose (``Drill.default_member``).
     """
     specs = {m.name: m for m in roster.members}
-    rows: list[tuple[tuple[float, float, int], MemberChoice]] = []
-    for index, member in enumerate(members):
+    rows: list[MemberChoice] = []
+    for member in members:
         spec = specs[member.name]
         load = len(member.queued) + (1 if member.status == "busy" else 0)
         if member.status in ("idle", "busy"):
@@ -528,14 +528,10 @@ def member_choices(action: Action, members: Sequence[MemberView], roster: Roster
             max(0.0, ready_in),
             action.role in member.roles,
             bool(set(action.skills) & set(spec.skills)),
-            False,
+            member.name == default,
         )
-        rows.append(((load, ready_in, index), choice))
-    pool = [row for row in rows if row[1].role_match] or rows
-    if pool:
-        pick = min(pool, key=lambda row: row[0])[1]
-        rows = [(key, replace(c, default=c is pick)) for key, c in rows]
-    return [c for _, c in rows if c.role_match] + [c for _, c in rows if not c.role_match]
+        rows.append(choice)
+    return [c for c in rows if c.role_match] + [c for c in rows if not c.role_match]
 
 
 def member_choice_text(choice: MemberChoice, now: float) -> Text:

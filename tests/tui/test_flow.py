@@ -166,7 +166,7 @@ async def test_the_chooser_follows_drillsims_pick_until_the_participant_moves(ap
         screen = await start_from_launcher(pilot)
         drill = screen.drill
         action = drill.actions["status-page"]
-        choices = member_choices(action, drill.view().members, drill.roster, drill.now)
+        choices = member_choices(action, drill.view().members, drill.roster, drill.now, drill.default_member(action.id))
 
         def pick(index: int) -> list:
             return [replace(c, default=i == index) for i, c in enumerate(choices)]

@@ -219,7 +219,11 @@ def test_who_does_it_lists_role_holders_first_and_marks_the_engines_own_pick(sce
         drill.advance_to(t)
         assert drill.submit(submit).ok
     restart = next(a for a in scenario.actions if a.id == "restart-pods")
-    choices = {c.member.name: c for c in member_choices(restart, drill.view().members, roster, drill.now)}
+    view = drill.view()
+    choices = {
+        c.member.name: c
+        for c in member_choices(restart, view.members, roster, drill.now, drill.default_member("restart-pods"))
+    }
     blake, avery = choices["Blake"], choices["Avery"]
     assert blake.role_match and blake.default and blake.load == 2  # the rollback running, the restart queued
     assert not avery.role_match and avery.load == 0
@@ -229,7 +233,8 @@ def test_who_does_it_lists_role_holders_first_and_marks_the_engines_own_pick(sce
 
 
 def check_choices_match_the_engine(scenario, roster) -> dict[tuple[float, str], str]:
-    """Walk a drill through pages, busy members and queues; at each state every action's default is the engine's pick."""
+    """Walk a drill through pages, busy members and queues; at each state every action's default is the
+    engine's pick (``Drill.default_member``), and each submit without ``by`` goes to the default shown just before."""
     from simulator.engine import Drill
 
     drill = Drill(scenario, roster, seed=3)
@@ -239,14 +244,16 @@ def check_choices_match_the_engine(scenario, roster) -> dict[tuple[float, str], 
     for t, submit in steps:  # members standing by, paged and halfway through responding, busy, with queues
         drill.advance_to(t)
         if submit:
+            shown = drill.default_member(submit)
             assert drill.submit(submit).ok
+            assert drill.tasks[-1].member == shown, (t, submit)
         view = drill.view()
         for action in scenario.actions:
-            choices = member_choices(action, view.members, roster, view.t)
+            engine_pick = drill.default_member(action.id)
+            choices = member_choices(action, view.members, roster, view.t, engine_pick)
             assert sorted(c.member.name for c in choices) == sorted(m.name for m in roster.members)
             holders = [c.role_match for c in choices]
             assert holders == sorted(holders, reverse=True)  # role holders first
-            engine_pick, _ = drill._choose_member(action)  # the engine's own rule (private), not a copy of it
-            assert [c.member.name for c in choices if c.default] == [engine_pick.spec.name], (t, action.id)
-            picks[(drill.now, action.id)] = engine_pick.spec.name
+            assert [c.member.name for c in choices if c.default] == [engine_pick], (t, action.id)
+            picks[(drill.now, action.id)] = engine_pick
     return picks

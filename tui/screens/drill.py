@@ -279,7 +279,10 @@ class DrillScreen(Screen[None]):
             if top.decision.inject in open_:
                 top.update_time(open_[top.decision.inject])
         elif isinstance(top, MemberScreen) and top.action_id in drill.actions and top.is_mounted:
-            top.update(member_choices(drill.actions[top.action_id], view.members, drill.roster, view.t), view.t)
+            choices = member_choices(
+                drill.actions[top.action_id], view.members, drill.roster, view.t, drill.default_member(top.action_id)
+            )
+            top.update(choices, view.t)
         if view.ended and not self._finished:
             self._finished = True
             self.drillsim.drill_finished(self.session)
@@ -352,7 +355,7 @@ class DrillScreen(Screen[None]):
         drill = self.drill
         action = drill.actions[action_id]
         view = drill.view()
-        choices = member_choices(action, view.members, drill.roster, view.t)
+        choices = member_choices(action, view.members, drill.roster, view.t, drill.default_member(action.id))
 
         def done(member: str | None) -> None:
             if member:
