@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from simulator.library import resolve_roster, resolve_scenario
-from simulator.loading import load_roster, load_scenario
 from simulator.model import Roster, Scenario
 from tui.app import DrillsimApp, make_app
 from tui.session import ScenarioEntry, Settings
@@ -31,13 +29,9 @@ class ManualClock:
 
 
 @pytest.fixture(scope="session")
-def scenario() -> Scenario:
-    return load_scenario(resolve_scenario("flash-sale-latency"))
-
-
-@pytest.fixture(scope="session")
-def roster() -> Roster:
-    return load_roster(resolve_roster("crisis-team"))
+def roster(crisis: Roster) -> Roster:
+    """The UI tests' roster: crisis-team (tests/conftest.py), with the flash-sale ``scenario`` from there too."""
+    return crisis
 
 
 @pytest.fixture
