@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -20,6 +20,7 @@ from simulator.view import DecisionView
 from tui.widgets import FeedFilter, MemberChoice, member_choice_text
 
 HERE = Path(__file__).parent
+ResultT = TypeVar("ResultT")
 CHANNELS = ("chat", "email", "phone", "pager", "alert", "ticket", "press", "regulator", "dashboard")
 
 
@@ -55,13 +56,37 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(value)
 
 
-class TextScreen(ModalScreen[str | None]):
+class FormScreen(ModalScreen[ResultT]):
+    """A form dialog: ctrl+s, the primary button or Enter in a one-line field submits it (``submit``);
+    escape or Cancel dismisses it with None."""
+
+    def submit(self) -> None:
+        raise NotImplementedError
+
+    def action_submit(self) -> None:
+        self.submit()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "cancel":
+            self.dismiss(None)
+        else:
+            self.submit()
+
+
+class TextScreen(FormScreen[str | None]):
     """One line or a few of text: a facilitator note."""
 
     CSS_PATH = HERE / "modals.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="text.cancel"),
-        Binding("ctrl+s", "save", "Save", id="text.save"),
+        Binding("ctrl+s", "submit", "Save", id="text.save"),
     ]
 
     def __init__(self, title: str, hint: str = "", initial: str = "") -> None:
@@ -81,18 +106,9 @@ class TextScreen(ModalScreen[str | None]):
     def on_mount(self) -> None:
         self.query_one(TextArea).focus()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.dismiss(None)
-
-    def action_save(self) -> None:
+    def submit(self) -> None:
         text = self.query_one(TextArea).text.strip()
         self.dismiss(text or None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 @dataclass(frozen=True)
@@ -103,13 +119,13 @@ class InjectRequest:
     sender: str
 
 
-class InjectScreen(ModalScreen[InjectRequest | None]):
+class InjectScreen(FormScreen[InjectRequest | None]):
     """An ad-hoc inject: text, addressee (a role or everyone), channel and sender."""
 
     CSS_PATH = HERE / "modals.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="inject.cancel"),
-        Binding("ctrl+s", "send", "Send", id="inject.send"),
+        Binding("ctrl+s", "submit", "Send", id="inject.send"),
     ]
 
     def __init__(self, roles: list[str]) -> None:
@@ -137,17 +153,7 @@ class InjectScreen(ModalScreen[InjectRequest | None]):
     def on_mount(self) -> None:
         self.query_one("#inject-text", Input).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_send()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "send":
-            self.action_send()
-        else:
-            self.dismiss(None)
-
-    def action_send(self) -> None:
+    def submit(self) -> None:
         text = self.query_one("#inject-text", Input).value.strip()
         if not text:
             self.notify("Type what happens first.", severity="warning")
@@ -156,9 +162,6 @@ class InjectScreen(ModalScreen[InjectRequest | None]):
         channel = self.query_one("#inject-channel", Select).value
         sender = self.query_one("#inject-from", Input).value.strip() or "Facilitator"
         self.dismiss(InjectRequest(text, str(to), str(channel), sender))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class ChoiceScreen(ModalScreen[str | None]):
@@ -317,13 +320,13 @@ RATINGS = (
 )
 
 
-class OverrideScreen(ModalScreen[RatingOverride | None]):
+class OverrideScreen(FormScreen[RatingOverride | None]):
     """Override an objective's rating, with a reason (HSEEP P/S/M/U)."""
 
     CSS_PATH = HERE / "modals.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="override.cancel"),
-        Binding("ctrl+s", "save", "Save", id="override.save"),
+        Binding("ctrl+s", "submit", "Save", id="override.save"),
     ]
 
     def __init__(self, objectives: list[tuple[str, str]], selected: str | None = None) -> None:
@@ -352,17 +355,7 @@ class OverrideScreen(ModalScreen[RatingOverride | None]):
     def on_mount(self) -> None:
         self.query_one("#override-reason", Input).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.dismiss(None)
-
-    def action_save(self) -> None:
+    def submit(self) -> None:
         reason = self.query_one("#override-reason", Input).value.strip()
         if not reason:
             self.notify("Say why: the report shows the reason next to the rating.", severity="warning")
@@ -370,9 +363,6 @@ class OverrideScreen(ModalScreen[RatingOverride | None]):
         objective = self.query_one("#override-objective", Select).value
         rating = self.query_one("#override-rating", Select).value
         self.dismiss(RatingOverride(str(objective), str(rating), reason))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class HelpScreen(ModalScreen[None]):
