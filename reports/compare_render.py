@@ -516,19 +516,15 @@ def render_figures(cmp: Comparison) -> dict[str, tuple[str, bytes]]:
 
 
 def render_markdown(context: dict[str, Any]) -> str:
-    from reports.render import jinja_environments
+    from reports.render import render_template
 
-    _, md = jinja_environments()
-    text: str = md.get_template("compare.md.j2").render(**context)
-    return re.sub(r"\n{3,}", "\n\n", text)
+    return render_template("compare.md.j2", context)
 
 
 def render_html(context: dict[str, Any]) -> str:
-    from reports.render import jinja_environments
+    from reports.render import render_template
 
-    html, _ = jinja_environments()
-    text: str = html.get_template("compare.html.j2").render(**context)
-    return text
+    return render_template("compare.html.j2", context)
 
 
 def _csv_safe(frame: pd.DataFrame) -> pd.DataFrame:

@@ -478,16 +478,22 @@ def _css() -> str:
 # ---------------------------------------------------------------------------- rendering
 
 
+def render_template(name: str, context: dict[str, Any]) -> str:
+    """Render ``reports/templates/<name>``: a ``*.md.j2`` with the Markdown environment (runs of
+    blank lines folded into one), any other with the HTML one (autoescaped)."""
+    html, md = jinja_environments()
+    if name.endswith(".md.j2"):
+        return re.sub(r"\n{3,}", "\n\n", md.get_template(name).render(**context))
+    text: str = html.get_template(name).render(**context)
+    return text
+
+
 def render_markdown(context: dict[str, Any]) -> str:
-    _, md = jinja_environments()
-    text: str = md.get_template("report.md.j2").render(**context)
-    return re.sub(r"\n{3,}", "\n\n", text)
+    return render_template("report.md.j2", context)
 
 
 def render_html(context: dict[str, Any]) -> str:
-    html, _ = jinja_environments()
-    text: str = html.get_template("report.html.j2").render(**context)
-    return text
+    return render_template("report.html.j2", context)
 
 
 def par_cell(interval: Interval, available: bool) -> str:
