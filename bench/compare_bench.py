@@ -80,7 +80,7 @@ def main() -> int:
         for _ in range(args.runs):
             start, used = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
             subprocess.run(
-                [sys.executable, "-m", "tui.cli", "compare", str(drills), "--out", str(out)],
+                [sys.executable, "-m", "drillsim", "compare", str(drills), "--out", str(out)],
                 check=True,
                 cwd=ROOT,
                 stdout=subprocess.DEVNULL,

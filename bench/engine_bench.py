@@ -18,11 +18,10 @@ import statistics
 import time
 
 import simpy
-
-from simulator.engine import Drill
-from simulator.library import DEFAULT_ROSTER, builtin_scenarios, resolve_roster
-from simulator.loading import load_roster, load_scenario
-from simulator.policies import autoplay, make_policy
+from drillsim.simulator.engine import Drill
+from drillsim.simulator.library import DEFAULT_ROSTER, builtin_scenarios, resolve_roster
+from drillsim.simulator.loading import load_roster, load_scenario
+from drillsim.simulator.policies import autoplay, make_policy
 
 
 def scheduled_events(drill: Drill) -> int:

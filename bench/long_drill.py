@@ -33,11 +33,11 @@ def rss_mib() -> float:
 
 
 async def run(hours: float, speed: float) -> int:
-    from simulator.library import resolve_roster, resolve_scenario
-    from simulator.loading import load_roster, load_scenario
-    from tui.app import make_app
-    from tui.screens.drill import DrillScreen
-    from tui.session import Settings, start_drill
+    from drillsim.simulator.library import resolve_roster, resolve_scenario
+    from drillsim.simulator.loading import load_roster, load_scenario
+    from drillsim.tui.app import make_app
+    from drillsim.tui.screens.drill import DrillScreen
+    from drillsim.tui.session import Settings, start_drill
 
     scenario = load_scenario(resolve_scenario("flash-sale-latency"))
     scoring = scenario.scoring.model_copy(update={"end_on": []})

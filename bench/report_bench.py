@@ -40,7 +40,7 @@ def main() -> int:
         run.mkdir()
         shutil.copy(args.journal, run / "journal.jsonl")
         argv = ["report", str(run)] + ([] if args.par else ["--no-par"])
-        code = f"import sys; from tui.cli import main; sys.exit(main({argv!r}))"
+        code = f"import sys; from drillsim.main import main; sys.exit(main({argv!r}))"
         env = {**os.environ, "XDG_CACHE_HOME": str(Path(tmp) / "cache")}
         for _ in range(args.runs):
             start = time.perf_counter()

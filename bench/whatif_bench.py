@@ -23,10 +23,10 @@ import time
 
 
 def _one(runs: int, jobs: int, scored: bool) -> dict[str, float]:
-    from reports.whatif_render import score_total
-    from simulator.library import resolve_roster, resolve_scenario
-    from simulator.loading import load_roster, load_scenario
-    from simulator.whatif import aggregate, simulate
+    from drillsim.reports.whatif_render import score_total
+    from drillsim.simulator.library import resolve_roster, resolve_scenario
+    from drillsim.simulator.loading import load_roster, load_scenario
+    from drillsim.simulator.whatif import aggregate, simulate
 
     scenario = load_scenario(resolve_scenario("flash-sale-latency"))
     roster = load_roster(resolve_roster("crisis-team"))

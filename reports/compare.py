@@ -344,8 +344,8 @@ def load_scorecard(path: str | os.PathLike[str], warnings: list[str] | None = No
 
 def _score_journal(path: Path) -> Drill:
     """A run folder with a journal but no scorecard: score it now (no par)."""
-    from reports.journal_io import JournalReadError, read_journal
-    from reports.scoring import score
+    from drillsim.reports.journal_io import JournalReadError, read_journal
+    from drillsim.reports.scoring import score
 
     try:
         records = read_journal(path)
@@ -360,7 +360,7 @@ def _score_journal(path: Path) -> Drill:
 
 
 def _journal_findings(records: list[dict[str, Any]], card: Any = None) -> list[FindingValue]:
-    from reports.lessons import findings
+    from drillsim.reports.lessons import findings
 
     return [
         FindingValue(f.rule, f.title, f.corrective_action, f.owner)
@@ -381,7 +381,7 @@ def attach_findings(drill: Drill, warnings: list[str] | None = None) -> None:
     journal = drill.run_dir / JOURNAL_NAME
     if not journal.is_file():
         return
-    from reports.journal_io import JournalReadError, read_journal
+    from drillsim.reports.journal_io import JournalReadError, read_journal
 
     try:
         records = read_journal(journal)

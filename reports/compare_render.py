@@ -19,9 +19,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reports.compare import CHANGED_MARK, KEY_INTERVALS, Comparison, drill_name
-from reports.figures import png_bytes
-from reports.journal_io import atomic_write
+from drillsim.reports.compare import CHANGED_MARK, KEY_INTERVALS, Comparison, drill_name
+from drillsim.reports.figures import png_bytes
+from drillsim.reports.journal_io import atomic_write
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -433,9 +433,8 @@ def relative_figure(cmp: Comparison) -> bytes:
     """Each key interval relative to its scenario's target per ``by`` group: median dot, min-max whisker
     (p10-p90 bar from enough drills); the line at 1.0 is the target."""
     import matplotlib
+    from drillsim.reports.compare import BY_COLUMNS, summarize
     from matplotlib.figure import Figure
-
-    from reports.compare import BY_COLUMNS, summarize
 
     frame = cmp.drills
     column = BY_COLUMNS[cmp.by]
@@ -516,13 +515,13 @@ def render_figures(cmp: Comparison) -> dict[str, tuple[str, bytes]]:
 
 
 def render_markdown(context: dict[str, Any]) -> str:
-    from reports.render import render_template
+    from drillsim.reports.render import render_template
 
     return render_template("compare.md.j2", context)
 
 
 def render_html(context: dict[str, Any]) -> str:
-    from reports.render import render_template
+    from drillsim.reports.render import render_template
 
     return render_template("compare.html.j2", context)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from simulator.model import Roster, Scenario
+from drillsim.simulator.model import Roster, Scenario
 
 
 @dataclass

@@ -13,8 +13,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from reports.facts import DrillFacts
-from reports.scoring import Scorecard, milestone_ids, milestone_interval_name
+from drillsim.reports.facts import DrillFacts
+from drillsim.reports.scoring import Scorecard, milestone_ids, milestone_interval_name
 
 FIGURE_NAMES = ("metrics", "members", "milestones")
 

@@ -13,9 +13,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from simulator.journal import JOURNAL_NAME, atomic_write, encode
-from simulator.journal import JournalError as JournalReadError
-from simulator.journal import read_journal as _read_journal
+from drillsim.simulator.journal import JOURNAL_NAME, atomic_write, encode
+from drillsim.simulator.journal import JournalError as JournalReadError
+from drillsim.simulator.journal import read_journal as _read_journal
 
 __all__ = ["JOURNAL_NAME", "JournalReadError", "atomic_write", "journal_path", "read_journal", "write_journal"]
 

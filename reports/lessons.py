@@ -14,12 +14,11 @@ import contextlib
 from datetime import date, timedelta
 from typing import Any, Literal
 
+from drillsim.reports.facts import DrillFacts
+from drillsim.reports.scoring import Scorecard, fmt_clock, fmt_span, score_facts
+from drillsim.simulator.model import Condition
+from drillsim.simulator.roles import role_title
 from pydantic import BaseModel, ConfigDict
-
-from reports.facts import DrillFacts
-from reports.scoring import Scorecard, fmt_clock, fmt_span, score_facts
-from simulator.model import Condition
-from simulator.roles import role_title
 
 DEFAULT_DUE = 30 * 86400.0
 LOAD_SHARE = 0.5

@@ -18,9 +18,9 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from reports.scoring import Par, ParBasis, ParValue, score
-from simulator.model import Roster, Scenario
-from simulator.whatif import PAR_RUNS, Progress, par_median
+from drillsim.reports.scoring import Par, ParBasis, ParValue, score
+from drillsim.simulator.model import Roster, Scenario
+from drillsim.simulator.whatif import PAR_RUNS, Progress, par_median
 
 log = logging.getLogger(__name__)
 

@@ -21,13 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reports.facts import DrillFacts
-from reports.journal_io import atomic_write, read_journal
-from reports.lessons import Finding, findings_from, improvement_plan
-from reports.par import par_for
-from reports.scoring import RATING_NAMES, Interval, Par, Scorecard, fmt_clock, fmt_span, score, scorecard_json
-from simulator.durations import format_duration
-from simulator.roles import role_title
+from drillsim.reports.facts import DrillFacts
+from drillsim.reports.journal_io import atomic_write, read_journal
+from drillsim.reports.lessons import Finding, findings_from, improvement_plan
+from drillsim.reports.par import par_for
+from drillsim.reports.scoring import RATING_NAMES, Interval, Par, Scorecard, fmt_clock, fmt_span, score, scorecard_json
+from drillsim.simulator.durations import format_duration
+from drillsim.simulator.roles import role_title
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ def jinja_environments() -> tuple[Any, Any]:
     """The HTML (autoescaped) and Markdown (every value through ``md_escape``) environments, built once."""
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-    loader = PackageLoader("reports", "templates")
+    loader = PackageLoader("drillsim.reports", "templates")
     html = Environment(
         loader=loader,
         autoescape=select_autoescape(["html", "xml", "html.j2"], default_for_string=True, default=True),
@@ -472,7 +472,7 @@ def build_context(
 def _css() -> str:
     from importlib.resources import files
 
-    return (files("reports.templates") / "report.css").read_text(encoding="utf-8")
+    return (files("drillsim.reports.templates") / "report.css").read_text(encoding="utf-8")
 
 
 # ---------------------------------------------------------------------------- rendering
@@ -526,7 +526,7 @@ def render_report(
     found = findings_from(facts, card)
     pngs: dict[str, bytes] = {}
     if figures:
-        from reports.figures import render_figures
+        from drillsim.reports.figures import render_figures
 
         pngs = render_figures(facts, card)
     md_src = {name: Markup(f"figures/{name}.png") for name in pngs}

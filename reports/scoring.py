@@ -17,9 +17,8 @@ from __future__ import annotations
 import contextlib
 from typing import Any, Literal
 
+from drillsim.reports.facts import DrillFacts
 from pydantic import BaseModel, ConfigDict
-
-from reports.facts import DrillFacts
 
 SCHEMA_VERSION = 2
 """2: par is the playbook's median over many drills (``par_basis``, intervals' ``par_p10`` and

@@ -18,10 +18,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from reports.figures import png_bytes
-from simulator.durations import format_duration
-from simulator.journal import atomic_write, slug
-from simulator.whatif import Distribution, RosterStats, Simulation
+from drillsim.reports.figures import png_bytes
+from drillsim.simulator.durations import format_duration
+from drillsim.simulator.journal import atomic_write, slug
+from drillsim.simulator.whatif import Distribution, RosterStats, Simulation
 
 CSV_NAME = "runs.csv"
 SUMMARY_NAME = "summary.json"
@@ -35,7 +35,7 @@ TARGET = "#b2182b"
 
 def score_total(records: list[dict[str, Any]]) -> float:
     """The 0-100 score of a drill's journal records (``reports.scoring``), for ``simulate(scorer=...)``."""
-    from reports.scoring import score
+    from drillsim.reports.scoring import score
 
     return float(score(records).score.total)
 
@@ -366,7 +366,7 @@ def score_figure(sim: Simulation) -> bytes | None:
 
 def new_output_folder(root: Path, scenario_id: str, now: datetime | None = None) -> Path:
     """Create ``<root>/<YYYYMMDD-HHMMSS>-<scenario>/`` (``-2``, ``-3`` ... when it exists)."""
-    from simulator.journal import new_folder
+    from drillsim.simulator.journal import new_folder
 
     return new_folder(root, f"{(now or datetime.now()).strftime('%Y%m%d-%H%M%S')}-{slug(scenario_id)}")
 

@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from simulator.session import load_pair, start_run
+from drillsim.simulator.session import load_pair, start_run
 
 
 def main() -> None:

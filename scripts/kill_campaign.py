@@ -20,8 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from simulator.journal import read_journal  # noqa: E402
-from simulator.replay import first_difference, rebuild  # noqa: E402
+from drillsim.simulator.journal import read_journal  # noqa: E402
+from drillsim.simulator.replay import first_difference, rebuild  # noqa: E402
+
 from tests.test_crash_safety import kill_and_resume  # noqa: E402
 
 

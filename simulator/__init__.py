@@ -2,5 +2,3 @@
 
 Nothing here imports the terminal UI, the reports, pandas or matplotlib.
 """
-
-__version__ = "0.1.0"

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
-from simulator.durations import format_duration
-from simulator.loading import Level, Problem, SourceMap, _Problems, did_you_mean
-from simulator.model import Condition, Effect, Roster, Scenario
+from drillsim.simulator.durations import format_duration
+from drillsim.simulator.loading import Level, Problem, SourceMap, _Problems, did_you_mean
+from drillsim.simulator.model import Condition, Effect, Roster, Scenario
 
 Path = tuple[str | int, ...]
 
@@ -203,7 +203,7 @@ def check_scenario(scenario: Scenario, *, source: SourceMap | None = None, path:
 
     # default roster
     if scenario.default_roster is not None:
-        from simulator.library import builtin_roster_ids
+        from drillsim.simulator.library import builtin_roster_ids
 
         known = builtin_roster_ids()
         if scenario.default_roster not in known:
@@ -219,8 +219,8 @@ def check_scenario(scenario: Scenario, *, source: SourceMap | None = None, path:
 
 def _default_roster_covers(scenario: Scenario, source: SourceMap, path: str) -> list[Problem]:
     """Warnings when the scenario's own default roster cannot play it."""
-    from simulator.library import resolve_roster
-    from simulator.loading import check_file
+    from drillsim.simulator.library import resolve_roster
+    from drillsim.simulator.loading import check_file
 
     assert scenario.default_roster is not None
     roster, _ = check_file(resolve_roster(scenario.default_roster), "roster", checks=False)

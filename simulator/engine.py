@@ -24,11 +24,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import simpy
-
-from simulator import __version__
-from simulator.durations import format_clock
-from simulator.journal import JournalWriter
-from simulator.model import (
+from drillsim import __version__
+from drillsim.simulator.durations import format_clock
+from drillsim.simulator.journal import JournalWriter
+from drillsim.simulator.model import (
     ALERT_CHANNELS,
     Action,
     Condition,
@@ -41,7 +40,7 @@ from simulator.model import (
     Scenario,
     dump,
 )
-from simulator.view import (
+from drillsim.simulator.view import (
     ActionAvailability,
     ClockView,
     DecisionView,

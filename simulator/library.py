@@ -15,7 +15,7 @@ import os
 from importlib.abc import Traversable
 from pathlib import Path
 
-import scenarios
+from drillsim import scenarios
 
 DEFAULT_SCENARIO = "flash-sale-latency"
 """The scenario the launcher offers first."""

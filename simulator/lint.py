@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from simulator.durations import format_clock, format_duration
-from simulator.engine import Drill
-from simulator.model import Roster, Scenario
-from simulator.policies import autoplay, make_policy
+from drillsim.simulator.durations import format_clock, format_duration
+from drillsim.simulator.engine import Drill
+from drillsim.simulator.model import Roster, Scenario
+from drillsim.simulator.policies import autoplay, make_policy
 
 PLAY_SEEDS = 5
 """Seeds the playbook is played with; the check must hold in each."""

@@ -31,12 +31,11 @@ from pathlib import Path
 from typing import Any, Literal, Union
 
 import yaml
+from drillsim.simulator.model import Roster, Scenario
 from pydantic import BaseModel, ValidationError
 from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
-
-from simulator.model import Roster, Scenario
 
 MAX_BYTES = 1024 * 1024
 """Largest file read (1 MiB); a scenario is typically 10-30 KiB."""
@@ -189,6 +188,9 @@ class _Refused(Exception):
         self.mark = mark
 
 
+_TOO_DEEP = f"the document is nested too deeply (more than {MAX_DEPTH} levels of lists and mappings)"
+
+
 class _Limits:
     """Limits on nesting depth, alias uses and values, checked while the node tree is composed."""
 
@@ -213,7 +215,7 @@ class _Limits:
         self._depth += 1
         if self._depth > MAX_DEPTH:
             raise _Refused(
-                f"the document is nested too deeply (more than {MAX_DEPTH} levels of lists and mappings)",
+                _TOO_DEEP,
                 event.start_mark,
             )
         try:
@@ -410,10 +412,15 @@ def parse_yaml(text: str, name: str) -> tuple[Any, SourceMap, list[Problem]]:
             out.add(exc.message, _mark(exc.mark))
             return None, out.source, out.items
         except yaml.YAMLError as exc:
-            _yaml_problem(exc, out, text.splitlines())
+            if "nesting depth" in str(getattr(exc, "problem", "") or exc):
+                # PyYAML 6.0.3+ has its own depth limit in the parser, below ours for flow collections:
+                # the same message whatever version refused it.
+                out.add(_TOO_DEEP, _mark(getattr(exc, "problem_mark", None)))
+            else:
+                _yaml_problem(exc, out, text.splitlines())
             return None, out.source, out.items
         except RecursionError:  # pragma: no cover - MAX_DEPTH stops this first
-            out.add(f"the document is nested too deeply (more than {MAX_DEPTH} levels of lists and mappings)")
+            out.add(_TOO_DEEP)
             return None, out.source, out.items
     finally:
         loader.dispose()
@@ -611,7 +618,7 @@ def _clean_value_error(err: dict[str, Any]) -> str:
 
 
 def _literal_message(value: Any, allowed: list[str]) -> str:
-    from simulator.roles import ROLE_IDS
+    from drillsim.simulator.roles import ROLE_IDS
 
     is_roles = len(allowed) > 5 and set(allowed) <= {*ROLE_IDS, "everyone"}
     shown = describe(value)
@@ -862,7 +869,7 @@ def validate_data(
         out.add(f"the document is nested too deeply (more than {MAX_DEPTH} levels)")
         return None, out.items
     if checks:
-        from simulator import checks as checks_module
+        from drillsim.simulator import checks as checks_module
 
         if isinstance(model, Scenario):
             out.items.extend(checks_module.check_scenario(model, source=out.source, path=name))
@@ -966,7 +973,7 @@ def schema_text(kind: Kind = "scenario") -> str:
 def write_schemas(folder: str | Path | None = None) -> list[Path]:
     """Write ``scenario.schema.json`` and ``roster.schema.json`` (default: the scenarios package folder)."""
     if folder is None:
-        import scenarios
+        from drillsim import scenarios
 
         folder = Path(scenarios.__file__).parent
     written = []

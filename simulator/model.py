@@ -13,10 +13,9 @@ import json
 import re
 from typing import Annotated, Any, Literal
 
+from drillsim.simulator.durations import Duration
+from drillsim.simulator.roles import RoleId
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
-
-from simulator.durations import Duration
-from simulator.roles import RoleId
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
 """A lower-case id: letters, digits, ``-`` and ``_``, starting with a letter or digit."""

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from simulator.engine import Drill
-from simulator.journal import JournalWriter
-from simulator.model import PlaybookStep, Roster, Scenario
+from drillsim.simulator.engine import Drill
+from drillsim.simulator.journal import JournalWriter
+from drillsim.simulator.model import PlaybookStep, Roster, Scenario
 
 RETRY = 10.0
 """Sim seconds between retries of a step whose requirements are not met yet."""
@@ -124,7 +124,7 @@ class RandomPolicy(Policy):
 
 def load_script(path: Path) -> list[PlaybookStep]:
     """Read a scripted response: a YAML or JSON list of ``{at, action, by?}``."""
-    from simulator.loading import errors, parse_yaml, read_text
+    from drillsim.simulator.loading import errors, parse_yaml, read_text
 
     text, problems = read_text(path)
     data = None

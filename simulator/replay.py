@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from simulator.engine import Drill
-from simulator.journal import JournalWriter
-from simulator.model import Roster, Scenario
+from drillsim.simulator.engine import Drill
+from drillsim.simulator.journal import JournalWriter
+from drillsim.simulator.model import Roster, Scenario
 
 Record = dict[str, Any]
 IGNORED = ("wall",)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from simulator.checks import check_roster_covers
-from simulator.engine import Drill
-from simulator.journal import JOURNAL_NAME, JournalWriter, new_run_folder
-from simulator.library import DEFAULT_ROSTER, resolve_roster, resolve_scenario
-from simulator.loading import load_roster, load_scenario
-from simulator.model import Roster, Scenario
+from drillsim.simulator.checks import check_roster_covers
+from drillsim.simulator.engine import Drill
+from drillsim.simulator.journal import JOURNAL_NAME, JournalWriter, new_run_folder
+from drillsim.simulator.library import DEFAULT_ROSTER, resolve_roster, resolve_scenario
+from drillsim.simulator.loading import load_roster, load_scenario
+from drillsim.simulator.model import Roster, Scenario
 
 
 @dataclass

@@ -22,12 +22,11 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import yaml
+from drillsim.simulator.checks import check_roster, check_scenario
+from drillsim.simulator.journal import slug
+from drillsim.simulator.loading import errors
+from drillsim.simulator.model import Roster, Scenario
 from pydantic import ValidationError
-
-from simulator.checks import check_roster, check_scenario
-from simulator.journal import slug
-from simulator.loading import errors
-from simulator.model import Roster, Scenario
 
 ROSTER_PREFIX = "roster."
 

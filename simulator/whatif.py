@@ -38,11 +38,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from simulator import __version__
-from simulator.engine import Drill
-from simulator.model import PlaybookStep, Roster, Scenario
-from simulator.policies import POLICY_NAMES, Policy, ScriptedPolicy, autoplay, make_policy
-from simulator.variants import Variant, apply_variant
+from drillsim import __version__
+from drillsim.simulator.engine import Drill
+from drillsim.simulator.model import PlaybookStep, Roster, Scenario
+from drillsim.simulator.policies import POLICY_NAMES, Policy, ScriptedPolicy, autoplay, make_policy
+from drillsim.simulator.variants import Variant, apply_variant
 
 SEED_STRIDE = 1_000_003
 """Run ``i`` of a simulation with seed ``S`` plays the drill seed ``S * SEED_STRIDE + i``."""
@@ -608,7 +608,7 @@ def par_median(
     }
     if use_cache:
         with contextlib.suppress(OSError):
-            from simulator.journal import atomic_write
+            from drillsim.simulator.journal import atomic_write
 
             atomic_write(path, json.dumps(result, indent=2, sort_keys=True) + "\n")
     return {**result, "cached": False}

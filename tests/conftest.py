@@ -6,11 +6,10 @@ import os
 from pathlib import Path
 
 import pytest
+from drillsim.simulator.library import resolve_roster, resolve_scenario
+from drillsim.simulator.loading import load_roster, load_scenario
+from drillsim.simulator.model import Roster, Scenario
 from hypothesis import settings
-
-from simulator.library import resolve_roster, resolve_scenario
-from simulator.loading import load_roster, load_scenario
-from simulator.model import Roster, Scenario
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "tests" / "data"

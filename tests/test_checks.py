@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from simulator.checks import check_roster, check_roster_covers, check_scenario
-from simulator.loading import check_text, load_roster, load_roster_text, load_scenario
-from simulator.model import Member, Roster, Scenario
+from drillsim.simulator.checks import check_roster, check_roster_covers, check_scenario
+from drillsim.simulator.loading import check_text, load_roster, load_roster_text, load_scenario
+from drillsim.simulator.model import Member, Roster, Scenario
 
 DATA = Path(__file__).parent / "data"
 TINY = (DATA / "valid" / "tiny.yaml").read_text()
@@ -30,7 +29,7 @@ def test_tiny_has_no_problems() -> None:
 
 def test_everything_fixture_uses_every_condition_kind() -> None:
     scenario = load_scenario(DATA / "valid" / "everything.yaml")
-    from simulator.checks import conditions
+    from drillsim.simulator.checks import conditions
 
     kinds = {condition.kind for _, condition in conditions(scenario)}
     assert kinds == {"metric", "milestone", "action", "clock", "decision"}

@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
-
-from simulator.library import (
+from drillsim.main import SUBCOMMANDS, build_parser, main
+from drillsim.simulator.library import (
     DEFAULT_SCENARIO,
     LibraryError,
     builtin_rosters,
@@ -16,7 +16,6 @@ from simulator.library import (
     resolve_roster,
     resolve_scenario,
 )
-from tui.cli import SUBCOMMANDS, build_parser, main
 
 DATA = Path(__file__).parent / "data"
 VALID = DATA / "valid"
@@ -52,7 +51,7 @@ def test_validate_folder_recurses(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_validate_builtin_library(capsys: pytest.CaptureFixture[str]) -> None:
-    import scenarios
+    from drillsim import scenarios
 
     code, out, _ = run(capsys, "validate", str(Path(scenarios.__file__).parent))
     assert code == 0, out
@@ -111,7 +110,7 @@ def test_validate_hostile_files_never_trace(capsys: pytest.CaptureFixture[str]) 
 
 
 def test_schema_prints_the_committed_schema(capsys: pytest.CaptureFixture[str]) -> None:
-    import scenarios
+    from drillsim import scenarios
 
     folder = Path(scenarios.__file__).parent
     code, out, _ = run(capsys, "schema")
@@ -156,10 +155,10 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_no_subcommand_launches_the_tui(monkeypatch: pytest.MonkeyPatch) -> None:
-    import tui.cli
+    import drillsim.main
 
     seen = []
-    monkeypatch.setattr(tui.cli, "launch_tui", lambda args: seen.append(args) or 0)
+    monkeypatch.setattr(drillsim.main, "launch_tui", lambda args: seen.append(args) or 0)
     assert main([]) == 0
     assert len(seen) == 1
 

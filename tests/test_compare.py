@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from reports.compare import (
+from drillsim.main import main
+from drillsim.reports.compare import (
     CHANGED_MARK,
     compare,
     drills_frame,
@@ -22,7 +22,6 @@ from reports.compare import (
     summarize,
     trend,
 )
-from tui.cli import main
 
 DATA = Path(__file__).resolve().parent / "data"
 CARDS = DATA / "scorecards"
@@ -115,7 +114,7 @@ def test_changed_scenario_is_flagged(tmp_path: Path) -> None:
     cmp = compare(load_drills([root]).drills)
     assert list(cmp.drills["scenario_changed"]) == [False, False, True]
     assert list(cmp.drills["scenario_version"]) == [1, 1, 2]
-    from reports.compare_render import terminal_summary
+    from drillsim.reports.compare_render import terminal_summary
 
     text = terminal_summary(cmp)
     assert f"2026-Q3{CHANGED_MARK}" in text
@@ -243,10 +242,9 @@ def test_cli_bad_by_is_usage_error(tmp_path: Path) -> None:
 
 
 def test_history_screen_lists_drills(quarters: Path) -> None:
+    from drillsim.tui.screens.history import HistoryScreen
     from textual.app import App
     from textual.widgets import DataTable, Sparkline
-
-    from tui.screens.history import HistoryScreen
 
     async def run() -> None:
         app: App[None] = App()

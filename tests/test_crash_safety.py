@@ -11,15 +11,14 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from simulator.journal import read_journal
-from simulator.replay import first_difference, rebuild
+from drillsim.simulator.journal import read_journal
+from drillsim.simulator.replay import first_difference, rebuild
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def kill_and_resume(tmp_path: Path, seed: int, acks_before_kill: int) -> tuple[set[int], list[dict]]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = dict(os.environ)
     proc = subprocess.Popen(
         [sys.executable, str(ROOT / "scripts" / "drive_drill.py"), str(tmp_path), str(seed)],
         stdout=subprocess.PIPE,

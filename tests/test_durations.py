@@ -5,9 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from drillsim.simulator.durations import Duration, format_clock, format_duration, parse_duration
 from pydantic import BaseModel, ValidationError
-
-from simulator.durations import Duration, format_clock, format_duration, parse_duration
 
 
 @pytest.mark.parametrize(

@@ -10,10 +10,9 @@ import resource
 import time
 from pathlib import Path
 
+from drillsim.simulator.loading import check_bytes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from simulator.loading import check_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = [

@@ -7,9 +7,8 @@ import time
 from pathlib import Path
 
 import pytest
-
-from simulator.library import builtin_rosters, builtin_scenarios
-from simulator.loading import (
+from drillsim.simulator.library import builtin_rosters, builtin_scenarios
+from drillsim.simulator.loading import (
     MAX_BYTES,
     LoadError,
     Problem,
@@ -24,7 +23,7 @@ from simulator.loading import (
     load_scenario,
     load_scenario_text,
 )
-from simulator.model import Roster, Scenario, dump
+from drillsim.simulator.model import Roster, Scenario, dump
 
 DATA = Path(__file__).parent / "data"
 INVALID = sorted((DATA / "invalid").glob("*.yaml"))

@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from simulator.library import builtin_scenarios, resolve_roster
-from simulator.lint import play_check
-from simulator.loading import check_text, load_roster, load_scenario
-from simulator.template import render_template
-from tui.cli import main
+from drillsim.main import main
+from drillsim.simulator.library import builtin_scenarios, resolve_roster
+from drillsim.simulator.lint import play_check
+from drillsim.simulator.loading import check_text, load_roster, load_scenario
+from drillsim.simulator.template import render_template
 
 
 @pytest.mark.parametrize("scenario_id", [sid for sid, _ in builtin_scenarios()])

@@ -7,11 +7,10 @@ import typing
 from pathlib import Path
 
 import pytest
+from drillsim import scenarios
+from drillsim.simulator.loading import SCHEMA_FILES, check_file, errors, json_schema, schema_text, write_schemas
+from drillsim.simulator.model import Roster, Scenario
 from pydantic import BaseModel
-
-import scenarios
-from simulator.loading import SCHEMA_FILES, check_file, errors, json_schema, schema_text, write_schemas
-from simulator.model import Roster, Scenario
 
 FOLDER = Path(scenarios.__file__).parent
 SCENARIO_FILES = sorted([*FOLDER.glob("*.yaml"), *FOLDER.glob("*.yml")])
@@ -60,7 +59,7 @@ def test_builtin_roster_names_its_schema_and_validates(path: Path) -> None:
 
 
 def _models(root: type[BaseModel]) -> set[type[BaseModel]]:
-    from simulator.loading import _unwrap
+    from drillsim.simulator.loading import _unwrap
 
     seen: set[type[BaseModel]] = set()
     stack: list[typing.Any] = [root]

@@ -6,11 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-
-from simulator.model import Roster, Scenario
-from simulator.variants import Variant, VariantError, apply_variant, parse_variant
-from simulator.whatif import aggregate, simulate
-from tui.cli import main
+from drillsim.main import main
+from drillsim.simulator.model import Roster, Scenario
+from drillsim.simulator.variants import Variant, VariantError, apply_variant, parse_variant
+from drillsim.simulator.whatif import aggregate, simulate
 
 SCENARIO = "flash-sale-latency"
 

@@ -9,10 +9,10 @@ import math
 from pathlib import Path
 
 import pytest
-
-from reports.whatif_render import csv_text, format_table, score_total
-from simulator.model import Roster, Scenario
-from simulator.whatif import (
+from drillsim.main import main
+from drillsim.reports.whatif_render import csv_text, format_table, score_total
+from drillsim.simulator.model import Roster, Scenario
+from drillsim.simulator.whatif import (
     MilestoneTarget,
     RunSummary,
     aggregate,
@@ -24,7 +24,6 @@ from simulator.whatif import (
     simulate,
     wilson,
 )
-from tui.cli import main
 
 SCENARIO = "flash-sale-latency"
 RUNS = 20
@@ -206,7 +205,7 @@ def _failing_scorer(records: list[dict[str, object]]) -> float:
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_failing_drill_names_its_seed(scenario: Scenario, crisis: Roster, jobs: int) -> None:
-    from simulator.whatif import SimulationError
+    from drillsim.simulator.whatif import SimulationError
 
     with pytest.raises(SimulationError, match=r"drill \d+ \(seed \d+, roster crisis-team\) failed: RuntimeError: boom"):
         simulate(scenario, [crisis], 4, jobs=jobs, scorer=_failing_scorer)

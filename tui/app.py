@@ -11,19 +11,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
-from rich.text import Text
-from textual.app import App
-from textual.binding import Binding, BindingType
-from textual.screen import Screen
-
-from simulator.model import Roster, Scenario
-from tui.commands import DrillCommands
-from tui.screens.briefing import BriefingScreen
-from tui.screens.debrief import DebriefScreen
-from tui.screens.drill import DrillScreen
-from tui.screens.launcher import LauncherScreen
-from tui.screens.modals import ConfirmScreen
-from tui.session import (
+from drillsim.simulator.model import Roster, Scenario
+from drillsim.tui.commands import DrillCommands
+from drillsim.tui.screens.briefing import BriefingScreen
+from drillsim.tui.screens.debrief import DebriefScreen
+from drillsim.tui.screens.drill import DrillScreen
+from drillsim.tui.screens.launcher import LauncherScreen
+from drillsim.tui.screens.modals import ConfirmScreen
+from drillsim.tui.session import (
     DrillSession,
     RosterEntry,
     ScenarioEntry,
@@ -34,6 +29,10 @@ from tui.session import (
     find_roster,
     start_drill,
 )
+from rich.text import Text
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
 
 HERE = Path(__file__).parent
 DARK, LIGHT = "textual-dark", "textual-light"
@@ -121,7 +120,7 @@ class DrillsimApp(App[str | None]):
             self.push_screen(self.launcher())
 
     def launcher(self) -> LauncherScreen:
-        from simulator.library import DEFAULT_SCENARIO
+        from drillsim.simulator.library import DEFAULT_SCENARIO
 
         return LauncherScreen(self.scenarios, self.rosters, self.settings, self.default_scenario or DEFAULT_SCENARIO)
 

@@ -12,7 +12,7 @@ class DrillCommands(Provider):
     """Actions (say why one cannot be taken now) and facilitator controls of the running drill."""
 
     def _commands(self) -> list[tuple[str, str, object]]:
-        from tui.screens.drill import DrillScreen
+        from drillsim.tui.screens.drill import DrillScreen
 
         screen = self.screen
         if not isinstance(screen, DrillScreen) or screen.drill.ended:

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from simulator.engine import Drill
-from simulator.journal import (
+from drillsim.simulator.engine import Drill
+from drillsim.simulator.journal import (
     JOURNAL_NAME,
     JournalError,
     JournalWriter,
@@ -31,8 +31,8 @@ from simulator.journal import (
     encode,
     read_journal,
 )
-from simulator.model import Roster, Scenario
-from simulator.replay import ReplayError, first_difference, rebuild
+from drillsim.simulator.model import Roster, Scenario
+from drillsim.simulator.replay import ReplayError, first_difference, rebuild
 
 SPEEDS: tuple[float, ...] = (0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0)
 """The speeds ``+`` and ``-`` step through."""
@@ -119,8 +119,8 @@ def _discover(
 
 def discover_scenarios(cwd: Path | None = None) -> list[ScenarioEntry]:
     """Built-in scenarios, then the user's ``./scenarios/*.yaml`` (skipping the library itself)."""
-    from simulator.library import builtin_scenarios
-    from simulator.loading import load_scenario
+    from drillsim.simulator.library import builtin_scenarios
+    from drillsim.simulator.loading import load_scenario
 
     local = (cwd or Path.cwd()) / "scenarios"
     return [ScenarioEntry(*found) for found in _discover(builtin_scenarios(), local, load_scenario)]
@@ -128,15 +128,15 @@ def discover_scenarios(cwd: Path | None = None) -> list[ScenarioEntry]:
 
 def discover_rosters(cwd: Path | None = None) -> list[RosterEntry]:
     """Built-in rosters, then the user's ``./scenarios/rosters/*.yaml``."""
-    from simulator.library import builtin_rosters
-    from simulator.loading import load_roster
+    from drillsim.simulator.library import builtin_rosters
+    from drillsim.simulator.loading import load_roster
 
     local = (cwd or Path.cwd()) / "scenarios" / "rosters"
     return [RosterEntry(*found) for found in _discover(builtin_rosters(), local, load_roster)]
 
 
 def default_roster_id(scenario: Scenario) -> str:
-    from simulator.library import DEFAULT_ROSTER
+    from drillsim.simulator.library import DEFAULT_ROSTER
 
     return scenario.default_roster or DEFAULT_ROSTER
 
@@ -191,8 +191,8 @@ class DrillSession:
 
 def find_roster(roster_id: str, rosters: list[RosterEntry] | None = None) -> Roster:
     """A roster by id (local ``./scenarios/rosters`` first, then built-in) or by path."""
-    from simulator.library import resolve_roster
-    from simulator.loading import load_roster
+    from drillsim.simulator.library import resolve_roster
+    from drillsim.simulator.loading import load_roster
 
     for entry in rosters or []:
         if entry.id == roster_id and entry.roster is not None:
@@ -207,8 +207,8 @@ def start_drill(
     participants: dict[str, str] | None = None,
 ) -> DrillSession:
     """Create the run folder and its journal, then the drill; in memory (with a warning) if the disk refuses."""
-    from simulator.checks import check_roster_covers
-    from simulator.session import Loaded, start_run
+    from drillsim.simulator.checks import check_roster_covers
+    from drillsim.simulator.session import Loaded, start_run
 
     participants = {k: v.strip() for k, v in (participants or {}).items() if v.strip()}
     team = settings.team or roster.team

@@ -10,6 +10,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from drillsim.simulator.durations import format_clock, format_duration
+from drillsim.simulator.engine import OFF_ROLE_RELIABILITY, OFF_ROLE_SLOWDOWN, SKILL_SPEEDUP
+from drillsim.simulator.model import Action, Roster
+from drillsim.simulator.view import ActionAvailability, DecisionView, DrillView, FeedItem, MemberView, MetricView
+from drillsim.tui.messages import ActionRequested, DecisionAnswered
+from drillsim.tui.session import format_speed
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
@@ -18,13 +24,6 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Button, OptionList, ProgressBar, RichLog, Static
 from textual.widgets.option_list import Option
-
-from simulator.durations import format_clock, format_duration
-from simulator.engine import OFF_ROLE_RELIABILITY, OFF_ROLE_SLOWDOWN, SKILL_SPEEDUP
-from simulator.model import Action, Roster
-from simulator.view import ActionAvailability, DecisionView, DrillView, FeedItem, MemberView, MetricView
-from tui.messages import ActionRequested, DecisionAnswered
-from tui.session import format_speed
 
 ACTION_KEYS = "1234567890abcghjklmorsuvwxyz"
 """Shortcut keys of the action menu, in menu order (letters the facilitator's keys use are left out)."""

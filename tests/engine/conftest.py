@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from drillsim.simulator.model import Roster, Scenario
 
-from simulator.model import Roster, Scenario
 from tests.engine.helpers import tiny_roster, tiny_scenario
 
 

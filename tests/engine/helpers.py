@@ -4,8 +4,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
-from simulator.model import Roster, Scenario
+from drillsim.simulator.model import Roster, Scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 

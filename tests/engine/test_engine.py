@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 
 import pytest
+from drillsim.simulator.engine import OFF_ROLE_SLOWDOWN, Drill
+from drillsim.simulator.policies import autoplay, make_policy
 
-from simulator.engine import OFF_ROLE_SLOWDOWN, Drill
-from simulator.policies import autoplay, make_policy
 from tests.engine.helpers import tiny_roster, tiny_scenario, trace
 
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import drillsim.simulator.engine as engine
 import pytest
+from drillsim.simulator.engine import HISTORY, Drill
+from drillsim.simulator.library import builtin_scenarios
+from drillsim.simulator.model import Scenario, dump
+from drillsim.simulator.policies import play
+from drillsim.simulator.session import load_pair
 
-import simulator.engine as engine
-from simulator.engine import HISTORY, Drill
-from simulator.library import builtin_scenarios
-from simulator.model import Scenario, dump
-from simulator.policies import play
-from simulator.session import load_pair
 from tests.engine.helpers import tiny_roster, tiny_scenario
 
 BUILTIN = [scenario_id for scenario_id, _ in builtin_scenarios()]

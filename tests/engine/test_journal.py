@@ -8,10 +8,9 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-
-from simulator.engine import Drill
-from simulator.journal import JournalError, JournalWriter, new_run_folder, read_journal, slug
-from simulator.replay import check, first_difference, rebuild
+from drillsim.simulator.engine import Drill
+from drillsim.simulator.journal import JournalError, JournalWriter, new_run_folder, read_journal, slug
+from drillsim.simulator.replay import check, first_difference, rebuild
 
 
 def test_run_folder_names_are_safe_and_unique(tmp_path: Path) -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import math
 
+from drillsim.simulator.engine import Drill
+from drillsim.simulator.replay import check
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simulator.engine import Drill
-from simulator.replay import check
 from tests.engine.helpers import load_builtin, load_builtin_roster
 
 SCENARIO = load_builtin("flash-sale-latency")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from drillsim.simulator.engine import Drill
+from drillsim.simulator.policies import ScriptedPolicy, autoplay, load_script, make_policy
 
-from simulator.engine import Drill
-from simulator.policies import ScriptedPolicy, autoplay, load_script, make_policy
 from tests.engine.helpers import ROOT, load_builtin, load_builtin_roster
 
 SEED_SCRIPT = ROOT / "tests" / "data" / "scripts" / "seed-flash-sale-timeline.yaml"

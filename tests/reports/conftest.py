@@ -15,7 +15,7 @@ JOURNALS = HERE.parents[1] / "tests" / "data" / "journals"
 
 @pytest.fixture
 def journal() -> Any:
-    from reports.journal_io import read_journal
+    from drillsim.reports.journal_io import read_journal
 
     def load(name: str) -> list[dict[str, Any]]:
         return read_journal(JOURNALS / f"{name}.jsonl")

@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
-from simulator.model import Roster, Scenario, content_hash, dump
+from drillsim.simulator.model import Roster, Scenario, content_hash, dump
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "journals"

@@ -3,8 +3,7 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from reports.journal_io import JournalReadError, atomic_write, read_journal
+from drillsim.reports.journal_io import JournalReadError, atomic_write, read_journal
 
 
 def test_torn_last_line_is_skipped_with_a_warning(tmp_path):

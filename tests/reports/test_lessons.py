@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reports.lessons import findings
+from drillsim.reports.lessons import findings
 
 
 def rules(found):

@@ -6,16 +6,15 @@ import json
 from pathlib import Path
 
 import pytest
-
-from reports.journal_io import write_journal
-from reports.par import median_par, par_for, par_measures
-from reports.render import render_report, write_report
-from reports.scoring import score
-from simulator.library import resolve_roster
-from simulator.loading import load_roster
-from simulator.model import Roster, Scenario
-from simulator.policies import play
-from simulator.whatif import derive_seeds, quantile
+from drillsim.reports.journal_io import write_journal
+from drillsim.reports.par import median_par, par_for, par_measures
+from drillsim.reports.render import render_report, write_report
+from drillsim.reports.scoring import score
+from drillsim.simulator.library import resolve_roster
+from drillsim.simulator.loading import load_roster
+from drillsim.simulator.model import Roster, Scenario
+from drillsim.simulator.policies import play
+from drillsim.simulator.whatif import derive_seeds, quantile
 
 RUNS = 9
 
@@ -105,8 +104,8 @@ def _mmss(seconds: float | None) -> str:
 
 
 def test_par_agrees_with_the_simulate_table(tmp_path: Path, scenario: Scenario, crisis: Roster) -> None:
-    from reports.scoring import milestone_interval_name
-    from simulator.whatif import aggregate, simulate
+    from drillsim.reports.scoring import milestone_interval_name
+    from drillsim.simulator.whatif import aggregate, simulate
 
     par = median_par(scenario, crisis, runs=RUNS, cache=tmp_path)
     stats = aggregate(simulate(scenario, [crisis], RUNS, seed=0, policy="playbook"))[crisis.id]

@@ -10,8 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
-from reports.render import md_escape, render_report, write_report
+from drillsim.reports.render import md_escape, render_report, write_report
 
 HERE = Path(__file__).resolve().parent
 JOURNALS = HERE.parents[1] / "tests" / "data" / "journals"

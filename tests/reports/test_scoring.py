@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from reports.scoring import SCHEMA_VERSION, Par, ParBasis, ParValue, Scorecard, rate, score, timeliness
+from drillsim.reports.scoring import SCHEMA_VERSION, Par, ParBasis, ParValue, Scorecard, rate, score, timeliness
 
 
 def intervals(card: Scorecard) -> dict[str, float | None]:
@@ -151,7 +150,7 @@ def test_timeliness(elapsed, target, credit):
 
 
 def test_rating_rules():
-    from reports.scoring import MeasureResult
+    from drillsim.reports.scoring import MeasureResult
 
     def m(status: str, credit: float | None = 1.0) -> MeasureResult:
         return MeasureResult(measure="x", kind="milestone", status=status, credit=credit, detail="")  # type: ignore[arg-type]

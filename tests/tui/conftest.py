@@ -7,10 +7,9 @@ import inspect
 from pathlib import Path
 
 import pytest
-
-from simulator.model import Roster, Scenario
-from tui.app import DrillsimApp, make_app
-from tui.session import ScenarioEntry, Settings
+from drillsim.simulator.model import Roster, Scenario
+from drillsim.tui.app import DrillsimApp, make_app
+from drillsim.tui.session import ScenarioEntry, Settings
 
 SIZE = (120, 40)
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from drillsim.tui.app import DrillsimApp
+from drillsim.tui.screens.drill import DrillScreen
 from textual.pilot import Pilot
-
-from tui.app import DrillsimApp
-from tui.screens.drill import DrillScreen
 
 
 def types(records: list[dict[str, Any]]) -> list[str]:

@@ -5,14 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from textual.widgets import Input, OptionList
-
-from simulator.journal import read_journal
-from tui.screens.briefing import BriefingScreen
-from tui.screens.debrief import DebriefScreen
-from tui.screens.drill import DrillScreen
-from tui.screens.launcher import LauncherScreen
-from tui.screens.modals import (
+from drillsim.simulator.journal import read_journal
+from drillsim.tui.screens.briefing import BriefingScreen
+from drillsim.tui.screens.debrief import DebriefScreen
+from drillsim.tui.screens.drill import DrillScreen
+from drillsim.tui.screens.launcher import LauncherScreen
+from drillsim.tui.screens.modals import (
     ConfirmScreen,
     DecisionScreen,
     FilterScreen,
@@ -21,8 +19,9 @@ from tui.screens.modals import (
     MemberScreen,
     TextScreen,
 )
-from tui.session import Settings
-from tui.widgets import ActionMenu, DecisionPanel, IncidentFeed, PausedBanner
+from drillsim.tui.session import Settings
+from drillsim.tui.widgets import ActionMenu, DecisionPanel, IncidentFeed, PausedBanner
+from textual.widgets import Input, OptionList
 
 from .conftest import SIZE
 from .helpers import advance, of_type, start_from_launcher, types
@@ -159,7 +158,7 @@ async def test_choose_who_does_an_action(app_factory, clock) -> None:
 async def test_the_chooser_follows_drillsims_pick_until_the_participant_moves(app_factory) -> None:
     from dataclasses import replace
 
-    from tui.widgets import member_choices
+    from drillsim.tui.widgets import member_choices
 
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
@@ -609,10 +608,10 @@ async def test_stays_responsive_at_60x(app_factory, clock) -> None:
 
 async def test_launcher_opens_the_history_of_past_drills(app_factory, tmp_path: Path) -> None:
     """`h` in the launcher lists the drills already in the drills folder."""
-    from reports.render import write_report
-    from simulator.policies import autoplay, make_policy
-    from simulator.session import load_pair, start_run
-    from tui.screens.history import HistoryScreen
+    from drillsim.reports.render import write_report
+    from drillsim.simulator.policies import autoplay, make_policy
+    from drillsim.simulator.session import load_pair, start_run
+    from drillsim.tui.screens.history import HistoryScreen
 
     loaded = load_pair("flash-sale-latency")
     run = start_run(loaded, seed=3, out=tmp_path / "drills", label="2026-Q3", policy="playbook")

@@ -5,13 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from simulator.journal import JOURNAL_NAME, read_journal
-from simulator.replay import first_difference
-from tui.cli import main
-from tui.screens.debrief import DebriefScreen
-from tui.screens.drill import DrillScreen
-from tui.session import SessionError, resume_drill
+from drillsim.main import main
+from drillsim.simulator.journal import JOURNAL_NAME, read_journal
+from drillsim.simulator.replay import first_difference
+from drillsim.tui.screens.debrief import DebriefScreen
+from drillsim.tui.screens.drill import DrillScreen
+from drillsim.tui.session import SessionError, resume_drill
 
 from .conftest import SIZE
 from .helpers import advance, of_type, start_from_launcher, types

@@ -8,9 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from tui.screens.drill import DrillScreen
-from tui.session import Settings
+from drillsim.tui.screens.drill import DrillScreen
+from drillsim.tui.session import Settings
 
 from .conftest import SIZE
 

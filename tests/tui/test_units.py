@@ -5,13 +5,10 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from rich.console import Console
-from rich.style import Style
-
-from simulator.view import FeedItem
-from tui.screens.briefing import briefing_text
-from tui.screens.launcher import scenario_detail
-from tui.session import (
+from drillsim.simulator.view import FeedItem
+from drillsim.tui.screens.briefing import briefing_text
+from drillsim.tui.screens.launcher import scenario_detail
+from drillsim.tui.session import (
     MAX_STEP_WALL,
     SPEEDS,
     ScenarioEntry,
@@ -21,7 +18,7 @@ from tui.session import (
     faster,
     slower,
 )
-from tui.widgets import (
+from drillsim.tui.widgets import (
     SLO_MARK,
     FeedFilter,
     feed_line,
@@ -30,6 +27,8 @@ from tui.widgets import (
     spark_bars,
     spark_text,
 )
+from rich.console import Console
+from rich.style import Style
 
 from .conftest import ManualClock
 
@@ -202,7 +201,7 @@ def test_sparkline_text_draws_bars_and_the_slo_line() -> None:
 
 def test_who_does_it_lists_role_holders_first_and_marks_the_engines_own_pick(scenario, roster) -> None:
     """The chooser's default is the member ``Drill.submit`` picks without ``by``, in every state tried."""
-    from simulator.engine import Drill
+    from drillsim.simulator.engine import Drill
 
     # two more engineers (one off call, one slow) so the engine's tie-breaks matter: load, then readiness, then order
     extra = [
@@ -235,7 +234,7 @@ def test_who_does_it_lists_role_holders_first_and_marks_the_engines_own_pick(sce
 def check_choices_match_the_engine(scenario, roster) -> dict[tuple[float, str], str]:
     """Walk a drill through pages, busy members and queues; at each state every action's default is the
     engine's pick (``Drill.default_member``), and each submit without ``by`` goes to the default shown just before."""
-    from simulator.engine import Drill
+    from drillsim.simulator.engine import Drill
 
     drill = Drill(scenario, roster, seed=3)
     picks: dict[tuple[float, str], str] = {}

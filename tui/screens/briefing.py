@@ -9,6 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from drillsim.simulator.durations import format_duration
+from drillsim.simulator.model import Roster, Scenario
+from drillsim.tui.screens.modals import HelpScreen
+from drillsim.tui.session import Settings, format_speed
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -17,13 +21,8 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static
 
-from simulator.durations import format_duration
-from simulator.model import Roster, Scenario
-from tui.screens.modals import HelpScreen
-from tui.session import Settings, format_speed
-
 if TYPE_CHECKING:
-    from tui.app import DrillsimApp
+    from drillsim.tui.app import DrillsimApp
 
 HERE = Path(__file__).parent
 

@@ -16,6 +16,11 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from drillsim.simulator.durations import format_clock
+from drillsim.tui.messages import ReportWritten
+from drillsim.tui.screens.modals import HelpScreen, OverrideScreen, RatingOverride, TextScreen
+from drillsim.tui.session import DrillSession
+from drillsim.tui.widgets import money
 from rich.table import Table
 from rich.text import Text
 from textual import work
@@ -27,14 +32,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
-from simulator.durations import format_clock
-from tui.messages import ReportWritten
-from tui.screens.modals import HelpScreen, OverrideScreen, RatingOverride, TextScreen
-from tui.session import DrillSession
-from tui.widgets import money
-
 if TYPE_CHECKING:
-    from tui.app import DrillsimApp
+    from drillsim.tui.app import DrillsimApp
 
 HERE = Path(__file__).parent
 RATING_STYLE = {
@@ -59,7 +58,7 @@ def short_path(path: Path | None) -> str:
 
 def scorecard_of(records: list[dict[str, Any]], par: Any | None = None) -> Any | None:
     try:
-        from reports.scoring import score
+        from drillsim.reports.scoring import score
     except ImportError:
         return None
     return score(records, par)
@@ -68,7 +67,7 @@ def scorecard_of(records: list[dict[str, Any]], par: Any | None = None) -> Any |
 def par_of(records: list[dict[str, Any]]) -> Any | None:
     """Par for the drill (slow the first time for a scenario and roster: run it in a worker), or None."""
     try:
-        from reports.par import par_for
+        from drillsim.reports.par import par_for
     except ImportError:
         return None
     return par_for(records)
@@ -84,7 +83,7 @@ class ParReady(Message):
 
 def findings_of(records: list[dict[str, Any]], card: Any) -> list[Any]:
     try:
-        from reports.lessons import findings
+        from drillsim.reports.lessons import findings
     except ImportError:
         return []
     return list(findings(records, card))
@@ -95,7 +94,7 @@ def write_report(run_dir: Path, par: Any = True) -> tuple[str, ...]:
 
     ``par``: a par already computed, False for none, True to compute it (see ``reports.render.write_report``).
     """
-    from reports.render import write_report as render
+    from drillsim.reports.render import write_report as render
 
     with _REPORT_LOCK:
         paths = render(run_dir, par)

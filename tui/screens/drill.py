@@ -17,19 +17,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
-from rich.text import Text
-from textual import on
-from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.events import Resize
-from textual.screen import Screen
-from textual.widgets import Footer, Static
-
-from simulator.durations import format_clock
-from simulator.view import DrillView
-from tui.messages import ActionRequested, DecisionAnswered
-from tui.screens.modals import (
+from drillsim.simulator.durations import format_clock
+from drillsim.simulator.view import DrillView
+from drillsim.tui.messages import ActionRequested, DecisionAnswered
+from drillsim.tui.screens.modals import (
     ConfirmScreen,
     DecisionScreen,
     FilterScreen,
@@ -39,8 +30,8 @@ from tui.screens.modals import (
     MemberScreen,
     TextScreen,
 )
-from tui.session import DrillSession, SimClock, faster, format_speed, slower
-from tui.widgets import (
+from drillsim.tui.session import DrillSession, SimClock, faster, format_speed, slower
+from drillsim.tui.widgets import (
     ACTION_KEYS,
     ActionMenu,
     DecisionPanel,
@@ -55,9 +46,17 @@ from tui.widgets import (
     member_choices,
     roles_in,
 )
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Footer, Static
 
 if TYPE_CHECKING:
-    from tui.app import DrillsimApp
+    from drillsim.tui.app import DrillsimApp
 
 HERE = Path(__file__).parent
 TICK = 0.2

@@ -13,14 +13,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
+from drillsim.reports.compare import CHANGED_MARK, KEY_INTERVALS, Drill, load_drills, summarize, trend
+from drillsim.reports.compare_render import span
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Sparkline, Static
-
-from reports.compare import CHANGED_MARK, KEY_INTERVALS, Drill, load_drills, summarize, trend
-from reports.compare_render import span
 
 
 class HistoryScreen(Screen[None]):

@@ -9,6 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from drillsim.simulator.durations import format_duration
+from drillsim.simulator.model import Scenario
+from drillsim.tui.screens.modals import HelpScreen
+from drillsim.tui.session import SPEEDS, RosterEntry, ScenarioEntry, Settings, default_roster_id, format_speed
 from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
@@ -18,13 +22,8 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
-from simulator.durations import format_duration
-from simulator.model import Scenario
-from tui.screens.modals import HelpScreen
-from tui.session import SPEEDS, RosterEntry, ScenarioEntry, Settings, default_roster_id, format_speed
-
 if TYPE_CHECKING:
-    from tui.app import DrillsimApp
+    from drillsim.tui.app import DrillsimApp
 
 HERE = Path(__file__).parent
 DEFAULT_ROSTER_CHOICE = "__scenario_default__"
@@ -238,7 +237,7 @@ class LauncherScreen(Screen[None]):
 
     def action_history(self) -> None:
         """Past drills in the drills folder and the selected team and scenario's trend."""
-        from tui.screens.history import HistoryScreen
+        from drillsim.tui.screens.history import HistoryScreen
 
         self.app.push_screen(HistoryScreen(self.settings.out))
 

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar, TypeVar
 
+from drillsim.simulator.durations import format_clock
+from drillsim.simulator.view import DecisionView
+from drillsim.tui.widgets import FeedFilter, MemberChoice, member_choice_text
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -14,10 +17,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
-
-from simulator.durations import format_clock
-from simulator.view import DecisionView
-from tui.widgets import FeedFilter, MemberChoice, member_choice_text
 
 HERE = Path(__file__).parent
 ResultT = TypeVar("ResultT")

@@ -63,17 +63,17 @@ def _run_app(app: Any) -> int:
 def launch_tui(args: argparse.Namespace) -> int:
     """``drillsim`` with no command: the launcher."""
     del args
-    from tui.app import make_app
-    from tui.session import Settings
+    from drillsim.tui.app import make_app
+    from drillsim.tui.session import Settings
 
     return _run_app(make_app(settings=Settings()))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     """``drillsim run SCENARIO``: straight to the briefing."""
-    from simulator.session import load_pair
-    from tui.app import make_app
-    from tui.session import Settings
+    from drillsim.simulator.session import load_pair
+    from drillsim.tui.app import make_app
+    from drillsim.tui.session import Settings
 
     loaded = load_pair(args.scenario, args.roster)
     for warning in loaded.warnings:
@@ -90,8 +90,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_resume(args: argparse.Namespace) -> int:
     """``drillsim resume RUN``: rebuild the drill from its journal and go on, paused."""
-    from tui.cli import UserError
-    from tui.session import SessionError, Settings, resume_drill
+    from drillsim.errors import UserError
+    from drillsim.tui.session import SessionError, Settings, resume_drill
 
     try:
         session = resume_drill(Path(args.run))
@@ -99,6 +99,6 @@ def cmd_resume(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from None
     for warning in session.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    from tui.app import make_app
+    from drillsim.tui.app import make_app
 
     return _run_app(make_app(session=session, settings=Settings(out=session.run_dir or Path("drills"))))

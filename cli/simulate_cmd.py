@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from tui.progress import ProgressBar
+from drillsim.progress import ProgressBar
 
 DEFAULT_RUNS = 1000
 
@@ -62,13 +62,13 @@ def configure_simulate(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
-    from simulator.checks import check_roster_covers
-    from simulator.library import DEFAULT_ROSTER, resolve_roster, resolve_scenario
-    from simulator.loading import load_roster, load_scenario
-    from simulator.policies import PolicyError
-    from simulator.variants import VariantError, apply_variant, parse_variant
-    from simulator.whatif import PolicySpec, SimulationError, aggregate, default_jobs, simulate
-    from tui.cli import UserError
+    from drillsim.errors import UserError
+    from drillsim.simulator.checks import check_roster_covers
+    from drillsim.simulator.library import DEFAULT_ROSTER, resolve_roster, resolve_scenario
+    from drillsim.simulator.loading import load_roster, load_scenario
+    from drillsim.simulator.policies import PolicyError
+    from drillsim.simulator.variants import VariantError, apply_variant, parse_variant
+    from drillsim.simulator.whatif import PolicySpec, SimulationError, aggregate, default_jobs, simulate
 
     if args.runs < 1:
         raise UserError(f"--runs must be at least 1 (got {args.runs})")
@@ -98,8 +98,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     except PolicyError as exc:
         raise UserError(str(exc)) from None
 
-    from reports import scoring  # noqa: F401  (loaded once here, inherited by the worker processes)
-    from reports.whatif_render import format_table, new_output_folder, score_total, write_outputs
+    from drillsim.reports import scoring  # noqa: F401  (loaded once here, inherited by the worker processes)
+    from drillsim.reports.whatif_render import format_table, new_output_folder, score_total, write_outputs
 
     try:
         if args.out is not None:

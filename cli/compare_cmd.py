@@ -31,9 +31,9 @@ def configure_compare(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from reports.compare import compare, load_drills
-    from reports.compare_render import default_out, terminal_summary, write_comparison
-    from tui.cli import UserError
+    from drillsim.errors import UserError
+    from drillsim.reports.compare import compare, load_drills
+    from drillsim.reports.compare_render import default_out, terminal_summary, write_comparison
 
     collection = load_drills(args.paths)
     for warning in collection.warnings:

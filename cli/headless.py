@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from simulator.durations import format_clock, format_duration
+from drillsim.simulator.durations import format_clock, format_duration
 
 
 def _seed(value: int | None) -> int:
@@ -37,9 +37,9 @@ def configure_autoplay(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_autoplay(args: argparse.Namespace) -> int:
-    from simulator.policies import PolicyError, autoplay, make_policy
-    from simulator.session import load_pair, start_run
-    from tui.cli import UserError
+    from drillsim.errors import UserError
+    from drillsim.simulator.policies import PolicyError, autoplay, make_policy
+    from drillsim.simulator.session import load_pair, start_run
 
     loaded = load_pair(args.scenario, args.roster)
     seed = _seed(args.seed)
@@ -87,9 +87,9 @@ def _write_report(folder: Path, par: bool = True) -> bool:
     Par is played on every core with a progress bar on a terminal (only the first report of a
     scenario and roster plays it; later ones read it from the cache).
     """
-    from reports.render import write_report
-    from simulator.whatif import default_jobs
-    from tui.progress import ProgressBar
+    from drillsim.progress import ProgressBar
+    from drillsim.reports.render import write_report
+    from drillsim.simulator.whatif import default_jobs
 
     bar = ProgressBar(sys.stderr, label="par: playbook ")
     try:
@@ -120,8 +120,8 @@ def configure_report(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from simulator.journal import JOURNAL_NAME
-    from tui.cli import UserError
+    from drillsim.errors import UserError
+    from drillsim.simulator.journal import JOURNAL_NAME
 
     folder = args.run.parent if args.run.name == JOURNAL_NAME else args.run
     if not (folder / JOURNAL_NAME).is_file():
@@ -137,9 +137,9 @@ def configure_replay(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    from simulator.journal import JournalError, read_journal
-    from simulator.replay import ReplayError, first_difference, rebuild
-    from tui.cli import UserError
+    from drillsim.errors import UserError
+    from drillsim.simulator.journal import JournalError, read_journal
+    from drillsim.simulator.replay import ReplayError, first_difference, rebuild
 
     try:
         read = read_journal(args.run)
@@ -187,10 +187,10 @@ class PlayOutcome:
 
 def play_checks(results: list[dict[str, Any]], roster_arg: str | None) -> list[PlayOutcome]:
     """Play-check every valid scenario among ``validate``'s results."""
-    from simulator.library import DEFAULT_ROSTER, LibraryError, resolve_roster
-    from simulator.lint import play_check
-    from simulator.loading import LoadError, load_roster
-    from simulator.model import Scenario
+    from drillsim.simulator.library import DEFAULT_ROSTER, LibraryError, resolve_roster
+    from drillsim.simulator.lint import play_check
+    from drillsim.simulator.loading import LoadError, load_roster
+    from drillsim.simulator.model import Scenario
 
     outcomes = []
     for result in results:
@@ -222,10 +222,10 @@ def configure_new(parser: argparse.ArgumentParser) -> None:
 def cmd_new(args: argparse.Namespace) -> int:
     import re
 
-    from simulator.library import resolve_scenario
-    from simulator.loading import schema_text
-    from simulator.template import from_existing, render_template
-    from tui.cli import UserError
+    from drillsim.errors import UserError
+    from drillsim.simulator.library import resolve_scenario
+    from drillsim.simulator.loading import schema_text
+    from drillsim.simulator.template import from_existing, render_template
 
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", args.id):
         raise UserError(

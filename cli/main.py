@@ -8,7 +8,7 @@ that adds its arguments, registered in :data:`SUBCOMMANDS`. To add one::
         parser.add_argument("--check", action="store_true", help="fail if the replay differs")
 
     def cmd_replay(args: argparse.Namespace) -> int:
-        from simulator.replay import replay   # heavy imports go inside the command
+        from drillsim.simulator.replay import replay   # heavy imports go inside the command
         ...
         return EXIT_OK
 
@@ -33,13 +33,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-EXIT_OK = 0
-EXIT_PROBLEMS = 1
-EXIT_USAGE = 2
-
-
-class UserError(Exception):
-    """A mistake in the user's input: printed as one line, exit code 2."""
+from drillsim.errors import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, UserError
 
 
 @dataclass
@@ -89,7 +83,7 @@ def _configure_validate(parser: argparse.ArgumentParser) -> None:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check files against the format and the cross-reference rules."""
-    from simulator.loading import check_file, errors, iter_yaml_files
+    from drillsim.simulator.loading import check_file, errors, iter_yaml_files
 
     results: list[dict[str, Any]] = []
     files = list(iter_yaml_files(args.paths))
@@ -165,7 +159,7 @@ def _configure_schema(parser: argparse.ArgumentParser) -> None:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     """Print the JSON Schema of the scenario or roster format."""
-    from simulator.loading import schema_text
+    from drillsim.simulator.loading import schema_text
 
     sys.stdout.write(schema_text(args.kind))
     return EXIT_OK
@@ -185,10 +179,10 @@ def _table(rows: list[list[str]]) -> list[str]:
 
 def cmd_list(args: argparse.Namespace) -> int:
     """Print the built-in scenarios and rosters."""
-    from simulator.durations import format_duration
-    from simulator.library import builtin_rosters, builtin_scenarios
-    from simulator.loading import check_file, errors
-    from simulator.model import Roster, Scenario
+    from drillsim.simulator.durations import format_duration
+    from drillsim.simulator.library import builtin_rosters, builtin_scenarios
+    from drillsim.simulator.loading import check_file, errors
+    from drillsim.simulator.model import Roster, Scenario
 
     del args
     rows = [["ID", "TITLE", "CATEGORY", "SEVERITY", "DURATION"]]
@@ -261,7 +255,7 @@ SUBCOMMANDS: list[Subcommand] = [
 ]
 
 
-from tui import headless  # noqa: E402  (light: no textual, pandas or matplotlib at import)
+from drillsim import headless  # noqa: E402  (light: no textual, pandas or matplotlib at import)
 
 SUBCOMMANDS += [
     Subcommand(
@@ -324,7 +318,7 @@ SUBCOMMANDS += [
 ]
 
 
-from tui import simulate_cmd  # noqa: E402  (light: no matplotlib or pandas at import)
+from drillsim import simulate_cmd  # noqa: E402  (light: no matplotlib or pandas at import)
 
 SUBCOMMANDS.append(
     Subcommand(
@@ -352,7 +346,7 @@ SUBCOMMANDS.append(
 )
 
 
-from tui import compare_cmd  # noqa: E402  (light: no pandas, matplotlib or jinja2 at import)
+from drillsim import compare_cmd  # noqa: E402  (light: no pandas, matplotlib or jinja2 at import)
 
 SUBCOMMANDS.append(
     Subcommand(
@@ -379,7 +373,7 @@ SUBCOMMANDS.append(
 
 # --------------------------------------------------------------------------- the TUI (tui/launch.py; textual is imported when a command runs)
 
-from tui import launch  # noqa: E402  (light: no textual at import)
+from drillsim import launch  # noqa: E402  (light: no textual at import)
 
 SUBCOMMANDS += [
     Subcommand(
@@ -421,7 +415,7 @@ def launch_tui(args: argparse.Namespace) -> int:
 
 
 def _version() -> str:
-    from simulator import __version__
+    from drillsim import __version__
 
     return __version__
 
@@ -460,8 +454,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version, usage errors
         code = exc.code
         return code if isinstance(code, int) else (EXIT_OK if code is None else EXIT_USAGE)
-    from simulator.library import LibraryError
-    from simulator.loading import LoadError
+    from drillsim.simulator.library import LibraryError
+    from drillsim.simulator.loading import LoadError
 
     try:
         func = getattr(args, "func", None)
