@@ -118,6 +118,7 @@ class LauncherScreen(Screen[None]):
         self.rosters = rosters
         self.settings = settings
         self.default_scenario = default_scenario
+        self.default_index = 0
 
     @property
     def drillsim(self) -> DrillsimApp:
@@ -191,6 +192,7 @@ class LauncherScreen(Screen[None]):
             table.add_row(*self._cells(entry), key=entry.id)
             if entry.id == self.default_scenario:
                 start = index
+        self.default_index = start
         table.move_cursor(row=start)
         table.focus()
         self._show_detail(start)
@@ -219,21 +221,32 @@ class LauncherScreen(Screen[None]):
         self.run_worker(self._load_all, thread=True, exclusive=True, group="launcher-load", name="load scenarios")
 
     def _load_all(self) -> None:
-        """In a thread: load every scenario not loaded yet, and show each as soon as it is."""
-        for index, entry in enumerate(list(self.scenarios)):
-            if not entry.loaded:
-                loaded = load_scenario_entry(entry)
-                self.app.call_from_thread(self._show_loaded, index, loaded)
+        """In a thread: load the highlighted scenario and show it, then load the rest and show them at once.
 
-    def _show_loaded(self, index: int, entry: ScenarioEntry) -> None:
-        if index >= len(self.scenarios) or self.scenarios[index].id != entry.id:
-            return
-        self.scenarios[index] = entry  # the app's list: the next launcher starts with it loaded
+        One update for the rest (not one per row) keeps the table from laying itself out again
+        for every row while the facilitator reads the first one.
+        """
+        entries = list(self.scenarios)
+        first = min(max(self.default_index, 0), len(entries) - 1) if entries else 0
+        order = [first, *(i for i in range(len(entries)) if i != first)]
+        pending = [i for i in order if not entries[i].loaded]
+        if pending and pending[0] == first:
+            self.app.call_from_thread(self._show_loaded, [(first, load_scenario_entry(entries[first]))])
+            pending = pending[1:]
+        rest = [(i, load_scenario_entry(entries[i])) for i in pending]
+        if rest:
+            self.app.call_from_thread(self._show_loaded, rest)
+
+    def _show_loaded(self, loaded: list[tuple[int, ScenarioEntry]]) -> None:
         table = self.query_one("#scenarios", DataTable)
-        for key, value in zip(self.COLUMN_KEYS, self._cells(entry), strict=True):
-            table.update_cell(entry.id, key, value, update_width=True)
-        if table.cursor_row == index:
-            self._show_detail(index)
+        for index, entry in loaded:
+            if index >= len(self.scenarios) or self.scenarios[index].id != entry.id:
+                continue
+            self.scenarios[index] = entry  # the app's list: the next launcher starts with it loaded
+            for key, value in zip(self.COLUMN_KEYS, self._cells(entry), strict=True):
+                table.update_cell(entry.id, key, value, update_width=True)
+            if table.cursor_row == index:
+                self._show_detail(index)
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < 100, "compact")
@@ -279,7 +292,7 @@ class LauncherScreen(Screen[None]):
             return
         if not entry.loaded:  # still being checked in the background: load this one now
             entry = load_scenario_entry(entry)
-            self._show_loaded(self.query_one("#scenarios", DataTable).cursor_row, entry)
+            self._show_loaded([(self.query_one("#scenarios", DataTable).cursor_row, entry)])
         if entry.scenario is None:
             self.notify(Text(f"{entry.id}: {entry.error}").markup, title="Cannot load", severity="error", timeout=10)
             return
