@@ -8,12 +8,14 @@ The second command (``pip install '.[test]'``, then pytest) runs literally, with
 to pytest so that it only collects one test file from the installed package: running the whole
 suite inside the suite would take many minutes.
 
-It installs from the local checkout into a fresh venv, the dependencies from the configured index.
+It installs from the local checkout into a fresh venv, the dependencies from the configured index
+at the versions of constraints/ci.txt (PIP_CONSTRAINT), as CI does.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -23,6 +25,8 @@ from pathlib import Path
 import pytest
 
 from tests.test_first_contact import ROOT, _copy_checkout
+
+PINS = f"PIP_CONSTRAINT={ROOT / 'constraints' / 'ci.txt'}"
 
 pytestmark = [
     pytest.mark.serial,
@@ -44,7 +48,7 @@ class Tmux:
     def __init__(self, name: str, command: str, cwd: Path) -> None:
         self.name = name
         subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
-        shell = f"export TERM=xterm-256color; {command}; echo EXITED-$?; sleep 600"
+        shell = f"export TERM=xterm-256color {PINS}; {command}; echo EXITED-$?; sleep 600"
         subprocess.run(
             ["tmux", "new-session", "-d", "-s", name, "-x", "80", "-y", "24", "-c", str(cwd), "bash", "-c", shell],
             check=True,
@@ -109,6 +113,7 @@ def test_the_quick_start_as_written_reaches_a_running_drill(tmp_path: Path) -> N
     done = subprocess.run(
         ["bash", "-c", f"{tests} --collect-only -p no:cacheprovider tests/test_first_contact.py"],
         cwd=root,
+        env={**os.environ, "PIP_CONSTRAINT": str(ROOT / "constraints" / "ci.txt")},
         capture_output=True,
         text=True,
         timeout=300,

@@ -10,6 +10,7 @@ checked loads that one file at once.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -218,7 +219,14 @@ class LauncherScreen(Screen[None]):
         return (s.severity, format_duration(s.duration), s.category, title)
 
     def _load_scenarios(self) -> None:
-        self.run_worker(self._load_all, thread=True, exclusive=True, group="launcher-load", name="load scenarios")
+        self.run_worker(
+            self._load_all,
+            thread=True,
+            exclusive=True,
+            group="launcher-load",
+            name="load scenarios",
+            exit_on_error=False,
+        )
 
     def _load_all(self) -> None:
         """In a thread: load the highlighted scenario and show it, then load the rest and show them at once.
@@ -231,13 +239,19 @@ class LauncherScreen(Screen[None]):
         order = [first, *(i for i in range(len(entries)) if i != first)]
         pending = [i for i in order if not entries[i].loaded]
         if pending and pending[0] == first:
-            self.app.call_from_thread(self._show_loaded, [(first, load_scenario_entry(entries[first]))])
+            self._from_thread([(first, load_scenario_entry(entries[first]))])
             pending = pending[1:]
         rest = [(i, load_scenario_entry(entries[i])) for i in pending]
         if rest:
-            self.app.call_from_thread(self._show_loaded, rest)
+            self._from_thread(rest)
+
+    def _from_thread(self, loaded: list[tuple[int, ScenarioEntry]]) -> None:
+        with contextlib.suppress(RuntimeError):  # the app closed while the files were being checked
+            self.app.call_from_thread(self._show_loaded, loaded)
 
     def _show_loaded(self, loaded: list[tuple[int, ScenarioEntry]]) -> None:
+        if not self.is_mounted:
+            return
         table = self.query_one("#scenarios", DataTable)
         for index, entry in loaded:
             if index >= len(self.scenarios) or self.scenarios[index].id != entry.id:
