@@ -42,6 +42,8 @@ def cmd_autoplay(args: argparse.Namespace) -> int:
     from drillsim.simulator.session import load_pair, start_run
 
     loaded = load_pair(args.scenario, args.roster)
+    for note in loaded.notes:
+        print(f"note: {note}", file=sys.stderr)
     seed = _seed(args.seed)
     try:
         policy = make_policy(args.policy, loaded.scenario, seed)
@@ -215,7 +217,14 @@ def configure_new(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("id", metavar="ID", help="the new scenario's id (lower-case letters, digits, '-')")
     parser.add_argument("--from", dest="source", metavar="SCENARIO", help="copy a built-in scenario or a file")
     parser.add_argument(
-        "--dir", type=Path, default=Path("."), metavar="DIR", help="where to write ID.yaml (default: .)"
+        "--dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="where to write ID.yaml (default: ./scenarios, where the launcher, list and run find it)",
+    )
+    parser.add_argument(
+        "--schema", action="store_true", help="also write scenario.schema.json beside it, for editor completion"
     )
 
 
@@ -223,7 +232,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     import re
 
     from drillsim.errors import UserError
-    from drillsim.simulator.library import resolve_scenario
+    from drillsim.simulator.library import LOCAL_SCENARIOS, builtin_scenario_ids, resolve_scenario
     from drillsim.simulator.loading import schema_text
     from drillsim.simulator.template import from_existing, render_template
 
@@ -231,7 +240,8 @@ def cmd_new(args: argparse.Namespace) -> int:
         raise UserError(
             f"'{args.id}' is not a scenario id: use lower-case letters, digits, '-' and '_' (e.g. my-drift-drill)"
         )
-    target = args.dir / f"{args.id}.yaml"
+    folder: Path = LOCAL_SCENARIOS if args.dir is None else args.dir
+    target = folder / f"{args.id}.yaml"
     if target.exists():
         raise UserError(f"{target} already exists; choose another id or remove the file")
     if args.source:
@@ -239,11 +249,26 @@ def cmd_new(args: argparse.Namespace) -> int:
         text = from_existing(source.read_text(encoding="utf-8"), source.stem, args.id)
     else:
         text = render_template(args.id)
-    args.dir.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
-    schema = args.dir / "scenario.schema.json"
-    if not schema.exists():
-        schema.write_text(schema_text("scenario"), encoding="utf-8")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        schema = folder / "scenario.schema.json"
+        if args.schema and not schema.exists():
+            schema.write_text(schema_text("scenario"), encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot write {target}: {exc.strerror or exc}") from None
+    found = folder.resolve() == LOCAL_SCENARIOS.resolve()
     print(f"wrote {target}")
-    print(f"next: edit it, then 'drillsim validate {target} --play' and 'drillsim autoplay {target}'")
+    if found:
+        print(f"'drillsim list' shows it and 'drillsim run {args.id}' runs it (from this folder, {Path.cwd()})")
+        if args.id in builtin_scenario_ids():
+            print(f"note: it shadows the built-in scenario '{args.id}': every command here uses your copy instead")
+    else:
+        print(f"it is not in ./{LOCAL_SCENARIOS}/, so name it by its path: 'drillsim run {target}'")
+    if args.schema:
+        print(f"wrote {schema} (editor completion)")
+    else:
+        print(f"editor completion: 'drillsim schema > {folder / 'scenario.schema.json'}' (or 'drillsim new --schema')")
+    name = args.id if found else str(target)
+    print(f"next: edit it, then 'drillsim validate {name} --play' and 'drillsim autoplay {name}'")
     return 0

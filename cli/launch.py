@@ -1,7 +1,8 @@
 """The TUI's subcommands: ``drillsim`` (launcher), ``drillsim run`` and ``drillsim resume``.
 
-Light at import (no textual): ``tui/cli.py`` imports this module to build its parser, and
-``drillsim --help`` must stay fast. Textual is imported when a command runs.
+Light at import (no textual): ``drillsim.main`` imports this module to build its parser, and
+``drillsim --help`` must stay fast. Textual is imported when a command runs. Each command
+needs a terminal (stdin and stdout): without one it says so in one line and exits 2.
 """
 
 from __future__ import annotations
@@ -47,6 +48,27 @@ def configure_launcher(parser: argparse.ArgumentParser) -> None:
     del parser
 
 
+NO_TERMINAL = "drillsim's launcher needs a terminal; for headless use see `drillsim autoplay --help`"
+
+
+def _require_terminal() -> int | None:
+    """``None`` when stdin and stdout are a terminal; else say so in one line and give exit status 2.
+
+    Without this, the full-screen UI would write escape codes into a pipe or file and wait forever
+    for keys that never come.
+    """
+    from drillsim.errors import EXIT_USAGE
+
+    try:
+        interactive = sys.stdin is not None and sys.stdout is not None and sys.stdin.isatty() and sys.stdout.isatty()
+    except (OSError, ValueError):  # a closed stream
+        interactive = False
+    if interactive:
+        return None
+    print(NO_TERMINAL, file=sys.stderr)
+    return EXIT_USAGE
+
+
 def _run_app(app: Any) -> int:
     """Run the app; afterwards say where the drill is and how to continue it, even after a crash."""
     message = app.run()
@@ -63,6 +85,9 @@ def _run_app(app: Any) -> int:
 def launch_tui(args: argparse.Namespace) -> int:
     """``drillsim`` with no command: the launcher."""
     del args
+    refused = _require_terminal()
+    if refused is not None:
+        return refused
     from drillsim.tui.app import make_app
     from drillsim.tui.session import Settings
 
@@ -76,6 +101,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     from drillsim.tui.session import Settings
 
     loaded = load_pair(args.scenario, args.roster)
+    refused = _require_terminal()
+    if refused is not None:
+        return refused
+    for note in loaded.notes:
+        print(f"note: {note}", file=sys.stderr)
     for warning in loaded.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     settings = Settings(
@@ -93,6 +123,10 @@ def cmd_resume(args: argparse.Namespace) -> int:
     from drillsim.errors import UserError
     from drillsim.tui.session import SessionError, Settings, resume_drill
 
+    if Path(args.run).exists():  # a missing run folder is reported as such, terminal or not
+        refused = _require_terminal()
+        if refused is not None:
+            return refused
     try:
         session = resume_drill(Path(args.run))
     except SessionError as exc:

@@ -48,6 +48,43 @@ class Subcommand:
     description: str | None = None
 
 
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's formatter, with descriptions and epilogs wrapped to the terminal width too.
+
+    A prose line is filled to the width; an indented line is an example command, wrapped (when
+    it must be) with a trailing backslash so that it can still be pasted into a shell.
+    """
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        import re
+        import textwrap
+
+        width = max(width, 40)
+        out: list[str] = []
+        for line in text.splitlines():
+            if len(indent) + len(line) <= width:
+                out.append(indent + line)
+            elif line[:1].isspace():
+                out.extend(self._wrap_command(line, width, indent, re.findall(r"'[^']*'|\"[^\"]*\"|\S+", line)))
+            else:
+                out.append(textwrap.fill(line, width, initial_indent=indent, subsequent_indent=indent))
+        return "\n".join(out)
+
+    @staticmethod
+    def _wrap_command(line: str, width: int, indent: str, words: list[str]) -> list[str]:
+        """An example command over several lines, never inside a quoted argument, each but the last ending in \\."""
+        lead = indent + line[: len(line) - len(line.lstrip())]
+        lines: list[str] = []
+        current = lead
+        for word in words:
+            if current.strip() and len(current) + 1 + len(word) + 2 > width:
+                lines.append(current + " \\")
+                current = lead + "    " + word
+            else:
+                current = f"{current} {word}" if current.strip() else current + word
+        return [*lines, current]
+
+
 def _examples(lines: Sequence[str]) -> str:
     return "examples:\n" + "\n".join(f"  {line}" for line in lines)
 
@@ -64,7 +101,8 @@ def _configure_validate(parser: argparse.ArgumentParser) -> None:
         "paths",
         nargs="+",
         metavar="PATH",
-        help="scenario or roster YAML files, or folders to search for *.yaml and *.yml",
+        help="scenario or roster YAML files, folders to search for *.yaml and *.yml, or the id of a scenario "
+        "or roster that 'drillsim list' shows",
     )
     parser.add_argument(
         "--format",
@@ -83,10 +121,14 @@ def _configure_validate(parser: argparse.ArgumentParser) -> None:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check files against the format and the cross-reference rules."""
+    from drillsim.simulator.library import resolve_any
     from drillsim.simulator.loading import check_file, errors, iter_yaml_files
 
     results: list[dict[str, Any]] = []
-    files = list(iter_yaml_files(args.paths))
+    notes: list[str] = []
+    files = list(iter_yaml_files([resolve_any(arg, notes=notes) for arg in args.paths]))
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
     for path in files:
         model, problems = check_file(path)
         kind = type(model).__name__.lower() if model is not None else None
@@ -178,36 +220,46 @@ def _table(rows: list[list[str]]) -> list[str]:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    """Print the built-in scenarios and rosters."""
+    """Print the scenarios and rosters: the built-ins and the local ones in ./scenarios/."""
     from drillsim.simulator.durations import format_duration
-    from drillsim.simulator.library import builtin_rosters, builtin_scenarios
+    from drillsim.simulator.library import roster_entries, scenario_entries
     from drillsim.simulator.loading import check_file, errors
     from drillsim.simulator.model import Roster, Scenario
 
     del args
-    rows = [["ID", "TITLE", "CATEGORY", "SEVERITY", "DURATION"]]
-    for ident, path in builtin_scenarios():
-        model, problems = check_file(path, "scenario", checks=False)
+    notes: list[str] = []
+    rows = [["ID", "TITLE", "CATEGORY", "SEVERITY", "DURATION", "SOURCE"]]
+    for entry in scenario_entries():
+        model, problems = check_file(entry.path, "scenario", checks=False)
+        source = entry.label if entry.source == "built-in" else f"{entry.label}: {entry.path}"
         if isinstance(model, Scenario):
-            rows.append([ident, model.title, model.category, model.severity, format_duration(model.duration)])
-        else:
             rows.append(
-                [ident, f"(invalid: {_plural(len(errors(problems)), 'error')}; run drillsim validate)", "", "", ""]
+                [entry.id, model.title, model.category, model.severity, format_duration(model.duration), source]
             )
+        else:
+            invalid = f"(invalid: {_plural(len(errors(problems)), 'error')}; run drillsim validate)"
+            rows.append([entry.id, invalid, "", "", "", source])
+        notes += [entry.note] if entry.note else []
     print("Scenarios")
     for line in _table(rows):
         print(f"  {line}")
-    rows = [["ID", "TEAM", "MEMBERS"]]
-    for ident, path in builtin_rosters():
-        model, problems = check_file(path, "roster", checks=False)
+    rows = [["ID", "TEAM", "MEMBERS", "SOURCE"]]
+    for entry in roster_entries():
+        model, problems = check_file(entry.path, "roster", checks=False)
+        source = entry.label if entry.source == "built-in" else f"{entry.label}: {entry.path}"
         if isinstance(model, Roster):
-            rows.append([ident, model.team, str(len(model.members))])
+            rows.append([entry.id, model.team, str(len(model.members)), source])
         else:
-            rows.append([ident, f"(invalid: {_plural(len(errors(problems)), 'error')})", ""])
+            rows.append([entry.id, f"(invalid: {_plural(len(errors(problems)), 'error')})", "", source])
+        notes += [entry.note] if entry.note else []
     print()
     print("Rosters")
     for line in _table(rows):
         print(f"  {line}")
+    if notes:
+        print()
+        for note in notes:
+            print(f"note: {note}")
     return EXIT_OK
 
 
@@ -249,8 +301,14 @@ SUBCOMMANDS: list[Subcommand] = [
         "list",
         cmd_list,
         _configure_list,
-        "list the built-in scenarios and rosters",
+        "list the scenarios and rosters: built-in, and yours in ./scenarios/",
         ["drillsim list"],
+        description=(
+            "List the built-in scenarios and rosters and the local ones of the current folder "
+            "(./scenarios/*.yaml and ./scenarios/rosters/*.yaml, where 'drillsim new' writes). A local "
+            "file whose id (file name without .yaml) equals a built-in's is a local copy: every command "
+            "uses it instead of the built-in, and it is marked 'local copy, shadows the built-in'."
+        ),
     ),
 ]
 
@@ -291,11 +349,17 @@ SUBCOMMANDS += [
         headless.cmd_new,
         headless.configure_new,
         "write a commented scenario to start from",
-        ["drillsim new churn-model-drift", "drillsim new my-flash-sale --from flash-sale-latency --dir my-scenarios"],
+        [
+            "drillsim new churn-model-drift",
+            "drillsim new model-drift --from model-drift   # a local copy to tweak",
+            "drillsim new my-flash-sale --from flash-sale-latency --dir my-scenarios --schema",
+        ],
         description=(
-            "Write ID.yaml (and scenario.schema.json beside it, for editor completion): a small, complete, "
-            "commented scenario, or a copy of an existing one with --from. Then edit it and check it with "
-            "'drillsim validate ID.yaml --play'."
+            "Write scenarios/ID.yaml in the current folder, where the launcher, 'drillsim list' and "
+            "'drillsim run ID' find it: a small, complete, commented scenario, or a copy of an existing one "
+            "with --from (a copy with a built-in's id shadows that built-in). --schema also writes "
+            "scenario.schema.json beside it for editor completion. Then edit it and check it with "
+            "'drillsim validate ID --play'."
         ),
     ),
     Subcommand(
@@ -429,7 +493,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="drillsim",
         description="A tabletop drill simulator for crisis response to AI system failures.",
         epilog=_examples(examples) + "\n\nexit status: 0 success, 1 a check found problems, 2 bad input or usage",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"drillsim {_version()}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
@@ -439,7 +503,7 @@ def build_parser() -> argparse.ArgumentParser:
             help=sub.help,
             description=sub.description or sub.help[:1].upper() + sub.help[1:] + ".",
             epilog=_examples(sub.examples) if sub.examples else None,
-            formatter_class=argparse.RawDescriptionHelpFormatter,
+            formatter_class=HelpFormatter,
         )
         sub.configure(child)
         child.set_defaults(func=sub.run)

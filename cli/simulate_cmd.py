@@ -74,9 +74,12 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         raise UserError(f"--runs must be at least 1 (got {args.runs})")
     if args.jobs is not None and args.jobs < 1:
         raise UserError(f"--jobs must be at least 1 (got {args.jobs})")
-    scenario = load_scenario(resolve_scenario(args.scenario))
+    notes: list[str] = []
+    scenario = load_scenario(resolve_scenario(args.scenario, notes=notes))
     roster_args = args.roster or [scenario.default_roster or DEFAULT_ROSTER]
-    rosters = [load_roster(resolve_roster(arg)) for arg in roster_args]
+    rosters = [load_roster(resolve_roster(arg, notes=notes)) for arg in roster_args]
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
     seen: set[str] = set()
     for roster in rosters:
         if roster.id in seen:

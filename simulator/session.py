@@ -18,6 +18,8 @@ class Loaded:
     scenario: Scenario
     roster: Roster
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """Which local copy of a built-in was used (``./scenarios/<id>.yaml`` shadowing the built-in)."""
 
 
 def load_pair(scenario_arg: str, roster_arg: str | None = None) -> Loaded:
@@ -25,10 +27,11 @@ def load_pair(scenario_arg: str, roster_arg: str | None = None) -> Loaded:
 
     Raises ``LibraryError`` for an unknown id and ``LoadError`` for an invalid file.
     """
-    scenario = load_scenario(resolve_scenario(scenario_arg))
-    roster = load_roster(resolve_roster(roster_arg or scenario.default_roster or DEFAULT_ROSTER))
+    notes: list[str] = []
+    scenario = load_scenario(resolve_scenario(scenario_arg, notes=notes))
+    roster = load_roster(resolve_roster(roster_arg or scenario.default_roster or DEFAULT_ROSTER, notes=notes))
     warnings = [str(p) for p in check_roster_covers(scenario, roster)]
-    return Loaded(scenario, roster, warnings)
+    return Loaded(scenario, roster, warnings, notes)
 
 
 @dataclass

@@ -47,7 +47,7 @@ def test_a_playbook_that_misses_its_target_fails(tmp_path: Path, capsys: pytest.
 
 
 def test_new_writes_a_valid_commented_scenario_that_passes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["new", "churn-drift", "--dir", str(tmp_path)]) == 0
+    assert main(["new", "churn-drift", "--dir", str(tmp_path), "--schema"]) == 0
     written = tmp_path / "churn-drift.yaml"
     assert written.read_text().startswith("# yaml-language-server: $schema=scenario.schema.json")
     assert (tmp_path / "scenario.schema.json").is_file()

@@ -94,7 +94,7 @@ class DrillsimApp(App[str | None]):
     @property
     def scenarios(self) -> list[ScenarioEntry]:
         if self._scenarios is None:
-            self._scenarios = discover_scenarios(self.cwd)
+            self._scenarios = discover_scenarios(self.cwd, load=False)  # the launcher loads them after its first paint
         return self._scenarios
 
     @property

@@ -20,7 +20,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from drillsim.simulator.engine import Drill
 from drillsim.simulator.journal import (
@@ -66,7 +65,7 @@ def format_speed(speed: float) -> str:
 
 @dataclass(frozen=True)
 class ScenarioEntry:
-    """A scenario the launcher offers: loaded, or the reason it could not be."""
+    """A scenario the launcher offers: loaded, the reason it could not be, or not loaded yet."""
 
     id: str
     path: Path
@@ -74,6 +73,16 @@ class ScenarioEntry:
     """``built-in`` or ``local``."""
     scenario: Scenario | None
     error: str | None = None
+    shadows: Path | None = None
+    """For a local copy of a built-in (``./scenarios/<built-in id>.yaml``): the built-in it is chosen over."""
+
+    @property
+    def loaded(self) -> bool:
+        return self.scenario is not None or self.error is not None
+
+    @property
+    def label(self) -> str:
+        return "local copy, shadows the built-in" if self.shadows is not None else self.source
 
 
 @dataclass(frozen=True)
@@ -83,6 +92,7 @@ class RosterEntry:
     source: str
     roster: Roster | None
     error: str | None = None
+    shadows: Path | None = None
 
 
 def _load_error(exc: Exception) -> str:
@@ -90,49 +100,40 @@ def _load_error(exc: Exception) -> str:
     return text.splitlines()[0][:300]
 
 
-def _local_yaml(folder: Path) -> list[Path]:
-    try:
-        return sorted(p for p in folder.glob("*.y*ml") if p.is_file() and not p.name.startswith("."))
-    except OSError:
-        return []
+def load_scenario_entry(entry: ScenarioEntry) -> ScenarioEntry:
+    """The entry with its scenario loaded, or with the reason it does not load (never raises)."""
+    from dataclasses import replace
 
-
-def _discover(
-    builtins: list[tuple[str, Path]], local: Path, load: Callable[[Path], Any]
-) -> list[tuple[str, Path, str, Any, str | None]]:
-    """Built-in files, then the user's local ones (skipping any that are the same file): loaded or why not."""
-    found: list[tuple[str, Path, str, Any, str | None]] = []
-    seen: set[Path] = set()
-    candidates = [(ident, path, "built-in") for ident, path in builtins]
-    candidates += [(p.stem, p, "local") for p in _local_yaml(local)]
-    for ident, path, source in candidates:
-        resolved = path.resolve()
-        if resolved in seen:
-            continue
-        seen.add(resolved)
-        try:
-            found.append((ident, path, source, load(path), None))
-        except Exception as exc:  # a broken local file must not stop the launcher
-            found.append((ident, path, source, None, _load_error(exc)))
-    return found
-
-
-def discover_scenarios(cwd: Path | None = None) -> list[ScenarioEntry]:
-    """Built-in scenarios, then the user's ``./scenarios/*.yaml`` (skipping the library itself)."""
-    from drillsim.simulator.library import builtin_scenarios
     from drillsim.simulator.loading import load_scenario
 
-    local = (cwd or Path.cwd()) / "scenarios"
-    return [ScenarioEntry(*found) for found in _discover(builtin_scenarios(), local, load_scenario)]
+    if entry.loaded:
+        return entry
+    try:
+        return replace(entry, scenario=load_scenario(entry.path))
+    except Exception as exc:  # a broken local file must not stop the launcher
+        return replace(entry, error=_load_error(exc))
+
+
+def discover_scenarios(cwd: Path | None = None, *, load: bool = True) -> list[ScenarioEntry]:
+    """The library's scenarios (:func:`drillsim.simulator.library.scenario_entries`), loaded unless ``load=False``."""
+    from drillsim.simulator.library import scenario_entries
+
+    entries = [ScenarioEntry(e.id, e.path, e.source, None, shadows=e.shadows) for e in scenario_entries(cwd)]
+    return [load_scenario_entry(e) for e in entries] if load else entries
 
 
 def discover_rosters(cwd: Path | None = None) -> list[RosterEntry]:
-    """Built-in rosters, then the user's ``./scenarios/rosters/*.yaml``."""
-    from drillsim.simulator.library import builtin_rosters
+    """The library's rosters (built-in, and ``./scenarios/rosters/*.yaml``), loaded."""
+    from drillsim.simulator.library import roster_entries
     from drillsim.simulator.loading import load_roster
 
-    local = (cwd or Path.cwd()) / "scenarios" / "rosters"
-    return [RosterEntry(*found) for found in _discover(builtin_rosters(), local, load_roster)]
+    found = []
+    for e in roster_entries(cwd):
+        try:
+            found.append(RosterEntry(e.id, e.path, e.source, load_roster(e.path), shadows=e.shadows))
+        except Exception as exc:  # a broken local file must not stop the launcher
+            found.append(RosterEntry(e.id, e.path, e.source, None, _load_error(exc), shadows=e.shadows))
+    return found
 
 
 def default_roster_id(scenario: Scenario) -> str:

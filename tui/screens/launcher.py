@@ -2,17 +2,30 @@
 
 The default scenario is highlighted and the table has focus, so Enter opens its briefing
 and Enter again starts the drill.
+
+The launcher paints first and loads (validates) the scenarios afterwards, in a thread
+worker: a row shows "checking" until its file is loaded. Enter on a row still being
+checked loads that one file at once.
 """
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from drillsim.simulator.durations import format_duration
 from drillsim.simulator.model import Scenario
 from drillsim.tui.screens.modals import HelpScreen
-from drillsim.tui.session import SPEEDS, RosterEntry, ScenarioEntry, Settings, default_roster_id, format_speed
+from drillsim.tui.session import (
+    SPEEDS,
+    RosterEntry,
+    ScenarioEntry,
+    Settings,
+    default_roster_id,
+    format_speed,
+    load_scenario_entry,
+)
 from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
@@ -29,7 +42,22 @@ HERE = Path(__file__).parent
 DEFAULT_ROSTER_CHOICE = "__scenario_default__"
 
 
+def _shadow_note(entry: ScenarioEntry) -> Text:
+    text = Text()
+    if entry.shadows is not None:
+        text.append("\n\nLocal copy: ", "bold yellow")
+        text.append(f"{entry.path} is used instead of the built-in '{entry.id}' (it shadows it).")
+    return text
+
+
 def scenario_detail(entry: ScenarioEntry) -> Group | Text:
+    if not entry.loaded:
+        text = Text()
+        text.append(f"{entry.id}\n", "bold")
+        text.append(f"{entry.path} · {entry.label}\n\n", "dim")
+        text.append("Checking this scenario…", "italic")
+        text.append_text(_shadow_note(entry))
+        return text
     if entry.scenario is None:
         text = Text()
         text.append(f"{entry.id}\n", "bold")
@@ -42,7 +70,8 @@ def scenario_detail(entry: ScenarioEntry) -> Group | Text:
     head = Text()
     head.append(s.title, "bold")
     head.append("\n")
-    head.append(f"{s.severity} · {s.category} · {format_duration(s.duration)} · {entry.source}", "dim")
+    head.append(f"{s.severity} · {s.category} · {format_duration(s.duration)} · {entry.label}", "dim")
+    head.append_text(_shadow_note(entry))
     head.append("\n\n")
     head.append(s.summary.strip())
     parts: list[Text] = [head]
@@ -90,6 +119,7 @@ class LauncherScreen(Screen[None]):
         self.rosters = rosters
         self.settings = settings
         self.default_scenario = default_scenario
+        self.default_index = 0
 
     @property
     def drillsim(self) -> DrillsimApp:
@@ -152,26 +182,85 @@ class LauncherScreen(Screen[None]):
                 options.append((f"{entry.id} ({len(entry.roster.members)} people)", entry.id))
         return options
 
+    COLUMN_KEYS = ("sev", "length", "category", "title")
+
     def on_mount(self) -> None:
         table = self.query_one("#scenarios", DataTable)
-        table.add_columns("Sev", "Length", "Category", "Title")
+        for key, label in zip(self.COLUMN_KEYS, ("Sev", "Length", "Category", "Title"), strict=True):
+            table.add_column(label, key=key)
         start = 0
         for index, entry in enumerate(self.scenarios):
-            s = entry.scenario
-            if s is None:
-                table.add_row(
-                    "", "", Text("does not load", "red"), Text(f"{entry.id} ({entry.source})", "red"), key=entry.id
-                )
-            else:
-                title = Text(s.title)
-                if entry.source != "built-in":
-                    title.append(f" ({entry.source})", "dim")
-                table.add_row(s.severity, format_duration(s.duration), s.category, title, key=entry.id)
+            table.add_row(*self._cells(entry), key=entry.id)
             if entry.id == self.default_scenario:
                 start = index
+        self.default_index = start
         table.move_cursor(row=start)
         table.focus()
         self._show_detail(start)
+        if not all(entry.loaded for entry in self.scenarios):
+            self.call_after_refresh(self._load_scenarios)  # paint first, then check the files
+
+    @staticmethod
+    def _cells(entry: ScenarioEntry) -> tuple[Text | str, ...]:
+        """The row: a local file's title starts with "local" (or "local copy" when it shadows a built-in)."""
+        s = entry.scenario
+        title = Text()
+        if entry.shadows is not None:
+            title.append("local copy ", "bold yellow")
+        elif entry.source != "built-in":
+            title.append("local ", "bold")
+        if not entry.loaded:
+            title.append(entry.id, "dim")
+            return ("", "", Text("checking…", "dim italic"), title)
+        if s is None:
+            title.append(entry.id, "red")
+            return ("", "", Text("does not load", "red"), title)
+        title.append(s.title)
+        return (s.severity, format_duration(s.duration), s.category, title)
+
+    def _load_scenarios(self) -> None:
+        self.run_worker(
+            self._load_all,
+            thread=True,
+            exclusive=True,
+            group="launcher-load",
+            name="load scenarios",
+            exit_on_error=False,
+        )
+
+    def _load_all(self) -> None:
+        """In a thread: load the highlighted scenario and show it, then load the rest and show them at once.
+
+        One update for the rest (not one per row) keeps the table from laying itself out again
+        for every row while the facilitator reads the first one.
+        """
+        entries = list(self.scenarios)
+        first = min(max(self.default_index, 0), len(entries) - 1) if entries else 0
+        order = [first, *(i for i in range(len(entries)) if i != first)]
+        pending = [i for i in order if not entries[i].loaded]
+        if pending and pending[0] == first:
+            self._from_thread([(first, load_scenario_entry(entries[first]))])
+            pending = pending[1:]
+        rest = [(i, load_scenario_entry(entries[i])) for i in pending]
+        if rest:
+            self._from_thread(rest)
+
+    def _from_thread(self, loaded: list[tuple[int, ScenarioEntry]]) -> None:
+        with contextlib.suppress(RuntimeError):  # the app closed while the files were being checked
+            self.app.call_from_thread(self._show_loaded, loaded)
+
+    def _show_loaded(self, loaded: list[tuple[int, ScenarioEntry]]) -> None:
+        if not self.is_mounted:
+            return
+        table = self.query_one("#scenarios", DataTable)
+        for index, entry in loaded:
+            if index >= len(self.scenarios) or self.scenarios[index].id != entry.id:
+                continue
+            self.scenarios[index] = entry  # the app's list: the next launcher starts with it loaded
+            for key, value in zip(self.COLUMN_KEYS, self._cells(entry), strict=True):
+                table.update_cell(entry.id, key, value, update_width=True)
+            if table.cursor_row == index:
+                self._show_detail(index)
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < 100, "compact")
@@ -215,6 +304,9 @@ class LauncherScreen(Screen[None]):
         entry = self.selected()
         if entry is None:
             return
+        if not entry.loaded:  # still being checked in the background: load this one now
+            entry = load_scenario_entry(entry)
+            self._show_loaded([(self.query_one("#scenarios", DataTable).cursor_row, entry)])
         if entry.scenario is None:
             self.notify(Text(f"{entry.id}: {entry.error}").markup, title="Cannot load", severity="error", timeout=10)
             return
