@@ -19,6 +19,16 @@ def _seed(value: int | None) -> int:
     return value if value is not None else random.SystemRandom().randrange(1_000_000)
 
 
+def flag_text(value: str) -> str:
+    """``--team`` and ``--label``: plain text only (a control character would reach the terminal and the report)."""
+    from drillsim.simulator.text import plain_flag
+
+    try:
+        return plain_flag(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{exc}: {value!r}") from None
+
+
 def configure_autoplay(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scenario", metavar="SCENARIO", help="a scenario file or the id of a built-in scenario")
     parser.add_argument(
@@ -30,8 +40,8 @@ def configure_autoplay(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--roster", metavar="R", help="a roster file or built-in id (default: the scenario's)")
     parser.add_argument("--seed", type=int, metavar="N", help="random seed (default: a fresh one, printed)")
-    parser.add_argument("--team", metavar="T", help="team name in the report (default: the roster's)")
-    parser.add_argument("--label", metavar="L", help="drill label such as 2026-Q4")
+    parser.add_argument("--team", type=flag_text, metavar="T", help="team name in the report (default: the roster's)")
+    parser.add_argument("--label", type=flag_text, metavar="L", help="drill label such as 2026-Q4")
     parser.add_argument("--out", type=Path, metavar="DIR", help="where run folders go (default: ./drills)")
     parser.add_argument("--no-report", action="store_true", help="write only the journal, not the report")
 
