@@ -204,8 +204,8 @@ class Effect(Strict):
     """The metric id this effect moves."""
     set: float | Baseline | None = None
     """Jump to this value (or ``baseline``) at once."""
-    scale: Annotated[float, Field(ge=0)] | None = None
-    """Multiply the current value by this factor at once."""
+    scale: Annotated[float, Field(ge=0, le=1000)] | None = None
+    """Multiply the current value by this factor at once (0 to 1000)."""
     ramp: Ramp | None = None
     """Move linearly to a value over a duration."""
     after: Duration = 0.0
