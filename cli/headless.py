@@ -61,10 +61,12 @@ def cmd_autoplay(args: argparse.Namespace) -> int:
     for warning in run.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     drill = autoplay(run.drill, policy)
+    journal_complete = True
     if run.writer is not None:
         run.writer.close()
         for warning in run.writer.warnings:
             print(f"warning: {warning}", file=sys.stderr)
+        journal_complete = run.writer.complete
     scenario = loaded.scenario
     print(f"{scenario.title} ({scenario.id}) — {policy.name} policy, seed {seed}, team {drill.team}")
     print(f"ended: {drill.end_reason.replace('_', ' ') if drill.end_reason else '?'} at {format_clock(drill.now)}")
@@ -85,7 +87,16 @@ def cmd_autoplay(args: argparse.Namespace) -> int:
     if outside:
         print(f"outside SLO: {outside}")
     if run.folder is not None:
-        print(f"journal: {run.folder / 'journal.jsonl'}")
+        journal = run.folder / "journal.jsonl"
+        if not journal_complete and run.writer is not None:
+            print(
+                f"drillsim: the journal {journal} is incomplete: the disk refused a write, and only "
+                f"{run.writer.synced} of the drill's {len(drill.records)} records are known to be on disk; "
+                "no report was written (free some space and play the drill again)",
+                file=sys.stderr,
+            )
+            return 1
+        print(f"journal: {journal}")
         if not args.no_report and not _write_report(run.folder):
             return 1
     return 0
@@ -129,13 +140,44 @@ def configure_report(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def checked_journal(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
+    """A journal read and checked for integrity (its shape, its scenario and roster copies against their
+    hashes, the replay of its inputs): ``(records, integrity warnings)``; raises ``UserError`` naming
+    the file and line.
+
+    A journal written by another drillsim version that does not replay the same is reported as a
+    warning (engines change); from this version it has been edited or corrupted, and is refused.
+    """
+    from drillsim import __version__
+    from drillsim.errors import UserError
+    from drillsim.simulator.journal import JournalError, read_journal
+    from drillsim.simulator.replay import located, verify
+
+    try:
+        read = read_journal(path)
+    except JournalError as exc:
+        raise UserError(str(exc)) from None
+    warnings: list[str] = []  # a torn last line is reported by the reader of the report
+    problem = verify(read.records)
+    if problem is not None:
+        message = located(path, f"{problem}; the journal fails its integrity check")
+        if read.records[0].get("version") == __version__:
+            raise UserError(message + " (edited or corrupted since the drill); nothing was written")
+        warnings.append(f"{message} (it was written by drillsim {read.records[0].get('version')!s:.20})")
+    return read.records, warnings
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from drillsim.errors import UserError
     from drillsim.simulator.journal import JOURNAL_NAME
 
     folder = args.run.parent if args.run.name == JOURNAL_NAME else args.run
-    if not (folder / JOURNAL_NAME).is_file():
+    journal = folder / JOURNAL_NAME
+    if not journal.exists():
         raise UserError(f"{args.run}: not a run folder (no {JOURNAL_NAME} in it)")
+    _, warnings = checked_journal(journal)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     return 0 if _write_report(folder, par=not args.no_par) else 1
 
 
@@ -148,8 +190,8 @@ def configure_replay(parser: argparse.ArgumentParser) -> None:
 
 def cmd_replay(args: argparse.Namespace) -> int:
     from drillsim.errors import UserError
-    from drillsim.simulator.journal import JournalError, read_journal
-    from drillsim.simulator.replay import ReplayError, first_difference, rebuild
+    from drillsim.simulator.journal import JOURNAL_NAME, JournalError, read_journal
+    from drillsim.simulator.replay import ReplayError, first_difference, located, rebuild
 
     try:
         read = read_journal(args.run)
@@ -157,10 +199,13 @@ def cmd_replay(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from None
     for warning in read.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    path = args.run / JOURNAL_NAME if args.run.is_dir() else args.run
     try:
         drill = rebuild(read.records)
     except ReplayError as exc:
-        raise UserError(f"{args.run}: {exc}") from None
+        raise UserError(located(path, str(exc))) from None
+    except Exception as exc:  # the engine refusing an input no drill could have recorded
+        raise UserError(located(path, f"the journal cannot be replayed ({type(exc).__name__}: {exc})")) from None
     inputs = sum(1 for r in read.records if r.get("input"))
     difference = first_difference(read.records, drill.records)
     if difference is None:
