@@ -102,7 +102,7 @@ def cmd_autoplay(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_report(folder: Path, par: bool = True) -> bool:
+def _write_report(folder: Path, par: bool = True, notes: list[str] | None = None) -> bool:
     """Write the report of a run folder; a failure leaves the journal intact and says how to retry.
 
     Par is played on every core with a progress bar on a terminal (only the first report of a
@@ -114,7 +114,7 @@ def _write_report(folder: Path, par: bool = True) -> bool:
 
     bar = ProgressBar(sys.stderr, label="par: playbook ")
     try:
-        paths = write_report(folder, par, par_options={"jobs": default_jobs(), "progress": bar})
+        paths = write_report(folder, par, par_options={"jobs": default_jobs(), "progress": bar}, notes=notes or ())
     except Exception as exc:  # the drill is safe in its journal whatever goes wrong here
         bar.close()
         print(
@@ -141,14 +141,13 @@ def configure_report(parser: argparse.ArgumentParser) -> None:
 
 
 def checked_journal(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
-    """A journal read and checked for integrity (its shape, its scenario and roster copies against their
-    hashes, the replay of its inputs): ``(records, integrity warnings)``; raises ``UserError`` naming
-    the file and line.
+    """A journal read and checked for integrity: ``(records, integrity warnings)``.
 
-    A journal written by another drillsim version that does not replay the same is reported as a
-    warning (engines change); from this version it has been edited or corrupted, and is refused.
+    Refused with ``UserError`` naming the file and line: a malformed journal (its shape, the types of
+    its fields) and a scenario or roster copy that is not valid or does not match its recorded hash.
+    A journal whose inputs do not replay to the same records is reported in a warning (it was edited,
+    or written by an earlier drillsim build): its report says so too.
     """
-    from drillsim import __version__
     from drillsim.errors import UserError
     from drillsim.simulator.journal import JournalError, read_journal
     from drillsim.simulator.replay import located, verify
@@ -157,14 +156,14 @@ def checked_journal(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
         read = read_journal(path)
     except JournalError as exc:
         raise UserError(str(exc)) from None
-    warnings: list[str] = []  # a torn last line is reported by the reader of the report
-    problem = verify(read.records)
-    if problem is not None:
-        message = located(path, f"{problem}; the journal fails its integrity check")
-        if read.records[0].get("version") == __version__:
-            raise UserError(message + " (edited or corrupted since the drill); nothing was written")
-        warnings.append(f"{message} (it was written by drillsim {read.records[0].get('version')!s:.20})")
-    return read.records, warnings
+    integrity = verify(read.records)
+    if integrity is None:
+        return read.records, []
+    problem, fatal = integrity
+    if fatal:
+        raise UserError(located(path, f"{problem}; the journal fails its integrity check, nothing was written"))
+    note = located(path, f"{problem}; it was edited since the drill, or written by an earlier drillsim build")
+    return read.records, [note]
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -175,10 +174,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     journal = folder / JOURNAL_NAME
     if not journal.exists():
         raise UserError(f"{args.run}: not a run folder (no {JOURNAL_NAME} in it)")
-    _, warnings = checked_journal(journal)
-    for warning in warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    return 0 if _write_report(folder, par=not args.no_par) else 1
+    _, notes = checked_journal(journal)
+    return 0 if _write_report(folder, par=not args.no_par, notes=notes) else 1
 
 
 def configure_replay(parser: argparse.ArgumentParser) -> None:

@@ -194,24 +194,30 @@ def first_difference(original: list[Record], replayed: list[Record]) -> Differen
     return None
 
 
-def verify(records: list[Record]) -> str | None:
-    """A journal's integrity check beyond its shape: the scenario and roster copies valid and matching
-    their hashes, and the recorded inputs, re-applied, giving the same journal. ``None`` when it holds;
-    otherwise what failed, in one line starting with the record's position (``record 12 ...``).
+def verify(records: list[Record]) -> tuple[str, bool] | None:
+    """A journal's integrity check beyond its shape: ``None`` when it holds, else ``(what failed, fatal)``,
+    the message in one line starting with the record's position (``record 12: ...``).
 
-    Every failure of the replay is a message, never an exception: a journal is hostile input too.
+    Fatal: the scenario or roster copy is not valid, or does not match its recorded hash (the copy
+    was edited). Not fatal: the recorded inputs, re-applied, do not give the same journal, which an
+    edit does, but so does a journal written by an earlier drillsim build (engines change).
+    Every failure is a message, never an exception: a journal is hostile input too.
     """
+    try:
+        start_models(records[0])
+    except ReplayError as exc:
+        return str(exc), True
     try:
         drill = rebuild(records)
     except ReplayError as exc:
-        return str(exc)
+        return str(exc), False
     except Exception as exc:  # the engine refusing an input no drill could have recorded
-        return f"the journal cannot be replayed ({type(exc).__name__}: {exc})"
+        return f"the journal cannot be replayed ({type(exc).__name__}: {exc})", False
     difference = first_difference(records, drill.records)
     if difference is None:
         return None
     detail = re.sub(r"^record \d+:? ?", "", str(difference))
-    return f"record {difference.seq}: the journal does not replay to the same drill: {detail}"
+    return f"record {difference.seq}: the journal does not replay to the same drill: {detail}", False
 
 
 def located(path: object, message: str) -> str:
