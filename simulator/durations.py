@@ -14,6 +14,7 @@ import math
 import re
 from typing import Annotated, Any
 
+from drillsim.simulator.text import control_message
 from pydantic import BeforeValidator, WithJsonSchema
 
 _UNITS = {"d": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0}
@@ -40,6 +41,9 @@ def parse_duration(value: Any) -> float:
             raise ValueError(f"a duration cannot be negative; got {_shown(value)}")
         return _bounded(value, value)
     if isinstance(value, str):
+        refused = control_message(value)
+        if refused is not None:
+            raise ValueError(refused)
         text = value.strip().lower()
         if len(text) > 64:
             raise ValueError(f"'{value[:20]}...' is too long for a duration; write it like '45s', '5m', '1h30m'")

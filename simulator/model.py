@@ -125,6 +125,23 @@ class Strict(BaseModel):
         allow_inf_nan=False,
     )
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _plain_as_written(cls, value: Any) -> Any:
+        """Text as written, before surrounding whitespace is stripped (a leading ``"\\r"`` or ``"\\x1c"``
+        counts too): the field's own text, its list items and mapping keys; nested models check theirs."""
+        if isinstance(value, str):
+            return _plain_text(value)
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, str) and control_message(item) is not None:
+                    raise ValueError(f"item {index + 1} {control_message(item)}")
+        elif isinstance(value, dict):
+            for key in value:
+                if isinstance(key, str) and control_message(key) is not None:
+                    raise ValueError(f"key {key!r} {control_message(key)}")
+        return value
+
     @field_validator("*", mode="after")
     @classmethod
     def _plain_and_finite(cls, value: Any) -> Any:
