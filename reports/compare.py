@@ -150,7 +150,7 @@ def find_scorecards(paths: Iterable[str | os.PathLike[str]], warnings: list[str]
 
     for raw in paths:
         path = Path(raw)
-        if path.is_file():
+        if path.is_file() or (path.exists() and not path.is_dir()):  # a pipe or a device is refused on load
             add(path)
         elif path.is_dir():
             hits = 0

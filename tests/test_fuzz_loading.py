@@ -212,7 +212,7 @@ _STRING_TARGETS = [
 ]
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(target=st.sampled_from(_STRING_TARGETS), data=st.data())
 def test_a_control_character_in_any_text_is_refused_at_its_line(
     target: tuple[str, tuple[Any, ...], str], data: st.DataObject
@@ -238,7 +238,11 @@ HOSTILE_NUMBERS = st.one_of(
 _SCALAR_TARGETS = [(path, "value") for path, what in SCENARIO_PATHS if what == "value"]
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=max(10, settings.default.max_examples // 2),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(targets=st.lists(st.sampled_from(_SCALAR_TARGETS), min_size=1, max_size=3), values=st.data())
 def test_hostile_numbers_are_refused_or_play_finite_within_a_bound(
     targets: list[tuple[tuple[Any, ...], str]], values: st.DataObject, tmp_path_factory: Any
