@@ -19,6 +19,16 @@ def _seed(value: int | None) -> int:
     return value if value is not None else random.SystemRandom().randrange(1_000_000)
 
 
+def flag_text(value: str) -> str:
+    """``--team`` and ``--label``: plain text only (a control character would reach the terminal and the report)."""
+    from drillsim.simulator.text import plain_flag
+
+    try:
+        return plain_flag(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{exc}: {value!r}") from None
+
+
 def configure_autoplay(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scenario", metavar="SCENARIO", help="a scenario file or the id of a built-in scenario")
     parser.add_argument(
@@ -30,8 +40,8 @@ def configure_autoplay(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--roster", metavar="R", help="a roster file or built-in id (default: the scenario's)")
     parser.add_argument("--seed", type=int, metavar="N", help="random seed (default: a fresh one, printed)")
-    parser.add_argument("--team", metavar="T", help="team name in the report (default: the roster's)")
-    parser.add_argument("--label", metavar="L", help="drill label such as 2026-Q4")
+    parser.add_argument("--team", type=flag_text, metavar="T", help="team name in the report (default: the roster's)")
+    parser.add_argument("--label", type=flag_text, metavar="L", help="drill label such as 2026-Q4")
     parser.add_argument("--out", type=Path, metavar="DIR", help="where run folders go (default: ./drills)")
     parser.add_argument("--no-report", action="store_true", help="write only the journal, not the report")
 
@@ -53,10 +63,12 @@ def cmd_autoplay(args: argparse.Namespace) -> int:
     for warning in run.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     drill = autoplay(run.drill, policy)
+    journal_complete = True
     if run.writer is not None:
         run.writer.close()
         for warning in run.writer.warnings:
             print(f"warning: {warning}", file=sys.stderr)
+        journal_complete = run.writer.complete
     scenario = loaded.scenario
     print(f"{scenario.title} ({scenario.id}) — {policy.name} policy, seed {seed}, team {drill.team}")
     print(f"ended: {drill.end_reason.replace('_', ' ') if drill.end_reason else '?'} at {format_clock(drill.now)}")
@@ -77,13 +89,22 @@ def cmd_autoplay(args: argparse.Namespace) -> int:
     if outside:
         print(f"outside SLO: {outside}")
     if run.folder is not None:
-        print(f"journal: {run.folder / 'journal.jsonl'}")
+        journal = run.folder / "journal.jsonl"
+        if not journal_complete and run.writer is not None:
+            print(
+                f"drillsim: the journal {journal} is incomplete: the disk refused a write, and only "
+                f"{run.writer.synced} of the drill's {len(drill.records)} records are known to be on disk; "
+                "no report was written (free some space and play the drill again)",
+                file=sys.stderr,
+            )
+            return 1
+        print(f"journal: {journal}")
         if not args.no_report and not _write_report(run.folder):
             return 1
     return 0
 
 
-def _write_report(folder: Path, par: bool = True) -> bool:
+def _write_report(folder: Path, par: bool = True, notes: list[str] | None = None) -> bool:
     """Write the report of a run folder; a failure leaves the journal intact and says how to retry.
 
     Par is played on every core with a progress bar on a terminal (only the first report of a
@@ -95,7 +116,7 @@ def _write_report(folder: Path, par: bool = True) -> bool:
 
     bar = ProgressBar(sys.stderr, label="par: playbook ")
     try:
-        paths = write_report(folder, par, par_options={"jobs": default_jobs(), "progress": bar})
+        paths = write_report(folder, par, par_options={"jobs": default_jobs(), "progress": bar}, notes=notes or ())
     except Exception as exc:  # the drill is safe in its journal whatever goes wrong here
         bar.close()
         print(
@@ -121,14 +142,42 @@ def configure_report(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def checked_journal(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
+    """A journal read and checked for integrity: ``(records, integrity warnings)``.
+
+    Refused with ``UserError`` naming the file and line: a malformed journal (its shape, the types of
+    its fields) and a scenario or roster copy that is not valid or does not match its recorded hash.
+    A journal whose inputs do not replay to the same records is reported in a warning (it was edited,
+    or written by an earlier drillsim build): its report says so too.
+    """
+    from drillsim.errors import UserError
+    from drillsim.simulator.journal import JournalError, read_journal
+    from drillsim.simulator.replay import located, verify
+
+    try:
+        read = read_journal(path)
+    except JournalError as exc:
+        raise UserError(str(exc)) from None
+    integrity = verify(read.records)
+    if integrity is None:
+        return read.records, []
+    problem, fatal = integrity
+    if fatal:
+        raise UserError(located(path, f"{problem}; the journal fails its integrity check, nothing was written"))
+    note = located(path, f"{problem}; it was edited since the drill, or written by an earlier drillsim build")
+    return read.records, [note]
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from drillsim.errors import UserError
     from drillsim.simulator.journal import JOURNAL_NAME
 
     folder = args.run.parent if args.run.name == JOURNAL_NAME else args.run
-    if not (folder / JOURNAL_NAME).is_file():
+    journal = folder / JOURNAL_NAME
+    if not journal.exists():
         raise UserError(f"{args.run}: not a run folder (no {JOURNAL_NAME} in it)")
-    return 0 if _write_report(folder, par=not args.no_par) else 1
+    _, notes = checked_journal(journal)
+    return 0 if _write_report(folder, par=not args.no_par, notes=notes) else 1
 
 
 def configure_replay(parser: argparse.ArgumentParser) -> None:
@@ -140,8 +189,8 @@ def configure_replay(parser: argparse.ArgumentParser) -> None:
 
 def cmd_replay(args: argparse.Namespace) -> int:
     from drillsim.errors import UserError
-    from drillsim.simulator.journal import JournalError, read_journal
-    from drillsim.simulator.replay import ReplayError, first_difference, rebuild
+    from drillsim.simulator.journal import JOURNAL_NAME, JournalError, read_journal
+    from drillsim.simulator.replay import ReplayError, first_difference, located, rebuild
 
     try:
         read = read_journal(args.run)
@@ -149,10 +198,13 @@ def cmd_replay(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from None
     for warning in read.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    path = args.run / JOURNAL_NAME if args.run.is_dir() else args.run
     try:
         drill = rebuild(read.records)
     except ReplayError as exc:
-        raise UserError(f"{args.run}: {exc}") from None
+        raise UserError(located(path, str(exc))) from None
+    except Exception as exc:  # the engine refusing an input no drill could have recorded
+        raise UserError(located(path, f"the journal cannot be replayed ({type(exc).__name__}: {exc})")) from None
     inputs = sum(1 for r in read.records if r.get("input"))
     difference = first_difference(read.records, drill.records)
     if difference is None:

@@ -35,8 +35,10 @@ def configure_run(parser: argparse.ArgumentParser) -> None:
         help="sim seconds per wall second (default 1; + and - change it during the drill)",
     )
     parser.add_argument("--seed", type=int, metavar="N", help="random seed (default: a fresh one)")
-    parser.add_argument("--team", metavar="T", help="team name in the report (default: the roster's)")
-    parser.add_argument("--label", metavar="L", help="drill label such as 2026-Q4")
+    from drillsim.headless import flag_text
+
+    parser.add_argument("--team", type=flag_text, metavar="T", help="team name in the report (default: the roster's)")
+    parser.add_argument("--label", type=flag_text, metavar="L", help="drill label such as 2026-Q4")
     parser.add_argument("--out", type=Path, metavar="DIR", help="where run folders go (default: ./drills)")
 
 

@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from drillsim.simulator.text import escape_all
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -105,6 +107,8 @@ class Drill:
     findings: list[FindingValue] | None = None
     """Areas for improvement; None when neither the scorecard nor a journal gives them."""
     findings_source: str | None = None
+    integrity: str | None = None
+    """Why the drill's journal failed its integrity check (it does not replay the same), if it did."""
 
     @property
     def run_dir(self) -> Path:
@@ -146,7 +150,7 @@ def find_scorecards(paths: Iterable[str | os.PathLike[str]], warnings: list[str]
 
     for raw in paths:
         path = Path(raw)
-        if path.is_file():
+        if path.is_file() or (path.exists() and not path.is_dir()):  # a pipe or a device is refused on load
             add(path)
         elif path.is_dir():
             hits = 0
@@ -312,11 +316,13 @@ def parse_scorecard(data: Any, path: Path) -> Drill:
 
 def load_scorecard(path: str | os.PathLike[str], warnings: list[str] | None = None) -> Drill:
     """Read one scorecard file; raises ``ScorecardError`` naming the file and the reason."""
+    from drillsim.simulator.files import FileRefused, read_limited
+
     file = Path(path)
     try:
-        if file.stat().st_size > MAX_FILE_BYTES:
-            raise ScorecardError(f"{file}: skipped: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
-        raw = file.read_bytes()
+        raw = read_limited(file, MAX_FILE_BYTES)
+    except FileRefused as exc:
+        raise ScorecardError(f"{file}: skipped: {exc.reason}") from None
     except OSError as exc:
         raise ScorecardError(f"{file}: skipped: cannot read ({exc.strerror or exc})") from None
     if not raw.strip():
@@ -330,6 +336,8 @@ def load_scorecard(path: str | os.PathLike[str], warnings: list[str] | None = No
         raise ScorecardError(f"{file}: skipped: {what} (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
     except RecursionError:
         raise ScorecardError(f"{file}: skipped: JSON nested too deeply") from None
+    # every text of a scorecard reaches the terminal, the reports and the CSV files: escaped here, once
+    data = escape_all(data, lines=False)
     try:
         drill = parse_scorecard(data, file)
     except ScorecardError as exc:
@@ -349,13 +357,18 @@ def _score_journal(path: Path) -> Drill:
 
     try:
         records = read_journal(path)
-        card = score(records)
     except JournalReadError as exc:
-        raise ScorecardError(f"{path}: skipped: {exc}") from None
+        raise ScorecardError(f"{exc} (skipped)") from None
+    integrity = journal_integrity(path, records)
+    if integrity is not None and integrity[1]:
+        raise ScorecardError(f"{integrity[0]} (skipped)")
+    try:
+        card = score(records)
     except Exception as exc:  # a journal the scorer cannot read is one bad drill, not a failed comparison
         raise ScorecardError(f"{path}: skipped: cannot be scored ({type(exc).__name__}: {exc})") from None
     drill = parse_scorecard(json.loads(card.model_dump_json()), path)
     drill.findings, drill.findings_source = _journal_findings(records, card), "journal"
+    drill.integrity = integrity[0] if integrity is not None else None
     return drill
 
 
@@ -385,6 +398,13 @@ def attach_findings(drill: Drill, warnings: list[str] | None = None) -> None:
 
     try:
         records = read_journal(journal)
+        integrity = journal_integrity(journal, records)
+        refused = _matches_scorecard(drill, records) or (integrity[0] if integrity and integrity[1] else None)
+        if refused is not None:
+            if warnings is not None:
+                warnings.append(f"{refused}; the drill's findings are not used")
+            return
+        drill.integrity = integrity[0] if integrity is not None else None
         drill.findings = _journal_findings(records)
         drill.findings_source = "journal"
     except JournalReadError as exc:
@@ -393,6 +413,34 @@ def attach_findings(drill: Drill, warnings: list[str] | None = None) -> None:
     except Exception as exc:
         if warnings is not None:
             warnings.append(f"{journal}: findings not computed ({type(exc).__name__}: {exc})")
+
+
+def journal_integrity(path: Path, records: list[dict[str, Any]]) -> tuple[str, bool] | None:
+    """Why a journal fails its integrity check (``file:line: ...``) and whether that is fatal, or ``None``.
+
+    Fatal: its scenario or roster copy is not valid or does not match its hash (the drill is
+    skipped). Not fatal: its inputs, replayed, do not give the same journal (a warning: it was
+    edited, or written by an earlier drillsim build)."""
+    from drillsim.simulator.replay import located, verify
+
+    integrity = verify(records)
+    if integrity is None:
+        return None
+    problem, fatal = integrity
+    if fatal:
+        return located(path, f"{problem}; the journal fails its integrity check"), True
+    return located(path, f"{problem}; it was edited since the drill, or written by an earlier drillsim build"), False
+
+
+def _matches_scorecard(drill: Drill, records: list[dict[str, Any]]) -> str | None:
+    """A scorecard and the journal beside it must be of the same drill (seed and scenario hash)."""
+    first = records[0]
+    journal = drill.run_dir / JOURNAL_NAME
+    if drill.seed is not None and first.get("seed") != drill.seed:
+        return f"{drill.path}: the scorecard's seed {drill.seed} is not the journal's ({journal})"
+    if drill.scenario_hash is not None and first.get("scenario_hash") != drill.scenario_hash:
+        return f"{drill.path}: the scorecard's scenario_hash is not the journal's ({journal})"
+    return None
 
 
 def load_drills(
@@ -409,6 +457,8 @@ def load_drills(
             continue
         if with_findings:
             attach_findings(drill, collection.warnings)
+        if drill.integrity is not None:
+            collection.warnings.append(drill.integrity)
         collection.drills.append(drill)
     collection.drills.sort(key=lambda d: d.order_key)
     return collection

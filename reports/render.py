@@ -552,6 +552,7 @@ def write_report(
     *,
     figures: bool = True,
     par_options: dict[str, Any] | None = None,
+    notes: list[str] | tuple[str, ...] = (),
 ) -> ReportPaths:
     """(Re)write a run folder's ``scorecard.json``, ``report.md``, ``report.html`` and ``figures/*.png``.
 
@@ -562,7 +563,7 @@ def write_report(
     False leaves par out. Every file is written atomically.
     """
     folder = Path(run_dir)
-    warnings: list[str] = []
+    warnings: list[str] = list(notes)  # the caller's, such as a failed integrity check (shown in the report)
     records = read_journal(folder, warnings)
     if isinstance(par, Par):
         par_values: Par | None = par

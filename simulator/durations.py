@@ -10,15 +10,20 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Annotated, Any
 
+from drillsim.simulator.text import control_message
 from pydantic import BeforeValidator, WithJsonSchema
 
 _UNITS = {"d": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0}
 _PATTERN = re.compile(
     r"^\s*(?:(\d+(?:\.\d+)?)\s*d)?\s*(?:(\d+(?:\.\d+)?)\s*h)?\s*(?:(\d+(?:\.\d+)?)\s*m)?\s*(?:(\d+(?:\.\d+)?)\s*s)?\s*$"
 )
+MAX_DURATION = 366 * 86400.0
+"""The longest duration written anywhere (a year and a day): a clock deadline, a lesson's due date.
+The drill itself is bounded more tightly (``simulator.model.DRILL_LIMIT``)."""
 DURATION_REGEX = r"^\s*(\d+(\.\d+)?\s*d)?\s*(\d+(\.\d+)?\s*h)?\s*(\d+(\.\d+)?\s*m)?\s*(\d+(\.\d+)?\s*s)?\s*$"
 
 
@@ -30,28 +35,50 @@ def parse_duration(value: Any) -> float:
     if isinstance(value, bool):
         raise ValueError("a duration is a number of seconds or text like '45s', '5m', '1h30m'; got true/false")
     if isinstance(value, (int, float)):
-        if value != value or value in (float("inf"), float("-inf")):
+        if isinstance(value, float) and not math.isfinite(value):
             raise ValueError("a duration must be a finite number of seconds")
         if value < 0:
-            raise ValueError(f"a duration cannot be negative; got {value}")
-        return float(value)
+            raise ValueError(f"a duration cannot be negative; got {_shown(value)}")
+        return _bounded(value, value)
     if isinstance(value, str):
+        refused = control_message(value)
+        if refused is not None:
+            raise ValueError(refused)
         text = value.strip().lower()
+        if len(text) > 64:
+            raise ValueError(f"'{value[:20]}...' is too long for a duration; write it like '45s', '5m', '1h30m'")
         if text and re.fullmatch(r"\d+(\.\d+)?", text):
-            return float(text)
+            return _bounded(float(text), value)
         match = _PATTERN.match(text) if text else None
         if match and any(match.groups()):
             total = 0.0
             for amount, unit in zip(match.groups(), "dhms", strict=True):
                 if amount is not None:
                     total += float(amount) * _UNITS[unit]
-            return total
+            return _bounded(total, value)
         raise ValueError(f"'{value}' is not a duration; write it like '45s', '5m', '1h30m' or a number of seconds")
     raise ValueError(f"a duration is a number of seconds or text like '45s', '5m', '1h30m'; got {type(value).__name__}")
 
 
+def _shown(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 20 else f"a {len(text)}-digit number"
+
+
+def _bounded(seconds: int | float, written: Any) -> float:
+    """Seconds as a float, refused beyond ``MAX_DURATION`` (a 400-digit number never reaches ``float()``)."""
+    if isinstance(seconds, int) and seconds > MAX_DURATION:
+        seconds = math.inf
+    seconds = float(seconds)
+    if not math.isfinite(seconds) or seconds > MAX_DURATION:
+        raise ValueError(f"a duration can be at most 366 days; got {_shown(written)}")
+    return seconds
+
+
 def format_duration(seconds: float) -> str:
     """Short human form: ``5m30s``, ``1h``, ``45s``; fractions of a second are rounded."""
+    if not math.isfinite(seconds):
+        return "∞" if seconds > 0 else "-∞" if seconds < 0 else "?"
     total = round(seconds)
     sign = "-" if total < 0 else ""
     total = abs(total)
@@ -69,7 +96,7 @@ def format_duration(seconds: float) -> str:
 
 def format_clock(seconds: float) -> str:
     """A sim clock reading, ``MM:SS`` below an hour and ``H:MM:SS`` above."""
-    total = int(seconds) if seconds >= 0 else 0
+    total = int(seconds) if seconds >= 0 and math.isfinite(seconds) else 0
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     if hours:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import re
 import tempfile
@@ -19,6 +20,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
+
+from drillsim.simulator.files import FileRefused, read_limited
+from drillsim.simulator.text import escape_all
 
 JOURNAL_NAME = "journal.jsonl"
 
@@ -49,8 +53,25 @@ def new_run_folder(out: Path, team: str, scenario_id: str, now: datetime | None 
     return new_folder(out, f"{stamp}-{slug(team)}-{slug(scenario_id)}")
 
 
+def _finite(value: Any) -> Any:
+    """``value`` with every float that is not finite (NaN, infinity) replaced by ``None``."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
 def encode(record: dict[str, Any]) -> str:
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    """One journal line (without its newline): strict JSON, always. A NaN or an infinity (a metric
+    overflowing in an extreme scenario) is written as ``null`` rather than as the non-JSON ``NaN``,
+    and rather than losing the record."""
+    try:
+        return json.dumps(record, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except ValueError:
+        return json.dumps(_finite(record), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 @dataclass
@@ -60,6 +81,12 @@ class JournalWriter:
     path: Path
     append: bool = False
     warnings: list[str] = field(default_factory=list)
+    written: int = field(default=0, init=False)
+    """Records handed to the file by this writer (some may still be in a buffer)."""
+    synced: int = field(default=0, init=False)
+    """Records of this writer known to be on disk (fsync'd): the journal holds at least these."""
+    failed: bool = field(default=False, init=False)
+    """The disk refused a write: records after ``synced`` may be missing from the journal."""
     _file: TextIO | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -73,6 +100,7 @@ class JournalWriter:
         return self._file is not None
 
     def _fail(self, exc: OSError) -> None:
+        self.failed = True
         self.warnings.append(
             f"cannot write the journal {self.path}: {exc.strerror or exc}; the drill goes on in memory only"
         )
@@ -86,9 +114,11 @@ class JournalWriter:
             return
         try:
             self._file.write(encode(record) + "\n")
+            self.written += 1
             if sync:
                 self._file.flush()
                 os.fsync(self._file.fileno())
+                self.synced = self.written
         except OSError as exc:
             self._fail(exc)
 
@@ -103,8 +133,14 @@ class JournalWriter:
         try:
             self._file.flush()
             os.fsync(self._file.fileno())
+            self.synced = self.written
         except OSError as exc:
             self._fail(exc)
+
+    @property
+    def complete(self) -> bool:
+        """Every record handed to this writer is on disk (fsync'd), and no write failed."""
+        return not self.failed and self.synced == self.written
 
     def close(self) -> None:
         if self._file is not None:
@@ -124,12 +160,126 @@ class JournalRead:
     warnings: list[str]
 
 
+MAX_JOURNAL_BYTES = 256 * 1024 * 1024
+"""The largest journal read (256 MiB); a 4-day drill, the longest by default, writes about 17 MB."""
+
+_NUMBER = (int, float)
+_OPTIONAL_TEXT = (str, type(None))
+INPUT_FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
+    "action_submitted": {"action": (str,), "by": _OPTIONAL_TEXT, "source": (str,)},
+    "decision_answered": {"inject": (str,), "action": (str,)},
+    "facilitator_inject": {"text": (str,), "to": (str,), "channel": (str,), "from": _OPTIONAL_TEXT},
+    "note": {"text": (str,), "author": (str,)},
+    "paused": {},
+    "resumed": {},
+    "speed_changed": {"speed": _NUMBER},
+    "drill_ended": {"reason": (str,)},
+    "rating_override": {"objective": (str,), "rating": (str,), "reason": _OPTIONAL_TEXT},
+    "hotwash": {"kind": _OPTIONAL_TEXT, "text": (str,)},
+}
+"""The inputs a journal may hold and the type of each of their fields (the replay reads these)."""
+START_FIELDS: dict[str, tuple[type, ...]] = {
+    "seed": (int,),
+    "speed": _NUMBER,
+    "scenario": (dict,),
+    "roster": (dict,),
+    "scenario_hash": (str,),
+    "team": _OPTIONAL_TEXT,
+    "label": _OPTIONAL_TEXT,
+    "policy": _OPTIONAL_TEXT,
+    "participants": (dict, type(None)),
+}
+_TYPE_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
+_NAMES = {int: "a whole number", float: "a number", str: "text", dict: "a mapping", list: "a list", bool: "true/false"}
+
+
+def _wanted(types: tuple[type, ...]) -> str:
+    names = [_NAMES.get(t, "nothing") for t in types if t is not float or int not in types]
+    return " or ".join(dict.fromkeys(names))
+
+
+def _got(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    return {int: "a whole number", float: "a number", str: "text", dict: "a mapping", list: "a list"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _type_ok(value: Any, types: tuple[type, ...]) -> bool:
+    if isinstance(value, bool):
+        return bool in types
+    if isinstance(value, float) and not math.isfinite(value):
+        return False
+    return isinstance(value, types)
+
+
+def record_problem(record: Any, index: int, previous_t: float) -> str | None:
+    """What is wrong with the record at position ``index`` of a journal, or ``None``: its shape
+    (a mapping with ``seq``, ``t`` and ``type``), ``seq`` equal to its position, ``t`` a finite,
+    non-negative sim time that never goes back, and the fields of the inputs the replay re-applies."""
+    if not isinstance(record, dict):
+        return f"not a journal record (a JSON {_got(record)}, not a mapping)"
+    kind = record.get("type")
+    if not isinstance(kind, str) or not _TYPE_NAME.fullmatch(kind):
+        return f"the record type {kind!r} is not a record type" if "type" in record else "the record has no 'type'"
+    seq = record.get("seq")
+    if isinstance(seq, bool) or not isinstance(seq, int):
+        return f"{kind}: 'seq' must be a whole number; got {_got(seq)}"
+    if seq != index:
+        return f"{kind}: 'seq' is {seq} where {index} was expected (records are missing, added or reordered)"
+    t = record.get("t")
+    if "t" not in record:
+        return f"{kind}: the record has no sim time 't'"
+    if isinstance(t, bool) or not isinstance(t, _NUMBER) or not math.isfinite(t):
+        return f"{kind}: 't' must be a finite number of sim seconds; got {_got(t) if not isinstance(t, float) else t}"
+    if t < 0 or t < previous_t:
+        return f"{kind}: 't' is {t}, before the previous record's {previous_t} (sim time never goes back)"
+    is_input = record.get("input", False)
+    if not isinstance(is_input, bool):
+        return f"{kind}: 'input' must be true or false; got {_got(is_input)}"
+    if index == 0 or kind == "drill_started":
+        if index != 0 or kind != "drill_started":
+            return "a journal starts with a drill_started record, and only once"
+        fields = START_FIELDS
+    elif is_input:
+        if kind not in INPUT_FIELDS:
+            return f"{kind}: not an input this drillsim records"
+        fields = INPUT_FIELDS[kind]
+    else:
+        return None
+    for name, types in fields.items():
+        if name in record and not _type_ok(record[name], types):
+            return f"{kind}: '{name}' must be {_wanted(types)}; got {_got(record[name])}"
+    speed = record.get("speed")
+    if "speed" in fields and speed is not None and speed <= 0:
+        return f"{kind}: 'speed' must be a positive number; got {speed}"
+    return None
+
+
+def _needs_escape(line: bytes) -> bool:
+    """Whether a JSON line may hold a control character: an escape (``\\u001b``, ``\\r``) or non-ASCII bytes."""
+    return not line.isascii() or b"\\u" in line or b"\\r" in line or b"\\b" in line or b"\\f" in line
+
+
 def read_journal(path: Path) -> JournalRead:
-    """Read a journal; a torn last line (a write cut by a crash) is dropped with a warning."""
+    """Read and check a journal: a regular file of at most ``MAX_JOURNAL_BYTES``, JSON Lines whose
+    records pass ``record_problem``. Raises ``JournalError`` naming the file and the line.
+
+    Only a genuinely torn last write is forgiven: a last line *without its newline* that does not
+    parse (a crash in the middle of a write) is dropped with a warning. A bad line that ends with
+    a newline was written whole, so it is garbage or an edit, and refused. Control characters in
+    any text of the journal come back escaped (``\\x1b``), so no consumer can send them to a terminal.
+    """
+    path = Path(path)
     if path.is_dir():
         path = path / JOURNAL_NAME
     try:
-        raw = path.read_bytes()
+        raw = read_limited(path, MAX_JOURNAL_BYTES)
+    except FileRefused as exc:
+        raise JournalError(f"{path}: {exc.reason}") from None
     except FileNotFoundError:
         raise JournalError(f"{path}: no such journal") from None
     except OSError as exc:
@@ -137,27 +287,34 @@ def read_journal(path: Path) -> JournalRead:
     lines = raw.split(b"\n")
     records: list[dict[str, Any]] = []
     warnings: list[str] = []
+    previous_t = 0.0
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
-            record = json.loads(line.decode("utf-8"))
-            if not isinstance(record, dict) or "type" not in record or "seq" not in record:
-                raise ValueError("not a journal record")
-        except (ValueError, UnicodeDecodeError) as exc:
-            last = all(not rest.strip() for rest in lines[number:])
-            if last:
+            record = json.loads(line.decode("utf-8"), parse_constant=_refuse_constant)
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+            if number == len(lines):  # the last chunk has no newline after it: a torn write
                 warnings.append(
-                    f"{path}:{number}: the last record was cut mid-write; recovered up to record {number - 1}"
+                    f"{path}:{number}: the last record was cut mid-write; recovered up to record {len(records)}"
                 )
                 break
-            raise JournalError(f"{path}:{number}: not a journal record ({exc})") from None
+            reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc) or type(exc).__name__
+            raise JournalError(f"{path}:{number}: not a journal record ({reason})") from None
+        problem = record_problem(record, len(records), previous_t)
+        if problem is not None:
+            raise JournalError(f"{path}:{number}: {problem}")
+        if _needs_escape(line):
+            record = escape_all(record)
+        previous_t = float(record["t"])
         records.append(record)
     if not records:
         raise JournalError(f"{path}: the journal is empty")
-    if records[0].get("type") != "drill_started":
-        raise JournalError(f"{path}:1: a journal starts with a drill_started record")
     return JournalRead(records, warnings)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> Path:

@@ -31,7 +31,9 @@ from pathlib import Path
 from typing import Any, Literal, Union
 
 import yaml
+from drillsim.simulator.files import FileRefused, read_limited
 from drillsim.simulator.model import Roster, Scenario
+from drillsim.simulator.text import escape
 from pydantic import BaseModel, ValidationError
 from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
@@ -84,7 +86,8 @@ class Problem:
             text += f"{self.where}: "
         if self.level == "warning":
             text += "warning: "
-        return text + self.message
+        # a problem quotes what the user wrote (an unknown key, an id, the file name): never raw
+        return escape(text + self.message, lines=True)
 
     @property
     def is_error(self) -> bool:
@@ -298,6 +301,11 @@ def _expanded_size(root: yaml.Node) -> int:
     return size[id(root)]
 
 
+_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+MAX_NUMBER_DIGITS = 40
+"""Longest number written in a file (a 400-digit integer is refused before it is converted)."""
+
+
 def _duplicate_keys(root: yaml.Node, out: _Problems) -> None:
     """Report keys written twice in one mapping (YAML would silently keep the last)."""
     seen_nodes: set[int] = set()
@@ -307,6 +315,12 @@ def _duplicate_keys(root: yaml.Node, out: _Problems) -> None:
         if id(node) in seen_nodes:
             continue
         seen_nodes.add(id(node))
+        if isinstance(node, yaml.ScalarNode) and node.tag in _NUMBER_TAGS and len(node.value) > MAX_NUMBER_DIGITS:
+            raise _Refused(
+                f"a number written with {len(node.value):,} characters is too large for drillsim (at most "
+                f"{MAX_NUMBER_DIGITS})",
+                node.start_mark,
+            )
         if isinstance(node, yaml.MappingNode):
             first: dict[tuple[str, str], yaml.Node] = {}
             for key_node, _ in node.value:
@@ -422,6 +436,9 @@ def parse_yaml(text: str, name: str) -> tuple[Any, SourceMap, list[Problem]]:
         except RecursionError:  # pragma: no cover - MAX_DEPTH stops this first
             out.add(_TOO_DEEP)
             return None, out.source, out.items
+        except ValueError as exc:  # a number with more than 4,300 digits (int() refuses to read it)
+            out.add(f"a value cannot be read: {exc}".split(";")[0])
+            return None, out.source, out.items
     finally:
         loader.dispose()
     return data, source, out.items
@@ -432,15 +449,10 @@ def read_text(path: str | Path, name: str | None = None) -> tuple[str | None, li
     path = Path(path)
     out = _Problems(name or str(path))
     try:
-        if path.is_dir():
-            out.add("this is a folder, not a file")
-            return None, out.items
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            out.add(f"the file is too large ({size:,} bytes; at most {MAX_BYTES:,})")
-            return None, out.items
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
+        raw = read_limited(path, MAX_BYTES)
+    except FileRefused as exc:
+        out.add(exc.reason)
+        return None, out.items
     except FileNotFoundError:
         out.add("no such file")
         return None, out.items
@@ -449,9 +461,6 @@ def read_text(path: str | Path, name: str | None = None) -> tuple[str | None, li
         return None, out.items
     except OSError as exc:
         out.add(f"the file cannot be read: {exc.strerror or exc}")
-        return None, out.items
-    if len(raw) > MAX_BYTES:
-        out.add(f"the file is too large (more than {MAX_BYTES:,} bytes)")
         return None, out.items
     return decode(raw, out.name)
 

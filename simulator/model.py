@@ -10,26 +10,70 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
+import math
 from typing import Annotated, Any, Literal
 
-from drillsim.simulator.durations import Duration
+from drillsim.simulator.durations import Duration, format_duration
 from drillsim.simulator.roles import RoleId
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from drillsim.simulator.text import control_message
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
 """A lower-case id: letters, digits, ``-`` and ``_``, starting with a letter or digit."""
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+DRILL_LIMIT = 4 * 86400.0
+"""The longest drill (``duration``) accepted by default: 4 days of sim time."""
+LONG_DRILL_LIMIT = 14 * 86400.0
+"""The longest drill with ``long_drill: true``: 14 days of sim time."""
+
+MAX_NUMBER = 1e12
+"""The largest magnitude of any number in a scenario or roster (a metric, a threshold, a factor):
+well beyond any real metric, far enough from float overflow that the engine's arithmetic stays finite."""
 
 
 def _plain_text(value: str) -> str:
     """Refuse control characters (a YAML ``"\\e[2J"`` would reach the terminal as an escape sequence)."""
-    bad = _CONTROL.search(value)
-    if bad:
+    message = control_message(value)
+    if message is not None:
+        raise ValueError(message)
+    return value
+
+
+def _checked_value(value: Any) -> Any:
+    """Every text in a value (list items and mapping keys included) free of control characters, every
+    number finite and within ``MAX_NUMBER``; raises ``ValueError`` naming the item."""
+    if isinstance(value, str):
+        return _plain_text(value)
+    if isinstance(value, float) and not (math.isfinite(value) and abs(value) <= MAX_NUMBER):
+        raise ValueError(f"must be a finite number no larger than {MAX_NUMBER:g} either way; got {value:g}")
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_NUMBER:
         raise ValueError(
-            f"contains a control character (U+{ord(bad.group()):04X}) at position {bad.start() + 1}; write plain text"
+            f"must be a number no larger than {MAX_NUMBER:g} either way; got a {len(str(abs(value)))}-digit number"
         )
+    if isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            try:
+                _checked_value(item)
+            except ValueError as exc:
+                raise ValueError(f"item {index + 1} {exc}") from None
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            try:
+                _checked_value(key)
+                _checked_value(item)
+            except ValueError as exc:
+                raise ValueError(f"entry {key!r}: {exc}") from None
     return value
 
 
@@ -78,7 +122,35 @@ class Strict(BaseModel):
         use_attribute_docstrings=True,
         populate_by_name=True,
         str_strip_whitespace=True,
+        allow_inf_nan=False,
     )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _plain_as_written(cls, value: Any) -> Any:
+        """Text as written, before surrounding whitespace is stripped (a leading ``"\\r"`` or ``"\\x1c"``
+        counts too): the field's own text, its list items and mapping keys; nested models check theirs."""
+        if isinstance(value, str):
+            return _plain_text(value)
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, str) and control_message(item) is not None:
+                    raise ValueError(f"item {index + 1} {control_message(item)}")
+        elif isinstance(value, dict):
+            for key in value:
+                if isinstance(key, str) and control_message(key) is not None:
+                    raise ValueError(f"key {key!r} {control_message(key)}")
+        return value
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _plain_and_finite(cls, value: Any) -> Any:
+        """The catch-all of hostile input, whatever the field's type: no control character in any text
+        (ids and references included: ``business.currency``, ``references[].url``), no number that is
+        not finite or beyond ``MAX_NUMBER``. Nested models are checked by their own validators."""
+        if isinstance(value, BaseModel):
+            return value
+        return _checked_value(value)
 
 
 # --------------------------------------------------------------------------- metrics
@@ -149,8 +221,8 @@ class Effect(Strict):
     """The metric id this effect moves."""
     set: float | Baseline | None = None
     """Jump to this value (or ``baseline``) at once."""
-    scale: Annotated[float, Field(ge=0)] | None = None
-    """Multiply the current value by this factor at once."""
+    scale: Annotated[float, Field(ge=0, le=1000)] | None = None
+    """Multiply the current value by this factor at once (0 to 1000)."""
     ramp: Ramp | None = None
     """Move linearly to a value over a duration."""
     after: Duration = 0.0
@@ -519,8 +591,11 @@ class Scenario(Strict):
     """Two or three sentences shown in the launcher."""
     briefing: Text | None = None
     """The situation read out before the drill starts; defaults to the summary."""
+    long_drill: bool = False
+    """Allow a ``duration`` of up to 14 days instead of 4 (a regulatory clock played end to end). A drill's
+    journal grows with its sim time (about 4 MB a simulated day), so the limit is deliberate."""
     duration: Duration
-    """Time limit of the drill in sim time."""
+    """Time limit of the drill in sim time: at most 4 days (14 days with ``long_drill: true``)."""
     objectives: list[Objective] = []
     """Learning objectives with capabilities and targets."""
     references: list[Reference] = []
@@ -545,6 +620,26 @@ class Scenario(Strict):
     """The reference response, followed by autoplay's ``playbook`` policy and used as par."""
     lessons: list[Lesson] = []
     """Lessons-learned rules."""
+
+    @field_validator("duration", mode="after")
+    @classmethod
+    def _bounded_drill(cls, value: float, info: ValidationInfo) -> float:
+        long_drill = info.data.get("long_drill") is True
+        limit = LONG_DRILL_LIMIT if long_drill else DRILL_LIMIT
+        if value > limit:
+            hint = "" if long_drill else "; add 'long_drill: true' to allow up to 14 days"
+            raise ValueError(
+                f"the drill lasts {format_duration(value)} of sim time, longer than {limit / 86400:g} days{hint}"
+            )
+        return value
+
+    @model_serializer(mode="wrap")
+    def _without_default_long_drill(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """``long_drill`` is written only when true: scenarios without it keep the content hash they had."""
+        data: dict[str, Any] = handler(self)
+        if not self.long_drill:
+            data.pop("long_drill", None)
+        return data
 
     def action(self, action_id: str) -> Action:
         for action in self.actions:

@@ -7,6 +7,8 @@ a fresh ``Drill`` must give the same journal, wall-clock fields aside.
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,23 +26,64 @@ class ReplayError(ValueError):
     """A journal whose inputs cannot be re-applied."""
 
 
-def drill_from_start(first: Record, journal: JournalWriter | None = None) -> Drill:
-    """A fresh drill built from a journal's ``drill_started`` record."""
+def start_models(first: Record) -> tuple[Scenario, Roster]:
+    """The scenario and roster of a journal's ``drill_started`` record, checked as a file would be
+    (the model, the cross-references) and against the content hashes recorded beside them: a copy
+    edited after the drill is refused."""
     if first.get("type") != "drill_started":
         raise ReplayError("a journal starts with a drill_started record")
     try:
         scenario = Scenario.model_validate(first["scenario"])
         roster = Roster.model_validate(first["roster"])
-    except (KeyError, ValueError) as exc:
-        raise ReplayError(f"the journal's scenario or roster copy is not valid: {exc}") from None
+    except KeyError as exc:
+        raise ReplayError(f"the drill_started record has no {exc.args[0]!r}") from None
+    except ValueError as exc:
+        problems = _pydantic_lines(exc)
+        raise ReplayError(f"the journal's scenario or roster copy is not valid: {problems}") from None
+    from drillsim.simulator.checks import check_roster, check_scenario
+
+    wrong = [p for p in [*check_scenario(scenario), *check_roster(roster)] if p.is_error]
+    if wrong:
+        where = f"{wrong[0].where}: " if wrong[0].where else ""
+        raise ReplayError(f"the journal's scenario or roster copy is not valid: {where}{wrong[0].message}")
+    for name, model in (("scenario", scenario), ("roster", roster)):
+        recorded = first.get(f"{name}_hash")
+        if isinstance(recorded, str) and recorded != model.content_hash():
+            raise ReplayError(
+                f"the journal's {name} copy does not match its recorded {name}_hash: it was edited after the drill"
+            )
+    return scenario, roster
+
+
+def _pydantic_lines(exc: ValueError) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        first = errors(include_url=False)[0]
+        where = ".".join(str(part) for part in first.get("loc", ()))
+        return f"{where}: {first.get('msg')}" if where else str(first.get("msg"))
+    return str(exc)
+
+
+def drill_from_start(first: Record, journal: JournalWriter | None = None) -> Drill:
+    """A fresh drill built from a journal's ``drill_started`` record."""
+    scenario, roster = start_models(first)
+    seed = first.get("seed", 0)
+    speed = first.get("speed", 1.0)
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise ReplayError(f"the journal's seed must be a whole number; got {seed!r}")
+    if isinstance(speed, bool) or not isinstance(speed, (int, float)) or not math.isfinite(speed) or speed <= 0:
+        raise ReplayError(f"the journal's speed must be a positive number; got {speed!r}")
+    participants = first.get("participants") or {}
+    if not isinstance(participants, dict):
+        raise ReplayError("the journal's participants must be a mapping of member to person")
     return Drill(
         scenario,
         roster,
-        int(first.get("seed", 0)),
-        speed=float(first.get("speed", 1.0)),
+        seed,
+        speed=float(speed),
         team=first.get("team"),
         label=first.get("label"),
-        participants=first.get("participants") or {},
+        participants=participants,
         policy=first.get("policy"),
         journal=journal,
         wall=first.get("wall"),
@@ -98,7 +141,13 @@ def rebuild(records: list[Record], journal: JournalWriter | None = None, *, to_e
             and drill.next_event_time() <= t
         ):
             drill.env.step()
-        apply_input(drill, record)
+        try:
+            apply_input(drill, record)
+        except ReplayError:
+            raise
+        except (KeyError, ValueError, TypeError, AttributeError) as exc:
+            what = f"{type(exc).__name__}: {exc}" if not isinstance(exc, KeyError) else f"unknown {exc}"
+            raise ReplayError(f"record {record['seq']} ({record['type']}) cannot be re-applied ({what})") from None
         was_paused = drill.paused
     if to_end and not drill.ended and not was_paused:
         last = float(records[-1]["t"])
@@ -143,6 +192,40 @@ def first_difference(original: list[Record], replayed: list[Record]) -> Differen
     if len(replayed) > len(original) and original[-1].get("type") == "drill_ended":
         return Difference(len(original), None, _comparable(replayed[len(original)]))
     return None
+
+
+def verify(records: list[Record]) -> tuple[str, bool] | None:
+    """A journal's integrity check beyond its shape: ``None`` when it holds, else ``(what failed, fatal)``,
+    the message in one line starting with the record's position (``record 12: ...``).
+
+    Fatal: the scenario or roster copy is not valid, or does not match its recorded hash (the copy
+    was edited). Not fatal: the recorded inputs, re-applied, do not give the same journal, which an
+    edit does, but so does a journal written by an earlier drillsim build (engines change).
+    Every failure is a message, never an exception: a journal is hostile input too.
+    """
+    try:
+        start_models(records[0])
+    except ReplayError as exc:
+        return str(exc), True
+    try:
+        drill = rebuild(records)
+    except ReplayError as exc:
+        return str(exc), False
+    except Exception as exc:  # the engine refusing an input no drill could have recorded
+        return f"the journal cannot be replayed ({type(exc).__name__}: {exc})", False
+    difference = first_difference(records, drill.records)
+    if difference is None:
+        return None
+    detail = re.sub(r"^record \d+:? ?", "", str(difference))
+    return f"record {difference.seq}: the journal does not replay to the same drill: {detail}", False
+
+
+def located(path: object, message: str) -> str:
+    """``path:line: message``: a message about ``record N`` is at line N + 1 of the journal (one
+    record a line), anything about the drill's start at line 1."""
+    match = re.match(r"record (\d+)\b", message)
+    line = int(match.group(1)) + 1 if match else 1
+    return f"{path}:{line}: {message}"
 
 
 def check(records: list[Record]) -> Difference | None:

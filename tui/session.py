@@ -31,7 +31,7 @@ from drillsim.simulator.journal import (
     read_journal,
 )
 from drillsim.simulator.model import Roster, Scenario
-from drillsim.simulator.replay import ReplayError, first_difference, rebuild
+from drillsim.simulator.replay import ReplayError, first_difference, located, rebuild
 
 SPEEDS: tuple[float, ...] = (0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0)
 """The speeds ``+`` and ``-`` step through."""
@@ -239,7 +239,7 @@ def resume_drill(run: Path) -> DrillSession:
     try:
         drill = rebuild(read.records)
     except (ReplayError, ValueError, KeyError) as exc:
-        raise SessionError(f"{path}: cannot rebuild the drill from its journal: {exc}") from None
+        raise SessionError(located(path, f"{exc}; the drill cannot be rebuilt from its journal")) from None
     difference = first_difference(read.records, drill.records)
     if difference is not None:
         raise SessionError(
