@@ -402,6 +402,8 @@ class Drill:
             item = ("penalty", "drill", None, "everyone", f"-{r['points']} points: {r['reason']}")
         elif kind == "decision_timed_out":
             item = ("decision", "drill", None, "everyone", f"No answer in time. {r['text']}")
+        elif kind == "decision_resolved":
+            item = ("decision", "drill", None, "everyone", f"Decision closed. {r['text']}")
         elif kind in ("clock_started", "clock_met", "clock_missed"):
             verb = {"clock_started": "started", "clock_met": "met", "clock_missed": "MISSED"}[kind]
             item = ("clock", "regulator", None, "everyone", f"{r['regime']} clock {verb}")
@@ -734,6 +736,7 @@ class Drill:
             self._discussion = tuple(inject.discussion)
         if decision is not None:
             self.env.process(self._decision_deadline(inject.id))
+            self._resolve_moot(inject.id)
         if alert and inject.to != "everyone":
             for state in self.members.values():
                 if state.spec.on_call and inject.to in state.spec.roles:
@@ -741,9 +744,13 @@ class Drill:
         self._check_event_triggers()
 
     def _decision_deadline(self, inject_id: str) -> Generator[simpy.Event, Any, None]:
-        open_ = self.decisions[inject_id]
+        open_ = self.decisions.get(inject_id)
+        if open_ is None:  # already resolved by the state when it arrived
+            return
         yield self.env.timeout(open_.deadline_at - self.now)
         if self.ended or inject_id not in self.decisions:
+            return
+        if self._resolve_moot(inject_id, underway=True):
             return
         del self.decisions[inject_id]
         self.timed_out.add(inject_id)
@@ -760,6 +767,32 @@ class Drill:
             if consequence.penalty is not None:
                 self._penalise(consequence.penalty, f"decision:{inject_id}")
         self._check_event_triggers()
+
+    def _resolve_moot(self, inject_id: str, just_done: str | None = None, underway: bool = False) -> bool:
+        """Close an open decision the state has already answered: one of its options was done (a once-only
+        one before it arrived, any one since), or at the deadline is underway. Recorded as
+        ``decision_resolved``, without the timeout's consequence."""
+        open_ = self.decisions.get(inject_id)
+        if open_ is None or open_.inject.decision is None:
+            return False
+        options = open_.inject.decision.options
+        if just_done is not None:
+            done = [just_done]
+        else:
+            done = [a for a in options if a in self.done_actions and not self.actions[a].repeatable]
+        going = [a for a in options if underway and self.in_progress(a)]
+        if not done and not going:
+            return False
+        action = (done or going)[0]
+        label = self.actions[action].label
+        if done:
+            at = self.now if just_done is not None else self.done_actions[action]
+            text = f"Already answered: '{label}' was done at {format_clock(at)}."
+        else:
+            text = f"Already being answered: '{label}' is underway."
+        del self.decisions[inject_id]
+        self._emit("decision_resolved", inject=inject_id, action=action, done=bool(done), text=text)
+        return True
 
     def answer(self, inject_id: str, action_id: str) -> Submission:
         """Answer an open decision with one of its options; the chosen action is submitted."""
@@ -931,6 +964,10 @@ class Drill:
         text = action.outcome or f"{action.label}: done."
         self._emit("action_finished", action=action.id, member=member, success=True, text=text)
         self.done_actions.setdefault(action.id, self.now)
+        for inject_id in [
+            i for i, d in self.decisions.items() if d.inject.decision and action.id in d.inject.decision.options
+        ]:
+            self._resolve_moot(inject_id, just_done=action.id)
         for fault_id in action.stops:
             self._stop_fault(fault_id, action, member)
         for effect in action.effects:
@@ -1059,7 +1096,7 @@ class Drill:
                     action.role,
                     why is None,
                     None if why is None else why[1],
-                    action.communication,
+                    action.communication_kind,
                     action.penalty is not None,
                 )
             )
