@@ -178,6 +178,8 @@ class _Task:
     started_at: float | None = None
     finishes_at: float | None = None
     done: bool = False
+    took: float | None = None
+    """A duration the submission fixed (a scripted replay of a real timeline), instead of a drawn one."""
 
 
 @dataclass
@@ -875,8 +877,13 @@ class Drill:
 
         return min(pool, key=key), match
 
-    def submit(self, action_id: str, by: str | None = None, *, source: str = "participant") -> Submission:
-        """Submit an action, optionally naming the member who does it; says why when it cannot be taken now."""
+    def submit(
+        self, action_id: str, by: str | None = None, *, source: str = "participant", took: float | None = None
+    ) -> Submission:
+        """Submit an action, optionally naming the member who does it; says why when it cannot be taken now.
+
+        ``took`` fixes how long it takes (a script replaying a real incident's timeline) instead of drawing it.
+        """
         if self.ended:  # nothing but debrief inputs follows drill_ended
             return Submission(False, "the drill has ended", "ended")
         action = self.actions.get(action_id)
@@ -887,7 +894,8 @@ class Drill:
             reason = f"no action '{action_id}' in this scenario"
             self._emit("action_rejected", action=action_id, reason=reason)
             return Submission(False, reason, "unknown")
-        self._emit("action_submitted", input=record_input, action=action_id, by=by, source=source)
+        extra = {} if took is None else {"took": round(float(took), 3)}
+        self._emit("action_submitted", input=record_input, action=action_id, by=by, source=source, **extra)
         why = self._why_not(action)
         if why is None and by is not None and by not in self.members:
             why = ("member", f"no member named '{by}' on the roster")
@@ -899,7 +907,7 @@ class Drill:
             match = action.role in state.spec.roles
         else:
             state, match = self._choose_member(action)
-        task = _Task(action, state.spec.name, self.now, source)
+        task = _Task(action, state.spec.name, self.now, source, took=None if took is None else float(took))
         self.tasks.append(task)
         state.waiting.append(task)
         if not state.engaged:
@@ -919,7 +927,7 @@ class Drill:
                 return
             state.waiting.remove(task)
             state.current = task
-            duration = self._draw_duration(action, state.spec, match)
+            duration = self._draw_duration(action, state.spec, match) if task.took is None else task.took
             chance = self._chance(action, state.spec, match)
             success = self.rng.random() < chance
             task.started_at = self.now

@@ -534,6 +534,8 @@ class PlaybookStep(Strict):
     """Action id."""
     by: str | None = None
     """A roster member's name, when the step must be done by that person."""
+    took: Duration | None = None
+    """How long the step took (a script replaying a real incident's timeline): fixes the action's duration instead of drawing it."""
 
 
 class Lesson(Strict):

@@ -87,7 +87,7 @@ class ScriptedPolicy(Policy):
         if deciding:  # a step that is an option of an open decision answers it
             result = drill.answer(deciding[0].inject.id, step.action)
         else:
-            result = drill.submit(step.action, step.by, source="policy")
+            result = drill.submit(step.action, step.by, source="policy", took=step.took)
         if result.ok:
             self._due.append((now + RETRY, index, "watch", step))
         elif result.code == "requires":
