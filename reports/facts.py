@@ -329,11 +329,12 @@ class DrillFacts:
         return False
 
     def first_team_action_after(self, t: float, members: set[str] | None = None) -> ActionRun | None:
-        """The first action (not rejected) submitted at or after ``t``, by one of ``members`` if given."""
+        """The first action (not rejected, not a don't) submitted at or after ``t``, by one of ``members`` if given."""
+        donts = {a.id for a in self.scenario.actions if a.penalty is not None}
         found: ActionRun | None = None
         for run in self.runs:
             at = run.submitted_at if run.submitted_at is not None else run.started_at
-            if at is None or at < t - 1e-9 or run.rejected is not None:
+            if at is None or at < t - 1e-9 or run.rejected is not None or run.action in donts:
                 continue
             if members is not None and run.member not in members:
                 continue
