@@ -117,6 +117,12 @@ class ReportPaths:
     warnings: list[str]
 
 
+PAR_TEAMS = {
+    "reference": "a reference team (the playbook, each step a realistic moment late)",
+    "playbook": "its playbook",
+}
+"""How the report names the team par was played by."""
+
 STATUS_WORDS = {"missed": "never", "not_reached": "never", "met": "on time", "late": "late", "reached": "reached"}
 """How interval statuses read in the report: never, late, on time."""
 
@@ -443,8 +449,9 @@ def build_context(
             "penalties_listed": card.penalty_total,
             "par_score": f"{card.par_score:.1f}" if card.par_score is not None else None,
             "par_basis": (
-                f"the median of {card.par_basis.runs} drills of this scenario played by its {card.par_basis.policy} "
-                f"with this roster; in brackets the playbook's fast (10th percentile) and slow (90th percentile) ends"
+                f"the median of {card.par_basis.runs} drills of this scenario played by "
+                + PAR_TEAMS.get(card.par_basis.policy, f"the {card.par_basis.policy} policy")
+                + " with this roster; in brackets its fast (10th percentile) and slow (90th percentile) ends"
                 if card.par_basis is not None
                 else None
             ),

@@ -399,6 +399,28 @@ def timeliness(elapsed: float | None, target: float) -> float:
     return max(0.0, 1.0 - (elapsed - target) / target)
 
 
+STRETCH = 0.5
+"""The score's full credit needs this fraction of the target (half of it): a team that only just meets
+its targets does not score like one that is well inside them."""
+AT_TARGET = 0.8
+"""Score credit exactly at the target."""
+
+
+def score_credit(elapsed: float | None, target: float) -> float:
+    """The score's credit for something with a target: 1 by half the target, 0.8 at the target,
+    falling linearly to 0 at twice the target; 0 when it never happened (docs/scoring.md)."""
+    if elapsed is None:
+        return 0.0
+    if target <= 0:
+        return 1.0 if elapsed <= 0 else 0.0
+    stretch = STRETCH * target
+    if elapsed <= stretch:
+        return 1.0
+    if elapsed <= target:
+        return 1.0 - (1.0 - AT_TARGET) * (elapsed - stretch) / (target - stretch)
+    return max(0.0, AT_TARGET * (1.0 - (elapsed - target) / target))
+
+
 def _interval_status(seconds: float | None, target: float | None) -> IntervalStatus:
     if target is None:
         return "reached" if seconds is not None else "not_reached"
@@ -1122,7 +1144,7 @@ def _breakdown(
             assert spec.target is not None
             at, note = team_time(facts, milestone, detection)
             seconds = None if at is None else at - facts.anchor
-            credit = timeliness(seconds, spec.target)
+            credit = score_credit(seconds, spec.target)
             if seconds is None:
                 seen = "never" if milestone not in facts.milestones else "no team credit"
             else:
@@ -1138,17 +1160,19 @@ def _breakdown(
             else f"{fmt_span(comm.first_update_from_impact)} from impact"
         )
         gap = "no updates" if comm.largest_gap is None else fmt_span(comm.largest_gap)
+        first_credit = score_credit(comm.first_update_from_impact, comm.first_update_target)
+        cadence_credit = 0.0 if not comm.updates else score_credit(comm.largest_gap or 0.0, comm.cadence)
         items["communication"] = [
             (
                 "first_update",
                 "First update",
-                float(comm.first_update_credit or 0.0),
+                first_credit,
                 f"{first}, target {fmt_span(comm.first_update_target)}",
             ),
             (
                 "cadence",
                 "Update cadence",
-                float(comm.cadence_credit or 0.0),
+                cadence_credit,
                 f"largest gap {gap}, cadence {fmt_span(comm.cadence)}",
             ),
         ]

@@ -213,7 +213,7 @@ def _check_late(card: Scorecard, found: dict[str, Finding]) -> None:
     assert lesson.status == "late" and lesson.title == "The rollback was late."
     contained = next(t for t in card.score.terms if t.item == "contained")
     assert contained.detail.startswith("14:00 from impact, late by 04:00")
-    assert contained.credit == pytest.approx(0.6)
+    assert contained.credit == pytest.approx(0.48)  # 0.8 at the target, 0 at twice it: 0.8 x (1 - 4/10)
 
 
 def _premature(b: JournalBuilder) -> None:
