@@ -456,6 +456,15 @@ def build_context(
                 else None
             ),
             "revenue_lost": _money(card.business.revenue_lost, currency),
+            "harm": [
+                {
+                    "label": h.label,
+                    "amount": f"{h.amount:,.0f}" + (f" {h.unit}" if h.unit else ""),
+                    "cost": _money(h.cost, currency),
+                }
+                for h in card.business.harm
+            ],
+            "total_cost": _money(card.business.total_cost or card.business.revenue_lost, currency),
             "waited_total": fmt_span(card.people.waited_total),
             "total_actions": card.people.total_actions,
         },

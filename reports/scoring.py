@@ -15,6 +15,7 @@ with the what-if simulator and caches per scenario and roster content.
 from __future__ import annotations
 
 import contextlib
+import itertools
 from typing import Any, Literal
 
 from drillsim.reports.facts import DrillFacts
@@ -194,10 +195,26 @@ class MetricImpact(Model):
     breaches: int
 
 
+class HarmResult(Model):
+    id: str
+    label: str
+    unit: str
+    metric: str
+    measure: str
+    amount: float
+    """The harm in its unit: the metric's last or peak excess over its baseline, or that excess summed per minute."""
+    cost: float
+    """``amount × cost_per_unit`` in the business currency."""
+
+
 class BusinessImpact(Model):
     revenue_lost: float
     currency: str
     metrics: list[MetricImpact]
+    harm: list[HarmResult] = []
+    """The scenario's harm measures besides revenue."""
+    total_cost: float | None = None
+    """Revenue lost plus the cost of every harm measure."""
 
 
 class RoleMismatch(Model):
@@ -810,11 +827,48 @@ def _business(facts: DrillFacts) -> BusinessImpact:
                 breaches=breaches.get(metric_id, 0),
             )
         )
+    revenue = round(float(last.get("revenue_lost") or 0.0), 2)
+    harm = _harm(facts)
     return BusinessImpact(
-        revenue_lost=round(float(last.get("revenue_lost") or 0.0), 2),
+        revenue_lost=revenue,
         currency=facts.scenario.business.currency,
         metrics=metrics,
+        harm=harm,
+        total_cost=round(revenue + sum(h.cost for h in harm), 2),
     )
+
+
+def _harm(facts: DrillFacts) -> list[HarmResult]:
+    """Each harm measure from the metric samples, integrated like revenue (left rectangles per minute)."""
+    out = []
+    for spec in facts.scenario.harm:
+        metric = facts.scenario.metrics.get(spec.metric)
+        baseline = metric.baseline if metric is not None else 0.0
+        series = [
+            (float(s.get("t", 0.0)), float(s["values"][spec.metric]))
+            for s in facts.samples
+            if spec.metric in (s.get("values") or {})
+        ]
+        amount = 0.0
+        if series and spec.measure == "last":
+            amount = max(0.0, series[-1][1] - baseline)
+        elif series and spec.measure == "peak":
+            amount = max(0.0, max(v for _, v in series) - baseline)
+        elif series:
+            for (t0, v0), (t1, _) in itertools.pairwise(series):
+                amount += max(0.0, v0 - baseline) * (t1 - t0) / 60.0
+        out.append(
+            HarmResult(
+                id=spec.id,
+                label=spec.label,
+                unit=spec.unit,
+                metric=spec.metric,
+                measure=spec.measure,
+                amount=round(amount, 3),
+                cost=round(amount * spec.cost_per_unit, 2),
+            )
+        )
+    return out
 
 
 def _people(facts: DrillFacts) -> People:

@@ -103,6 +103,8 @@ def check_scenario(scenario: Scenario, *, source: SourceMap | None = None, path:
         need("metric", effect.metric, metrics, (*where, "metric"))
     if scenario.business.follows is not None:
         need("metric", scenario.business.follows, metrics, ("business", "follows"))
+    for i, harm in enumerate(scenario.harm):
+        need("metric", harm.metric, metrics, ("harm", i, "metric"))
 
     # conditions
     for where, condition in conditions(scenario):

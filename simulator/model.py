@@ -127,6 +127,23 @@ class Business(Strict):
     """Currency code shown next to revenue figures."""
 
 
+class HarmMeasure(Strict):
+    """Harm besides revenue, read from a metric: records exposed, users affected, refunds, liability."""
+
+    id: Id
+    """Unique id."""
+    label: ShortText
+    """How the report names it: ``Customer records exposed``."""
+    metric: str
+    """The metric it is read from."""
+    measure: Literal["last", "peak", "integral"] = "last"
+    """``last``: the metric's value at the end above its baseline (a cumulative count); ``peak``: its worst value above the baseline; ``integral``: its excess over the baseline summed per minute (user-minutes)."""
+    unit: Annotated[str, StringConstraints(max_length=20), AfterValidator(_plain_text)] = ""
+    """Unit shown after the amount: ``records``, ``users``."""
+    cost_per_unit: Annotated[float, Field(ge=0)] = 0.0
+    """Money per unit (liability, refunds, notification cost), in the business currency; added to revenue lost as the total cost."""
+
+
 # --------------------------------------------------------------------------- effects and conditions
 
 
@@ -596,6 +613,8 @@ class Scenario(Strict):
     """Metrics by id."""
     business: Business = Business()
     """How revenue lost is derived."""
+    harm: list[HarmMeasure] = []
+    """Harm measures besides revenue (records exposed, users affected, refunds, liability), shown in the report and scorecard."""
     faults: list[Fault] = []
     """What goes wrong."""
     injects: list[Inject] = []
