@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 
 SCORECARD_NAME = "scorecard.json"
 JOURNAL_NAME = "journal.jsonl"
-KNOWN_VERSIONS = (0, 1, 2)
+KNOWN_VERSIONS = (0, 1, 2, 3)
 """Scorecard schema versions this loader reads (``reports.scoring.SCHEMA_VERSION`` is the newest)."""
 
 KEY_INTERVALS: dict[str, str] = {

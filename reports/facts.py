@@ -47,6 +47,15 @@ class DecisionFacts:
     answer: str | None = None
     timed_out_at: float | None = None
     consequence: str | None = None
+    resolved_at: float | None = None
+    """When the state answered it (one of its options was done or underway): ``decision_resolved``."""
+    resolved_by: str | None = None
+    resolved_text: str | None = None
+
+    @property
+    def choice(self) -> str | None:
+        """The option that stands: the one answered, else the one the state resolved it with."""
+        return self.answer if self.answer is not None else self.resolved_by
 
 
 @dataclass
@@ -70,6 +79,9 @@ class DrillFacts:
     impact_at: float | None = None
     first_alert_at: float | None = None
     first_alert_inject: str | None = None
+    first_signal_at: float | None = None
+    """The first thing the team could have noticed: an inject of any kind or a metric leaving its SLO."""
+    pages: list[dict[str, Any]] = field(default_factory=list)
     milestones: dict[str, float] = field(default_factory=dict)
     milestone_by: dict[str, str] = field(default_factory=dict)
     runs: list[ActionRun] = field(default_factory=list)
@@ -110,9 +122,13 @@ class DrillFacts:
             t = float(record.get("t", 0.0))
             if kind not in ("rating_override", "hotwash"):
                 self.last_t = max(self.last_t, t)
+            if kind in ("inject", "facilitator_inject", "metric_breach") and self.first_signal_at is None:
+                self.first_signal_at = t
             if kind == "impact_started":
                 if self.impact_at is None:
                     self.impact_at = t
+            elif kind == "page":
+                self.pages.append(record)
             elif kind == "inject":
                 self.injects.append(record)
                 if record.get("alert") and self.first_alert_at is None:
@@ -196,6 +212,12 @@ class DrillFacts:
                 if found is not None and found.answered_at is None:
                     found.answered_at = t
                     found.answer = record.get("action")
+            elif kind == "decision_resolved":
+                found = decisions.get(str(record.get("inject")))
+                if found is not None and found.answered_at is None and found.resolved_at is None:
+                    found.resolved_at = t
+                    found.resolved_by = record.get("action")
+                    found.resolved_text = record.get("text")
             elif kind == "decision_timed_out":
                 found = decisions.get(str(record.get("inject")))
                 if found is not None:
@@ -279,16 +301,48 @@ class DrillFacts:
         return min(times) if times else None
 
     def communication_runs(self) -> list[ActionRun]:
-        """Successful stakeholder updates (actions with ``communication``), in time order."""
-        kinds = {a.id: a.communication for a in self.scenario.actions if a.communication}
+        """Successful communications (actions with ``communication``, sound or not), in time order."""
+        kinds = {a.id for a in self.scenario.actions if a.communication}
         done = [r for r in self.runs if r.action in kinds and r.success and r.finished_at is not None]
         return sorted(done, key=lambda r: float(r.finished_at or 0.0))
 
     def communication_kind(self, action_id: str) -> str | None:
         try:
-            return self.scenario.action(action_id).communication
+            return self.scenario.action(action_id).communication_kind
         except KeyError:
             return None
+
+    def decision_spec(self, inject_id: str) -> Any:
+        """The scenario's ``Decision`` of an inject, or None."""
+        for inject in self.scenario.injects:
+            if inject.id == inject_id:
+                return inject.decision
+        return None
+
+    def team_acted_by(self, t: float) -> bool:
+        """Whether the team had submitted or started an action (not a don't) at or before ``t``."""
+        donts = {a.id for a in self.scenario.actions if a.penalty is not None}
+        for run in self.runs:
+            at = run.submitted_at if run.submitted_at is not None else run.started_at
+            if run.rejected is None and run.action not in donts and at is not None and at <= t + 1e-9:
+                return True
+        return False
+
+    def first_team_action_after(self, t: float, members: set[str] | None = None) -> ActionRun | None:
+        """The first action (not rejected, not a don't) submitted at or after ``t``, by one of ``members`` if given."""
+        donts = {a.id for a in self.scenario.actions if a.penalty is not None}
+        found: ActionRun | None = None
+        for run in self.runs:
+            at = run.submitted_at if run.submitted_at is not None else run.started_at
+            if at is None or at < t - 1e-9 or run.rejected is not None or run.action in donts:
+                continue
+            if members is not None and run.member not in members:
+                continue
+            if found is None or at < float(
+                found.submitted_at if found.submitted_at is not None else found.started_at or 0.0
+            ):
+                found = run
+        return found
 
     def started_runs(self) -> list[ActionRun]:
         return [r for r in self.runs if r.started_at is not None]

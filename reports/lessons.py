@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from typing import Any, Literal
 
 from drillsim.reports.facts import DrillFacts
-from drillsim.reports.scoring import Scorecard, fmt_clock, fmt_span, score_facts
+from drillsim.reports.scoring import Scorecard, fmt_clock, fmt_span, milestone_interval_name, score_facts, team_time
 from drillsim.simulator.model import Condition
 from drillsim.simulator.roles import role_title
 from pydantic import BaseModel, ConfigDict
@@ -40,6 +40,8 @@ class Finding(BaseModel):
     due: str | None = None
     """ISO date, the drill date plus the rule's due period (null without a drill date)."""
     due_days: int | None = None
+    status: Literal["late", "never"] | None = None
+    """For a ``not_by`` lesson: whether it happened late or never at all."""
 
 
 # ---------------------------------------------------------------------------- conditions
@@ -182,58 +184,138 @@ def findings(records: list[dict[str, Any]], card: Scorecard | None = None) -> li
     return findings_from(facts, card or score_facts(facts))
 
 
+def _never(condition: Condition, facts: DrillFacts) -> bool | None:
+    """For a ``not_by`` condition: True when it never happened, False when it happened late; else None."""
+    if condition.not_by is None:
+        return None
+    if condition.kind == "milestone":
+        return facts.milestones.get(str(condition.milestone)) is None
+    if condition.kind == "action":
+        return facts.action_done_at(str(condition.action)) is None
+    return None
+
+
 def findings_from(facts: DrillFacts, card: Scorecard) -> list[Finding]:
     out: list[Finding] = []
-    # the scenario's own lessons
+    covered: set[str] = set()
+    """What the scenario's own lessons already raised (``action:ID``, ``decision:ID``): one row each."""
     for number, lesson in enumerate(facts.scenario.lessons, start=1):
         held, evidence = evaluate(lesson.when, facts)
         if held:
-            out.append(
-                _improvement(
-                    facts,
-                    f"scenario:{number}",
-                    lesson.finding,
-                    evidence,
-                    lesson.corrective_action,
-                    lesson.owner,
-                    lesson.due,
-                )
+            never = _never(lesson.when, facts)
+            title = lesson.finding
+            if never:
+                title = lesson.finding_never or f"{_subject(lesson.when, facts)} never happened during the drill"
+            found = _improvement(
+                facts,
+                f"scenario:{number}",
+                title,
+                evidence,
+                lesson.corrective_action,
+                lesson.owner,
+                lesson.due,
             )
-    out.extend(_generic(facts, card))
+            if never is not None:
+                found = found.model_copy(update={"status": "never" if never else "late"})
+            out.append(found)
+            if lesson.when.kind == "action" and lesson.when.not_by is None:
+                covered.add(f"action:{lesson.when.action}")
+            if lesson.when.kind == "decision":
+                covered.add(f"decision:{lesson.when.decision}")
+    out.extend(_generic(facts, card, covered))
     out.extend(_strengths(facts, card))
     return out
 
 
-def _generic(facts: DrillFacts, card: Scorecard) -> list[Finding]:
+def _subject(condition: Condition, facts: DrillFacts) -> str:
+    if condition.kind == "milestone":
+        return facts.milestone_label(str(condition.milestone))
+    return f"'{facts.action_label(str(condition.action))}'"
+
+
+def _generic(facts: DrillFacts, card: Scorecard, covered: set[str] | None = None) -> list[Finding]:
     out: list[Finding] = []
-    # slow detection
-    detect = card.interval("detect_from_impact")
-    if detect is not None and detect.target is not None and detect.status in ("late", "missed"):
-        seen = "was not detected" if detect.seconds is None else f"was detected {fmt_span(detect.seconds)} after impact"
-        out.append(
-            _improvement(
-                facts,
-                "slow-detection",
-                "Detection was slower than the target",
-                [
-                    f"impact started at {fmt_clock(card.impact_started_at)}; the incident {seen} (target {fmt_span(detect.target)})"
-                ],
-                "Tighten alert thresholds on the customer-facing metrics and route the first alert to the on-call owner.",
-                "ai-ops-engineer",
+    covered = covered or set()
+    # detection: the monitoring (impact -> alert) apart from the team (alert -> acknowledge)
+    detection = card.detection
+    spec = facts.scenario.scoring.milestones.get("detected")
+    target = spec.target if spec is not None else None
+    if detection is not None and target is not None and card.impact_started_at is not None:
+        alerts_exist = any(i.channel in ("alert", "pager") for i in facts.scenario.injects)
+        if detection.source == "alert" and (detection.alert_from_impact or 0.0) > target + 1e-9:
+            out.append(
+                _improvement(
+                    facts,
+                    "alert-rule",
+                    "The alert fired later than the detection target (the monitoring, not the team)",
+                    [
+                        f"impact started at {fmt_clock(card.impact_started_at)}; the first alert ({detection.first_alert_inject}) fired at {fmt_clock(detection.first_alert_at)}, {fmt_span(detection.alert_from_impact)} after impact (target {fmt_span(target)})"
+                    ],
+                    "Tighten the alert rule on the customer-facing metric (threshold, window) so it fires within the target.",
+                    "ai-ops-engineer",
+                )
             )
-        )
+        elif detection.source != "alert" and alerts_exist and card.impact_started_at is not None:
+            out.append(
+                _improvement(
+                    facts,
+                    "alert-rule",
+                    "No alert fired during the drill (the monitoring, not the team)",
+                    [f"impact started at {fmt_clock(card.impact_started_at)}; no alert or page inject fired"],
+                    "Add an alert on the customer-facing metric that pages the on-call owner.",
+                    "ai-ops-engineer",
+                )
+            )
+        at, _ = team_time(facts, "detected", detection)
+        seconds = None if at is None else at - card.impact_started_at
+        if seconds is None or seconds > target + 1e-9:
+            if detection.source == "alert":
+                title = (
+                    "Nobody acknowledged the alert"
+                    if detection.ack_at is None
+                    else "The alert was acknowledged later than the detection target"
+                )
+                evidence = (
+                    f"alert at {fmt_clock(detection.first_alert_at)}; "
+                    + (
+                        "no paged responder acted before the end"
+                        if detection.ack_at is None
+                        else f"{detection.responder or 'the responder'} acted at {fmt_clock(detection.ack_at)}, {fmt_span(detection.ack_from_alert)} after the alert"
+                    )
+                    + f" (target {fmt_span(target)} from impact)"
+                )
+            else:
+                title = "Nobody detected the incident" if seconds is None else "Detection was slower than the target"
+                evidence = (
+                    f"impact started at {fmt_clock(card.impact_started_at)}; "
+                    + ("not detected by the end" if seconds is None else f"detected {fmt_span(seconds)} after impact")
+                    + f" (target {fmt_span(target)})"
+                )
+            out.append(
+                _improvement(
+                    facts,
+                    "slow-detection",
+                    title,
+                    [evidence],
+                    "The paged on-call owner acknowledges within minutes and hands over to the crisis lead; rehearse the page path.",
+                    "ai-ops-engineer",
+                )
+            )
     # communication
     comm = card.communication
-    communicators = [a for a in facts.scenario.actions if a.communication and a.penalty is None]
+    communicators = [a for a in facts.scenario.actions if a.communication and a.communication_sound]
     if comm.updates == 0 and (comm.cadence is not None or communicators):
+        sent = [s for s in comm.statements if not s.counted]
+        evidence = [
+            f"no sound stakeholder update between impact ({fmt_clock(card.impact_started_at)}) and the end ({fmt_clock(card.ended_at)})"
+        ]
+        evidence += [f"{fmt_clock(s.t)} '{_short(s.label, 60)}' did not count: {s.why}" for s in sent]
         out.append(
             _improvement(
                 facts,
                 "no-update",
                 "No stakeholder update was sent",
-                [
-                    f"no internal or external update between impact ({fmt_clock(card.impact_started_at)}) and the end ({fmt_clock(card.ended_at)})"
-                ],
+                evidence,
                 "Send a templated first update within the target and state the time of the next one.",
                 "communications-manager",
             )
@@ -269,6 +351,23 @@ def _generic(facts: DrillFacts, card: Scorecard) -> list[Finding]:
                     "communications-manager",
                 )
             )
+    premature = [s for s in comm.statements if s.premature and s.kind != "internal"]
+    if premature:
+        signal = comm.first_signal_at
+        out.append(
+            _improvement(
+                facts,
+                "premature-statement",
+                "A statement went out before any signal the team could have seen",
+                [
+                    f"{fmt_clock(s.t)} '{_short(s.label, 60)}'; first signal "
+                    + (f"at {fmt_clock(signal)}" if signal is not None else "never")
+                    for s in premature
+                ],
+                "Say only what the evidence shows; statements of cause go through the crisis lead and legal.",
+                "communications-manager",
+            )
+        )
     # regulatory clocks
     for clock in card.clocks:
         if clock.status == "never_started":
@@ -350,8 +449,8 @@ def _generic(facts: DrillFacts, card: Scorecard) -> list[Finding]:
                     "crisis-lead",
                 )
             )
-    # decisions that timed out
-    timed_out = [d for d in card.people.decisions if d.timed_out]
+    # decisions that timed out (one row each missed decision: here, or the scenario's own lesson)
+    timed_out = [d for d in card.people.decisions if d.timed_out and f"decision:{d.inject}" not in covered]
     if timed_out:
         out.append(
             _improvement(
@@ -367,10 +466,30 @@ def _generic(facts: DrillFacts, card: Scorecard) -> list[Finding]:
                 "crisis-lead",
             )
         )
-    # penalties
-    if card.penalties:
+    # decisions answered with a poor or harmful option
+    judged = [
+        d for d in card.people.decisions if d.quality in ("poor", "harmful") and f"action:{d.choice}" not in covered
+    ]
+    if judged:
+        out.append(
+            _improvement(
+                facts,
+                "decision-quality",
+                "A decision was answered with a poor or harmful option",
+                [
+                    f"'{_short(d.prompt, 60)}' ({fmt_clock(d.arrived_at)}): '{_short(d.choice_label or d.choice or '', 60)}' is {d.quality}"
+                    + (f": {_short(d.why, 100)}" if d.why else "")
+                    for d in judged
+                ],
+                "Rehearse the decision with its options and their consequences; the crisis lead states the reason for the choice in the log.",
+                "crisis-lead",
+            )
+        )
+    # penalties not raised already (a scenario lesson on the don't, a timed-out decision)
+    listed = [p for p in card.penalties if p.counted and p.source not in covered]
+    if listed:
         owners = []
-        for penalty in card.penalties:
+        for penalty in listed:
             if penalty.source.startswith("action:"):
                 with contextlib.suppress(KeyError):
                     owners.append(facts.scenario.action(penalty.source.split(":", 1)[1]).role)
@@ -379,8 +498,9 @@ def _generic(facts: DrillFacts, card: Scorecard) -> list[Finding]:
             _improvement(
                 facts,
                 "penalties",
-                f"Penalties incurred: {card.penalty_total} points",
-                [f"{fmt_clock(p.t)} −{p.points}: {_short(p.reason, 100)}" for p in card.penalties],
+                f"Penalties incurred: {sum(p.points for p in listed)} points"
+                + (f" (of {card.penalty_total})" if len(listed) < len(card.penalties) else ""),
+                [f"{fmt_clock(p.t)} −{p.points}: {_short(p.reason, 100)}" for p in listed],
                 "Review the don'ts in the playbook: no speculation about causes, no fix times, no decisions left to others.",
                 owner,
             )
@@ -403,35 +523,60 @@ def _generic(facts: DrillFacts, card: Scorecard) -> list[Finding]:
     return out
 
 
+def _team_earned(facts: DrillFacts, card: Scorecard) -> set[str]:
+    """Interval names that measure the team (not the monitoring, not a metric that moved on its own)."""
+    names = {"first_update_from_impact", "first_external_update_from_impact", "ack_from_first_alert"}
+    names |= {i.name for i in card.intervals if i.name.startswith("notify_")}
+
+    for milestone in facts.milestones:
+        if not team_time(facts, milestone, card.detection)[1]:
+            names.add(milestone_interval_name(milestone))
+    return names
+
+
 def _strengths(facts: DrillFacts, card: Scorecard) -> list[Finding]:
     out: list[Finding] = []
-    met = [
-        i
-        for i in card.intervals
-        if i.target is not None
-        and i.status == "met"
-        and i.name.endswith("_from_impact")
-        and i.name != "first_update_from_impact"
-    ]
+    met = [t for t in card.score.terms if t.component == "milestones" and t.credit >= 1.0]
     if met:
         out.append(
             _strength(
                 "targets-met",
-                "Milestone targets met",
-                [f"{i.label}: {fmt_span(i.seconds)} (target {fmt_span(i.target)})" for i in met],
+                "Milestone targets met by the team",
+                [f"{t.label}: {t.detail}" for t in met],
             )
         )
-    beat = [i for i in card.intervals if i.par is not None and i.seconds is not None and i.seconds < i.par - 1e-6]
+    team = _team_earned(facts, card)
+    # beyond noise: faster than par's fast end (p10), not merely its median
+    beat = [
+        i
+        for i in card.intervals
+        if i.name in team
+        and i.par_p10 is not None
+        and i.seconds is not None
+        and i.par is not None
+        and i.par_p10 < i.par - 1e-6
+        and i.seconds < i.par_p10 - 1e-6
+    ]
     if beat:
         out.append(
             _strength(
                 "par-beaten",
-                "Faster than par (the playbook response)",
-                [f"{i.label}: {fmt_span(i.seconds)} vs par {fmt_span(i.par)}" for i in beat],
+                "Faster than par's fast end (quicker than nine playbook drills in ten)",
+                [
+                    f"{i.label}: {fmt_span(i.seconds)} vs par {fmt_span(i.par)} (p10 {fmt_span(i.par_p10)})"
+                    for i in beat
+                ],
             )
         )
     comm = card.communication
-    if comm.cadence is not None and comm.updates and comm.cadence_met and (comm.first_update_credit or 0) >= 1.0:
+    unsound = [s for s in comm.statements if not s.sound]
+    if (
+        comm.cadence is not None
+        and comm.updates
+        and comm.cadence_met
+        and (comm.first_update_credit or 0) >= 1.0
+        and not unsound
+    ):
         out.append(
             _strength(
                 "communication",
@@ -458,13 +603,26 @@ def _strengths(facts: DrillFacts, card: Scorecard) -> list[Finding]:
                 ],
             )
         )
-    answered = [d for d in card.people.decisions if d.answered_at is not None]
-    if card.people.decisions and len(answered) == len(card.people.decisions):
+    settled = [
+        d
+        for d in card.people.decisions
+        if (d.answered_at is not None or d.resolved_at is not None) and d.quality in (None, "sound")
+    ]
+    if card.people.decisions and len(settled) == len(card.people.decisions):
         out.append(
             _strength(
                 "decisions",
-                "Every decision was answered before its deadline",
-                [f"'{_short(d.prompt, 70)}' answered in {fmt_span(d.response_seconds)}" for d in answered],
+                "Every decision was settled in time with a sound option",
+                [
+                    f"'{_short(d.prompt, 70)}' "
+                    + (
+                        f"answered in {fmt_span(d.response_seconds)}"
+                        if d.answered_at is not None
+                        else f"already answered by what the team had done ({fmt_clock(d.resolved_at)})"
+                    )
+                    + f": '{_short(d.choice_label or '', 60)}'"
+                    for d in settled
+                ],
             )
         )
     return out

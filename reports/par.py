@@ -1,8 +1,10 @@
-"""Par: what the scenario's playbook achieves with the drill's roster, over many drills.
+"""Par: what a realistic reference team achieves with the drill's roster, over many drills.
 
-A single drill is luck as much as skill (who was busy, which action failed), so par is not
-one playbook drill but the median of ``PAR_RUNS`` (101) of them, with the 10th and 90th
-percentiles beside it: the playbook's typical, fast and slow ends. ``median_par`` plays them
+The reference team plays the scenario's playbook with realistic friction: every step a seeded
+random moment late (``simulator.policies.reference_policy``). A single drill is luck as much as
+skill (who was busy, which action failed), so par is not one drill but the median of
+``PAR_RUNS`` (101) of them, with the 10th and 90th percentiles beside it: the reference team's
+typical, fast and slow ends; a team is only said to beat par beyond that spread. ``median_par`` plays them
 with the what-if simulator (``simulator.whatif.par_median``), measuring every scorecard
 interval and the score of each drill with :func:`par_measures`; the result is cached on
 disk per engine version and scenario and roster content, so only the first report of a
@@ -18,7 +20,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from drillsim.reports.scoring import Par, ParBasis, ParValue, score
+from drillsim.reports.scoring import SCHEMA_VERSION, Par, ParBasis, ParValue, score
 from drillsim.simulator.model import Roster, Scenario
 from drillsim.simulator.whatif import PAR_RUNS, Progress, par_median
 
@@ -26,11 +28,14 @@ log = logging.getLogger(__name__)
 
 PAR_SEED = 0
 """The simulation seed par's drills derive their seeds from."""
-PAR_POLICY = "playbook"
+PAR_POLICY = "reference"
+"""Par is a realistic reference team: the playbook with every step a seeded random moment late
+(``simulator.policies.reference_policy``), not the playbook to the second (which would score 100 by
+construction)."""
 
 
 def par_measures(records: list[dict[str, Any]]) -> dict[str, float | None]:
-    """What par needs of one playbook drill: every scorecard interval's seconds and the score."""
+    """What par needs of one reference drill: every scorecard interval's seconds and the score."""
     card = score(records)
     return {"score": card.score.total, **{interval.name: interval.seconds for interval in card.intervals}}
 
@@ -45,7 +50,7 @@ def median_par(
     use_cache: bool = True,
     progress: Progress | None = None,
 ) -> Par:
-    """Par for a scenario and roster: the playbook's distribution over ``runs`` drills (cached).
+    """Par for a scenario and roster: the reference team's distribution over ``runs`` drills (cached).
 
     ``progress(done, total)`` is called while the drills are played, never on a cache hit.
     """
@@ -59,6 +64,8 @@ def median_par(
         cache=cache,
         use_cache=use_cache,
         progress=progress,
+        policy=PAR_POLICY,
+        tag=f"scoring-v{SCHEMA_VERSION}",
     )
     values = {
         name: ParValue(p10=data.get("p10"), median=data.get("median"), p90=data.get("p90"))

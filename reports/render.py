@@ -117,6 +117,16 @@ class ReportPaths:
     warnings: list[str]
 
 
+PAR_TEAMS = {
+    "reference": "a reference team (the playbook, each step a realistic moment late)",
+    "playbook": "its playbook",
+}
+"""How the report names the team par was played by."""
+
+STATUS_WORDS = {"missed": "never", "not_reached": "never", "met": "on time", "late": "late", "reached": "reached"}
+"""How interval statuses read in the report: never, late, on time."""
+
+
 def _money(value: float, currency: str) -> str:
     return f"{value:,.0f} {currency}"
 
@@ -198,6 +208,8 @@ def _timeline(facts: DrillFacts) -> list[dict[str, Any]]:
             add(record, "decision", None, f"answered: {facts.action_label(str(record.get('action')))}")
         elif kind == "decision_timed_out":
             add(record, "decision timed out", None, record.get("text"))
+        elif kind == "decision_resolved":
+            add(record, "decision resolved", None, record.get("text"))
         elif kind == "metric_breach":
             label = _metric_label(facts, str(record.get("metric")))
             add(record, "SLO breach", None, f"{label} outside its SLO ({record.get('value')})")
@@ -286,6 +298,7 @@ def build_context(
             "computed": o.computed,
             "computed_name": RATING_NAMES[o.computed],
             "computed_reason": o.computed_reason,
+            "donts": len(o.penalties),
             "override": o.override,
             "override_name": RATING_NAMES[o.override] if o.override else None,
             "override_reason": o.override_reason,
@@ -302,7 +315,7 @@ def build_context(
             "seconds": fmt_span(i.seconds) if i.seconds is not None else "not reached",
             "target": fmt_span(i.target) if i.target is not None else "—",
             "par": par_cell(i, card.par_available),
-            "status": i.status.replace("_", " "),
+            "status": STATUS_WORDS.get(i.status, i.status.replace("_", " ")),
             "ok": i.status in ("met", "reached"),
         }
         for i in card.intervals
@@ -369,13 +382,34 @@ def build_context(
             "t": fmt_clock(d.arrived_at),
             "prompt": d.prompt,
             "deadline": fmt_clock(d.deadline_at),
-            "answer": facts.action_label(d.answer) if d.answer else None,
-            "answered": fmt_clock(d.answered_at) if d.answered_at is not None else None,
-            "outcome": "answered" if d.answered_at is not None else ("timed out" if d.timed_out else "open at the end"),
+            "answer": d.choice_label,
+            "answered": fmt_clock(d.answered_at if d.answered_at is not None else d.resolved_at),
+            "outcome": (
+                "answered"
+                if d.answered_at is not None
+                else "resolved by what the team had done"
+                if d.resolved_at is not None
+                else ("timed out" if d.timed_out else "open at the end")
+            )
+            + (f"; {d.quality}" if d.quality else "")
+            + (f" ({d.why})" if d.why else ""),
             "consequence": d.consequence,
         }
         for d in card.people.decisions
     ]
+    detection = card.detection
+    detection_row = None
+    if detection is not None:
+        detection_row = {
+            "source": detection.source,
+            "alert": fmt_clock(detection.first_alert_at),
+            "alert_from_impact": fmt_span(detection.alert_from_impact),
+            "target": fmt_span(detection.alert_target),
+            "responder": detection.responder or "nobody",
+            "ack": fmt_clock(detection.ack_at),
+            "ack_from_alert": fmt_span(detection.ack_from_alert),
+            "human": fmt_clock(detection.human_detected_at),
+        }
 
     def finding_row(f: Finding) -> dict[str, Any]:
         return {
@@ -412,14 +446,25 @@ def build_context(
             "total": f"{card.score.total:.1f}",
             "earned": f"{card.score.earned:.1f}",
             "penalties": card.score.penalties,
+            "penalties_listed": card.penalty_total,
             "par_score": f"{card.par_score:.1f}" if card.par_score is not None else None,
             "par_basis": (
-                f"the median of {card.par_basis.runs} drills of this scenario played by its {card.par_basis.policy} "
-                f"with this roster; in brackets the playbook's fast (10th percentile) and slow (90th percentile) ends"
+                f"the median of {card.par_basis.runs} drills of this scenario played by "
+                + PAR_TEAMS.get(card.par_basis.policy, f"the {card.par_basis.policy} policy")
+                + " with this roster; in brackets its fast (10th percentile) and slow (90th percentile) ends"
                 if card.par_basis is not None
                 else None
             ),
             "revenue_lost": _money(card.business.revenue_lost, currency),
+            "harm": [
+                {
+                    "label": h.label,
+                    "amount": f"{h.amount:,.0f}" + (f" {h.unit}" if h.unit else ""),
+                    "cost": _money(h.cost, currency),
+                }
+                for h in card.business.harm
+            ],
+            "total_cost": _money(card.business.total_cost or card.business.revenue_lost, currency),
             "waited_total": fmt_span(card.people.waited_total),
             "total_actions": card.people.total_actions,
         },
@@ -439,7 +484,18 @@ def build_context(
             "gap_until": fmt_clock(comm.largest_gap_until),
             "gap_end": comm.gap_end,
             "cadence": fmt_span(comm.cadence) if comm.cadence is not None else "—",
+            "statements": [
+                {
+                    "t": fmt_clock(st.t),
+                    "label": st.label,
+                    "kind": st.kind.replace("_", " "),
+                    "sound": "sound" if st.sound else "not sound",
+                    "counted": "counted" if st.counted else f"not counted: {st.why}",
+                }
+                for st in comm.statements
+            ],
         },
+        "detection": detection_row,
         "clocks": clocks,
         "metrics": metrics,
         "members": members,

@@ -15,13 +15,15 @@ with the what-if simulator and caches per scenario and roster content.
 from __future__ import annotations
 
 import contextlib
+import itertools
 from typing import Any, Literal
 
 from drillsim.reports.facts import DrillFacts
 from pydantic import BaseModel, ConfigDict
 
-SCHEMA_VERSION = 2
-"""2: par is the playbook's median over many drills (``par_basis``, intervals' ``par_p10`` and
+SCHEMA_VERSION = 3
+"""3: judgment as well as timing (communication ``statements`` by kind and soundness, ``detection``,
+decisions' ``quality``, penalties' objective ``scope``, an unclamped ``total``); 2: par is the playbook's median over many drills (``par_basis``, intervals' ``par_p10`` and
 ``par_p90``); 1: par was the playbook's single drill with the same seed."""
 
 
@@ -58,6 +60,9 @@ WEIGHTS: dict[str, float] = {"milestones": 50.0, "communication": 20.0, "clocks"
 OPEN_CREDIT = 0.5
 """Credit for a clock or decision still open when the drill ended (neither met nor missed)."""
 
+QUALITY_CREDIT: dict[str, float] = {"sound": 1.0, "poor": 0.5, "harmful": 0.0}
+"""Decision credit of the option chosen (answered, or resolved by what the team did)."""
+
 
 class Model(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -92,6 +97,25 @@ class Interval(Model):
     """Timeliness against the target: 1 on time, falling linearly to 0 at twice the target, 0 never; null without a target."""
 
 
+class Statement(Model):
+    """One communication the team sent, and whether it counts as a stakeholder update."""
+
+    t: float
+    action: str
+    label: str
+    kind: str
+    """``internal``, ``executive``, ``status_page``, ``customer``, ``regulator``, ``press`` or ``external``."""
+    external: bool
+    sound: bool
+    """False for a don't (an action with a penalty) or content the scenario marks unsound."""
+    premature: bool
+    """Sent before any signal the team could have seen (no inject, no SLO breach yet)."""
+    counted: bool
+    """Whether it counts as an update for the first-update and cadence targets."""
+    why: str
+    """Why it does not count (empty when it does)."""
+
+
 class CommunicationResult(Model):
     first_update_target: float | None
     cadence: float | None
@@ -112,6 +136,30 @@ class CommunicationResult(Model):
     first_update_credit: float | None
     cadence_credit: float | None
     cadence_met: bool | None
+    statements: list[Statement] = []
+    """Every communication sent, counted or not (a don't, internal coordination, premature)."""
+    first_signal_at: float | None = None
+    """The first inject or SLO breach: a statement before it is premature."""
+
+
+class DetectionResult(Model):
+    """Who detected the incident: the monitoring (impact -> alert) apart from the team (alert -> acknowledge)."""
+
+    source: Literal["alert", "human", "none"]
+    """``alert``: an alert inject fired; ``human``: no alert, the team noticed; ``none``: nobody did."""
+    first_alert_at: float | None
+    first_alert_inject: str | None
+    alert_from_impact: float | None
+    """The monitoring's time: impact -> first alert. Never team credit."""
+    alert_target: float | None
+    """The ``detected`` milestone's target, against which the alert rule is judged."""
+    responder: str | None
+    """Who acknowledged: the first paged responder to act after the alert (anyone, when nobody was paged)."""
+    ack_at: float | None
+    ack_from_alert: float | None
+    """The team's time: alert -> the responder's first action."""
+    human_detected_at: float | None
+    """Without an alert: when the team detected it (the detected milestone by an action, else its first action after the first signal)."""
 
 
 class ClockResult(Model):
@@ -129,6 +177,10 @@ class PenaltyItem(Model):
     points: int
     reason: str
     source: str
+    scope: list[str] = []
+    """Objective ids whose scope this don't breaks (each is rated M at best)."""
+    counted: bool = True
+    """False for a timed-out decision's penalty: the decision's 0 credit already charges it, once."""
 
 
 class MetricImpact(Model):
@@ -143,10 +195,26 @@ class MetricImpact(Model):
     breaches: int
 
 
+class HarmResult(Model):
+    id: str
+    label: str
+    unit: str
+    metric: str
+    measure: str
+    amount: float
+    """The harm in its unit: the metric's last or peak excess over its baseline, or that excess summed per minute."""
+    cost: float
+    """``amount × cost_per_unit`` in the business currency."""
+
+
 class BusinessImpact(Model):
     revenue_lost: float
     currency: str
     metrics: list[MetricImpact]
+    harm: list[HarmResult] = []
+    """The scenario's harm measures besides revenue."""
+    total_cost: float | None = None
+    """Revenue lost plus the cost of every harm measure."""
 
 
 class RoleMismatch(Model):
@@ -188,6 +256,15 @@ class DecisionResult(Model):
     response_seconds: float | None
     timed_out: bool
     consequence: str | None
+    resolved_at: float | None = None
+    """When the state answered it (its option done or underway): no timeout, no consequence."""
+    resolved_by: str | None = None
+    choice: str | None = None
+    """The option that stands: answered, else the one the state resolved it with."""
+    choice_label: str | None = None
+    quality: Literal["sound", "poor", "harmful"] | None = None
+    why: str | None = None
+    """The scenario's reason for the option's quality."""
 
 
 class People(Model):
@@ -217,6 +294,8 @@ class ObjectiveRating(Model):
     measures: list[MeasureResult]
     computed: ComputedRating
     computed_reason: str
+    penalties: list[PenaltyItem] = []
+    """The don'ts in this objective's scope."""
     override: Rating | None
     override_reason: str | None
     rating: ComputedRating
@@ -241,7 +320,7 @@ class ScoreBreakdown(Model):
     earned: float
     penalties: int
     total: float
-    """``max(0, min(100, earned - penalties))``, rounded to one decimal."""
+    """``earned - penalties``, rounded to one decimal: never clamped, so it can fall below 0."""
 
 
 class ParValue(Model):
@@ -304,6 +383,7 @@ class Scorecard(Model):
     people: People
     objectives: list[ObjectiveRating]
     score: ScoreBreakdown
+    detection: DetectionResult | None = None
     par_score: float | None
     par_available: bool
     par_basis: ParBasis | None = None
@@ -334,6 +414,28 @@ def timeliness(elapsed: float | None, target: float) -> float:
     if target <= 0:
         return 0.0
     return max(0.0, 1.0 - (elapsed - target) / target)
+
+
+STRETCH = 0.5
+"""The score's full credit needs this fraction of the target (half of it): a team that only just meets
+its targets does not score like one that is well inside them."""
+AT_TARGET = 0.8
+"""Score credit exactly at the target."""
+
+
+def score_credit(elapsed: float | None, target: float) -> float:
+    """The score's credit for something with a target: 1 by half the target, 0.8 at the target,
+    falling linearly to 0 at twice the target; 0 when it never happened (docs/scoring.md)."""
+    if elapsed is None:
+        return 0.0
+    if target <= 0:
+        return 1.0 if elapsed <= 0 else 0.0
+    stretch = STRETCH * target
+    if elapsed <= stretch:
+        return 1.0
+    if elapsed <= target:
+        return 1.0 - (1.0 - AT_TARGET) * (elapsed - stretch) / (target - stretch)
+    return max(0.0, AT_TARGET * (1.0 - (elapsed - target) / target))
 
 
 def _interval_status(seconds: float | None, target: float | None) -> IntervalStatus:
@@ -373,10 +475,13 @@ def _moments(facts: DrillFacts, comm: CommunicationResult) -> list[Moment]:
     for milestone in milestone_ids(facts):
         moments.append(Moment(id=milestone, label=facts.milestone_label(milestone), t=facts.milestones.get(milestone)))
     moments.append(Moment(id="first_update", label="First stakeholder update", t=comm.first_update_at))
-    external = [t for t, kind in _update_kinds(facts) if kind == "external"]
+    external = [s.t for s in comm.statements if s.counted and s.external]
     moments.append(
         Moment(id="first_external_update", label="First external update", t=min(external) if external else None)
     )
+    moments.append(Moment(id="first_signal", label="First signal", t=facts.first_signal_at))
+    detection = _detection(facts)
+    moments.append(Moment(id="responder_ack", label="Alert acknowledged by the responder", t=detection.ack_at))
     for clock in facts.clocks.values():
         moments.append(
             Moment(id=f"clock:{clock.id}:started", label=f"{clock.regime} clock started", t=clock.started_at)
@@ -386,13 +491,53 @@ def _moments(facts: DrillFacts, comm: CommunicationResult) -> list[Moment]:
     return moments
 
 
-def _update_kinds(facts: DrillFacts) -> list[tuple[float, str]]:
-    return [(float(r.finished_at or 0.0), facts.communication_kind(r.action) or "") for r in facts.communication_runs()]
+def _statements(facts: DrillFacts) -> list[Statement]:
+    """Every communication sent, with whether it counts as a stakeholder update and why not."""
+    spec = facts.scenario.scoring.communication
+    counts = set(spec.counts) if spec is not None and spec.counts else None
+    signal = facts.first_signal_at
+    out = []
+    for run in facts.communication_runs():
+        try:
+            action = facts.scenario.action(run.action)
+        except KeyError:
+            continue
+        t = float(run.finished_at or 0.0)
+        kind = action.communication_kind or ""
+        sound = action.communication_sound
+        premature = signal is None or t < signal - 1e-9
+        if action.penalty is not None:
+            why = "a don't (penalised): never an update"
+        elif not sound:
+            why = "unsound content: never an update"
+        elif counts is not None and kind not in counts:
+            why = f"{kind.replace('_', ' ')} does not count toward the update targets"
+        elif counts is None and kind == "internal":
+            why = "internal coordination, not a stakeholder update"
+        elif premature:
+            why = "sent before any signal the team could have seen"
+        else:
+            why = ""
+        out.append(
+            Statement(
+                t=t,
+                action=action.id,
+                label=action.label,
+                kind=kind,
+                external=action.external,
+                sound=sound,
+                premature=premature,
+                counted=not why,
+                why=why,
+            )
+        )
+    return out
 
 
 def _communication(facts: DrillFacts) -> CommunicationResult:
     spec = facts.scenario.scoring.communication
-    updates = _update_kinds(facts)
+    statements = _statements(facts)
+    updates = [(s.t, "external" if s.external else "internal") for s in statements if s.counted]
     times = [t for t, _ in updates]
     anchor = facts.anchor
     if "resolved" in facts.milestones:
@@ -439,7 +584,95 @@ def _communication(facts: DrillFacts) -> CommunicationResult:
         first_update_credit=first_credit,
         cadence_credit=cadence_credit,
         cadence_met=cadence_met,
+        statements=statements,
+        first_signal_at=facts.first_signal_at,
     )
+
+
+def _alert_pages(facts: DrillFacts) -> list[dict[str, Any]]:
+    """Pages sent by an alert (``alert: INJECT`` in the engine's reason, or the alert inject's id)."""
+    alerts = {str(r.get("inject")) for r in facts.injects if r.get("alert")}
+    out = []
+    for page in facts.pages:
+        reason = str(page.get("reason") or "")
+        if reason.startswith("alert") or reason in alerts:
+            out.append(page)
+    return out
+
+
+def _detection(facts: DrillFacts) -> DetectionResult:
+    spec = facts.scenario.scoring.milestones.get("detected")
+    target = spec.target if spec is not None else None
+    anchor = facts.anchor
+    alert = facts.first_alert_at
+    if alert is not None:
+        paged = {str(p.get("member")) for p in _alert_pages(facts)}
+        run = facts.first_team_action_after(alert, paged or None)
+        if run is None and paged:
+            run = facts.first_team_action_after(alert)
+        at = None if run is None else _run_at(run)
+        return DetectionResult(
+            source="alert",
+            first_alert_at=alert,
+            first_alert_inject=facts.first_alert_inject,
+            alert_from_impact=_r(alert - anchor),
+            alert_target=target,
+            responder=None if run is None else run.member,
+            ack_at=at,
+            ack_from_alert=_r(None if at is None else at - alert),
+            human_detected_at=None,
+        )
+    human: float | None = None
+    by = facts.milestone_by.get("detected", "")
+    if "detected" in facts.milestones and by.startswith("action:"):
+        human = facts.milestones["detected"]
+    elif facts.first_signal_at is not None:
+        run = facts.first_team_action_after(facts.first_signal_at)
+        human = None if run is None else _run_at(run)
+    return DetectionResult(
+        source="human" if human is not None else "none",
+        first_alert_at=None,
+        first_alert_inject=None,
+        alert_from_impact=None,
+        alert_target=target,
+        responder=None,
+        ack_at=None,
+        ack_from_alert=None,
+        human_detected_at=human,
+    )
+
+
+def _run_at(run: Any) -> float:
+    return float(run.submitted_at if run.submitted_at is not None else run.started_at or 0.0)
+
+
+def team_time(facts: DrillFacts, milestone: str, detection: DetectionResult | None = None) -> tuple[float | None, str]:
+    """When the team earned a milestone, and a note when that differs from when it was reached.
+
+    A milestone an action marked is the team's. One a condition marked (the monitoring, a metric
+    recovering) is the team's only if the team had acted by then; otherwise the team earns it when it
+    first acts afterwards (for ``detected`` with an alert: the paged responder's acknowledgement), and
+    never if it never acts: a team that does nothing earns no milestone.
+    """
+    reached = facts.milestones.get(milestone)
+    if reached is None:
+        return None, ""
+    by = facts.milestone_by.get(milestone, "")
+    if by.startswith("action:") or facts.team_acted_by(reached):
+        return reached, ""
+    if milestone == "detected" and detection is not None and detection.source == "alert":
+        if detection.ack_at is None:
+            return None, f"alert at {fmt_clock(detection.first_alert_at)} (the monitoring); nobody acknowledged it"
+        who = f" by {detection.responder}" if detection.responder else ""
+        return max(reached, detection.ack_at), (
+            f"alert at {fmt_clock(detection.first_alert_at)} (the monitoring); acknowledged{who} at {fmt_clock(detection.ack_at)}"
+        )
+    run = facts.first_team_action_after(reached)
+    if run is None:
+        return None, f"reached at {fmt_clock(reached)} without the team acting: no team credit"
+    return _run_at(
+        run
+    ), f"reached at {fmt_clock(reached)} before the team acted; team's first action {fmt_clock(_run_at(run))}"
 
 
 def _clocks(facts: DrillFacts) -> list[ClockResult]:
@@ -514,13 +747,23 @@ def _intervals(facts: DrillFacts, comm: CommunicationResult, clocks: list[ClockR
         )
         if milestone == "acknowledged":
             add(
-                "ack_from_first_alert",
-                "Acknowledged after first alert",
+                "acknowledged_from_first_alert",
+                "Acknowledged (milestone) after first alert",
                 "first_alert",
                 "acknowledged",
                 None if reached is None or first_alert is None else reached - first_alert,
                 None,
             )
+    detection = _detection(facts)
+    if first_alert is not None:
+        add(
+            "ack_from_first_alert",
+            "Alert acknowledged by the paged responder",
+            "first_alert",
+            "responder_ack",
+            detection.ack_from_alert,
+            None,
+        )
     add(
         "first_update_from_impact",
         "First stakeholder update",
@@ -584,11 +827,48 @@ def _business(facts: DrillFacts) -> BusinessImpact:
                 breaches=breaches.get(metric_id, 0),
             )
         )
+    revenue = round(float(last.get("revenue_lost") or 0.0), 2)
+    harm = _harm(facts)
     return BusinessImpact(
-        revenue_lost=round(float(last.get("revenue_lost") or 0.0), 2),
+        revenue_lost=revenue,
         currency=facts.scenario.business.currency,
         metrics=metrics,
+        harm=harm,
+        total_cost=round(revenue + sum(h.cost for h in harm), 2),
     )
+
+
+def _harm(facts: DrillFacts) -> list[HarmResult]:
+    """Each harm measure from the metric samples, integrated like revenue (left rectangles per minute)."""
+    out = []
+    for spec in facts.scenario.harm:
+        metric = facts.scenario.metrics.get(spec.metric)
+        baseline = metric.baseline if metric is not None else 0.0
+        series = [
+            (float(s.get("t", 0.0)), float(s["values"][spec.metric]))
+            for s in facts.samples
+            if spec.metric in (s.get("values") or {})
+        ]
+        amount = 0.0
+        if series and spec.measure == "last":
+            amount = max(0.0, series[-1][1] - baseline)
+        elif series and spec.measure == "peak":
+            amount = max(0.0, max(v for _, v in series) - baseline)
+        elif series:
+            for (t0, v0), (t1, _) in itertools.pairwise(series):
+                amount += max(0.0, v0 - baseline) * (t1 - t0) / 60.0
+        out.append(
+            HarmResult(
+                id=spec.id,
+                label=spec.label,
+                unit=spec.unit,
+                metric=spec.metric,
+                measure=spec.measure,
+                amount=round(amount, 3),
+                cost=round(amount * spec.cost_per_unit, 2),
+            )
+        )
+    return out
 
 
 def _people(facts: DrillFacts) -> People:
@@ -640,20 +920,28 @@ def _people(facts: DrillFacts) -> People:
                 share=round(len(mine) / total, 4) if total else 0.0,
             )
         )
-    decisions = [
-        DecisionResult(
-            inject=d.inject,
-            prompt=d.prompt,
-            arrived_at=d.arrived_at,
-            deadline_at=d.deadline_at,
-            answer=d.answer,
-            answered_at=d.answered_at,
-            response_seconds=_r(None if d.answered_at is None else d.answered_at - d.arrived_at),
-            timed_out=d.timed_out_at is not None,
-            consequence=d.consequence,
+    decisions = []
+    for d in facts.decisions:
+        quality, why = option_quality(facts, d.inject, d.choice)
+        decisions.append(
+            DecisionResult(
+                inject=d.inject,
+                prompt=d.prompt,
+                arrived_at=d.arrived_at,
+                deadline_at=d.deadline_at,
+                answer=d.answer,
+                answered_at=d.answered_at,
+                response_seconds=_r(None if d.answered_at is None else d.answered_at - d.arrived_at),
+                timed_out=d.timed_out_at is not None,
+                consequence=d.consequence,
+                resolved_at=d.resolved_at,
+                resolved_by=d.resolved_by,
+                choice=d.choice,
+                choice_label=None if d.choice is None else facts.action_label(d.choice),
+                quality=quality,
+                why=why,
+            )
         )
-        for d in facts.decisions
-    ]
     return People(
         members=members,
         total_actions=total,
@@ -664,6 +952,73 @@ def _people(facts: DrillFacts) -> People:
         decisions_answered=sum(1 for d in decisions if d.answered_at is not None),
         decisions_timed_out=sum(1 for d in decisions if d.timed_out),
     )
+
+
+def option_quality(facts: DrillFacts, inject: str, action: str | None) -> tuple[Any, str | None]:
+    """The quality of a decision option and why: the scenario's, else harmful for a don't, else sound."""
+    if action is None:
+        return None, None
+    spec = facts.decision_spec(inject)
+    given = spec.option_quality(action) if spec is not None else None
+    if given is not None:
+        return given.quality, given.why
+    try:
+        penalty = facts.scenario.action(action).penalty
+    except KeyError:
+        penalty = None
+    if penalty is not None:
+        return "harmful", penalty.reason
+    return "sound", None
+
+
+def penalty_scope(facts: DrillFacts, source: str, explicit: str | None = None) -> list[str]:
+    """The objectives whose scope a penalty breaks (docs/scoring.md, "Ratings").
+
+    The penalty's own ``objective`` when the scenario names one; otherwise by kind: a communication
+    don't belongs to the objectives measuring ``communication``; another action's to the objectives
+    measuring a milestone it marks or a clock it starts or satisfies; a decision's timeout, and an
+    option with neither, to those of the decision's other options.
+    """
+    objectives = facts.scenario.objectives
+    ids = [o.id for o in objectives]
+    if explicit:
+        return [explicit] if explicit in ids else []
+    kind, _, name = source.partition(":")
+
+    def of_action(action_id: str) -> list[str]:
+        try:
+            action = facts.scenario.action(action_id)
+        except KeyError:
+            return []
+        measured: set[str] = set(action.marks)
+        if action.communication is not None and action.communication_kind != "internal":
+            measured.add("communication")
+        for clock in facts.scenario.clocks:
+            if action_id in (clock.starts_on, clock.satisfied_by):
+                measured.add(clock.id)
+        return [o.id for o in objectives if measured & set(o.measures)]
+
+    def of_decision(inject_id: str, skip: str | None = None) -> list[str]:
+        spec = facts.decision_spec(inject_id)
+        found: list[str] = []
+        for option in spec.options if spec is not None else []:
+            if option != skip:
+                found += [o for o in of_action(option) if o not in found]
+        return found
+
+    if kind == "action":
+        found = of_action(name)
+        if found:
+            return found
+        for inject in facts.scenario.injects:
+            if inject.decision is not None and name in inject.decision.options:
+                found = of_decision(inject.id, skip=name)
+                if found:
+                    return found
+        return []
+    if kind == "decision":
+        return of_decision(name)
+    return []
 
 
 def _measure(
@@ -705,7 +1060,17 @@ def _measure(
         interval = intervals.get(name)
         if interval is None:
             return MeasureResult(measure=measure, kind="milestone", status="missed", credit=0.0, detail="not reached")
-        label = facts.milestone_label(measure)
+        at, note = team_time(facts, measure, _detection(facts))
+        if note:  # reached by the monitoring or a metric before the team acted: measured from the team's act
+            seconds = None if at is None else at - facts.anchor
+            interval = interval.model_copy(
+                update={
+                    "seconds": _r(seconds),
+                    "status": _interval_status(seconds, interval.target),
+                    "credit": None if interval.target is None else timeliness(seconds, interval.target),
+                }
+            )
+        label = facts.milestone_label(measure) + (f" ({note})" if note else "")
         if interval.target is None:
             reached = interval.seconds is not None
             return MeasureResult(
@@ -730,24 +1095,35 @@ def _measure(
     )
 
 
-def rate(measures: list[MeasureResult], penalties: int) -> tuple[ComputedRating, str]:
-    """The computed HSEEP rating of an objective from its measures (rules in docs/scoring.md)."""
+def rate(measures: list[MeasureResult], donts: list[PenaltyItem] | int | None = None) -> tuple[ComputedRating, str]:
+    """The computed HSEEP rating of an objective from its measures and the don'ts in its scope
+    (rules in docs/scoring.md); the reason names the evidence."""
+    if donts is None or isinstance(donts, int):  # a number of penalty points in scope
+        donts = [PenaltyItem(t=0.0, points=donts, reason="penalty", source="")] if donts else []
     known = [m for m in measures if m.status != "unknown"]
     if not known:
         return "N/A", "no measure observed"
     missed = [m for m in known if m.status == "missed"]
     late = [m for m in known if m.status == "late"]
+    never = "; ".join(f"{m.measure} never ({m.detail})" for m in missed)
+    dont = "; ".join(
+        f"{fmt_clock(p.t)} {_short(p.reason, 70)}" + (f" (-{p.points})" if p.points else "") for p in donts
+    )
     if len(missed) * 2 > len(known):
-        return "U", f"{len(missed)} of {len(known)} measures missed"
+        return "U", f"critical tasks not performed: {never}" + (f"; and a don't in scope: {dont}" if donts else "")
+    reasons = []
     if missed:
-        return "M", f"missed: {', '.join(m.measure for m in missed)}"
-    if any((m.credit or 0.0) <= 0.0 for m in late):
-        return "M", "a measure came in at more than twice its target"
+        reasons.append(f"missed: {never}")
+    doubled = [m for m in late if (m.credit or 0.0) <= 0.0]
+    if doubled:
+        reasons.append("at twice its target or later: " + "; ".join(f"{m.measure} ({m.detail})" for m in doubled))
+    if donts:
+        reasons.append(f"a don't in scope: {dont}")
+    if reasons:
+        return "M", "; ".join(reasons)
     if late:
-        return "S", f"late: {', '.join(m.measure for m in late)}"
-    if penalties:
-        return "S", f"all measures met, but {penalties} penalty points were incurred"
-    return "P", "every measure met its target"
+        return "S", "late: " + "; ".join(f"{m.measure} ({m.detail})" for m in late)
+    return "P", "every measure met its target; no don't in scope"
 
 
 def _objectives(
@@ -755,14 +1131,34 @@ def _objectives(
     intervals: list[Interval],
     comm: CommunicationResult,
     clocks: list[ClockResult],
-    penalty_total: int,
+    penalties: list[PenaltyItem],
 ) -> list[ObjectiveRating]:
     by_name = {i.name: i for i in intervals}
     by_clock = {c.id: c for c in clocks}
     out = []
+    # a harmful choice is a don't for the rating too (no points: its decision credit is 0), unless
+    # the chosen action's own penalty already is one
+    choices: list[tuple[str, PenaltyItem]] = []
+    for d in facts.decisions:
+        quality, why = option_quality(facts, d.inject, d.choice)
+        at = d.answered_at if d.answered_at is not None else d.resolved_at
+        if quality == "harmful" and d.choice is not None and at is not None:
+            item = PenaltyItem(
+                t=at,
+                points=0,
+                reason=f"harmful choice '{facts.action_label(d.choice)}'" + (f": {why}" if why else ""),
+                source=f"choice:{d.inject}",
+                scope=penalty_scope(facts, f"action:{d.choice}"),
+                counted=False,
+            )
+            choices.append((f"action:{d.choice}", item))
     for objective in facts.scenario.objectives:
         measures = [_measure(m, facts, by_name, comm, by_clock) for m in objective.measures]
-        computed, why = rate(measures, penalty_total)
+        mine = [p for p in penalties if objective.id in p.scope]
+        sources = {p.source for p in mine}
+        mine += [item for action, item in choices if objective.id in item.scope and action not in sources]
+        mine.sort(key=lambda p: p.t)
+        computed, why = rate(measures, mine)
         override = facts.overrides.get(objective.id)
         override_rating = override.get("rating") if override else None
         if override_rating not in ("P", "S", "M", "U"):
@@ -776,6 +1172,7 @@ def _objectives(
                 measures=measures,
                 computed=computed,
                 computed_reason=why,
+                penalties=mine,
                 override=override_rating,
                 override_reason=str(override.get("reason") or "") if override and override_rating else None,
                 rating=override_rating or computed,
@@ -792,16 +1189,23 @@ def _breakdown(
     people: People,
     penalties: list[PenaltyItem],
 ) -> ScoreBreakdown:
-    by_name = {i.name: i for i in intervals}
     items: dict[str, list[tuple[str, str, float, str]]] = {}
     targeted = [(m, s) for m, s in facts.scenario.scoring.milestones.items() if s.target is not None]
+    detection = _detection(facts)
     if targeted:
         rows = []
         for milestone, spec in targeted:
-            interval = by_name[milestone_interval_name(milestone)]
-            seen = "not reached" if interval.seconds is None else f"{fmt_span(interval.seconds)} from impact"
-            detail = f"{seen}, target {fmt_span(spec.target)}"
-            rows.append((milestone, facts.milestone_label(milestone), float(interval.credit or 0.0), detail))
+            assert spec.target is not None
+            at, note = team_time(facts, milestone, detection)
+            seconds = None if at is None else at - facts.anchor
+            credit = score_credit(seconds, spec.target)
+            if seconds is None:
+                seen = "never" if milestone not in facts.milestones else "no team credit"
+            else:
+                when = "on time" if seconds <= spec.target + 1e-9 else f"late by {fmt_span(seconds - spec.target)}"
+                seen = f"{fmt_span(seconds)} from impact, {when}"
+            detail = f"{seen}, target {fmt_span(spec.target)}" + (f"; {note}" if note else "")
+            rows.append((milestone, facts.milestone_label(milestone), credit, detail))
         items["milestones"] = rows
     if comm.first_update_target is not None and comm.cadence is not None:
         first = (
@@ -810,17 +1214,19 @@ def _breakdown(
             else f"{fmt_span(comm.first_update_from_impact)} from impact"
         )
         gap = "no updates" if comm.largest_gap is None else fmt_span(comm.largest_gap)
+        first_credit = score_credit(comm.first_update_from_impact, comm.first_update_target)
+        cadence_credit = 0.0 if not comm.updates else score_credit(comm.largest_gap or 0.0, comm.cadence)
         items["communication"] = [
             (
                 "first_update",
                 "First update",
-                float(comm.first_update_credit or 0.0),
+                first_credit,
                 f"{first}, target {fmt_span(comm.first_update_target)}",
             ),
             (
                 "cadence",
                 "Update cadence",
-                float(comm.cadence_credit or 0.0),
+                cadence_credit,
                 f"largest gap {gap}, cadence {fmt_span(comm.cadence)}",
             ),
         ]
@@ -830,10 +1236,19 @@ def _breakdown(
     if people.decisions:
         rows = []
         for d in people.decisions:
+            judged = ""
+            if d.quality is not None:
+                judged = f": '{_short(d.choice_label or d.choice or '', 60)}' is {d.quality}" + (
+                    f" ({_short(d.why, 90)})" if d.why else ""
+                )
             if d.answered_at is not None:
-                credit, detail = 1.0, f"answered after {fmt_span(d.response_seconds)}"
+                credit = QUALITY_CREDIT.get(d.quality or "sound", 1.0)
+                detail = f"answered after {fmt_span(d.response_seconds)}{judged}"
+            elif d.resolved_at is not None:
+                credit = QUALITY_CREDIT.get(d.quality or "sound", 1.0)
+                detail = f"resolved at {fmt_clock(d.resolved_at)} by what the team had done{judged}"
             elif d.timed_out:
-                credit, detail = 0.0, "timed out"
+                credit, detail = 0.0, "never answered: timed out (charged once, here)"
             else:
                 credit, detail = OPEN_CREDIT, "still open at the end"
             rows.append((d.inject, _short(d.prompt), credit, detail))
@@ -856,20 +1271,22 @@ def _breakdown(
                 )
             )
     for penalty in penalties:
+        scope = f"; objective {', '.join(penalty.scope)}" if penalty.scope else "; in no objective's scope"
         terms.append(
             ScoreTerm(
                 component="penalties",
                 item=penalty.source,
                 label=_short(penalty.reason),
                 weight=-float(penalty.points),
-                credit=1.0,
-                points=-float(penalty.points),
-                detail=f"at {fmt_clock(penalty.t)}",
+                credit=1.0 if penalty.counted else 0.0,
+                points=-float(penalty.points) if penalty.counted else 0.0,
+                detail=f"at {fmt_clock(penalty.t)}{scope}"
+                + ("" if penalty.counted else "; not subtracted: the timed-out decision's 0 credit charges it once"),
             )
         )
     earned = round(sum(t.points for t in terms if t.component != "penalties"), 4)
-    penalty_total = sum(p.points for p in penalties)
-    total = round(max(0.0, min(100.0, earned - penalty_total)), 1)
+    penalty_total = sum(p.points for p in penalties if p.counted)
+    total = round(earned - penalty_total, 1)
     return ScoreBreakdown(components=components, terms=terms, earned=earned, penalties=penalty_total, total=total)
 
 
@@ -927,16 +1344,21 @@ def _score_facts(facts: DrillFacts) -> Scorecard:
     comm = _communication(facts)
     clocks = _clocks(facts)
     intervals = _intervals(facts, comm, clocks)
-    penalties = [
-        PenaltyItem(
-            t=float(p.get("t", 0.0)),
-            points=int(p.get("points") or 0),
-            reason=str(p.get("reason") or ""),
-            source=str(p.get("source") or ""),
+    timed_out = {d.inject for d in facts.decisions if d.timed_out_at is not None}
+    penalties = []
+    for p in facts.penalties:
+        source = str(p.get("source") or "")
+        penalties.append(
+            PenaltyItem(
+                t=float(p.get("t", 0.0)),
+                points=int(p.get("points") or 0),
+                reason=str(p.get("reason") or ""),
+                source=source,
+                scope=penalty_scope(facts, source, _explicit_objective(facts, source)),
+                counted=not (source.startswith("decision:") and source.split(":", 1)[1] in timed_out),
+            )
         )
-        for p in facts.penalties
-    ]
-    penalty_total = sum(p.points for p in penalties)
+    penalty_total = sum(p.points for p in penalties if p.counted)
     people = _people(facts)
     start = facts.start
     seed = start.get("seed")
@@ -964,11 +1386,26 @@ def _score_facts(facts: DrillFacts) -> Scorecard:
         penalty_total=penalty_total,
         business=_business(facts),
         people=people,
-        objectives=_objectives(facts, intervals, comm, clocks, penalty_total),
+        objectives=_objectives(facts, intervals, comm, clocks, penalties),
         score=_breakdown(facts, intervals, comm, clocks, people, penalties),
+        detection=_detection(facts),
         par_score=None,
         par_available=False,
     )
+
+
+def _explicit_objective(facts: DrillFacts, source: str) -> str | None:
+    """The ``objective`` a scenario gave the penalty of an action or of a decision's timeout."""
+    kind, _, name = source.partition(":")
+    penalty = None
+    if kind == "action":
+        with contextlib.suppress(KeyError):
+            penalty = facts.scenario.action(name).penalty
+    elif kind == "decision":
+        spec = facts.decision_spec(name)
+        if spec is not None and spec.on_timeout is not None:
+            penalty = spec.on_timeout.penalty
+    return penalty.objective if penalty is not None else None
 
 
 def scorecard_json(card: Scorecard) -> str:

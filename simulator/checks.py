@@ -10,6 +10,7 @@ schema errors, so they read ``file:line:col: where: message``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from drillsim.simulator.durations import format_duration
 from drillsim.simulator.loading import Level, Problem, SourceMap, _Problems, did_you_mean
@@ -102,6 +103,8 @@ def check_scenario(scenario: Scenario, *, source: SourceMap | None = None, path:
         need("metric", effect.metric, metrics, (*where, "metric"))
     if scenario.business.follows is not None:
         need("metric", scenario.business.follows, metrics, ("business", "follows"))
+    for i, harm in enumerate(scenario.harm):
+        need("metric", harm.metric, metrics, ("harm", i, "metric"))
 
     # conditions
     for where, condition in conditions(scenario):
@@ -153,6 +156,25 @@ def check_scenario(scenario: Scenario, *, source: SourceMap | None = None, path:
         if inject.decision is not None:
             for j, name in enumerate(inject.decision.options):
                 need("action", name, actions, ("injects", i, "decision", "options", j))
+            for name in inject.decision.quality:
+                if name not in inject.decision.options:
+                    out.at(
+                        ("injects", i, "decision", "quality", name),
+                        f"'{name}' is not one of this decision's options: {', '.join(inject.decision.options)}",
+                        key=True,
+                    )
+
+    # the objective a penalty belongs to
+    objective_ids = {o.id for o in scenario.objectives}
+    penalised: list[tuple[Path, Any]] = [(("actions", i, "penalty"), a.penalty) for i, a in enumerate(scenario.actions)]
+    penalised += [
+        (("injects", i, "decision", "on_timeout", "penalty"), inject.decision.on_timeout.penalty)
+        for i, inject in enumerate(scenario.injects)
+        if inject.decision is not None and inject.decision.on_timeout is not None
+    ]
+    for where, penalty in penalised:
+        if penalty is not None and penalty.objective is not None:
+            need("objective", penalty.objective, objective_ids, (*where, "objective"))
 
     # clocks
     for i, clock in enumerate(scenario.clocks):

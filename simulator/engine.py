@@ -178,6 +178,8 @@ class _Task:
     started_at: float | None = None
     finishes_at: float | None = None
     done: bool = False
+    took: float | None = None
+    """A duration the submission fixed (a scripted replay of a real timeline), instead of a drawn one."""
 
 
 @dataclass
@@ -402,6 +404,8 @@ class Drill:
             item = ("penalty", "drill", None, "everyone", f"-{r['points']} points: {r['reason']}")
         elif kind == "decision_timed_out":
             item = ("decision", "drill", None, "everyone", f"No answer in time. {r['text']}")
+        elif kind == "decision_resolved":
+            item = ("decision", "drill", None, "everyone", f"Decision closed. {r['text']}")
         elif kind in ("clock_started", "clock_met", "clock_missed"):
             verb = {"clock_started": "started", "clock_met": "met", "clock_missed": "MISSED"}[kind]
             item = ("clock", "regulator", None, "everyone", f"{r['regime']} clock {verb}")
@@ -734,6 +738,7 @@ class Drill:
             self._discussion = tuple(inject.discussion)
         if decision is not None:
             self.env.process(self._decision_deadline(inject.id))
+            self._resolve_moot(inject.id)
         if alert and inject.to != "everyone":
             for state in self.members.values():
                 if state.spec.on_call and inject.to in state.spec.roles:
@@ -741,9 +746,13 @@ class Drill:
         self._check_event_triggers()
 
     def _decision_deadline(self, inject_id: str) -> Generator[simpy.Event, Any, None]:
-        open_ = self.decisions[inject_id]
+        open_ = self.decisions.get(inject_id)
+        if open_ is None:  # already resolved by the state when it arrived
+            return
         yield self.env.timeout(open_.deadline_at - self.now)
         if self.ended or inject_id not in self.decisions:
+            return
+        if self._resolve_moot(inject_id, underway=True):
             return
         del self.decisions[inject_id]
         self.timed_out.add(inject_id)
@@ -760,6 +769,32 @@ class Drill:
             if consequence.penalty is not None:
                 self._penalise(consequence.penalty, f"decision:{inject_id}")
         self._check_event_triggers()
+
+    def _resolve_moot(self, inject_id: str, just_done: str | None = None, underway: bool = False) -> bool:
+        """Close an open decision the state has already answered: one of its options was done (a once-only
+        one before it arrived, any one since), or at the deadline is underway. Recorded as
+        ``decision_resolved``, without the timeout's consequence."""
+        open_ = self.decisions.get(inject_id)
+        if open_ is None or open_.inject.decision is None:
+            return False
+        options = open_.inject.decision.options
+        if just_done is not None:
+            done = [just_done]
+        else:
+            done = [a for a in options if a in self.done_actions and not self.actions[a].repeatable]
+        going = [a for a in options if underway and self.in_progress(a)]
+        if not done and not going:
+            return False
+        action = (done or going)[0]
+        label = self.actions[action].label
+        if done:
+            at = self.now if just_done is not None else self.done_actions[action]
+            text = f"Already answered: '{label}' was done at {format_clock(at)}."
+        else:
+            text = f"Already being answered: '{label}' is underway."
+        del self.decisions[inject_id]
+        self._emit("decision_resolved", inject=inject_id, action=action, done=bool(done), text=text)
+        return True
 
     def answer(self, inject_id: str, action_id: str) -> Submission:
         """Answer an open decision with one of its options; the chosen action is submitted."""
@@ -842,8 +877,13 @@ class Drill:
 
         return min(pool, key=key), match
 
-    def submit(self, action_id: str, by: str | None = None, *, source: str = "participant") -> Submission:
-        """Submit an action, optionally naming the member who does it; says why when it cannot be taken now."""
+    def submit(
+        self, action_id: str, by: str | None = None, *, source: str = "participant", took: float | None = None
+    ) -> Submission:
+        """Submit an action, optionally naming the member who does it; says why when it cannot be taken now.
+
+        ``took`` fixes how long it takes (a script replaying a real incident's timeline) instead of drawing it.
+        """
         if self.ended:  # nothing but debrief inputs follows drill_ended
             return Submission(False, "the drill has ended", "ended")
         action = self.actions.get(action_id)
@@ -854,7 +894,8 @@ class Drill:
             reason = f"no action '{action_id}' in this scenario"
             self._emit("action_rejected", action=action_id, reason=reason)
             return Submission(False, reason, "unknown")
-        self._emit("action_submitted", input=record_input, action=action_id, by=by, source=source)
+        extra = {} if took is None else {"took": round(float(took), 3)}
+        self._emit("action_submitted", input=record_input, action=action_id, by=by, source=source, **extra)
         why = self._why_not(action)
         if why is None and by is not None and by not in self.members:
             why = ("member", f"no member named '{by}' on the roster")
@@ -866,7 +907,7 @@ class Drill:
             match = action.role in state.spec.roles
         else:
             state, match = self._choose_member(action)
-        task = _Task(action, state.spec.name, self.now, source)
+        task = _Task(action, state.spec.name, self.now, source, took=None if took is None else float(took))
         self.tasks.append(task)
         state.waiting.append(task)
         if not state.engaged:
@@ -886,7 +927,7 @@ class Drill:
                 return
             state.waiting.remove(task)
             state.current = task
-            duration = self._draw_duration(action, state.spec, match)
+            duration = self._draw_duration(action, state.spec, match) if task.took is None else task.took
             chance = self._chance(action, state.spec, match)
             success = self.rng.random() < chance
             task.started_at = self.now
@@ -931,6 +972,10 @@ class Drill:
         text = action.outcome or f"{action.label}: done."
         self._emit("action_finished", action=action.id, member=member, success=True, text=text)
         self.done_actions.setdefault(action.id, self.now)
+        for inject_id in [
+            i for i, d in self.decisions.items() if d.inject.decision and action.id in d.inject.decision.options
+        ]:
+            self._resolve_moot(inject_id, just_done=action.id)
         for fault_id in action.stops:
             self._stop_fault(fault_id, action, member)
         for effect in action.effects:
@@ -1059,7 +1104,7 @@ class Drill:
                     action.role,
                     why is None,
                     None if why is None else why[1],
-                    action.communication,
+                    action.communication_kind,
                     action.penalty is not None,
                 )
             )

@@ -199,6 +199,23 @@ class Business(Strict):
     """Currency code shown next to revenue figures."""
 
 
+class HarmMeasure(Strict):
+    """Harm besides revenue, read from a metric: records exposed, users affected, refunds, liability."""
+
+    id: Id
+    """Unique id."""
+    label: ShortText
+    """How the report names it: ``Customer records exposed``."""
+    metric: str
+    """The metric it is read from."""
+    measure: Literal["last", "peak", "integral"] = "last"
+    """``last``: the metric's value at the end above its baseline (a cumulative count); ``peak``: its worst value above the baseline; ``integral``: its excess over the baseline summed per minute (user-minutes)."""
+    unit: Annotated[str, StringConstraints(max_length=20), AfterValidator(_plain_text)] = ""
+    """Unit shown after the amount: ``records``, ``users``."""
+    cost_per_unit: Annotated[float, Field(ge=0)] = 0.0
+    """Money per unit (liability, refunds, notification cost), in the business currency; added to revenue lost as the total cost."""
+
+
 # --------------------------------------------------------------------------- effects and conditions
 
 
@@ -353,6 +370,8 @@ class Penalty(Strict):
     """Points taken off the 0-100 drill score."""
     reason: Text
     """Why this is a don't, shown in the feed and the report."""
+    objective: str | None = None
+    """The objective whose scope this don't breaks (its rating is then M at best). Default: the objectives measuring ``communication`` for a communication, else those measuring a milestone the action (or the decision's options) marks."""
 
 
 class Consequence(Strict):
@@ -366,6 +385,19 @@ class Consequence(Strict):
     """Points lost."""
 
 
+OptionQualityName = Literal["sound", "poor", "harmful"]
+"""How good a decision option is: ``sound`` (what a good team does), ``poor`` (workable, costs something), ``harmful`` (makes things worse)."""
+
+
+class OptionQuality(Strict):
+    """The quality of one decision option, with the reason the report shows."""
+
+    quality: OptionQualityName
+    """``sound``: full decision credit; ``poor``: half; ``harmful``: none, and never a strength."""
+    why: Text
+    """Why this option is sound, poor or harmful (shown in the report's decision log and findings)."""
+
+
 class Decision(Strict):
     """A prompt with options and a deadline in sim time."""
 
@@ -377,6 +409,11 @@ class Decision(Strict):
     """Time to answer, from the inject's arrival."""
     on_timeout: Consequence | None = None
     """What happens when nobody answers in time."""
+    quality: dict[str, OptionQuality] = {}
+    """The quality of each option, by action id: ``{take-offline: {quality: sound, why: ...}}``. An option without one is scored as sound."""
+
+    def option_quality(self, action_id: str) -> OptionQuality | None:
+        return self.quality.get(action_id)
 
 
 class Inject(Strict):
@@ -431,6 +468,24 @@ class Triangular(Strict):
         return (self.min + self.mode + self.max) / 3
 
 
+CommunicationKind = Literal["internal", "executive", "status_page", "customer", "regulator", "press", "external"]
+"""Who a communication reaches: ``internal`` coordination (a channel, a bridge: not a stakeholder update),
+``executive`` (leadership briefed), or outside the company: ``status_page``, ``customer``, ``regulator``,
+``press``. ``external`` is the old, unspecified outside audience."""
+
+EXTERNAL_KINDS = ("status_page", "customer", "regulator", "press", "external")
+"""Communication kinds that reach people outside the company."""
+
+
+class CommunicationSpec(Strict):
+    """What a communication action is: who it reaches and whether its content is sound."""
+
+    kind: CommunicationKind
+    """``internal``, ``executive``, ``status_page``, ``customer``, ``regulator``, ``press`` (``external``: unspecified outside audience)."""
+    sound: bool | None = None
+    """Whether the content is what a good team says (factual, no speculation, no promise). Defaults to true, except that an action with a penalty is never sound."""
+
+
 class Action(Strict):
     """Something the team can do: a playbook step, a distractor or a don't."""
 
@@ -462,12 +517,33 @@ class Action(Strict):
     """Whether it can be done again after succeeding."""
     penalty: Penalty | None = None
     """Points lost when it is done (a don't)."""
-    communication: Literal["internal", "external"] | None = None
-    """Marks a stakeholder update (status page, exec brief); these are scored for first update and cadence."""
+    communication: CommunicationKind | CommunicationSpec | None = None
+    """Marks a communication: a kind (``status_page``) or ``{kind: press, sound: false}``. Sound updates to executives or outside the company are scored for first update and cadence; internal coordination and unsound statements are not."""
     outcome: Text | None = None
     """Feed message when it succeeds; a plain default is used otherwise."""
     failure: Text | None = None
     """Feed message when it fails."""
+
+    @property
+    def communication_kind(self) -> str | None:
+        """The communication's kind (``status_page``), or None for an action that is not one."""
+        comm = self.communication
+        if comm is None:
+            return None
+        return comm.kind if isinstance(comm, CommunicationSpec) else str(comm)
+
+    @property
+    def communication_sound(self) -> bool:
+        """Whether the communication's content is sound: never for a don't (an action with a penalty)."""
+        if self.communication is None or self.penalty is not None:
+            return False
+        comm = self.communication
+        return not (isinstance(comm, CommunicationSpec) and comm.sound is False)
+
+    @property
+    def external(self) -> bool:
+        """Whether it communicates outside the company (status page, customers, regulator, press)."""
+        return self.communication_kind in EXTERNAL_KINDS
 
 
 class Clock(Strict):
@@ -508,6 +584,8 @@ class Communication(Strict):
     """Target for the first update, measured from impact start."""
     cadence: Duration
     """Largest acceptable gap between updates while the incident is open."""
+    counts: list[CommunicationKind] = []
+    """Which kinds count as an update (default: every kind but ``internal``); only sound ones ever count."""
 
 
 class Objective(Strict):
@@ -545,6 +623,8 @@ class PlaybookStep(Strict):
     """Action id."""
     by: str | None = None
     """A roster member's name, when the step must be done by that person."""
+    took: Duration | None = None
+    """How long the step took (a script replaying a real incident's timeline): fixes the action's duration instead of drawing it."""
 
 
 class Lesson(Strict):
@@ -554,6 +634,8 @@ class Lesson(Strict):
     """The condition, evaluated on the whole drill."""
     finding: Text
     """What went wrong, as an observation."""
+    finding_never: Text | None = None
+    """With a ``not_by`` condition: the observation when it never happened at all (default: "<it> never happened during the drill")."""
     corrective_action: Text
     """What to change."""
     owner: RoleId
@@ -606,6 +688,8 @@ class Scenario(Strict):
     """Metrics by id."""
     business: Business = Business()
     """How revenue lost is derived."""
+    harm: list[HarmMeasure] = []
+    """Harm measures besides revenue (records exposed, users affected, refunds, liability), shown in the report and scorecard."""
     faults: list[Fault] = []
     """What goes wrong."""
     injects: list[Inject] = []

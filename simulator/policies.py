@@ -1,6 +1,9 @@
 """Headless play: policies that choose actions, and ``autoplay`` that runs a drill as fast as the CPU allows.
 
-- ``playbook``: the scenario's reference response (``playbook:`` steps);
+- ``playbook``: the scenario's reference response (``playbook:`` steps), to the second;
+- ``reference``: the playbook played by a realistic, competent team: every step starts a seeded
+  random moment late (hesitation, handover, reading the screen: 0 to 3 minutes, most often 45 s).
+  Par is this team's distribution;
 - ``idle``: does nothing, the baseline a scenario must not pass;
 - ``random``: every 30-120 sim seconds picks an available action with its own seeded generator;
 - a FILE: a scripted response, a YAML or JSON list of ``{at, action, by?}`` (a past incident's real timeline).
@@ -24,7 +27,10 @@ from drillsim.simulator.model import PlaybookStep, Roster, Scenario
 RETRY = 10.0
 """Sim seconds between retries of a step whose requirements are not met yet."""
 
-POLICY_NAMES = ("playbook", "idle", "random")
+POLICY_NAMES = ("playbook", "reference", "idle", "random")
+
+REFERENCE_DELAY = (0.0, 45.0, 180.0)
+"""The reference team's delay on each playbook step: (min, mode, max) seconds of a triangular draw."""
 
 
 class PolicyError(ValueError):
@@ -87,7 +93,7 @@ class ScriptedPolicy(Policy):
         if deciding:  # a step that is an option of an open decision answers it
             result = drill.answer(deciding[0].inject.id, step.action)
         else:
-            result = drill.submit(step.action, step.by, source="policy")
+            result = drill.submit(step.action, step.by, source="policy", took=step.took)
         if result.ok:
             self._due.append((now + RETRY, index, "watch", step))
         elif result.code == "requires":
@@ -122,6 +128,17 @@ class RandomPolicy(Policy):
         self._next = drill.now + self._rng.uniform(30, 120)
 
 
+def reference_policy(scenario: Scenario, seed: int) -> ScriptedPolicy:
+    """The playbook with each step a seeded random moment late: a competent team, not a perfect one."""
+    rng = random.Random(f"reference-policy-{seed}")
+    low, mode, high = REFERENCE_DELAY
+    steps = [
+        step.model_copy(update={"at": round(step.at + rng.triangular(low, high, mode), 3)})
+        for step in scenario.playbook
+    ]
+    return ScriptedPolicy(steps, name="reference")
+
+
 def load_script(path: Path) -> list[PlaybookStep]:
     """Read a scripted response: a YAML or JSON list of ``{at, action, by?}``."""
     from drillsim.simulator.loading import errors, parse_yaml, read_text
@@ -147,16 +164,20 @@ def load_script(path: Path) -> list[PlaybookStep]:
 
 
 def make_policy(spec: str, scenario: Scenario, seed: int) -> Policy:
-    """``playbook``, ``idle``, ``random`` or a path to a script file."""
+    """``playbook``, ``reference``, ``idle``, ``random`` or a path to a script file."""
     if spec == "playbook":
         return ScriptedPolicy(scenario.playbook, name="playbook")
+    if spec == "reference":
+        return reference_policy(scenario, seed)
     if spec == "idle":
         return IdlePolicy()
     if spec == "random":
         return RandomPolicy(seed)
     path = Path(spec)
     if not path.exists():
-        raise PolicyError(f"unknown policy '{spec}': use playbook, idle, random or the path of a script file")
+        raise PolicyError(
+            f"unknown policy '{spec}': use playbook, reference, idle, random or the path of a script file"
+        )
     steps = load_script(path)
     unknown = [s.action for s in steps if s.action not in {a.id for a in scenario.actions}]
     if unknown:

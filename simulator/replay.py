@@ -94,7 +94,9 @@ def apply_input(drill: Drill, record: Record) -> None:
     """Re-apply one input record at the drill's current time."""
     kind = record["type"]
     if kind == "action_submitted":
-        drill.submit(record["action"], record.get("by"), source=record.get("source", "participant"))
+        drill.submit(
+            record["action"], record.get("by"), source=record.get("source", "participant"), took=record.get("took")
+        )
     elif kind == "decision_answered":
         drill.answer(record["inject"], record["action"])
     elif kind == "facilitator_inject":

@@ -528,11 +528,21 @@ def _function_name(function: Callable[..., Any] | None) -> str:
 
 
 def par_key(
-    scenario: Scenario, roster: Roster, runs: int, seed: int, scorer: Scorer | None, measure: Measure | None = None
+    scenario: Scenario,
+    roster: Roster,
+    runs: int,
+    seed: int,
+    scorer: Scorer | None,
+    measure: Measure | None = None,
+    policy: str = "playbook",
+    tag: str = "",
 ) -> str:
-    """The cache key of a par: engine version, scenario and roster content, runs, seed, scorer and measure."""
+    """The cache key of a par: engine version, scenario and roster content, runs, seed, scorer and measure
+    (and the policy and a caller's tag, such as the scoring rules' version, when not the defaults)."""
     parts = [__version__, scenario.content_hash(), roster.content_hash(), str(runs), str(seed)]
     parts += [_function_name(scorer), _function_name(measure)]
+    if policy != "playbook" or tag:
+        parts += [policy, tag]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
@@ -548,8 +558,10 @@ def par_median(
     cache: Path | None = None,
     use_cache: bool = True,
     progress: Progress | None = None,
+    policy: str = "playbook",
+    tag: str = "",
 ) -> dict[str, Any]:
-    """The playbook policy's median over ``runs`` drills: par for a report.
+    """The ``policy``'s (default the playbook's) median over ``runs`` drills: par for a report.
 
     Returns ``{"intervals": {milestone id: median seconds from impact or None}, "score":
     median score or None, "p_met": {milestone id: probability}, "measures": {name:
@@ -563,7 +575,7 @@ def par_median(
     only when the drills are really played (not on a cache hit).
     """
     folder = (cache or cache_dir()) / "par"
-    path = folder / f"{par_key(scenario, roster, runs, seed, scorer, measure)}.json"
+    path = folder / f"{par_key(scenario, roster, runs, seed, scorer, measure, policy, tag)}.json"
     if use_cache:
         with contextlib.suppress(OSError, ValueError):
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -575,7 +587,7 @@ def par_median(
         [roster],
         runs,
         seed=seed,
-        policy="playbook",
+        policy=policy,
         jobs=jobs,
         scorer=scorer,
         measure=measure,

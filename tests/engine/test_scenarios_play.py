@@ -31,8 +31,8 @@ def test_seed_flash_sale_timeline_reproduces_the_seed_outcome(seed: int) -> None
     rollback = next(r for r in drill.records if r["type"] == "action_started" and r["action"] == "rollback-model")
     assert (rollback["t"], rollback["duration"]) == (300.0, 30.0)  # 00:05 rollback taking 30 seconds
     assert reached["contained"] == 330.0
-    status = next(r for r in drill.records if r["type"] == "action_started" and r["action"] == "status-page")
-    assert status["t"] == 420.0  # 00:07 status page
+    status = next(r for r in drill.records if r["type"] == "action_finished" and r["action"] == "status-page")
+    assert status["t"] == 420.0  # 00:07 status page posted
     assert reached["recovered"] <= 12 * 60  # 00:12 stable
     conversion = [
         r["values"]["conversion_pct"] for r in drill.records if r["type"] == "metric_sample" and r["t"] == 720.0
@@ -40,6 +40,7 @@ def test_seed_flash_sale_timeline_reproduces_the_seed_outcome(seed: int) -> None
     assert conversion and conversion[0] >= 0.98 * 3.1 * 0.98  # 98% of baseline (within display noise)
     assert drill.metrics["conversion_pct"].at(720.0) >= 0.98 * 3.1
     assert reached["postmortem"] == 1800.0  # 00:30 post-mortem scheduled
+    assert reached["identified"] == 1800.0  # 00:30 root cause identified
     assert drill.end_reason == "resolved"
 
 

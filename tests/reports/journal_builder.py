@@ -82,7 +82,7 @@ def tiny_scenario() -> dict[str, Any]:
                 "label": "Brief execs",
                 "role": "crisis-lead",
                 "duration": "1m",
-                "communication": "internal",
+                "communication": "executive",
                 "repeatable": True,
             },
             {

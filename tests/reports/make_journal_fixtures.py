@@ -74,7 +74,9 @@ def flash_sale_seed() -> JournalBuilder:
     b.add(0, "impact_started", fault="schema-change")
     _flash_samples(b, 1800, contained=330, recovered=720)
     b.inject(0, "latency-page")
-    b.add(0, "page", member="Blake", reason="latency-page", available_at=60)
+    b.add(0, "page", member="Blake", reason="alert: latency-page", available_at=60)
+    b.inject(0, "escalation")
+    b.add(0, "page", member="Avery", reason="alert: escalation", available_at=60)
     b.milestone(0, "detected")
     b.add(0, "metric_breach", metric="latency_p95_ms", value=400.0, bound="max")
     b.action(90, "activate-playbook", "Avery")  # finishes 02:00: acknowledged, declared

@@ -26,7 +26,16 @@ def test_late_drill_raises_scenario_lessons_with_evidence_and_due_dates(journal)
     assert "not reached by the end of the drill" in found["scenario:4"].evidence[0]
     assert "done at 06:00 by Casey" in found["scenario:2"].evidence[0]
     assert found["scenario:5"].evidence[0].endswith("timed out at 11:00")
-    assert found["penalties"].title == "Penalties incurred: 25 points"
+    assert late.status == "late" and found["scenario:4"].status == "never"
+    assert found["scenario:4"].title == "Root cause identified never happened during the drill"
+    # every penalty is already a row: the scenario's lessons on blame-cdn and promise-eta, and the
+    # CEO's timed-out decision (scenario:5) - one missed decision is one row, not three
+    assert "penalties" not in found and "decision-timeout" not in found
+    assert found["no-update"].evidence[1:] == [
+        "04:00 'Activate the incident playbook and open #ai-crisis' did not count: internal coordination, not a stakeholder update",
+        "06:00 'Tell customers the CDN provider is at fault' did not count: a don't (penalised): never an update",
+        "08:35 'Promise the CEO a full fix in five minutes' did not count: a don't (penalised): never an update",
+    ]
     assert found["role-mismatch"].evidence[0].startswith("10:30 Avery")
     assert found["load"].evidence == ["Avery took 4 of 7 actions (57%); busy 03:55"]
 
@@ -38,7 +47,7 @@ def test_generic_rules_on_a_bad_drill(journal):
     assert found["clock-missed:gdpr"].owner == "compliance-officer"
     assert found["compliance-not-involved"].kind == "improvement"
     assert found["load"].title == "Bo carried most of the work"
-    assert found["update-gap"].evidence[0].startswith("no update from 06:00 to 25:00")
+    assert found["no-update"].kind == "improvement"  # blaming the vendor is no update
     assert found["decision-timeout"].kind == "improvement"
     assert len(found["role-mismatch"].evidence) == 3
     assert "no-penalties" not in found

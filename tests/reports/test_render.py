@@ -89,8 +89,8 @@ def test_golden_markdown(journal):
 
 def test_overrides_and_hotwash_in_report(journal):
     rendered = render_report(journal("flash-sale-late"), figures=False)
-    assert "facilitator override of S: Blaming the CDN &lt;b&gt;hurt&lt;/b&gt; trust" in rendered.markdown
-    assert "<em>Facilitator override of S:</em> Blaming the CDN &lt;b&gt;hurt&lt;/b&gt;" in rendered.html
+    assert "facilitator override of U: Blaming the CDN &lt;b&gt;hurt&lt;/b&gt; trust" in rendered.markdown
+    assert "<em>Facilitator override of U:</em> Blaming the CDN &lt;b&gt;hurt&lt;/b&gt;" in rendered.html
     seed = render_report(journal("flash-sale-seed"), figures=False).markdown
     assert "Hotwash, strength: The rollback script worked first time." in seed
     assert "10:00 (facilitator): Team checked the CDN alert" in seed
@@ -112,7 +112,7 @@ def test_write_report_with_figures(tmp_path):
     assert len(audit.srcs) == 3 and all(s.startswith("data:image/png;base64,") for s in audit.srcs)
     assert "@media print" in html
     card = json.loads(paths.scorecard.read_text())
-    assert card["schema_version"] == 2 and card["scenario_id"] == "tiny"
+    assert card["schema_version"] == 3 and card["scenario_id"] == "tiny"
     assert any("cut mid-write" in w for w in paths.warnings)
     assert "cut mid-write" in md
     leftovers = [p.name for p in run.rglob("*") if p.name.endswith(".tmp")]
