@@ -44,6 +44,7 @@ def drill_from_start(first: Record, journal: JournalWriter | None = None) -> Dri
         policy=first.get("policy"),
         journal=journal,
         wall=first.get("wall"),
+        journal_format=int(first.get("format", 1)),
     )
 
 
@@ -93,7 +94,8 @@ def rebuild(records: list[Record], journal: JournalWriter | None = None, *, to_e
         # time limit before a debrief note) run first, so the order is the journal's
         while (
             len(drill.records) < record["seq"]
-            and records[len(drill.records)]["type"] not in EMITTED_BY_INPUTS
+            and (ahead := _next_real(records, len(drill.records)))["seq"] < record["seq"]
+            and ahead["type"] not in EMITTED_BY_INPUTS
             and not drill.paused
             and drill.next_event_time() <= t
         ):
@@ -107,6 +109,15 @@ def rebuild(records: list[Record], journal: JournalWriter | None = None, *, to_e
         while not drill.ended and drill.next_event_time() <= last and len(drill.records) < len(records):
             drill.env.step()
     return drill
+
+
+def _next_real(records: list[Record], seq: int) -> Record:
+    """The first record at or after ``seq`` that is not a block of metric samples (format 2 writes the
+    samples before a record just before it, whether an input or an event of the world wrote it)."""
+    for record in records[seq:]:
+        if record["type"] != "metric_samples":
+            return record
+    return records[-1]
 
 
 def _comparable(record: Record) -> Record:
