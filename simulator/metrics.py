@@ -329,28 +329,41 @@ class RampSampler:
         self._compute(k0, k1)
 
     def _compute(self, k0: int, k1: int) -> None:
+        """The samples ``k0..k1`` of every metric (the metrics are each one straight line over them)."""
         if k1 < k0:
             return
         n = k1 - k0 + 1
+        every = SAMPLE_EVERY
         for state, column, rng in zip(self.states, self.columns, self.noise, strict=True):
             ramp = state.ramp
             noise = state.noise
-            if ramp is None or ramp.t1 <= k0 * SAMPLE_EVERY:
-                true = state.at(k0 * SAMPLE_EVERY)
+            if ramp is None or ramp.t1 <= k0 * every:
+                true = state.at(k0 * every)
                 if noise:
-                    uniform = rng.uniform
-                    shown = [round(true * (1 + uniform(-noise, noise)), 4) for _ in range(n)]
-                else:
-                    shown = [round(true, 4)] * n
+                    # uniform(-noise, noise) inlined: -noise + 2 * noise * random()
+                    rnd, low, span = rng.random, -noise, noise - -noise
+                    shown = [round(true * (1 + (low + span * rnd())), 4) for _ in range(n)]
+                else:  # a flat line: one value
+                    value = round(true, 4)
+                    shown = [value] * n
+                    column.extend(shown)
+                    state.history.extend(shown if n < HISTORY else shown[:HISTORY])
+                    if value < state.low:
+                        state.low = value
+                    if value > state.high:
+                        state.high = value
+                    continue
             else:
-                at = state.at
+                t0, v0, t1, v1 = ramp.t0, ramp.v0, ramp.t1, ramp.v1
+                dv, dt = v1 - v0, t1 - t0
+                trues = [v1 if k * every >= t1 else v0 + dv * (k * every - t0) / dt for k in range(k0, k1 + 1)]
                 if noise:
-                    uniform = rng.uniform
-                    shown = [round(at(k * SAMPLE_EVERY) * (1 + uniform(-noise, noise)), 4) for k in range(k0, k1 + 1)]
+                    rnd, low, span = rng.random, -noise, noise - -noise
+                    shown = [round(true * (1 + (low + span * rnd())), 4) for true in trues]
                 else:
-                    shown = [round(at(k * SAMPLE_EVERY), 4) for k in range(k0, k1 + 1)]
+                    shown = [round(true, 4) for true in trues]
             column.extend(shown)
-            state.history.extend(shown)
+            state.history.extend(shown if n < HISTORY else shown[-HISTORY:])
             low, high = min(shown), max(shown)
             if low < state.low:
                 state.low = low
