@@ -252,7 +252,9 @@ class Drill:
             record["input"] = True
             fields.setdefault("wall", _wall())
         record.update(fields)
-        self._append(record, sync=input)
+        # An input is fsync'd at once: nothing a person typed is lost. A policy's inputs are not: the
+        # policy plays them again (the journal is synced when the drill ends).
+        self._append(record, sync=input and self.policy is None)
         self._to_feed(record)
         return record
 
