@@ -10,7 +10,6 @@ built-in scenario; ``--roster`` works the same way for rosters.
 
 from __future__ import annotations
 
-import difflib
 import os
 from importlib.abc import Traversable
 from pathlib import Path
@@ -82,6 +81,8 @@ def _resolve(arg: str | os.PathLike[str], kind: str, builtins: list[tuple[str, P
     if text in by_id:
         return by_id[text]
     ids = list(by_id)
+    import difflib  # only when an id is unknown: validate never pays for it otherwise
+
     close = difflib.get_close_matches(text, ids, n=3, cutoff=0.5)
     close += [i for i in ids if text and text in i and i not in close]
     message = f"unknown {kind} '{text}': no such file and no built-in {kind} with that id"
