@@ -12,6 +12,7 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from drillsim.progress import ProgressBar
 
@@ -56,6 +57,12 @@ def configure_simulate(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--out", type=Path, metavar="DIR", help="output folder (default: ./simulations/<time>-<scenario>/)"
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="run the drills on a Dask distributed cluster (its scheduler's address; needs "
+        "pip install 'drillsim[cluster]' here and on the workers); same seeds, same results as a local run",
     )
     parser.add_argument("--no-figures", action="store_true", help="write the CSV and summaries but no PNG figures")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -110,7 +117,14 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UserError(f"cannot create the output folder {args.out or 'simulations'}: {exc.strerror or exc}") from None
 
-    jobs = args.jobs or default_jobs()
+    client = None
+    executor = None
+    if args.scheduler:
+        client = _connect(args.scheduler)
+        executor = client.get_executor()
+        jobs = args.jobs or max(1, sum(client.nthreads().values()))
+    else:
+        jobs = args.jobs or default_jobs()
     bar = ProgressBar(sys.stderr, enabled=False if args.quiet else None)
     started = time.monotonic()
     try:
@@ -124,17 +138,21 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             scorer=score_total,
             variants=variants,
             progress=bar,
+            executor=executor,
         )
     except SimulationError as exc:
         print(f"drillsim: the simulation failed: {exc}", file=sys.stderr)
         return 1
     finally:
         bar.close()
+        if client is not None:
+            client.close()
     elapsed = time.monotonic() - started
     stats = aggregate(sim)
     sys.stdout.write(format_table(sim, stats))
     total = sim.runs * len(sim.rosters)
-    print(f"\n{total:,} drills in {elapsed:.1f}s with {min(jobs, total)} worker{'s' if jobs > 1 else ''}")
+    where = f" on the cluster at {args.scheduler}" if args.scheduler else ""
+    print(f"\n{total:,} drills in {elapsed:.1f}s with {min(jobs, total)} worker{'s' if jobs > 1 else ''}{where}")
     try:
         written = write_outputs(sim, stats, folder, figures=() if args.no_figures else ("ecdf", "histograms", "score"))
     except OSError as exc:
@@ -142,3 +160,17 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         return 1
     print(f"results: {folder}/ ({', '.join(p.name for p in written)})")
     return 0
+
+
+def _connect(address: str) -> Any:
+    """A Dask ``distributed.Client`` of the scheduler at ``address``; a clear error when it cannot be had."""
+    from drillsim.errors import UserError
+
+    try:
+        from distributed import Client
+    except ImportError:
+        raise UserError("--scheduler needs Dask's distributed package: pip install 'drillsim[cluster]'") from None
+    try:
+        return Client(address, timeout="10s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise UserError(f"--scheduler {address}: cannot reach the Dask scheduler ({exc})") from None

@@ -33,7 +33,7 @@ import math
 import os
 import signal
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -209,6 +209,11 @@ def _worker_chunk(roster_index: int, runs: list[int], seeds: list[int]) -> list[
     return _WORKER_JOB.run_chunk(roster_index, runs, seeds)
 
 
+def _job_chunk(job: _Job, roster_index: int, runs: list[int], seeds: list[int]) -> list[RunSummary]:
+    """One chunk on any executor's worker (a Dask cluster's): the job comes with the task."""
+    return job.run_chunk(roster_index, runs, seeds)
+
+
 def _chunks(total: int, size: int) -> Iterator[range]:
     for start in range(0, total, size):
         yield range(start, min(total, start + size))
@@ -267,6 +272,7 @@ def simulate(
     measure: Measure | None = None,
     variants: Sequence[Variant] = (),
     progress: Progress | None = None,
+    executor: Executor | None = None,
 ) -> Simulation:
     """Play ``runs`` drills per roster and per variant and return them ordered by run; see the module docstring.
 
@@ -274,6 +280,12 @@ def simulate(
     by its id, after the rosters. Raises ``ValueError`` for ``runs < 1``, ``jobs < 1``, no
     roster, two columns with one id, ``VariantError`` (a ``ValueError``) for a variant that
     does not apply, ``PolicyError`` for a bad policy, :class:`SimulationError` when a drill fails.
+
+    ``executor``: any ``concurrent.futures.Executor`` to run the chunks on instead of local worker
+    processes, such as a Dask cluster's (``distributed.Client(address).get_executor()``); ``jobs`` is
+    then how many chunks it runs at once (it sets the chunk size). Each chunk carries the job (the
+    scenario, rosters and policy, some kilobytes pickled) and returns its few numbers per drill, stored
+    by run index as it arrives: the same seeds give the same results as a local run.
     """
     if runs < 1:
         raise ValueError("the number of runs must be at least 1")
@@ -314,7 +326,20 @@ def simulate(
     tasks = [
         (index, list(span), [seeds[i] for i in span]) for index in range(len(rosters)) for span in _chunks(runs, size)
     ]
-    if jobs == 1:
+    if executor is not None:
+        remote: dict[Future[list[RunSummary]], int] = {}
+        try:
+            for index, run_ids, chunk_seeds in tasks:
+                remote[executor.submit(_job_chunk, job, index, run_ids, chunk_seeds)] = index
+            while remote:
+                finished, _ = wait(remote, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    store(remote.pop(future), future.result())
+        except BaseException:
+            for future in remote:
+                future.cancel()
+            raise
+    elif jobs == 1:
         for index, run_ids, chunk_seeds in tasks:
             store(index, job.run_chunk(index, run_ids, chunk_seeds))
     else:
