@@ -251,6 +251,8 @@ class Simulation:
     """Roster id -> the scenario it played (the variants' changed copies too)."""
     variants: dict[str, Variant] = field(default_factory=dict)
     """Roster id of a variant's column -> the variant."""
+    shard: tuple[int, int] | None = None
+    """(k, n) when only the k-th of n slices of the runs was played (``results`` hold those runs)."""
 
     def scenario_of(self, roster_id: str) -> Scenario:
         return self.scenarios.get(roster_id, self.scenario)
@@ -273,6 +275,8 @@ def simulate(
     variants: Sequence[Variant] = (),
     progress: Progress | None = None,
     executor: Executor | None = None,
+    shard: tuple[int, int] | None = None,
+    merged: Mapping[str, Sequence[RunSummary]] | None = None,
 ) -> Simulation:
     """Play ``runs`` drills per roster and per variant and return them ordered by run; see the module docstring.
 
@@ -286,6 +290,11 @@ def simulate(
     then how many chunks it runs at once (it sets the chunk size). Each chunk carries the job (the
     scenario, rosters and policy, some kilobytes pickled) and returns its few numbers per drill, stored
     by run index as it arrives: the same seeds give the same results as a local run.
+
+    ``shard=(k, n)`` plays only the k-th of n equal slices of the run indices (1-based), with the seeds
+    they have in the whole simulation; ``merged`` (roster id -> runs, e.g. the shards' runs.csv read
+    back) plays nothing and takes those runs instead, which must be every run index exactly once:
+    shards played on separate machines merge into the simulation one machine would have played.
     """
     if runs < 1:
         raise ValueError("the number of runs must be at least 1")
@@ -307,9 +316,17 @@ def simulate(
     spec = policy if isinstance(policy, PolicySpec) else PolicySpec.resolve(policy, scenario)
     job = _Job(scenario, rosters, spec, scorer, measure, {rid: s for rid, s in scenarios.items() if s is not scenario})
     seeds = derive_seeds(seed, runs)
-    total = runs * len(rosters)
+    wanted = range(runs)
+    if shard is not None:
+        k, n = shard
+        if not 1 <= k <= n:
+            raise ValueError(f"shard {k}/{n}: K must be between 1 and N")
+        wanted = range((k - 1) * runs // n, k * runs // n)
+        if not wanted:
+            raise ValueError(f"shard {k}/{n} of {runs} runs has no runs: use fewer shards")
+    total = len(wanted) * len(rosters)
     jobs = min(jobs, total)
-    size = chunk_size(runs, jobs)
+    size = chunk_size(len(wanted), jobs)
     slots: list[list[RunSummary | None]] = [[None] * runs for _ in rosters]
     done = 0
     if progress:
@@ -324,9 +341,29 @@ def simulate(
             progress(done, total)
 
     tasks = [
-        (index, list(span), [seeds[i] for i in span]) for index in range(len(rosters)) for span in _chunks(runs, size)
+        (index, [wanted[i] for i in span], [seeds[wanted[i]] for i in span])
+        for index in range(len(rosters))
+        for span in _chunks(len(wanted), size)
     ]
-    if executor is not None:
+    if merged is not None:
+        tasks = []
+        for index, roster in enumerate(rosters):
+            for summary in merged.get(roster.id, ()):
+                if not 0 <= summary.run < runs or slots[index][summary.run] is not None:
+                    raise ValueError(
+                        f"roster '{roster.id}': run {summary.run} is twice in the merged runs or beyond {runs}"
+                    )
+                if summary.seed != seeds[summary.run]:
+                    raise ValueError(f"roster '{roster.id}': run {summary.run} was played with another --seed")
+                slots[index][summary.run] = summary
+            missing = [i for i, s in enumerate(slots[index]) if s is None]
+            if missing:
+                raise ValueError(
+                    f"roster '{roster.id}': {len(missing)} of {runs} runs are in none of the merged folders "
+                    f"(the first: run {missing[0]}); merge every shard"
+                )
+        done = total = runs * len(rosters)
+    if executor is not None and tasks:
         remote: dict[Future[list[RunSummary]], int] = {}
         try:
             for index, run_ids, chunk_seeds in tasks:
@@ -342,7 +379,7 @@ def simulate(
     elif jobs == 1:
         for index, run_ids, chunk_seeds in tasks:
             store(index, job.run_chunk(index, run_ids, chunk_seeds))
-    else:
+    elif tasks:
         executor = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(job,))
         try:
             pending: dict[Future[list[RunSummary]], int] = {
@@ -365,8 +402,8 @@ def simulate(
         executor.shutdown(wait=True)
     results: dict[str, list[RunSummary]] = {}
     for roster, column in zip(rosters, slots, strict=True):
-        assert all(s is not None for s in column)
         results[roster.id] = [s for s in column if s is not None]
+        assert len(results[roster.id]) == (runs if merged is not None else len(wanted))
     return Simulation(
         scenario=scenario,
         rosters=rosters,
@@ -374,6 +411,7 @@ def simulate(
         seed=seed,
         runs=runs,
         milestones=milestone_targets(scenario),
+        shard=shard,
         results=results,
         scored=scorer is not None,
         scenarios=scenarios,
