@@ -40,6 +40,7 @@ from typing import Any
 
 from drillsim import __version__
 from drillsim.simulator.engine import Drill
+from drillsim.simulator.metrics import FORMAT as JOURNAL_FORMAT
 from drillsim.simulator.model import PlaybookStep, Roster, Scenario
 from drillsim.simulator.policies import POLICY_NAMES, Policy, ScriptedPolicy, autoplay, make_policy
 from drillsim.simulator.variants import Variant, apply_variant
@@ -593,8 +594,10 @@ def _function_name(function: Callable[..., Any] | None) -> str:
 def par_key(
     scenario: Scenario, roster: Roster, runs: int, seed: int, scorer: Scorer | None, measure: Measure | None = None
 ) -> str:
-    """The cache key of a par: engine version, scenario and roster content, runs, seed, scorer and measure."""
-    parts = [__version__, scenario.content_hash(), roster.content_hash(), str(runs), str(seed)]
+    """The cache key of a par: engine version and journal format (the metrics engine), scenario and roster
+    content, runs, seed, scorer and measure."""
+    parts = [f"{__version__}/journal-{JOURNAL_FORMAT}", scenario.content_hash(), roster.content_hash(), str(runs)]
+    parts += [str(seed)]
     parts += [_function_name(scorer), _function_name(measure)]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
