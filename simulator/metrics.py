@@ -391,8 +391,13 @@ class RampSampler:
         drill._seq += 1
         if drill.journal is not None:
             drill.journal.write(record)
-            # in memory, a block keeps its totals only: the samples are on disk, and memory stays flat
+            # in memory, a block keeps its totals only: the samples are on disk, and memory stays flat;
+            # its totals are cumulative, so a block right after another (a quiet hour) replaces it
             record = {**record, "values": {}}
+            last = drill.records[-1] if drill.records else None
+            if last is not None and last["type"] == "metric_samples":
+                drill.records[-1] = record
+                return
         drill.records.append(record)
 
     # ------------------------------------------------------------------ impact
