@@ -143,12 +143,20 @@ class Difference:
         return f"record {self.seq} ({self.expected.get('type')} at t={self.expected.get('t')}): {parts}"
 
 
+def _stub_pair(a: Record, b: Record) -> bool:
+    """Two ``metric_samples`` records of which one is kept in memory without its samples (``values: {}``)."""
+    return a.get("type") == b.get("type") == "metric_samples" and (a.get("values") == {} or b.get("values") == {})
+
+
 def first_difference(original: list[Record], replayed: list[Record]) -> Difference | None:
     """The first record where the replay differs from the journal, or None."""
     for seq, expected in enumerate(original):
         if seq >= len(replayed):
             return Difference(seq, _comparable(expected), None)
         got = replayed[seq]
+        if _stub_pair(expected, got):
+            # a drill with a journal keeps a block of samples without them (they are on disk)
+            expected, got = {**expected, "values": {}}, {**got, "values": {}}
         if _comparable(expected) != _comparable(got):
             return Difference(seq, _comparable(expected), _comparable(got))
     if len(replayed) > len(original) and original[-1].get("type") == "drill_ended":
