@@ -4,11 +4,14 @@
 
 For each built-in scenario (or each --scenario) it autoplays the playbook N times (after one
 warm-up drill) and prints drills per second, milliseconds per drill and, of those, the set-up
-(building the Drill: the scenario's journal copy, processes). It then compares the engine's
-cost per scheduled SimPy event (the whole drill, set-up included, over its events) with a bare
-SimPy loop that schedules the same number of events, measured in the same run. Targets
-(issue 3): the flash-sale scenario under 20 ms per drill after start-up; under 3x the bare
-SimPy cost per event.
+(building the Drill: the scenario's journal copy, processes), and the same drills on the
+format-1 engine (a SimPy process sampling every 5 s: the engine before issue 17) as a ratio.
+It then compares the engine's cost per event with a bare SimPy loop that schedules the same
+number of events, measured in the same run. The events of a drill are the world's moments:
+the SimPy events it scheduled plus its metric samples (each sample was a SimPy timeout in the
+format-1 engine; now they are computed in a loop between real events), so the denominator is
+the same for both engines. Times are CPU time of this process (the machine may be shared).
+Targets: flash-sale under 2 ms per drill (issue 17); under 3x the bare SimPy cost per event.
 """
 
 from __future__ import annotations
@@ -29,6 +32,27 @@ def scheduled_events(drill: Drill) -> int:
     return next(drill.env._eid)  # type: ignore[attr-defined]
 
 
+def world_events(drill: Drill) -> int:
+    """The drill's SimPy events plus its metric samples (format 2 computes those without SimPy)."""
+    sampler = drill._sampler
+    samples = getattr(sampler, "next_k", 0)
+    return scheduled_events(drill) + samples
+
+
+def play_ms(scenario: object, roster: object, seeds: range, journal_format: int) -> tuple[float, float, int]:
+    """Median CPU ms per drill, median set-up ms, median world events."""
+    times, set_ups, events = [], [], []
+    for seed in seeds:
+        start = time.process_time()
+        drill = Drill(scenario, roster, seed, journal_format=journal_format)  # type: ignore[arg-type]
+        built = time.process_time()
+        autoplay(drill, make_policy("playbook", scenario, seed))  # type: ignore[arg-type]
+        times.append(time.process_time() - start)
+        set_ups.append(built - start)
+        events.append(world_events(drill))
+    return statistics.median(times) * 1000, statistics.median(set_ups) * 1000, int(statistics.median(events))
+
+
 def bare_simpy(events: int) -> float:
     """Seconds for a bare SimPy process that schedules ``events`` timeouts."""
     env = simpy.Environment()
@@ -38,9 +62,9 @@ def bare_simpy(events: int) -> float:
             yield env.timeout(1)
 
     env.process(ticker(env))
-    start = time.perf_counter()
+    start = time.process_time()
     env.run()
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 def main() -> None:
@@ -49,8 +73,8 @@ def main() -> None:
     parser.add_argument("--scenario", action="append", metavar="ID", help="only this built-in scenario (repeatable)")
     args = parser.parse_args()
     print(
-        f"{'scenario':<28} {'drills/s':>9} {'ms/drill':>9} {'set-up':>7} {'events':>7} "
-        f"{'µs/event':>9} {'bare µs':>8} {'ratio':>6}"
+        f"{'scenario':<22} {'drills/s':>8} {'ms/drill':>8} {'set-up':>6} {'fmt-1 ms':>8} {'vs fmt-1':>8} "
+        f"{'events':>6} {'µs/event':>8} {'bare µs':>7} {'ratio':>5}"
     )
     for scenario_id, path in builtin_scenarios():
         if args.scenario and scenario_id not in args.scenario:
@@ -58,26 +82,15 @@ def main() -> None:
         scenario = load_scenario(path)
         roster = load_roster(resolve_roster(scenario.default_roster or DEFAULT_ROSTER))
         autoplay(Drill(scenario, roster, 0), make_policy("playbook", scenario, 0))  # warm-up
-        times = []
-        set_ups = []
-        events = []
-        for seed in range(args.repeat):
-            start = time.perf_counter()
-            drill = Drill(scenario, roster, seed)
-            built = time.perf_counter()
-            autoplay(drill, make_policy("playbook", scenario, seed))
-            times.append(time.perf_counter() - start)
-            set_ups.append(built - start)
-            events.append(scheduled_events(drill))
-        per_drill = statistics.median(times)
-        set_up = statistics.median(set_ups)
-        n_events = int(statistics.median(events))
-        bare = statistics.median(bare_simpy(n_events) for _ in range(5))
-        per_event = per_drill / n_events * 1e6
-        bare_per_event = bare / n_events * 1e6
+        per_drill, set_up, n_events = play_ms(scenario, roster, range(args.repeat), 2)
+        old, _, _ = play_ms(scenario, roster, range(args.repeat), 1)
+        bare = statistics.median(bare_simpy(n_events) for _ in range(5)) * 1000
+        per_event = per_drill / n_events * 1000
+        bare_per_event = bare / n_events * 1000
         print(
-            f"{scenario_id:<28} {1 / per_drill:>9.1f} {per_drill * 1000:>9.2f} {set_up * 1000:>7.2f} {n_events:>7} "
-            f"{per_event:>9.2f} {bare_per_event:>8.2f} {per_event / bare_per_event:>6.1f}"
+            f"{scenario_id:<22} {1000 / per_drill:>8.1f} {per_drill:>8.2f} {set_up:>6.2f} {old:>8.2f} "
+            f"{per_drill / old:>8.2f} {n_events:>6} {per_event:>8.2f} {bare_per_event:>7.2f} "
+            f"{per_event / bare_per_event:>5.1f}"
         )
 
 

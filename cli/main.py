@@ -38,14 +38,40 @@ from drillsim.errors import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, UserError
 
 @dataclass
 class Subcommand:
-    """One ``drillsim NAME`` subcommand."""
+    """One ``drillsim NAME`` subcommand. ``run`` and ``configure`` are functions, or ``"module:function"``
+    names imported only when that subcommand is used (``drillsim validate`` imports no other command)."""
 
     name: str
-    run: Callable[[argparse.Namespace], int]
-    configure: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int] | str
+    configure: Callable[[argparse.ArgumentParser], None] | str
     help: str
     examples: list[str] = field(default_factory=list)
     description: str | None = None
+
+    @staticmethod
+    def _resolve(target: Any) -> Any:
+        if isinstance(target, str):
+            import importlib
+
+            module, _, name = target.partition(":")
+            return getattr(importlib.import_module(module), name)
+        return target
+
+    def configure_parser(self, parser: argparse.ArgumentParser) -> None:
+        self._resolve(self.configure)(parser)
+
+    def runner(self) -> Callable[[argparse.Namespace], int]:
+        """The function that runs the subcommand (importing its module on the first call)."""
+        target = self.run
+        if not isinstance(target, str):
+            return target
+
+        def run(args: argparse.Namespace) -> int:
+            result: int = self._resolve(target)(args)
+            return result
+
+        run.__name__ = run.__qualname__ = target.partition(":")[2]
+        return run
 
 
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):
@@ -152,7 +178,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
         "errors": error_count,
         "warnings": warning_count,
     }
-    plays = headless.play_checks(results, args.roster) if args.play else []
+    plays: list[Any] = []
+    if args.play:
+        from drillsim import headless
+
+        plays = headless.play_checks(results, args.roster)
     if args.format == "json":
         report: dict[str, Any] = {
             "files": [{k: v for k, v in r.items() if k not in ("_problems", "_model")} for r in results],
@@ -313,13 +343,11 @@ SUBCOMMANDS: list[Subcommand] = [
 ]
 
 
-from drillsim import headless  # noqa: E402  (light: no textual, pandas or matplotlib at import)
-
 SUBCOMMANDS += [
     Subcommand(
         "autoplay",
-        headless.cmd_autoplay,
-        headless.configure_autoplay,
+        "drillsim.headless:cmd_autoplay",
+        "drillsim.headless:configure_autoplay",
         "play a scenario headlessly with a policy and write the run folder",
         [
             "drillsim autoplay flash-sale-latency",
@@ -335,8 +363,8 @@ SUBCOMMANDS += [
     ),
     Subcommand(
         "replay",
-        headless.cmd_replay,
-        headless.configure_replay,
+        "drillsim.headless:cmd_replay",
+        "drillsim.headless:configure_replay",
         "re-run a drill from its journal (--check: exit 1 on any difference)",
         ["drillsim replay drills/20261122-100000-crisis-team-flash-sale-latency --check"],
         description=(
@@ -346,8 +374,8 @@ SUBCOMMANDS += [
     ),
     Subcommand(
         "new",
-        headless.cmd_new,
-        headless.configure_new,
+        "drillsim.headless:cmd_new",
+        "drillsim.headless:configure_new",
         "write a commented scenario to start from",
         [
             "drillsim new churn-model-drift",
@@ -364,8 +392,8 @@ SUBCOMMANDS += [
     ),
     Subcommand(
         "report",
-        headless.cmd_report,
-        headless.configure_report,
+        "drillsim.headless:cmd_report",
+        "drillsim.headless:configure_report",
         "(re)write the after-action report of a run folder",
         [
             "drillsim report drills/20261122-100000-crisis-team-flash-sale-latency",
@@ -382,13 +410,11 @@ SUBCOMMANDS += [
 ]
 
 
-from drillsim import simulate_cmd  # noqa: E402  (light: no matplotlib or pandas at import)
-
 SUBCOMMANDS.append(
     Subcommand(
         "simulate",
-        simulate_cmd.cmd_simulate,
-        simulate_cmd.configure_simulate,
+        "drillsim.simulate_cmd:cmd_simulate",
+        "drillsim.simulate_cmd:configure_simulate",
         "play thousands of headless drills and show the odds of meeting each target",
         [
             "drillsim simulate flash-sale-latency --runs 1000",
@@ -410,13 +436,11 @@ SUBCOMMANDS.append(
 )
 
 
-from drillsim import compare_cmd  # noqa: E402  (light: no pandas, matplotlib or jinja2 at import)
-
 SUBCOMMANDS.append(
     Subcommand(
         "compare",
-        compare_cmd.cmd_compare,
-        compare_cmd.configure_compare,
+        "drillsim.compare_cmd:cmd_compare",
+        "drillsim.compare_cmd:configure_compare",
         "compare scored drills across quarters (tables, trends, recurring findings)",
         [
             "drillsim compare drills/",
@@ -437,13 +461,11 @@ SUBCOMMANDS.append(
 
 # --------------------------------------------------------------------------- the TUI (tui/launch.py; textual is imported when a command runs)
 
-from drillsim import launch  # noqa: E402  (light: no textual at import)
-
 SUBCOMMANDS += [
     Subcommand(
         "run",
-        launch.cmd_run,
-        launch.configure_run,
+        "drillsim.launch:cmd_run",
+        "drillsim.launch:configure_run",
         "run a drill in the terminal UI, starting at the briefing",
         [
             "drillsim run flash-sale-latency",
@@ -458,8 +480,8 @@ SUBCOMMANDS += [
     ),
     Subcommand(
         "resume",
-        launch.cmd_resume,
-        launch.configure_resume,
+        "drillsim.launch:cmd_resume",
+        "drillsim.launch:configure_resume",
         "continue an interrupted drill from its journal (starts paused)",
         ["drillsim resume drills/20261122-100000-crisis-team-flash-sale-latency"],
         description=(
@@ -472,6 +494,8 @@ SUBCOMMANDS += [
 
 def launch_tui(args: argparse.Namespace) -> int:
     """Start the launcher (``drillsim`` with no command)."""
+    from drillsim import launch
+
     return launch.launch_tui(args)
 
 
@@ -484,8 +508,17 @@ def _version() -> str:
     return __version__
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The ``drillsim`` argument parser with every registered subcommand."""
+def _chosen(argv: Sequence[str] | None) -> str | None:
+    """The subcommand ``argv`` runs (its first word that is not an option), or None for all of them."""
+    if argv is None:
+        return None
+    return next((word for word in argv if not word.startswith("-")), "")
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The ``drillsim`` argument parser with every registered subcommand; given ``argv``, only the
+    subcommand it runs gets its arguments (the others' modules are not even imported)."""
+    chosen = _chosen(argv)
     examples = ["drillsim                                 start the launcher"]
     for sub in SUBCOMMANDS:
         examples.extend(sub.examples[:1])
@@ -505,16 +538,18 @@ def build_parser() -> argparse.ArgumentParser:
             epilog=_examples(sub.examples) if sub.examples else None,
             formatter_class=HelpFormatter,
         )
-        sub.configure(child)
-        child.set_defaults(func=sub.run)
+        if chosen is None or chosen == sub.name:
+            sub.configure_parser(child)
+        child.set_defaults(func=sub.runner())
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The console entry point: parse ``argv`` and run the subcommand; returns the exit status."""
-    parser = build_parser()
+    words = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(words)
     try:
-        args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+        args = parser.parse_args(words)
     except SystemExit as exc:  # --help, --version, usage errors
         code = exc.code
         return code if isinstance(code, int) else (EXIT_OK if code is None else EXIT_USAGE)

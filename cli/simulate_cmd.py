@@ -12,6 +12,7 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from drillsim.progress import ProgressBar
 
@@ -57,6 +58,26 @@ def configure_simulate(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out", type=Path, metavar="DIR", help="output folder (default: ./simulations/<time>-<scenario>/)"
     )
+    parser.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="run the drills on a Dask distributed cluster (its scheduler's address; needs "
+        "pip install 'drillsim[cluster]' here and on the workers); same seeds, same results as a local run",
+    )
+    parser.add_argument(
+        "--shard",
+        metavar="K/N",
+        help="play only the K-th of N equal slices of the runs (same seeds as the whole simulation), "
+        "for separate machines or array jobs; combine the folders with --merge",
+    )
+    parser.add_argument(
+        "--merge",
+        nargs="+",
+        type=Path,
+        metavar="DIR",
+        help="play nothing: combine the runs.csv of these --shard output folders (made with the same "
+        "scenario, rosters, variants, --runs, --seed and --policy) into the whole simulation's results",
+    )
     parser.add_argument("--no-figures", action="store_true", help="write the CSV and summaries but no PNG figures")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -100,6 +121,10 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         policy = PolicySpec.resolve(args.policy, scenario)
     except PolicyError as exc:
         raise UserError(str(exc)) from None
+    shard = _shard(args.shard, args.runs) if args.shard else None
+    if shard and args.merge:
+        raise UserError("--shard and --merge go in separate commands: play the shards, then merge their folders")
+    merged = _read_shards(args.merge, scenario, args.seed) if args.merge else None
 
     from drillsim.reports import scoring  # noqa: F401  (loaded once here, inherited by the worker processes)
     from drillsim.reports.whatif_render import format_table, new_output_folder, score_total, write_outputs
@@ -113,7 +138,14 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UserError(f"cannot create the output folder {args.out or 'simulations'}: {exc.strerror or exc}") from None
 
-    jobs = args.jobs or default_jobs()
+    client = None
+    executor = None
+    if args.scheduler:
+        client = _connect(args.scheduler)
+        executor = client.get_executor()
+        jobs = args.jobs or max(1, sum(client.nthreads().values()))
+    else:
+        jobs = args.jobs or default_jobs()
     bar = ProgressBar(sys.stderr, enabled=False if args.quiet else None)
     started = time.monotonic()
     try:
@@ -127,17 +159,25 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             scorer=score_total,
             variants=variants,
             progress=bar,
+            executor=executor,
+            shard=shard,
+            merged=merged,
         )
     except SimulationError as exc:
         print(f"drillsim: the simulation failed: {exc}", file=sys.stderr)
         return 1
+    except ValueError as exc:  # merged folders that do not make one simulation
+        raise UserError(f"--merge: {exc}") from None
     finally:
         bar.close()
+        if client is not None:
+            client.close()
     elapsed = time.monotonic() - started
     stats = aggregate(sim)
     sys.stdout.write(format_table(sim, stats))
-    total = sim.runs * len(sim.rosters)
-    print(f"\n{total:,} drills in {elapsed:.1f}s with {min(jobs, total)} worker{'s' if jobs > 1 else ''}")
+    total = sum(len(column) for column in sim.results.values())
+    where = f" on the cluster at {args.scheduler}" if args.scheduler else ""
+    print(f"\n{total:,} drills in {elapsed:.1f}s with {min(jobs, total)} worker{'s' if jobs > 1 else ''}{where}")
     try:
         written = write_outputs(sim, stats, folder, figures=() if args.no_figures else ("ecdf", "histograms", "score"))
     except OSError as exc:
@@ -145,3 +185,77 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         return 1
     print(f"results: {folder}/ ({', '.join(p.name for p in written)})")
     return 0
+
+
+def _connect(address: str) -> Any:
+    """A Dask ``distributed.Client`` of the scheduler at ``address``; a clear error when it cannot be had."""
+    from drillsim.errors import UserError
+
+    try:
+        from distributed import Client
+    except ImportError:
+        raise UserError("--scheduler needs Dask's distributed package: pip install 'drillsim[cluster]'") from None
+    try:
+        return Client(address, timeout="10s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise UserError(f"--scheduler {address}: cannot reach the Dask scheduler ({exc})") from None
+
+
+def _shard(text: str, runs: int) -> tuple[int, int]:
+    from drillsim.errors import UserError
+
+    k_text, _, n_text = text.partition("/")
+    try:
+        k, n = int(k_text), int(n_text)
+    except ValueError:
+        raise UserError(f"--shard {text}: write K/N, e.g. --shard 2/8 (the second of eight slices)") from None
+    if not 1 <= k <= n:
+        raise UserError(f"--shard {text}: K must be between 1 and N")
+    if n > runs:
+        raise UserError(f"--shard {text}: {n} shards of {runs} runs leave some empty; use at most {runs}")
+    return k, n
+
+
+def _read_shards(folders: list[Path], scenario: Any, seed: int) -> dict[str, list[Any]]:
+    """Every run in the folders' runs.csv, by roster; checks they were played from this scenario and seed."""
+    import csv
+    import json
+
+    from drillsim.errors import UserError
+    from drillsim.reports.whatif_render import CSV_NAME, SUMMARY_NAME
+    from drillsim.simulator.whatif import RunSummary, milestone_targets
+
+    milestones = [m.id for m in milestone_targets(scenario)]
+    runs: dict[str, list[Any]] = {}
+    for folder in folders:
+        try:
+            summary = json.loads((folder / SUMMARY_NAME).read_text(encoding="utf-8"))
+            text = (folder / CSV_NAME).read_text(encoding="utf-8")
+        except (OSError, ValueError) as exc:
+            raise UserError(f"--merge {folder}: not a simulate output folder ({exc})") from None
+        if summary.get("scenario_hash") != scenario.content_hash():
+            raise UserError(f"--merge {folder}: played from another version of scenario '{scenario.id}'")
+        if summary.get("seed") != seed:
+            raise UserError(f"--merge {folder}: played with --seed {summary.get('seed')}, not {seed}")
+        for row in csv.DictReader(text.splitlines()):
+            try:
+                runs.setdefault(row["roster"], []).append(
+                    RunSummary(
+                        roster=row["roster"],
+                        run=int(row["run"]),
+                        seed=int(row["seed"]),
+                        impact_started=_number(row["impact_started_s"]),
+                        intervals=tuple(_number(row[f"{m}_from_impact_s"]) for m in milestones),
+                        revenue_lost=float(row["revenue_lost"]),
+                        penalties=int(row["penalties"]),
+                        score=_number(row["score"]),
+                        end_reason=row["end_reason"] or None,
+                    )
+                )
+            except (KeyError, ValueError) as exc:
+                raise UserError(f"--merge {folder / CSV_NAME}: a row that is not a run ({exc})") from None
+    return runs
+
+
+def _number(text: str) -> float | None:
+    return None if text == "" else float(text)

@@ -712,6 +712,26 @@ def relative_summary(frame: pd.DataFrame, by: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _names_by_order(drills: pd.DataFrame) -> dict[int, str]:
+    """Each drill's table name (:func:`drill_name`) by its order, computed once."""
+    columns = [c for c in ("label", "date", "order") if c in drills.columns]
+    return {int(row["order"]): drill_name(row) for row in drills[columns].to_dict("records")}
+
+
+def _recurring(
+    findings: pd.DataFrame, drills: pd.DataFrame, keys: list[str], minimum: int
+) -> tuple[pd.DataFrame, dict[int, str]]:
+    """One row per (team, key) raised in ``minimum`` or more drills: the drills' orders (sorted, unique),
+    and the latest row's other columns; grouped once, no scan of the frame per group."""
+    part = findings.drop_duplicates([*keys, "order"]).sort_values([*keys, "order"], kind="stable")
+    grouped = part.groupby(keys, sort=False)
+    last = grouped.tail(1).set_index(keys)
+    orders = grouped["order"].agg(list)
+    out = last.assign(orders=orders).reset_index()
+    out = out[out["orders"].map(len) >= minimum]
+    return out, _names_by_order(drills)
+
+
 def recurring_findings(findings: pd.DataFrame, drills: pd.DataFrame, minimum: int = 2) -> pd.DataFrame:
     """Areas for improvement raised in ``minimum`` or more of a team's drills.
 
@@ -725,28 +745,24 @@ def recurring_findings(findings: pd.DataFrame, drills: pd.DataFrame, minimum: in
     if findings.empty:
         return pd.DataFrame(columns=columns)
     known = drills[drills["findings"].notna()] if "findings" in drills.columns else drills
-    rows = []
-    for (team, key), part in findings.groupby(["team", "key"], sort=False):
-        orders = sorted(set(part["order"]))
-        if len(orders) < minimum:
-            continue
-        team_drills = known[known["team"] == team]
-        latest_order = int(team_drills["order"].max()) if not team_drills.empty else -1
-        last = part.sort_values("order").iloc[-1]
-        names = [drill_name(drills.loc[drills["order"] == o].iloc[0]) for o in orders]
-        rows.append(
-            {
-                "team": team,
-                "key": key,
-                "title": last["title"],
-                "owner": last["owner"],
-                "drills": len(orders),
-                "of": len(team_drills),
-                "labels": ", ".join(names),
-                "latest": latest_order in orders,
-            }
-        )
-    out = pd.DataFrame(rows, columns=columns)
+    of = known.groupby("team")["order"].size()
+    latest = known.groupby("team")["order"].max()
+    rows, names = _recurring(findings, drills, ["team", "key"], minimum)
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    out = pd.DataFrame(
+        {
+            "team": rows["team"],
+            "key": rows["key"],
+            "title": rows["title"],
+            "owner": rows["owner"],
+            "drills": rows["orders"].map(len),
+            "of": rows["team"].map(of).fillna(0).astype(int),
+            "labels": rows["orders"].map(lambda orders: ", ".join(names[int(o)] for o in orders)),
+            "latest": [int(latest.get(t, -1)) in orders for t, orders in zip(rows["team"], rows["orders"], strict=True)],
+        },
+        columns=columns,
+    )
     return out.sort_values(["team", "drills", "key"], ascending=[True, False, True], ignore_index=True)
 
 
@@ -758,23 +774,21 @@ def recurring_actions(findings: pd.DataFrame, drills: pd.DataFrame, minimum: int
     part_all = findings[findings["corrective_action"] != ""] if not findings.empty else findings
     if part_all.empty:
         return pd.DataFrame(columns=columns)
-    rows = []
-    for (team, action), part in part_all.groupby(["team", "corrective_action"], sort=False):
-        orders = sorted(set(part["order"]))
-        if len(orders) < minimum:
-            continue
-        latest_order = int(drills.loc[drills["team"] == team, "order"].max())
-        rows.append(
-            {
-                "team": team,
-                "corrective_action": action,
-                "owner": part.sort_values("order").iloc[-1]["owner"],
-                "drills": len(orders),
-                "labels": ", ".join(drill_name(drills.loc[drills["order"] == o].iloc[0]) for o in orders),
-                "latest": latest_order in orders,
-            }
-        )
-    out = pd.DataFrame(rows, columns=columns)
+    latest = drills.groupby("team")["order"].max()
+    rows, names = _recurring(part_all, drills, ["team", "corrective_action"], minimum)
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    out = pd.DataFrame(
+        {
+            "team": rows["team"],
+            "corrective_action": rows["corrective_action"],
+            "owner": rows["owner"],
+            "drills": rows["orders"].map(len),
+            "labels": rows["orders"].map(lambda orders: ", ".join(names[int(o)] for o in orders)),
+            "latest": [int(latest.get(t, -1)) in orders for t, orders in zip(rows["team"], rows["orders"], strict=True)],
+        },
+        columns=columns,
+    )
     return out.sort_values(["team", "drills"], ascending=[True, False], ignore_index=True)
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from drillsim.simulator.metrics import samples_of
 from drillsim.simulator.model import Roster, Scenario
 
 
@@ -225,6 +226,8 @@ class DrillFacts:
                     found.consequence = record.get("text")
             elif kind == "metric_sample":
                 self.samples.append(record)
+            elif kind == "metric_samples":  # journal format 2: a block of samples by column
+                self.samples.extend(samples_of([record]))
             elif kind == "note":
                 self.notes.append(record)
             elif kind == "hotwash":

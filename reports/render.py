@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import json
 import logging
 import re
 from dataclasses import dataclass, field
@@ -596,10 +597,20 @@ def render_report(
         findings=found,
         markdown=render_markdown(md_context),
         html=render_html(html_context),
-        scorecard_json=scorecard_json(card),
+        scorecard_json=scorecard_with_findings(card, found),
         figures=pngs,
         warnings=list(warnings or []),
     )
+
+
+def scorecard_with_findings(card: Scorecard, found: list[Finding]) -> str:
+    """The ``scorecard.json`` text with the report's findings in it (``findings``: kind, rule, title,
+    corrective action, owner ...), so ``drillsim compare`` reads them instead of re-reading the journal.
+    A scorecard without the field (written before) still reads: compare then recomputes them."""
+    text = scorecard_json(card)
+    data = json.loads(text)
+    data["findings"] = [f.model_dump(mode="json") for f in found]
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def write_report(

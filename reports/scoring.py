@@ -806,6 +806,7 @@ def _business(facts: DrillFacts) -> BusinessImpact:
     metrics = []
     for metric_id, metric in facts.scenario.metrics.items():
         values = [float(s["values"][metric_id]) for s in facts.samples if metric_id in (s.get("values") or {})]
+        values.extend(float(v) for v in (last.get("range") or {}).get(metric_id, ()))  # format 2: lowest, highest
         worst: float | None = None
         if values:
             if metric.slo is not None and metric.slo.min is not None and metric.slo.max is None:

@@ -219,6 +219,7 @@ def summary_json(sim: Simulation, stats: dict[str, RosterStats]) -> str:
         "policy": sim.policy,
         "seed": sim.seed,
         "runs": sim.runs,
+        **({"shard": f"{sim.shard[0]}/{sim.shard[1]}"} if sim.shard else {}),
         "milestones": [{"id": m.id, "label": m.label, "target": m.target} for m in sim.milestones],
         "rosters": {
             r.id: {

@@ -9,6 +9,7 @@ schema errors, so they read ``file:line:col: where: message``.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -239,13 +240,29 @@ def check_scenario(scenario: Scenario, *, source: SourceMap | None = None, path:
     return out.items
 
 
+_DEFAULT_ROSTERS: dict[tuple[str, int, int], object] = {}
+"""Default rosters parsed in this process, by path, mtime and size: validating a library of scenarios
+that share a roster parses it once."""
+
+
 def _default_roster_covers(scenario: Scenario, source: SourceMap, path: str) -> list[Problem]:
     """Warnings when the scenario's own default roster cannot play it."""
     from drillsim.simulator.library import resolve_roster
     from drillsim.simulator.loading import check_file
 
     assert scenario.default_roster is not None
-    roster, _ = check_file(resolve_roster(scenario.default_roster), "roster", checks=False)
+    found = resolve_roster(scenario.default_roster)
+    try:
+        stat = os.stat(found)
+        key: tuple[str, int, int] | None = (str(found), stat.st_mtime_ns, stat.st_size)
+    except (OSError, TypeError):  # not a plain file (a package resource): parse it each time
+        key = None
+    if key is not None and key in _DEFAULT_ROSTERS:
+        roster = _DEFAULT_ROSTERS[key]
+    else:
+        roster, _ = check_file(found, "roster", checks=False)
+        if key is not None:
+            _DEFAULT_ROSTERS[key] = roster
     if not isinstance(roster, Roster):
         return []  # the roster's own problems are reported when it is validated
     return check_roster_covers(scenario, roster, source=source, path=path)

@@ -2,9 +2,9 @@
 
 ``Drill`` owns one ``simpy.Environment`` and one ``random.Random(seed)``. Faults, injects,
 decisions, pages and actions are SimPy processes; each roster member is a
-``simpy.Resource(capacity=1)``, so a busy member makes the next action queue. A monitor
-process samples the metrics every ``SAMPLE_EVERY`` sim seconds, integrates business impact
-and evaluates metric conditions. Every event is a journal record (docs/architecture.md);
+``simpy.Resource(capacity=1)``, so a busy member makes the next action queue. The metrics
+(samples, SLO crossings, metric conditions, business impact) are simulator/metrics.py's: functions
+of time between real events, solved exactly. Every event is a journal record (docs/architecture.md);
 the same scenario, roster, seed and inputs at the same sim times give the same journal.
 
 The UI and policies drive the drill through ``advance_to``, ``submit``, ``answer``,
@@ -15,10 +15,8 @@ The UI and policies drive the drill through ``advance_to``, ``submit``, ``answer
 from __future__ import annotations
 
 import math
-import operator
 import random
-from collections import deque
-from collections.abc import Callable, Generator
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -27,6 +25,13 @@ import simpy
 from drillsim import __version__
 from drillsim.simulator.durations import format_clock
 from drillsim.simulator.journal import JournalWriter
+from drillsim.simulator.metrics import (
+    EPS,
+    FORMAT,
+    MetricState,
+    MetricWatch,
+    make_sampler,
+)
 from drillsim.simulator.model import (
     ALERT_CHANNELS,
     Action,
@@ -53,8 +58,6 @@ from drillsim.simulator.view import (
     QueuedView,
 )
 
-SAMPLE_EVERY = 5.0
-"""Sim seconds between metric samples (and metric-condition checks)."""
 OFF_ROLE_SLOWDOWN = 1.5
 """A member without the responsible role takes this much longer."""
 OFF_ROLE_RELIABILITY = 0.75
@@ -63,8 +66,6 @@ SKILL_SPEEDUP = 0.8
 """A member with a skill the action asks for takes this fraction of the time."""
 SKILL_FAILURE_CUT = 0.5
 """...and fails this fraction as often."""
-HISTORY = 360
-"""Samples kept per metric for the view (30 minutes at 5 s)."""
 
 Record = dict[str, Any]
 
@@ -77,94 +78,6 @@ class Submission:
     reason: str | None = None
     code: str = "ok"
     """``ok``, ``ended``, ``unknown``, ``requires``, ``done``, ``underway``, ``member``, ``decision``."""
-
-
-class _Ramp:
-    __slots__ = ("owner", "t0", "t1", "v0", "v1")
-
-    def __init__(self, t0: float, v0: float, t1: float, v1: float, owner: str) -> None:
-        self.t0, self.v0, self.t1, self.v1, self.owner = t0, v0, t1, v1, owner
-
-
-class _MetricState:
-    __slots__ = (
-        "baseline",
-        "breached",
-        "history",
-        "id",
-        "last_true",
-        "noise",
-        "ramp",
-        "slo_max",
-        "slo_min",
-        "spec",
-        "value",
-        "value_t",
-    )
-
-    def __init__(self, metric_id: str, spec: Any) -> None:
-        self.id = metric_id
-        self.spec = spec
-        self.baseline: float = spec.baseline
-        self.value: float = spec.baseline
-        self.last_true: float = spec.baseline  # the true (noiseless) value at the latest sample
-        self.value_t = 0.0
-        self.ramp: _Ramp | None = None
-        self.history: deque[float] = deque(maxlen=HISTORY)
-        self.breached = False
-        # Read once: the spec is frozen, and a sample reads these for every metric.
-        self.noise: float = spec.noise
-        self.slo_min: float | None = spec.slo.min if spec.slo is not None else None
-        self.slo_max: float | None = spec.slo.max if spec.slo is not None else None
-
-    def at(self, t: float) -> float:
-        ramp = self.ramp
-        if ramp is None:
-            return self.value
-        if t >= ramp.t1:
-            return ramp.v1
-        if ramp.t1 <= ramp.t0:
-            return ramp.v1
-        return ramp.v0 + (ramp.v1 - ramp.v0) * (t - ramp.t0) / (ramp.t1 - ramp.t0)
-
-    def settle(self, t: float) -> None:
-        """Fold a running ramp into the plain value at time t."""
-        if self.ramp is not None:
-            self.value = self.at(t)
-            if t >= self.ramp.t1:
-                self.ramp = None
-        self.value_t = t
-
-    def apply(self, effect: Effect, t: float, owner: str) -> None:
-        current = self.at(t)
-        if effect.set is not None:
-            self.ramp = None
-            self.value = self.baseline if effect.set == "baseline" else float(effect.set)
-        elif effect.scale is not None:
-            self.ramp = None
-            self.value = current * effect.scale
-        elif effect.ramp is not None:
-            target = self.baseline if effect.ramp.to == "baseline" else float(effect.ramp.to)
-            self.value = current
-            if effect.ramp.over <= 0:
-                self.ramp = None
-                self.value = target
-            else:
-                self.ramp = _Ramp(t, current, t + effect.ramp.over, target, owner)
-        self.value_t = t
-
-    def cancel_ramp_of(self, owner: str, t: float) -> None:
-        if self.ramp is not None and self.ramp.owner == owner:
-            self.value = self.at(t)
-            self.ramp = None
-
-    def breach(self, value: float) -> str | None:
-        """The SLO bound the value is outside of (``min`` or ``max``), or None."""
-        if self.slo_min is not None and value < self.slo_min:
-            return "min"
-        if self.slo_max is not None and value > self.slo_max:
-            return "max"
-        return None
 
 
 @dataclass
@@ -206,39 +119,6 @@ class _OpenDecision:
     deadline_at: float
 
 
-_COMPARISONS: tuple[tuple[str, Callable[[float, float], bool]], ...] = (
-    ("above", operator.gt),
-    ("below", operator.lt),
-    ("at_least", operator.ge),
-    ("at_most", operator.le),
-)
-"""A metric condition's comparison fields and operators, in the order ``Condition.holds_for_value`` reads them."""
-
-
-def _comparison(cond: Condition) -> tuple[Callable[[float, float], bool], float]:
-    """(operator, threshold) of a metric condition: ``cond.holds_for_value(v)`` is ``operator(v, threshold)``."""
-    for name, compare in _COMPARISONS:
-        threshold = getattr(cond, name)
-        if threshold is not None:
-            return compare, threshold
-    raise ValueError(f"a metric condition without a comparison: {cond!r}")
-
-
-class _MetricWatch:
-    """A waiting trigger's metric condition: the monitor starts or resets its hold time at each sample."""
-
-    __slots__ = ("compare", "cond", "hold", "key", "metric", "pending", "threshold", "trigger_id")
-
-    def __init__(self, pending: dict[str, Any], trigger_id: str, cond: Condition, metric: _MetricState) -> None:
-        self.pending = pending  # the pending faults, injects or milestones; it waits while trigger_id is there
-        self.trigger_id = trigger_id
-        self.cond = cond
-        self.key = id(cond)  # its key in Drill._held and Drill._unarmed
-        self.metric = metric
-        self.hold: float = cond.for_ or 0.0
-        self.compare, self.threshold = _comparison(cond)
-
-
 class _DeadlineWatch:
     """A waiting trigger's milestone or action condition with ``not_by``: it can come true when its time comes."""
 
@@ -275,6 +155,7 @@ class Drill:
         policy: str | None = None,
         journal: JournalWriter | None = None,
         wall: str | None = None,
+        journal_format: int = FORMAT,
     ) -> None:
         self.scenario = scenario
         self.roster = roster
@@ -288,6 +169,9 @@ class Drill:
         self.env = simpy.Environment()
         self.rng = random.Random(seed)
         self.records: list[Record] = []
+        """What the drill wrote; with a journal, metric-sample blocks keep their totals only (the samples are on disk)."""
+        self._seq = 0
+        self.journal_format = journal_format
         self.paused = False
         self.ended = False
         self.end_reason: str | None = None
@@ -295,7 +179,7 @@ class Drill:
         self._feed: list[FeedItem] = []
         self._discussion: tuple[str, ...] = ()
 
-        self.metrics = {mid: _MetricState(mid, spec) for mid, spec in scenario.metrics.items()}
+        self.metrics = {mid: MetricState(mid, spec) for mid, spec in scenario.metrics.items()}
         self.members = {
             m.name: _MemberState(m, i, simpy.Resource(self.env, capacity=1)) for i, m in enumerate(roster.members)
         }
@@ -313,16 +197,6 @@ class Drill:
         self.penalty_points = 0
         self.revenue_lost = 0.0
         self.outside_slo = dict.fromkeys(scenario.metrics, 0.0)
-        # as the journal shows them (rounded), updated when they change
-        self._outside_slo_shown = dict.fromkeys(scenario.metrics, 0.0)
-        self._revenue_lost_shown = 0.0
-        # the metric whose shortfall below its baseline loses revenue, if any
-        self._revenue_per_minute = scenario.business.revenue_per_minute
-        self._revenue_metric: _MetricState | None = None
-        follows = self.metrics.get(scenario.business.follows or "")
-        if follows is not None and self._revenue_per_minute and follows.baseline:
-            self._revenue_metric = follows
-        self._last_tick: float | None = None
         self._held: dict[int, float | None] = {}
         # Triggers waiting for their condition, by id (dicts: membership is by key, not model equality).
         self._pending_faults: dict[str, Fault] = {f.id: f for f in scenario.faults if f.when is not None}
@@ -333,9 +207,9 @@ class Drill:
         self._kinds: dict[int, str] = {
             id(c): c.kind for c in [*self._pending_faults_conds(), *self._pending_milestones.values()]
         }
-        # The conditions that can come true with time alone (see _tick): metric conditions, looked at
-        # every sample, and not_by conditions, looked at once, at the first sample at or after not_by.
-        self._metric_watches: list[_MetricWatch] = []
+        # The conditions that can come true with time alone: metric conditions, looked at whenever a
+        # metric changes or crosses a threshold, and not_by conditions, looked at once, at not_by.
+        self._metric_watches: list[MetricWatch] = []
         self._deadline_watches: list[_DeadlineWatch] = []
         self._watch_conditions()
         self._deadlines_passed = 0
@@ -351,8 +225,11 @@ class Drill:
             if cond.kind == "metric" and cond.holds_for_value(self.metrics[cond.metric or ""].baseline)
         }
 
+        self._sampler = make_sampler(self, journal_format)
+        started: dict[str, Any] = {} if journal_format == 1 else {"format": journal_format}
         self._emit(
             "drill_started",
+            **started,
             version=__version__,
             seed=seed,
             speed=speed,
@@ -371,16 +248,20 @@ class Drill:
     # ------------------------------------------------------------------ journal
 
     def _emit(self, type_: str, *, input: bool = False, **fields: Any) -> Record:
-        record: Record = {"seq": len(self.records), "t": self.now, "type": type_}
+        self._sampler.before_record(self.now)
+        record: Record = {"seq": self._seq, "t": self.now, "type": type_}
         if input:
             record["input"] = True
             fields.setdefault("wall", _wall())
         record.update(fields)
-        self._append(record, sync=input)
+        # An input is fsync'd at once: nothing a person typed is lost. A policy's inputs are not: the
+        # policy plays them again (the journal is synced when the drill ends).
+        self._append(record, sync=input and self.policy is None)
         self._to_feed(record)
         return record
 
     def _append(self, record: Record, sync: bool = False) -> None:
+        self._seq += 1
         self.records.append(record)
         if self.journal is not None:
             self.journal.write(record, sync=sync)
@@ -466,7 +347,7 @@ class Drill:
                 env.process(self._at(inject.at, self._deliver, inject))
         for t in sorted(self._not_by_times()):
             env.process(self._at(t, self._check_event_triggers))
-        env.process(self._monitor())
+        self._sampler.start()
         env.process(self._at(self.scenario.duration, self.end, "time_limit"))
 
     def _not_by_times(self) -> set[float]:
@@ -490,11 +371,11 @@ class Drill:
         return waiting
 
     def _watch_conditions(self) -> None:
-        """Make the watches of the conditions that can come true with time alone (see ``_tick``)."""
+        """Make the watches of the conditions that can come true with time alone (see simulator/metrics.py)."""
         for pending, trigger_id, cond in self._waiting_conditions():
             if self._kinds[id(cond)] == "metric":
                 metric = self.metrics[cond.metric or ""]
-                self._metric_watches.append(_MetricWatch(pending, trigger_id, cond, metric))
+                self._metric_watches.append(MetricWatch(pending, trigger_id, cond, metric))
             elif cond.not_by is not None:
                 self._deadline_watches.append(_DeadlineWatch(pending, trigger_id, cond, cond.not_by))
         self._deadline_watches.sort(key=lambda watch: watch.due)
@@ -509,77 +390,12 @@ class Drill:
         if not self.ended:
             fn(*args)
 
-    def _monitor(self) -> Generator[simpy.Event, Any, None]:
-        while not self.ended:
-            self._tick()
-            yield self.env.timeout(SAMPLE_EVERY)
-
-    def _tick(self) -> None:
-        """One metric sample: integrate impact since the last one, check SLOs, record the displayed values."""
-        t = self.now
-        dt = 0.0 if self._last_tick is None else t - self._last_tick
-        self._last_tick = t
-        if dt:
-            self._integrate_impact(dt)
-        values: dict[str, float] = {}
-        uniform = self.rng.uniform
-        for state in self.metrics.values():
-            true = state.at(t)
-            state.last_true = true
-            if (state.breach(true) is not None) != state.breached:
-                self._slo_crossed(state, true)
-            noise = state.noise
-            shown = _r(true * (1 + uniform(-noise, noise)) if noise else true)
-            values[state.id] = shown
-            state.history.append(shown)
-        # what _emit("metric_sample", ...) writes, built directly: it is most of the journal
-        self._append(
-            {
-                "seq": len(self.records),
-                "t": t,
-                "type": "metric_sample",
-                "values": values,
-                "revenue_lost": self._revenue_lost_shown,
-                "outside_slo": dict(self._outside_slo_shown),
-            }
-        )
-        # Only a condition that can come true with time alone can have come true since the triggers were
-        # last checked: a condition on a milestone, an action, a clock or a decision (or a not_by condition
-        # past its time) changes only when something happens, and everything that happens checks them.
-        metric_held = self._check_metric_triggers(t)
-        deadline_came = self._check_deadlines(t)
-        if metric_held or deadline_came:
-            self._check_event_triggers()
-
-    def _integrate_impact(self, dt: float) -> None:
-        """Add the interval since the last sample, with each metric as it was then (left rectangles)."""
-        for state in self.metrics.values():
-            if state.breached:
-                outside = self.outside_slo[state.id] + dt
-                self.outside_slo[state.id] = outside
-                self._outside_slo_shown[state.id] = _round_seconds(outside)
-        follows = self._revenue_metric
-        if follows is not None:
-            shortfall = max(0.0, (follows.baseline - follows.last_true) / follows.baseline)
-            if shortfall:  # otherwise nothing is lost
-                self.revenue_lost += self._revenue_per_minute * min(1.0, shortfall) * dt / 60.0
-                self._revenue_lost_shown = round(self.revenue_lost, 2)
-
-    def _slo_crossed(self, state: _MetricState, true: float) -> None:
-        """The metric just left or came back within its SLO."""
-        bound = state.breach(true)
-        state.breached = bound is not None
-        if bound is not None:
-            self._emit("metric_breach", metric=state.id, value=_r(true), bound=bound)
-        else:
-            self._emit("metric_restored", metric=state.id, value=_r(true))
-
     def _cond_true(self, cond: Condition, t: float) -> bool:
         kind = self._kinds.get(id(cond)) or cond.kind
         if kind == "metric":
             key = id(cond)
             since = self._held.get(key)
-            return since is not None and t - since >= (cond.for_ or 0.0)
+            return since is not None and t - since >= (cond.for_ or 0.0) - EPS
         if kind in ("milestone", "action"):
             happened = self.milestones if kind == "milestone" else self.done_actions
             name = cond.milestone if kind == "milestone" else cond.action
@@ -593,26 +409,6 @@ class Drill:
         if kind == "decision":
             return (cond.decision or "") in self.timed_out
         return False
-
-    def _check_metric_triggers(self, t: float) -> bool:
-        """Start or reset the hold time of each waiting metric condition on the values just sampled;
-        whether one of them has now held long enough (so it is true)."""
-        held, unarmed = self._held, self._unarmed
-        held_long_enough = False
-        for watch in self._metric_watches:
-            if watch.trigger_id not in watch.pending:
-                continue
-            key = watch.key
-            if watch.compare(watch.metric.last_true, watch.threshold):
-                since = held.get(key)
-                if since is None and key not in unarmed:
-                    held[key] = since = t
-                if since is not None and t - since >= watch.hold:
-                    held_long_enough = True
-            else:
-                held[key] = None
-                unarmed.discard(key)
-        return held_long_enough
 
     def _check_deadlines(self, t: float) -> bool:
         """Whether a waiting not_by condition whose time came since the previous sample is true.
@@ -689,7 +485,9 @@ class Drill:
             self._apply(effect, owner)
 
     def _apply(self, effect: Effect, owner: str) -> None:
+        self._sampler.before_change(self.now)
         self.metrics[effect.metric].apply(effect, self.now, owner)
+        self._sampler.changed(self.now)
 
     def _stop_fault(self, fault_id: str, action: Action, member: str) -> None:
         if fault_id not in self.fault_started or fault_id in self.fault_stopped:
@@ -702,8 +500,10 @@ class Drill:
         for proc in self._fault_procs.get(fault_id, []):
             if proc.is_alive:
                 proc.interrupt("stopped")
+        self._sampler.before_change(self.now)
         for state in self.metrics.values():
             state.cancel_ramp_of(f"fault:{fault_id}", self.now)
+        self._sampler.changed(self.now)
         label = next(f.label for f in self.scenario.faults if f.id == fault_id)
         self._emit("fault_stopped", fault=fault_id, fault_label=label, action=action.id, member=member)
 
@@ -1078,6 +878,7 @@ class Drill:
         """End the drill; actions still queued or running are cancelled."""
         if self.ended:
             return
+        self._sampler.finish(self.now)
         for task in self.tasks:
             if not task.done:
                 task.done = True
@@ -1112,6 +913,8 @@ class Drill:
 
     def view(self, feed_limit: int = 200) -> DrillView:
         t = self.now
+        self._sampler.catch_up(t)
+        revenue_lost, outside_slo = self._sampler.totals(t)
         metrics = []
         for mid, metric in self.metrics.items():
             spec = metric.spec
@@ -1198,9 +1001,9 @@ class Drill:
             end_reason=self.end_reason,
             severity=self.scenario.severity,
             title=self.scenario.title,
-            revenue_lost=self.revenue_lost,
+            revenue_lost=revenue_lost,
             currency=self.scenario.business.currency,
-            outside_slo=dict(self.outside_slo),
+            outside_slo=outside_slo,
             penalty_points=self.penalty_points,
             metrics=tuple(metrics),
             members=tuple(members),
@@ -1211,17 +1014,6 @@ class Drill:
             feed=tuple(self._feed[-feed_limit:]),
             discussion=self._discussion,
         )
-
-
-def _r(value: float) -> float:
-    """Round a metric value for the journal: 4 significant decimals is plenty for a dashboard."""
-    return round(value, 4)
-
-
-def _round_seconds(seconds: float) -> float:
-    """``round(seconds, 3)``. Samples come every whole SAMPLE_EVERY seconds, so time outside an SLO is a
-    whole number of seconds, which rounds to itself: skip round(), the costliest call of a sample."""
-    return seconds if seconds.is_integer() else round(seconds, 3)
 
 
 def _wall() -> str:

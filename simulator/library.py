@@ -20,7 +20,6 @@ discovered scenario; ``--roster`` works the same way for rosters.
 
 from __future__ import annotations
 
-import difflib
 import os
 from dataclasses import dataclass
 from importlib.abc import Traversable
@@ -175,6 +174,8 @@ def _resolve(
             notes.append(entry.note)
         return entry.path
     ids = list(by_id)
+    import difflib  # only when an id is unknown: validate never pays for it otherwise
+
     local = (LOCAL_SCENARIOS if kind == "scenario" else LOCAL_ROSTERS).as_posix()
     close = difflib.get_close_matches(text, ids, n=3, cutoff=0.5)
     close += [i for i in ids if text and text in i and i not in close]

@@ -19,7 +19,6 @@ demo.yaml:1:1: missing required key 'title'
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import sys
@@ -418,7 +417,8 @@ def parse_yaml(text: str, name: str) -> tuple[Any, SourceMap, list[Problem]]:
             if root is None:
                 out.add("the file is empty: a scenario or roster starts with keys such as 'id:'")
                 return None, out.source, out.items
-            _expanded_size(root)
+            if loader._aliases:  # without aliases the tree is its own expansion, counted while composed
+                _expanded_size(root)
             _duplicate_keys(root, out)
             data = loader.construct_document(root)
             source = _source_map(loader, root)
@@ -571,6 +571,8 @@ def describe(value: Any) -> str:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """The closest choice to a misspelt word, if any is close."""
+    import difflib  # only for a misspelt word: validating good files never pays for it
+
     choices = list(choices)
     match = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     if match:
@@ -847,6 +849,23 @@ def detect_kind(data: Any) -> Kind:
     return "scenario"
 
 
+def _documented_models() -> Any:
+    """simulator/model.py loaded once more, as ``drillsim.simulator._model_docs``, with attribute docstrings."""
+    import importlib.util
+
+    from drillsim.simulator import model
+
+    name = model.DOCUMENTED_MODULE
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, model.__file__)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
 def _model_class(kind: Kind) -> type[BaseModel]:
     return Roster if kind == "roster" else Scenario
 
@@ -969,8 +988,12 @@ SCHEMA_FILES: dict[Kind, str] = {"scenario": "scenario.schema.json", "roster": "
 
 
 def json_schema(kind: Kind = "scenario") -> dict[str, Any]:
-    """The JSON Schema of a format, by alias (``from``, ``for``), for editors and ``drillsim schema``."""
-    schema = _model_class(kind).model_json_schema(by_alias=True)
+    """The JSON Schema of a format, by alias (``from``, ``for``), for editors and ``drillsim schema``.
+
+    Field descriptions are the models' attribute docstrings, which only the schema needs: they are
+    read from a second copy of simulator/model.py built with them (see ``model.WITH_DOCSTRINGS``)."""
+    documented = _documented_models()
+    schema = (documented.Roster if kind == "roster" else documented.Scenario).model_json_schema(by_alias=True)
     return {"$schema": SCHEMA_DIALECT, **schema}
 
 

@@ -113,13 +113,20 @@ Rating = Literal["P", "S", "M", "U"]
 """HSEEP ratings: Performed without challenges, with Some challenges, with Major challenges, Unable to be performed."""
 
 
+DOCUMENTED_MODULE = "drillsim.simulator._model_docs"
+WITH_DOCSTRINGS = __name__ == DOCUMENTED_MODULE
+"""Whether the models read their attribute docstrings into field descriptions (parsing this file's
+source: a sizeable part of the import). Only the JSON Schema shows them, so only the copy of this
+module that ``loading.json_schema`` builds does."""
+
+
 class Strict(BaseModel):
     """Base for every format model: unknown keys are errors, values are immutable."""
 
     model_config = ConfigDict(
         extra="forbid",
         frozen=True,
-        use_attribute_docstrings=True,
+        use_attribute_docstrings=WITH_DOCSTRINGS,
         populate_by_name=True,
         str_strip_whitespace=True,
         allow_inf_nan=False,

@@ -33,13 +33,14 @@ import math
 import os
 import signal
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from drillsim import __version__
 from drillsim.simulator.engine import Drill
+from drillsim.simulator.metrics import FORMAT as JOURNAL_FORMAT
 from drillsim.simulator.model import PlaybookStep, Roster, Scenario
 from drillsim.simulator.policies import POLICY_NAMES, Policy, ScriptedPolicy, autoplay, make_policy
 from drillsim.simulator.variants import Variant, apply_variant
@@ -209,6 +210,11 @@ def _worker_chunk(roster_index: int, runs: list[int], seeds: list[int]) -> list[
     return _WORKER_JOB.run_chunk(roster_index, runs, seeds)
 
 
+def _job_chunk(job: _Job, roster_index: int, runs: list[int], seeds: list[int]) -> list[RunSummary]:
+    """One chunk on any executor's worker (a Dask cluster's): the job comes with the task."""
+    return job.run_chunk(roster_index, runs, seeds)
+
+
 def _chunks(total: int, size: int) -> Iterator[range]:
     for start in range(0, total, size):
         yield range(start, min(total, start + size))
@@ -246,6 +252,8 @@ class Simulation:
     """Roster id -> the scenario it played (the variants' changed copies too)."""
     variants: dict[str, Variant] = field(default_factory=dict)
     """Roster id of a variant's column -> the variant."""
+    shard: tuple[int, int] | None = None
+    """(k, n) when only the k-th of n slices of the runs was played (``results`` hold those runs)."""
 
     def scenario_of(self, roster_id: str) -> Scenario:
         return self.scenarios.get(roster_id, self.scenario)
@@ -267,6 +275,9 @@ def simulate(
     measure: Measure | None = None,
     variants: Sequence[Variant] = (),
     progress: Progress | None = None,
+    executor: Executor | None = None,
+    shard: tuple[int, int] | None = None,
+    merged: Mapping[str, Sequence[RunSummary]] | None = None,
 ) -> Simulation:
     """Play ``runs`` drills per roster and per variant and return them ordered by run; see the module docstring.
 
@@ -274,6 +285,17 @@ def simulate(
     by its id, after the rosters. Raises ``ValueError`` for ``runs < 1``, ``jobs < 1``, no
     roster, two columns with one id, ``VariantError`` (a ``ValueError``) for a variant that
     does not apply, ``PolicyError`` for a bad policy, :class:`SimulationError` when a drill fails.
+
+    ``executor``: any ``concurrent.futures.Executor`` to run the chunks on instead of local worker
+    processes, such as a Dask cluster's (``distributed.Client(address).get_executor()``); ``jobs`` is
+    then how many chunks it runs at once (it sets the chunk size). Each chunk carries the job (the
+    scenario, rosters and policy, some kilobytes pickled) and returns its few numbers per drill, stored
+    by run index as it arrives: the same seeds give the same results as a local run.
+
+    ``shard=(k, n)`` plays only the k-th of n equal slices of the run indices (1-based), with the seeds
+    they have in the whole simulation; ``merged`` (roster id -> runs, e.g. the shards' runs.csv read
+    back) plays nothing and takes those runs instead, which must be every run index exactly once:
+    shards played on separate machines merge into the simulation one machine would have played.
     """
     if runs < 1:
         raise ValueError("the number of runs must be at least 1")
@@ -295,9 +317,17 @@ def simulate(
     spec = policy if isinstance(policy, PolicySpec) else PolicySpec.resolve(policy, scenario)
     job = _Job(scenario, rosters, spec, scorer, measure, {rid: s for rid, s in scenarios.items() if s is not scenario})
     seeds = derive_seeds(seed, runs)
-    total = runs * len(rosters)
+    wanted = range(runs)
+    if shard is not None:
+        k, n = shard
+        if not 1 <= k <= n:
+            raise ValueError(f"shard {k}/{n}: K must be between 1 and N")
+        wanted = range((k - 1) * runs // n, k * runs // n)
+        if not wanted:
+            raise ValueError(f"shard {k}/{n} of {runs} runs has no runs: use fewer shards")
+    total = len(wanted) * len(rosters)
     jobs = min(jobs, total)
-    size = chunk_size(runs, jobs)
+    size = chunk_size(len(wanted), jobs)
     slots: list[list[RunSummary | None]] = [[None] * runs for _ in rosters]
     done = 0
     if progress:
@@ -312,12 +342,45 @@ def simulate(
             progress(done, total)
 
     tasks = [
-        (index, list(span), [seeds[i] for i in span]) for index in range(len(rosters)) for span in _chunks(runs, size)
+        (index, [wanted[i] for i in span], [seeds[wanted[i]] for i in span])
+        for index in range(len(rosters))
+        for span in _chunks(len(wanted), size)
     ]
-    if jobs == 1:
+    if merged is not None:
+        tasks = []
+        for index, roster in enumerate(rosters):
+            for summary in merged.get(roster.id, ()):
+                if not 0 <= summary.run < runs or slots[index][summary.run] is not None:
+                    raise ValueError(
+                        f"roster '{roster.id}': run {summary.run} is twice in the merged runs or beyond {runs}"
+                    )
+                if summary.seed != seeds[summary.run]:
+                    raise ValueError(f"roster '{roster.id}': run {summary.run} was played with another --seed")
+                slots[index][summary.run] = summary
+            missing = [i for i, s in enumerate(slots[index]) if s is None]
+            if missing:
+                raise ValueError(
+                    f"roster '{roster.id}': {len(missing)} of {runs} runs are in none of the merged folders "
+                    f"(the first: run {missing[0]}); merge every shard"
+                )
+        done = total = runs * len(rosters)
+    if executor is not None and tasks:
+        remote: dict[Future[list[RunSummary]], int] = {}
+        try:
+            for index, run_ids, chunk_seeds in tasks:
+                remote[executor.submit(_job_chunk, job, index, run_ids, chunk_seeds)] = index
+            while remote:
+                finished, _ = wait(remote, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    store(remote.pop(future), future.result())
+        except BaseException:
+            for future in remote:
+                future.cancel()
+            raise
+    elif jobs == 1:
         for index, run_ids, chunk_seeds in tasks:
             store(index, job.run_chunk(index, run_ids, chunk_seeds))
-    else:
+    elif tasks:
         executor = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(job,))
         try:
             pending: dict[Future[list[RunSummary]], int] = {
@@ -340,8 +403,8 @@ def simulate(
         executor.shutdown(wait=True)
     results: dict[str, list[RunSummary]] = {}
     for roster, column in zip(rosters, slots, strict=True):
-        assert all(s is not None for s in column)
         results[roster.id] = [s for s in column if s is not None]
+        assert len(results[roster.id]) == (runs if merged is not None else len(wanted))
     return Simulation(
         scenario=scenario,
         rosters=rosters,
@@ -349,6 +412,7 @@ def simulate(
         seed=seed,
         runs=runs,
         milestones=milestone_targets(scenario),
+        shard=shard,
         results=results,
         scored=scorer is not None,
         scenarios=scenarios,
@@ -537,9 +601,11 @@ def par_key(
     policy: str = "playbook",
     tag: str = "",
 ) -> str:
-    """The cache key of a par: engine version, scenario and roster content, runs, seed, scorer and measure
-    (and the policy and a caller's tag, such as the scoring rules' version, when not the defaults)."""
-    parts = [__version__, scenario.content_hash(), roster.content_hash(), str(runs), str(seed)]
+    """The cache key of a par: engine version and journal format (the metrics engine), scenario and roster
+    content, runs, seed, scorer and measure (and the policy and a caller's tag, such as the scoring rules'
+    version, when not the defaults)."""
+    parts = [f"{__version__}/journal-{JOURNAL_FORMAT}", scenario.content_hash(), roster.content_hash(), str(runs)]
+    parts += [str(seed)]
     parts += [_function_name(scorer), _function_name(measure)]
     if policy != "playbook" or tag:
         parts += [policy, tag]

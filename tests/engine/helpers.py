@@ -134,7 +134,8 @@ def load_builtin_roster(name: str) -> Roster:
 
 
 def trace(drill: Any, *types: str) -> list[tuple[Any, ...]]:
-    """(type, t, key) for records of the given types: the SimPy-style exact trace."""
+    """(type, t, key) for records of the given types: the SimPy-style exact trace (t to the microsecond:
+    a crossing solved from a ramp is exact up to floating point)."""
     out = []
     for r in drill.records:
         if r["type"] in types:
@@ -146,5 +147,5 @@ def trace(drill: Any, *types: str) -> list[tuple[Any, ...]]:
                 or r.get("action")
                 or r.get("member")
             )
-            out.append((r["type"], r["t"], key))
+            out.append((r["type"], round(r["t"], 6), key))
     return out

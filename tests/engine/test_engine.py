@@ -6,6 +6,7 @@ import math
 
 import pytest
 from drillsim.simulator.engine import OFF_ROLE_SLOWDOWN, Drill
+from drillsim.simulator.metrics import samples_of
 from drillsim.simulator.policies import autoplay, make_policy
 
 from tests.engine.helpers import tiny_roster, tiny_scenario, trace
@@ -27,9 +28,10 @@ def test_idle_drill_runs_to_the_time_limit_with_alert_timeout_and_contingency(sc
     ) == [
         ("fault_started", 30.0, "bad-deploy"),
         ("impact_started", 30.0, "bad-deploy"),
-        ("inject", 60.0, "page"),  # latency passes 500 between samples; seen at the 60 s sample
-        ("page", 60.0, "Ana"),  # on-call holder of the alert's role is paged
-        ("member_available", 80.0, "Ana"),
+        # latency ramps 100 -> 1000 over 30..90 s: it passes 500 at 30 + 400/900 * 60 s, not at a sample
+        ("inject", 56.666667, "page"),
+        ("page", 56.666667, "Ana"),  # on-call holder of the alert's role is paged
+        ("member_available", 76.666667, "Ana"),
         ("inject", 180.0, "boss"),
         ("decision_timed_out", 240.0, "boss"),
         ("penalty", 240.0, None),
@@ -58,9 +60,9 @@ def test_fix_stops_the_fault_and_metric_milestone_ends_the_drill(scenario, roste
         ("action_finished", 170.0, "rollback"),
         ("fault_stopped", 170.0, "bad-deploy"),
         ("milestone", 170.0, "contained"),
-        # latency ramps back from 1000 to 100 over 30 s: at most 150 from the 200 s sample, held 30 s
-        ("milestone", 230.0, "recovered"),
-        ("drill_ended", 230.0, None),
+        # latency ramps back from 1000 to 100 over 30 s: at most 150 from 170 + 850/900 * 30 s, held 30 s
+        ("milestone", 228.333333, "recovered"),
+        ("drill_ended", 228.333333, None),
     ]
     assert drill.end_reason == "resolved"
     assert drill.metrics["latency"].at(drill.now) == pytest.approx(100)
@@ -70,11 +72,16 @@ def test_business_impact_integrates_revenue_lost_and_minutes_outside_slo(scenari
     drill = Drill(scenario, roster, seed=1)
     drill.advance_to(121)
     # conversion drops to 1.0 (half of baseline) at 60 s; 600/min at baseline -> 300/min lost
-    assert drill.revenue_lost == pytest.approx(300.0, rel=1e-6)  # 60 s at 300/min, sampled at 65..120
-    assert drill.outside_slo["conversion"] == pytest.approx(60.0)
-    samples = [r for r in drill.records if r["type"] == "metric_sample"]
+    view = drill.view()
+    assert view.revenue_lost == pytest.approx(305.0, rel=1e-9)  # 61 s at 300/min, exactly
+    assert view.outside_slo["conversion"] == pytest.approx(61.0)
+    # latency is above 200 from 30 + 100/900 * 60 s (its ramp crosses the SLO between samples)
+    assert view.outside_slo["latency"] == pytest.approx(121 - (30 + 100 / 900 * 60))
+    drill.end()
+    samples = samples_of(drill.records)
     assert [s["t"] for s in samples[:3]] == [0.0, 5.0, 10.0]
-    assert samples[-1]["revenue_lost"] == pytest.approx(300.0)
+    assert samples[-1]["t"] == 120.0 and samples[-1]["revenue_lost"] == pytest.approx(305.0)
+    assert drill.revenue_lost == pytest.approx(305.0, rel=1e-9)
 
 
 def test_busy_member_makes_actions_queue_in_order(scenario, roster):
@@ -243,9 +250,8 @@ def test_metrics_stay_finite_under_noise():
     scenario = tiny_scenario(metrics={"latency": {"baseline": 100, "noise": 0.5}, "conversion": {"baseline": 2}})
     drill = Drill(scenario, tiny_roster(), seed=3)
     drill.advance_to(600)
-    for r in drill.records:
-        if r["type"] == "metric_sample":
-            assert all(math.isfinite(v) for v in r["values"].values())
+    for r in samples_of(drill.records):
+        assert all(math.isfinite(v) for v in r["values"].values())
 
 
 def test_journal_copy_keeps_the_scenario_field_order(scenario, roster):
@@ -262,10 +268,10 @@ def test_injects_triggered_by_the_final_milestone_still_arrive(roster):
     drill = Drill(scenario, roster, seed=1)
     drill.submit("ack")  # Ana is paged (20 s) and acknowledges by 30 s
     drill.advance_to(40)
-    drill.submit("rollback")  # 40-100 s; latency ramps 1000 -> 100 by 130 s; held at most 150 for 30 s from 130 s
+    drill.submit("rollback")  # 40-100 s; latency ramps 1000 -> 100 by 130 s: at most 150 from 100 + 850/900 * 30 s
     drill.advance_to(1000)
-    assert trace(drill, "milestone", "inject", "drill_ended")[-3:] == [
-        ("milestone", 160.0, "recovered"),
-        ("inject", 160.0, "all-clear"),
-        ("drill_ended", 160.0, None),
+    assert trace(drill, "milestone", "inject", "drill_ended")[-3:] == [  # ... held 30 s
+        ("milestone", 158.333333, "recovered"),
+        ("inject", 158.333333, "all-clear"),
+        ("drill_ended", 158.333333, None),
     ]

@@ -1,8 +1,8 @@
-"""Behaviour the engine's shortcuts must keep (simulator/engine.py).
+"""Behaviour the engine's shortcuts must keep (simulator/engine.py, simulator/metrics.py).
 
-A metric sample looks only at the trigger conditions that can come true with time alone, keeps the
-rounded journal figures between samples, and compares metric conditions with precomputed operators;
-the journal must be exactly what checking every trigger and rounding afresh at every sample gives.
+The metrics look only at the trigger conditions that can come true with time alone, write the
+journal's figures rounded from the drill's own, and compare metric conditions with precomputed
+operators; the journal must be exactly what checking every trigger every time gives.
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from typing import Any
 
 import drillsim.simulator.engine as engine
 import pytest
-from drillsim.simulator.engine import HISTORY, Drill
+from drillsim.simulator.engine import Drill
 from drillsim.simulator.library import builtin_scenarios
+from drillsim.simulator.metrics import HISTORY, samples_of
 from drillsim.simulator.model import Scenario, dump
 from drillsim.simulator.policies import play
 from drillsim.simulator.session import load_pair
@@ -75,12 +76,13 @@ def test_checking_every_trigger_at_every_sample_writes_the_same_journal(
 def test_sampled_figures_are_the_drill_figures_rounded(scenario_id: str) -> None:
     loaded = load_pair(scenario_id)
     drill = play(loaded.scenario, loaded.roster, seed=3, policy="idle")
-    samples = [r for r in drill.records if r["type"] == "metric_sample"]
-    assert samples[-1]["revenue_lost"] == round(drill.revenue_lost, 2)
-    assert samples[-1]["outside_slo"] == {k: round(v, 3) for k, v in drill.outside_slo.items()}
-    # each record has its own dicts: changing one record changes no other
-    assert len({id(r["outside_slo"]) for r in samples}) == len(samples)
-    assert len({id(r["values"]) for r in samples}) == len(samples)
+    blocks = [r for r in drill.records if r["type"] == "metric_samples"]
+    assert blocks[-1]["revenue_lost"] == round(drill.revenue_lost, 2)
+    assert blocks[-1]["outside_slo"] == {k: round(v, 3) for k, v in drill.outside_slo.items()}
+    assert blocks[-1]["t"] == drill.ended_at
+    # each record has its own dicts and columns: changing one record changes no other
+    assert len({id(r["outside_slo"]) for r in blocks}) == len(blocks)
+    assert len({id(column) for r in blocks for column in r["values"].values()}) == sum(len(r["values"]) for r in blocks)
 
 
 @pytest.mark.parametrize("scenario_id", BUILTIN)
@@ -96,7 +98,7 @@ def test_metric_watches_compare_as_the_condition_does(scenario_id: str) -> None:
 def test_the_view_keeps_the_latest_samples() -> None:
     loaded = load_pair("llm-pii-exposure")
     drill = play(loaded.scenario, loaded.roster, seed=0, policy="idle")
-    samples = [r["values"] for r in drill.records if r["type"] == "metric_sample"]
+    samples = [r["values"] for r in samples_of(drill.records) if r["values"]]
     assert len(samples) > HISTORY
     for metric in drill.view().metrics:
         assert metric.history == tuple(values[metric.id] for values in samples[-HISTORY:])

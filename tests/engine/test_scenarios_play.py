@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from drillsim.simulator.engine import Drill
+from drillsim.simulator.metrics import samples_of
 from drillsim.simulator.policies import ScriptedPolicy, autoplay, load_script, make_policy
 
 from tests.engine.helpers import ROOT, load_builtin, load_builtin_roster
@@ -34,9 +35,7 @@ def test_seed_flash_sale_timeline_reproduces_the_seed_outcome(seed: int) -> None
     status = next(r for r in drill.records if r["type"] == "action_finished" and r["action"] == "status-page")
     assert status["t"] == 420.0  # 00:07 status page posted
     assert reached["recovered"] <= 12 * 60  # 00:12 stable
-    conversion = [
-        r["values"]["conversion_pct"] for r in drill.records if r["type"] == "metric_sample" and r["t"] == 720.0
-    ]
+    conversion = [r["values"]["conversion_pct"] for r in samples_of(drill.records) if r["t"] == 720.0]
     assert conversion and conversion[0] >= 0.98 * 3.1 * 0.98  # 98% of baseline (within display noise)
     assert drill.metrics["conversion_pct"].at(720.0) >= 0.98 * 3.1
     assert reached["postmortem"] == 1800.0  # 00:30 post-mortem scheduled

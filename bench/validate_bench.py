@@ -1,0 +1,55 @@
+"""Start-up benchmark (run on demand): ``drillsim validate`` of the built-in library against the
+bare ``python -c "import yaml, pydantic"`` it cannot do without, measured in the same run.
+
+    python bench/validate_bench.py [--runs N]
+
+Each command runs N times in a fresh interpreter, alternating, and the median CPU time (user +
+system, so a busy machine matters less) is compared. Target (issue 17): at or under 2x.
+Also times ``drillsim --help`` the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGET = 2.0
+
+
+def cpu(command: list[str]) -> float:
+    """CPU seconds of one run of ``command`` (a fresh process)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(command, check=True, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    commands = {
+        "import yaml, pydantic": [sys.executable, "-c", "import yaml, pydantic"],
+        "drillsim validate scenarios": [sys.executable, "-m", "drillsim", "validate", "scenarios"],
+        "drillsim --help": [sys.executable, "-m", "drillsim", "--help"],
+    }
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(args.runs):
+        for name, command in commands.items():
+            times[name].append(cpu(command))
+    base = statistics.median(times["import yaml, pydantic"])
+    for name, values in times.items():
+        median = statistics.median(values)
+        print(f"{name:<30} {median * 1000:>7.0f} ms CPU  {median / base:>5.2f}x")
+    ratio = statistics.median(times["drillsim validate scenarios"]) / base
+    print(f"validate: {ratio:.2f}x the yaml + pydantic import (target <= {TARGET:.0f}x)")
+    return 0 if ratio <= TARGET else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

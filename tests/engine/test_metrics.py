@@ -1,0 +1,134 @@
+"""Metrics as functions of time (simulator/metrics.py): exact crossings, exact impact, flat memory,
+and format-1 journals still rebuilt by the engine that wrote them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from drillsim.reports.render import render_report
+from drillsim.simulator.engine import Drill
+from drillsim.simulator.journal import JournalWriter, read_journal
+from drillsim.simulator.metrics import FORMAT, SAMPLE_EVERY, clipped_integral, samples_of
+from drillsim.simulator.replay import check, rebuild
+
+from tests.engine.helpers import tiny_roster, tiny_scenario
+
+
+def _crossing_scenario(over: str, to: float, slo_max: float, hold: str = "0s"):
+    return tiny_scenario(
+        duration="20m",
+        metrics={"latency": {"baseline": 100, "slo": {"max": slo_max}}, "conversion": {"baseline": 2.0}},
+        faults=[
+            {
+                "id": "bad-deploy",
+                "label": "Bad deploy",
+                "at": "7s",
+                "effects": [{"metric": "latency", "ramp": {"to": to, "over": over}}],
+            }
+        ],
+        injects=[
+            {
+                "id": "page",
+                "when": {"metric": "latency", "above": 777, "for": hold},
+                "channel": "pager",
+                "from": "Monitoring",
+                "to": "ai-ops-engineer",
+                "text": "latency high",
+            }
+        ],
+        scoring={"milestones": {}, "end_on": []},
+    )
+
+
+@pytest.mark.parametrize(("over", "to", "slo_max", "hold"), [("61s", 1000, 333, "0s"), ("13s", 5000, 101, "17s")])
+def test_a_ramp_crosses_its_slo_and_conditions_at_the_analytic_time(over, to, slo_max, hold) -> None:
+    scenario = _crossing_scenario(over, to, slo_max, hold)
+    drill = Drill(scenario, tiny_roster(), seed=3)
+    drill.advance_to(400)
+    seconds = float(over[:-1])
+    slope = (to - 100) / seconds
+    breach = next(r for r in drill.records if r["type"] == "metric_breach")
+    assert breach["t"] == pytest.approx(7 + (slo_max - 100) / slope, abs=1e-9)
+    assert breach["value"] == pytest.approx(slo_max, abs=1e-3)
+    page = next(r for r in drill.records if r["type"] == "inject" and r["inject"] == "page")
+    assert page["t"] == pytest.approx(7 + (777 - 100) / slope + float(hold[:-1]), abs=1e-9)
+    # not on a sample: the old engine saw both at the next multiple of SAMPLE_EVERY
+    assert breach["t"] % SAMPLE_EVERY != 0
+    # time outside the SLO up to 400 s is exact too
+    assert drill.view().outside_slo["latency"] == pytest.approx(400 - breach["t"], abs=1e-9)
+
+
+def test_revenue_lost_is_the_exact_integral_of_the_clipped_shortfall() -> None:
+    # conversion ramps 2.0 -> -1.0 over 60 s from 30 s: the shortfall grows 0 -> 1.5, clipped at 1 from 70 s
+    scenario = tiny_scenario(
+        faults=[
+            {
+                "id": "bad-deploy",
+                "label": "Bad deploy",
+                "at": "30s",
+                "effects": [{"metric": "conversion", "ramp": {"to": -1.0, "over": "60s"}}],
+            }
+        ],
+        injects=[],
+        scoring={"milestones": {}, "end_on": []},
+    )
+    drill = Drill(scenario, tiny_roster(), seed=1)
+    drill.advance_to(120)
+    # 600/min = 10/s; 0..1 linearly over 30..70 s (40 s, area 20), then 1 for 50 s
+    assert drill.view().revenue_lost == pytest.approx(10 * (20 + 50), rel=1e-12)
+    assert clipped_integral(-1.0, 2.0, 3.0) == pytest.approx(0.5 + 1.0)
+    assert clipped_integral(0.25, 0.25, 4.0) == 1.0
+
+
+def test_samples_do_not_depend_on_how_often_a_ui_looks() -> None:
+    scenario, roster = tiny_scenario(), tiny_roster()
+    quiet = Drill(scenario, roster, seed=9, wall="w")
+    quiet.advance_to(700)
+    watched = Drill(scenario, roster, seed=9, wall="w")
+    t = 0.0
+    while t < 700:
+        t += 0.37
+        watched.advance_to(t)
+        watched.view()
+    assert json.dumps(watched.records) == json.dumps(quiet.records)
+
+
+def test_a_long_drill_with_a_journal_keeps_flat_memory(tmp_path: Path) -> None:
+    scenario = tiny_scenario(duration="48h", injects=[], scoring={"milestones": {}, "end_on": []})
+    lengths = []
+    for hours in (12, 48):
+        writer = JournalWriter(tmp_path / f"{hours}.jsonl")
+        drill = Drill(scenario, tiny_roster(), seed=1, journal=writer)
+        drill.advance_to(hours * 3600.0)
+        drill.end()
+        writer.close()
+        lengths.append(sum(len(c) for r in drill.records for c in (r.get("values") or {}).values()))
+        on_disk = samples_of(read_journal(tmp_path / f"{hours}.jsonl").records)
+        assert len([s for s in on_disk if s["values"]]) == hours * 3600 / SAMPLE_EVERY + 1
+    assert lengths == [0, 0]  # the samples are on disk, not in memory
+
+
+def test_new_drills_write_format_2_and_rebuild_exactly() -> None:
+    drill = Drill(tiny_scenario(), tiny_roster(), seed=4)
+    drill.submit("ack")
+    drill.advance_to(1000)
+    assert drill.records[0]["format"] == FORMAT == 2
+    assert check(json.loads(json.dumps(drill.records))) is None
+
+
+def test_a_format_1_journal_rebuilds_with_the_sampled_engine_and_reports_the_same() -> None:
+    scenario, roster = tiny_scenario(), tiny_roster()
+    old = Drill(scenario, roster, seed=4, journal_format=1, wall="w")
+    old.submit("ack")
+    old.advance_to(1000)
+    records = json.loads(json.dumps(old.records))
+    assert "format" not in records[0]
+    assert any(r["type"] == "metric_sample" for r in records)
+    assert check(records) is None
+    rebuilt = rebuild(records)
+    assert rebuilt.journal_format == 1
+    report = render_report(records, figures=False)
+    assert render_report(rebuilt.records, figures=False).markdown == report.markdown
+    assert report.scorecard.business.revenue_lost > 0
