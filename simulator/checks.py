@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from drillsim.simulator.durations import format_duration
 from drillsim.simulator.loading import Level, Problem, SourceMap, _Problems, did_you_mean
 from drillsim.simulator.model import Condition, Effect, Roster, Scenario
+from drillsim.simulator.roles import ROLES
 
 Path = tuple[str | int, ...]
 
@@ -153,6 +154,21 @@ def check_scenario(scenario: Scenario, *, source: SourceMap | None = None, path:
         if inject.decision is not None:
             for j, name in enumerate(inject.decision.options):
                 need("action", name, actions, ("injects", i, "decision", "options", j))
+            timeout = inject.decision.on_timeout
+            if timeout is not None and timeout.action is not None:
+                need("action", timeout.action, actions, ("injects", i, "decision", "on_timeout", "action"))
+
+    # forbids
+    for i, action in enumerate(scenario.actions):
+        for j, name in enumerate(action.forbids):
+            need("action", name, actions, ("actions", i, "forbids", j))
+            if name == action.id:
+                out.at(
+                    ("actions", i, "forbids", j), "an action cannot forbid itself (it is done once unless repeatable)"
+                )
+
+    # roles: the catalogue's and the scenario's own
+    _check_roles(scenario, out)
 
     # clocks
     for i, clock in enumerate(scenario.clocks):
@@ -215,6 +231,18 @@ def check_scenario(scenario: Scenario, *, source: SourceMap | None = None, path:
         else:
             out.items.extend(_default_roster_covers(scenario, out.source, path))
     return out.items
+
+
+def _check_roles(scenario: Scenario, out: _Problems) -> None:
+    """Roles are checked while the file validates (simulator.model); here only a needless declaration."""
+    for role in scenario.roles:
+        if role in ROLES:
+            out.at(
+                ("roles", role),
+                f"'{role}' is already in the catalogue; remove it from 'roles:'",
+                key=True,
+                level="warning",
+            )
 
 
 def _default_roster_covers(scenario: Scenario, source: SourceMap, path: str) -> list[Problem]:

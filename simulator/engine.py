@@ -76,7 +76,7 @@ class Submission:
     ok: bool
     reason: str | None = None
     code: str = "ok"
-    """``ok``, ``ended``, ``unknown``, ``requires``, ``done``, ``underway``, ``member``, ``decision``."""
+    """``ok``, ``ended``, ``unknown``, ``requires``, ``done``, ``underway``, ``forbidden``, ``member``, ``decision``."""
 
 
 class _Ramp:
@@ -292,6 +292,12 @@ class Drill:
         self.ended_at: float | None = None
         self._feed: list[FeedItem] = []
         self._discussion: tuple[str, ...] = ()
+        self._alerted = False  # an alert has reached the feed: SLO lines follow it, never precede it
+        # action id -> the actions whose success rules it out (``forbids``)
+        self._forbidden_by: dict[str, list[str]] = {}
+        for a in scenario.actions:
+            for target in a.forbids:
+                self._forbidden_by.setdefault(target, []).append(a.id)
 
         self.metrics = {mid: _MetricState(mid, spec) for mid, spec in scenario.metrics.items()}
         self.members = {
@@ -387,6 +393,7 @@ class Drill:
         kind = r["type"]
         item: tuple[str, str, str | None, str, str] | None = None
         if kind == "inject":
+            self._alerted = self._alerted or r["alert"]
             item = ("alert" if r["alert"] else "inject", r["channel"], r["from"], r["to"], r["text"])
         elif kind == "facilitator_inject":
             item = ("facilitator", r["channel"], r["from"], r["to"], r["text"])
@@ -409,14 +416,18 @@ class Drill:
             item = ("page", "pager", None, r["member"], f"{r['member']} paged ({r['reason']})")
         elif kind == "note":
             item = ("note", "note", r.get("author"), "everyone", r["text"])
+        elif kind in ("metric_breach", "metric_restored") and (
+            not self._alerted or self.scenario.metrics[r["metric"]].visibility == "controller"
+        ):
+            pass  # a dashboard line is not an alert: none before the first alert, none for ground truth
         elif kind == "metric_breach":
             label = self.scenario.metrics[r["metric"]].label or r["metric"]
             item = ("alert", "dashboard", "Monitoring", "everyone", f"{label} outside its SLO: {r['value']:g}")
         elif kind == "metric_restored":
             label = self.scenario.metrics[r["metric"]].label or r["metric"]
             item = ("system", "dashboard", "Monitoring", "everyone", f"{label} back within its SLO: {r['value']:g}")
-        elif kind == "fault_stopped":
-            item = ("system", "team", None, "everyone", f"Stopped: {r['fault_label']}")
+        # fault_stopped: nothing in the feed. The label names the root cause (controller-only); the players
+        # read the stopping action's own outcome text.
         elif kind == "drill_ended":
             item = ("system", "drill", None, "everyone", f"Drill ended ({r['reason'].replace('_', ' ')})")
         if item is not None:
@@ -710,7 +721,7 @@ class Drill:
             return
         decision = None
         if inject.decision is not None:
-            deadline_at = self.now + inject.decision.deadline
+            deadline_at = self.now + self.scenario.scaled(inject.decision.deadline)
             decision = {
                 "prompt": inject.decision.prompt or inject.text,
                 "options": [{"action": a, "label": self.actions[a].label} for a in inject.decision.options],
@@ -759,6 +770,10 @@ class Drill:
                     self._apply(effect, f"decision:{inject_id}")
             if consequence.penalty is not None:
                 self._penalise(consequence.penalty, f"decision:{inject_id}")
+            if consequence.action is not None:
+                action = self.actions[consequence.action]
+                if self._why_not(action) is None:  # done by the stakeholders themselves, at once
+                    self._finish(action, open_.inject.from_ or "stakeholders", True)
         self._check_event_triggers()
 
     def answer(self, inject_id: str, action_id: str) -> Submission:
@@ -806,6 +821,10 @@ class Drill:
         if missing:
             names = ", ".join(self._requirement_label(r) for r in missing)
             return ("requires", f"needs {names} first")
+        for source in self._forbidden_by.get(action.id, ()):
+            if source in self.done_actions:
+                when = format_clock(self.done_actions[source])
+                return ("forbidden", f"ruled out by '{self.actions[source].label}' at {when}")
         if not action.repeatable:
             if action.id in self.done_actions:
                 return ("done", f"already done at {format_clock(self.done_actions[action.id])} (once only)")
@@ -885,6 +904,11 @@ class Drill:
             if self.ended:
                 return
             state.waiting.remove(task)
+            forbidden = next((a for a in self._forbidden_by.get(action.id, ()) if a in self.done_actions), None)
+            if forbidden is not None:  # ruled out while it waited
+                task.done = True
+                self._emit("action_cancelled", action=action.id, member=state.spec.name, forbidden_by=forbidden)
+                return
             state.current = task
             duration = self._draw_duration(action, state.spec, match)
             chance = self._chance(action, state.spec, match)
@@ -949,7 +973,7 @@ class Drill:
             clock_state = self.clocks[clock.id]
             if clock.starts_on == action.id and clock_state.started_at is None:
                 clock_state.started_at = self.now
-                clock_state.due_at = self.now + clock.deadline
+                clock_state.due_at = self.now + self.scenario.scaled(clock.deadline)
                 self._emit("clock_started", clock=clock.id, regime=clock.regime, due_at=round(clock_state.due_at, 3))
                 self.env.process(self._clock_deadline(clock.id))
                 if clock.satisfied_by in self.done_actions and clock.satisfied_by != action.id:
@@ -1065,11 +1089,14 @@ class Drill:
             )
         return out
 
-    def view(self, feed_limit: int = 200) -> DrillView:
+    def view(self, feed_limit: int = 200, *, controller: bool = False) -> DrillView:
+        """What the players see; ``controller=True`` adds the controller-only metrics (ground truth)."""
         t = self.now
         metrics = []
         for mid, metric in self.metrics.items():
             spec = metric.spec
+            if spec.visibility == "controller" and not controller:
+                continue
             value = metric.history[-1] if metric.history else metric.at(t)
             metrics.append(
                 MetricView(
@@ -1140,7 +1167,7 @@ class Drill:
             for mid, spec in self.milestone_specs.items()
         )
         clocks = tuple(
-            ClockView(c.id, c.regime, c.deadline, s.started_at, s.due_at, s.met_at, s.missed)
+            ClockView(c.id, c.regime, self.scenario.scaled(c.deadline), s.started_at, s.due_at, s.met_at, s.missed)
             for c in self.scenario.clocks
             for s in [self.clocks[c.id]]
         )

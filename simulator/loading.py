@@ -861,7 +861,8 @@ def validate_data(
         return None, out.items
     cls = _model_class(kind)
     try:
-        model = cls.model_validate(data)
+        declared = data.get("roles")
+        model = cls.model_validate(data, context={"roles": declared if isinstance(declared, dict) else {}})
     except ValidationError as exc:
         _pydantic_problems(exc, data, cls, out)
         return None, _sorted(out.items)
