@@ -172,7 +172,10 @@ def check_scenario(scenario: Scenario, *, source: SourceMap | None = None, path:
 
     # clocks
     for i, clock in enumerate(scenario.clocks):
-        need("action", clock.starts_on, actions, ("clocks", i, "starts_on"))
+        if clock.starts_on not in milestones:
+            need("action or milestone", clock.starts_on, [*actions, *milestones], ("clocks", i, "starts_on"))
+        if clock.recorded_by is not None:
+            need("action", clock.recorded_by, actions, ("clocks", i, "recorded_by"))
         need("action", clock.satisfied_by, actions, ("clocks", i, "satisfied_by"))
 
     # playbook

@@ -255,6 +255,7 @@ class _ClockState:
     due_at: float | None = None
     met_at: float | None = None
     missed: bool = False
+    recorded_at: float | None = None
 
 
 class Drill:
@@ -409,6 +410,12 @@ class Drill:
             item = ("penalty", "drill", None, "everyone", f"-{r['points']} points: {r['reason']}")
         elif kind == "decision_timed_out":
             item = ("decision", "drill", None, "everyone", f"No answer in time. {r['text']}")
+        elif kind == "clock_started" and self._unrecorded(r["clock"]):
+            pass  # the law's clock runs from the evidence; the players learn it when they record it
+        elif kind == "clock_recorded":
+            since = format_clock(self.clocks[r["clock"]].started_at or 0.0)
+            text = f"{r['regime']} clock recorded; it has run since {since} ({format_clock(r['delay'])} ago)"
+            item = ("clock", "regulator", None, "everyone", text)
         elif kind in ("clock_started", "clock_met", "clock_missed"):
             verb = {"clock_started": "started", "clock_met": "met", "clock_missed": "MISSED"}[kind]
             item = ("clock", "regulator", None, "everyone", f"{r['regime']} clock {verb}")
@@ -971,14 +978,12 @@ class Drill:
                 self._page(state, f"called in by {action.label.lower()}")
         for clock in self.scenario.clocks:
             clock_state = self.clocks[clock.id]
-            if clock.starts_on == action.id and clock_state.started_at is None:
-                clock_state.started_at = self.now
-                clock_state.due_at = self.now + self.scenario.scaled(clock.deadline)
-                self._emit("clock_started", clock=clock.id, regime=clock.regime, due_at=round(clock_state.due_at, 3))
-                self.env.process(self._clock_deadline(clock.id))
-                if clock.satisfied_by in self.done_actions and clock.satisfied_by != action.id:
-                    clock_state.met_at = self.now
-                    self._emit("clock_met", clock=clock.id, regime=clock.regime)
+            if action.id in (clock.starts_on, clock.recorded_by) and clock_state.started_at is None:
+                self._start_clock(clock.id, action.id)
+            if clock.recorded_by == action.id and clock_state.recorded_at is None:
+                clock_state.recorded_at = self.now
+                delay = round(self.now - (clock_state.started_at or self.now), 3)
+                self._emit("clock_recorded", clock=clock.id, regime=clock.regime, action=action.id, delay=delay)
             if (
                 clock.satisfied_by == action.id
                 and clock_state.started_at is not None
@@ -990,6 +995,23 @@ class Drill:
         for milestone in action.marks:
             self._mark(milestone, f"action:{action.id}")
         self._check_event_triggers()
+
+    def _unrecorded(self, clock_id: str) -> bool:
+        """Whether the clock waits for the team to record its start (``recorded_by``) and they have not yet."""
+        clock = next(c for c in self.scenario.clocks if c.id == clock_id)
+        return clock.recorded_by is not None and self.clocks[clock_id].recorded_at is None
+
+    def _start_clock(self, clock_id: str, by: str) -> None:
+        """Start a regulatory clock (its ``starts_on`` happened, or the team recorded it first)."""
+        clock = next(c for c in self.scenario.clocks if c.id == clock_id)
+        state = self.clocks[clock_id]
+        state.started_at = self.now
+        state.due_at = self.now + self.scenario.scaled(clock.deadline)
+        self._emit("clock_started", clock=clock.id, regime=clock.regime, due_at=round(state.due_at, 3))
+        self.env.process(self._clock_deadline(clock.id))
+        if clock.satisfied_by in self.done_actions and clock.satisfied_by != by:
+            state.met_at = self.now
+            self._emit("clock_met", clock=clock.id, regime=clock.regime)
 
     def _clock_deadline(self, clock_id: str) -> Generator[simpy.Event, Any, None]:
         state = self.clocks[clock_id]
@@ -1011,6 +1033,9 @@ class Drill:
             return
         self.milestones[milestone] = self.now
         self._emit("milestone", milestone=milestone, by=by)
+        for clock in self.scenario.clocks:
+            if clock.starts_on == milestone and self.clocks[clock.id].started_at is None:
+                self._start_clock(clock.id, milestone)
         self._check_event_triggers()
         end_on = self.scenario.scoring.end_on
         if end_on and all(m in self.milestones for m in end_on) and not self._ending:
@@ -1168,6 +1193,8 @@ class Drill:
         )
         clocks = tuple(
             ClockView(c.id, c.regime, self.scenario.scaled(c.deadline), s.started_at, s.due_at, s.met_at, s.missed)
+            if controller or not self._unrecorded(c.id) or s.missed
+            else ClockView(c.id, c.regime, self.scenario.scaled(c.deadline), None, None, None, False)
             for c in self.scenario.clocks
             for s in [self.clocks[c.id]]
         )

@@ -483,7 +483,11 @@ class Clock(Strict):
     regime: ShortText
     """The rule: ``GDPR Art. 33``, ``EU AI Act Art. 73``, ``SEC 8-K Item 1.05``."""
     starts_on: str
-    """The action whose success starts the clock (a decision the players make, such as confirming a breach)."""
+    """What starts the clock, where the law starts it: a milestone (awareness from evidence: ``aware`` marked
+    when the PII page fires) or an action (a determination the players make, such as materiality)."""
+    recorded_by: str | None = None
+    """With a milestone ``starts_on``: the action by which the team records the start (confirming awareness).
+    The delay from the clock's start is journalled (``clock_recorded``); recording first starts the clock."""
     deadline: Duration
     """Time allowed from start to notification, in real time (``72h``): divided by the scenario's ``time_scale``."""
     satisfied_by: str

@@ -38,3 +38,87 @@ def test_model_drift_muting_the_alert_mutes_the_page() -> None:
     plain = Drill(scenario, roster, 0)
     plain.advance_to(30 * 60)
     assert "drift-page" in _injects(plain) and "detected" in plain.milestones
+
+
+def _until(drill: Drill, done: object, limit: float = 3600) -> None:
+    while not done() and drill.now < limit:  # type: ignore[operator]
+        drill.advance_to(drill.now + 5)
+
+
+def test_llm_pii_gdpr_clock_runs_from_the_evidence_and_the_recording_delay_is_journalled() -> None:
+    scenario = load_builtin("llm-pii-exposure")
+    drill = Drill(scenario, load_builtin_roster("full-crisis-team"), 0)
+    _until(drill, lambda: "detected" in drill.milestones)
+    page = _injects(drill)["pii-page"]
+    started = next(r for r in drill.records if r["type"] == "clock_started")
+    assert started["t"] == page  # awareness from evidence, not from a button press
+    assert started["due_at"] == page + 72 * 60  # 72 real hours at time_scale 60
+    assert drill.view().clocks[0].started_at is None  # the players have not recorded it yet
+    assert drill.view(controller=True).clocks[0].started_at == page
+    for action in ("ack-pii-page", "declare-sev1", "engage-dpo", "confirm-personal-data-breach"):
+        _until(drill, lambda a=action: drill.submit(a).ok or a in drill.done_actions)
+        _until(drill, lambda a=action: a in drill.done_actions)
+    recorded = next(r for r in drill.records if r["type"] == "clock_recorded")
+    assert recorded["delay"] == recorded["t"] - page > 0
+    assert drill.view().clocks[0].started_at == page
+    # idle: nobody notifies, and 72 drill minutes after the page the clock is missed within the drill
+    idle = Drill(scenario, load_builtin_roster("full-crisis-team"), 0)
+    idle.advance_to(scenario.duration)
+    assert idle.clocks["gdpr-art33"].missed
+
+
+def test_llm_pii_notification_is_phased_and_a_flushed_cache_cannot_be_preserved() -> None:
+    scenario = load_builtin("llm-pii-exposure")
+    notify = scenario.action("notify-authority")
+    assert notify.requires == ["confirm-personal-data-breach"]  # no full scoping first (Art. 33(4))
+    assert "update-authority" in [a.id for a in scenario.actions]
+    drill = Drill(scenario, load_builtin_roster("full-crisis-team"), 0)
+    _until(drill, lambda: "detected" in drill.milestones)
+    assert drill.submit("flush-cache-now").ok
+    _until(drill, lambda: "flush-cache-now" in drill.done_actions)
+    _until(drill, lambda: drill.submit("ack-pii-page").ok or "ack-pii-page" in drill.done_actions)
+    _until(drill, lambda: "acknowledged" in drill.milestones)
+    result = drill.submit("preserve-evidence")
+    assert not result.ok and result.code == "forbidden"
+
+
+def test_prompt_injection_is_a_processors_duty_from_the_dlp_page() -> None:
+    scenario = load_builtin("prompt-injection-rag")
+    clock = scenario.clocks[0]
+    assert clock.regime == "GDPR Art. 33(2)" and clock.starts_on == "aware"
+    assert "processor" in (scenario.briefing or "") and "controller" in (clock.description or "")
+    drill = Drill(scenario, load_builtin_roster("full-crisis-team"), 0)
+    _until(drill, lambda: "dlp-page" in _injects(drill))
+    started = next(r for r in drill.records if r["type"] == "clock_started")
+    assert started["t"] == _injects(drill)["dlp-page"]
+    assert started["due_at"] == started["t"] + 24 * 3600 / 48
+
+
+def test_provider_outage_compresses_the_dora_clock_with_time_scale() -> None:
+    scenario = load_builtin("provider-outage")
+    assert scenario.time_scale == 8 and scenario.clocks[0].deadline == 4 * 3600
+    assert "2025/301" in scenario.clocks[0].regime
+    drill = Drill(scenario, load_builtin_roster("crisis-team"), 0)
+    _until(drill, lambda: "detected" in drill.milestones)
+    for action in ("ack-breaker-page", "declare-incident", "classify-major"):
+        _until(drill, lambda a=action: drill.submit(a).ok or a in drill.done_actions)
+        _until(drill, lambda a=action: a in drill.done_actions)
+    started = next(r for r in drill.records if r["type"] == "clock_started")
+    assert started["due_at"] == started["t"] + 30 * 60
+
+
+def test_feature_skew_first_page_shows_the_symptom_not_the_cause() -> None:
+    scenario = load_builtin("feature-skew")
+    page = next(i for i in scenario.injects if i.id == "skew-page")
+    for giveaway in ("int64", "double", "schema", "dollars", "cents"):
+        assert giveaway not in page.text.lower()
+        assert giveaway not in scenario.title.lower()
+    identify = [a for a in scenario.actions if "identified" in a.marks]
+    assert identify and any("dollars" in (a.outcome or "") for a in identify)  # investigation reveals it
+
+
+def test_flash_sale_marketing_extends_the_sale_itself_on_timeout() -> None:
+    scenario = load_builtin("flash-sale-latency")
+    drill = Drill(scenario, load_builtin_roster("crisis-team"), 0)
+    drill.advance_to(20 * 60)  # nobody acts: the marketing decision opens at 10m and lapses at 14m
+    assert drill.done_actions.get("extend-sale") == 14 * 60
