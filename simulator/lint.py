@@ -187,15 +187,16 @@ def pitfall_findings(scenario: Scenario, plays: list[Drill], idle: Drill) -> lis
         for fault in scenario.faults:
             if not fault.impact:
                 continue
-            pair = names_root_cause(briefing, fault.label)
-            if pair:
-                out.append(
-                    Finding(
-                        "warning",
-                        f"the briefing names fault '{fault.id}' ('{' '.join(pair)}' from its label) before anyone "
-                        "investigates: describe symptoms, not the cause",
+            for where, text in (("title", scenario.title), ("briefing", briefing)):
+                pair = names_root_cause(text, fault.label)
+                if pair:
+                    out.append(
+                        Finding(
+                            "warning",
+                            f"the {where} names fault '{fault.id}' ('{' '.join(pair)}' from its label) before anyone "
+                            "investigates: describe symptoms, not the cause",
+                        )
                     )
-                )
             started = drill.fault_started.get(fault.id)
             if started is None:
                 continue
