@@ -114,6 +114,7 @@ Category = Literal[
     "capacity",
     "hallucination",
     "supply-chain",
+    "fairness",
 ]
 Channel = Literal[
     "alert",
