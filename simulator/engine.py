@@ -25,7 +25,7 @@ from typing import Any
 
 import simpy
 from drillsim import __version__
-from drillsim.simulator.durations import format_clock
+from drillsim.simulator.durations import format_clock, format_duration
 from drillsim.simulator.journal import JournalWriter
 from drillsim.simulator.model import (
     ALERT_CHANNELS,
@@ -414,7 +414,8 @@ class Drill:
             pass  # the law's clock runs from the evidence; the players learn it when they record it
         elif kind == "clock_recorded":
             since = format_clock(self.clocks[r["clock"]].started_at or 0.0)
-            text = f"{r['regime']} clock recorded; it has run since {since} ({format_clock(r['delay'])} ago)"
+            real = r["delay"] * self.scenario.time_scale
+            text = f"{r['regime']} clock recorded; it has run since {since} ({format_duration(real)} before recording)"
             item = ("clock", "regulator", None, "everyone", text)
         elif kind in ("clock_started", "clock_met", "clock_missed"):
             verb = {"clock_started": "started", "clock_met": "met", "clock_missed": "MISSED"}[kind]

@@ -122,3 +122,16 @@ def test_flash_sale_marketing_extends_the_sale_itself_on_timeout() -> None:
     drill = Drill(scenario, load_builtin_roster("crisis-team"), 0)
     drill.advance_to(20 * 60)  # nobody acts: the marketing decision opens at 10m and lapses at 14m
     assert drill.done_actions.get("extend-sale") == 14 * 60
+
+
+def test_the_feed_says_how_long_the_clock_ran_before_it_was_recorded() -> None:
+    scenario = load_builtin("llm-pii-exposure")
+    drill = Drill(scenario, load_builtin_roster("full-crisis-team"), 0)
+    _until(drill, lambda: "detected" in drill.milestones)
+    assert not any("GDPR" in item.text for item in drill.view().feed)  # the law's clock runs unannounced
+    for action in ("ack-pii-page", "declare-sev1", "engage-dpo", "confirm-personal-data-breach"):
+        _until(drill, lambda a=action: drill.submit(a).ok or a in drill.done_actions)
+        _until(drill, lambda a=action: a in drill.done_actions)
+    line = next(item.text for item in drill.view().feed if "clock recorded" in item.text)
+    assert line.startswith("GDPR Art. 33 clock recorded; it has run since ")
+    assert "h" in line.split("(")[1]  # the delay in real time: hours, at time_scale 60
