@@ -16,6 +16,7 @@ from typing import Any
 from drillsim.simulator.durations import format_duration
 from drillsim.simulator.loading import Level, Problem, SourceMap, _Problems, did_you_mean
 from drillsim.simulator.model import Condition, Effect, Roster, Scenario
+from drillsim.simulator.roles import ROLES
 
 Path = tuple[str | int, ...]
 
@@ -157,6 +158,10 @@ def check_scenario(scenario: Scenario, *, source: SourceMap | None = None, path:
         if inject.decision is not None:
             for j, name in enumerate(inject.decision.options):
                 need("action", name, actions, ("injects", i, "decision", "options", j))
+            timeout = inject.decision.on_timeout
+            if timeout is not None and timeout.action is not None:
+                need("action", timeout.action, actions, ("injects", i, "decision", "on_timeout", "action"))
+
             for name in inject.decision.quality:
                 if name not in inject.decision.options:
                     out.at(
@@ -177,9 +182,24 @@ def check_scenario(scenario: Scenario, *, source: SourceMap | None = None, path:
         if penalty is not None and penalty.objective is not None:
             need("objective", penalty.objective, objective_ids, (*where, "objective"))
 
+    # forbids
+    for i, action in enumerate(scenario.actions):
+        for j, name in enumerate(action.forbids):
+            need("action", name, actions, ("actions", i, "forbids", j))
+            if name == action.id:
+                out.at(
+                    ("actions", i, "forbids", j), "an action cannot forbid itself (it is done once unless repeatable)"
+                )
+
+    # roles: the catalogue's and the scenario's own
+    _check_roles(scenario, out)
+
     # clocks
     for i, clock in enumerate(scenario.clocks):
-        need("action", clock.starts_on, actions, ("clocks", i, "starts_on"))
+        if clock.starts_on not in milestones:
+            need("action or milestone", clock.starts_on, [*actions, *milestones], ("clocks", i, "starts_on"))
+        if clock.recorded_by is not None:
+            need("action", clock.recorded_by, actions, ("clocks", i, "recorded_by"))
         need("action", clock.satisfied_by, actions, ("clocks", i, "satisfied_by"))
 
     # playbook
@@ -243,6 +263,18 @@ def check_scenario(scenario: Scenario, *, source: SourceMap | None = None, path:
 _DEFAULT_ROSTERS: dict[tuple[str, int, int], object] = {}
 """Default rosters parsed in this process, by path, mtime and size: validating a library of scenarios
 that share a roster parses it once."""
+
+
+def _check_roles(scenario: Scenario, out: _Problems) -> None:
+    """Roles are checked while the file validates (simulator.model); here only a needless declaration."""
+    for role in scenario.roles:
+        if role in ROLES:
+            out.at(
+                ("roles", role),
+                f"'{role}' is already in the catalogue; remove it from 'roles:'",
+                key=True,
+                level="warning",
+            )
 
 
 def _default_roster_covers(scenario: Scenario, source: SourceMap, path: str) -> list[Problem]:

@@ -23,7 +23,7 @@ from typing import Any
 
 import simpy
 from drillsim import __version__
-from drillsim.simulator.durations import format_clock
+from drillsim.simulator.durations import format_clock, format_duration
 from drillsim.simulator.journal import JournalWriter
 from drillsim.simulator.metrics import (
     EPS,
@@ -77,7 +77,7 @@ class Submission:
     ok: bool
     reason: str | None = None
     code: str = "ok"
-    """``ok``, ``ended``, ``unknown``, ``requires``, ``done``, ``underway``, ``member``, ``decision``."""
+    """``ok``, ``ended``, ``unknown``, ``requires``, ``done``, ``underway``, ``forbidden``, ``member``, ``decision``."""
 
 
 @dataclass
@@ -137,6 +137,7 @@ class _ClockState:
     due_at: float | None = None
     met_at: float | None = None
     missed: bool = False
+    recorded_at: float | None = None
 
 
 class Drill:
@@ -178,6 +179,12 @@ class Drill:
         self.ended_at: float | None = None
         self._feed: list[FeedItem] = []
         self._discussion: tuple[str, ...] = ()
+        self._alerted = False  # an alert has reached the feed: SLO lines follow it, never precede it
+        # action id -> the actions whose success rules it out (``forbids``)
+        self._forbidden_by: dict[str, list[str]] = {}
+        for a in scenario.actions:
+            for target in a.forbids:
+                self._forbidden_by.setdefault(target, []).append(a.id)
 
         self.metrics = {mid: MetricState(mid, spec) for mid, spec in scenario.metrics.items()}
         self.members = {
@@ -270,6 +277,7 @@ class Drill:
         kind = r["type"]
         item: tuple[str, str, str | None, str, str] | None = None
         if kind == "inject":
+            self._alerted = self._alerted or r["alert"]
             item = ("alert" if r["alert"] else "inject", r["channel"], r["from"], r["to"], r["text"])
         elif kind == "facilitator_inject":
             item = ("facilitator", r["channel"], r["from"], r["to"], r["text"])
@@ -287,6 +295,13 @@ class Drill:
             item = ("decision", "drill", None, "everyone", f"No answer in time. {r['text']}")
         elif kind == "decision_resolved":
             item = ("decision", "drill", None, "everyone", f"Decision closed. {r['text']}")
+        elif kind == "clock_started" and self._unrecorded(r["clock"]):
+            pass  # the law's clock runs from the evidence; the players learn it when they record it
+        elif kind == "clock_recorded":
+            since = format_clock(self.clocks[r["clock"]].started_at or 0.0)
+            real = r["delay"] * self.scenario.time_scale
+            text = f"{r['regime']} clock recorded; it has run since {since} ({format_duration(real)} before recording)"
+            item = ("clock", "regulator", None, "everyone", text)
         elif kind in ("clock_started", "clock_met", "clock_missed"):
             verb = {"clock_started": "started", "clock_met": "met", "clock_missed": "MISSED"}[kind]
             item = ("clock", "regulator", None, "everyone", f"{r['regime']} clock {verb}")
@@ -294,14 +309,18 @@ class Drill:
             item = ("page", "pager", None, r["member"], f"{r['member']} paged ({r['reason']})")
         elif kind == "note":
             item = ("note", "note", r.get("author"), "everyone", r["text"])
+        elif kind in ("metric_breach", "metric_restored") and (
+            not self._alerted or self.scenario.metrics[r["metric"]].visibility == "controller"
+        ):
+            pass  # a dashboard line is not an alert: none before the first alert, none for ground truth
         elif kind == "metric_breach":
             label = self.scenario.metrics[r["metric"]].label or r["metric"]
             item = ("alert", "dashboard", "Monitoring", "everyone", f"{label} outside its SLO: {r['value']:g}")
         elif kind == "metric_restored":
             label = self.scenario.metrics[r["metric"]].label or r["metric"]
             item = ("system", "dashboard", "Monitoring", "everyone", f"{label} back within its SLO: {r['value']:g}")
-        elif kind == "fault_stopped":
-            item = ("system", "team", None, "everyone", f"Stopped: {r['fault_label']}")
+        # fault_stopped: nothing in the feed. The label names the root cause (controller-only); the players
+        # read the stopping action's own outcome text.
         elif kind == "drill_ended":
             item = ("system", "drill", None, "everyone", f"Drill ended ({r['reason'].replace('_', ' ')})")
         if item is not None:
@@ -514,7 +533,7 @@ class Drill:
             return
         decision = None
         if inject.decision is not None:
-            deadline_at = self.now + inject.decision.deadline
+            deadline_at = self.now + self.scenario.scaled(inject.decision.deadline)
             decision = {
                 "prompt": inject.decision.prompt or inject.text,
                 "options": [{"action": a, "label": self.actions[a].label} for a in inject.decision.options],
@@ -568,6 +587,10 @@ class Drill:
                     self._apply(effect, f"decision:{inject_id}")
             if consequence.penalty is not None:
                 self._penalise(consequence.penalty, f"decision:{inject_id}")
+            if consequence.action is not None:
+                action = self.actions[consequence.action]
+                if self._why_not(action) is None:  # done by the stakeholders themselves, at once
+                    self._finish(action, open_.inject.from_ or "stakeholders", True)
         self._check_event_triggers()
 
     def _resolve_moot(self, inject_id: str, just_done: str | None = None, underway: bool = False) -> bool:
@@ -641,6 +664,10 @@ class Drill:
         if missing:
             names = ", ".join(self._requirement_label(r) for r in missing)
             return ("requires", f"needs {names} first")
+        for source in self._forbidden_by.get(action.id, ()):
+            if source in self.done_actions:
+                when = format_clock(self.done_actions[source])
+                return ("forbidden", f"ruled out by '{self.actions[source].label}' at {when}")
         if not action.repeatable:
             if action.id in self.done_actions:
                 return ("done", f"already done at {format_clock(self.done_actions[action.id])} (once only)")
@@ -726,6 +753,11 @@ class Drill:
             if self.ended:
                 return
             state.waiting.remove(task)
+            forbidden = next((a for a in self._forbidden_by.get(action.id, ()) if a in self.done_actions), None)
+            if forbidden is not None:  # ruled out while it waited
+                task.done = True
+                self._emit("action_cancelled", action=action.id, member=state.spec.name, forbidden_by=forbidden)
+                return
             state.current = task
             duration = self._draw_duration(action, state.spec, match) if task.took is None else task.took
             chance = self._chance(action, state.spec, match)
@@ -792,14 +824,12 @@ class Drill:
                 self._page(state, f"called in by {action.label.lower()}")
         for clock in self.scenario.clocks:
             clock_state = self.clocks[clock.id]
-            if clock.starts_on == action.id and clock_state.started_at is None:
-                clock_state.started_at = self.now
-                clock_state.due_at = self.now + clock.deadline
-                self._emit("clock_started", clock=clock.id, regime=clock.regime, due_at=round(clock_state.due_at, 3))
-                self.env.process(self._clock_deadline(clock.id))
-                if clock.satisfied_by in self.done_actions and clock.satisfied_by != action.id:
-                    clock_state.met_at = self.now
-                    self._emit("clock_met", clock=clock.id, regime=clock.regime)
+            if action.id in (clock.starts_on, clock.recorded_by) and clock_state.started_at is None:
+                self._start_clock(clock.id, action.id)
+            if clock.recorded_by == action.id and clock_state.recorded_at is None:
+                clock_state.recorded_at = self.now
+                delay = round(self.now - (clock_state.started_at or self.now), 3)
+                self._emit("clock_recorded", clock=clock.id, regime=clock.regime, action=action.id, delay=delay)
             if (
                 clock.satisfied_by == action.id
                 and clock_state.started_at is not None
@@ -811,6 +841,23 @@ class Drill:
         for milestone in action.marks:
             self._mark(milestone, f"action:{action.id}")
         self._check_event_triggers()
+
+    def _unrecorded(self, clock_id: str) -> bool:
+        """Whether the clock waits for the team to record its start (``recorded_by``) and they have not yet."""
+        clock = next(c for c in self.scenario.clocks if c.id == clock_id)
+        return clock.recorded_by is not None and self.clocks[clock_id].recorded_at is None
+
+    def _start_clock(self, clock_id: str, by: str) -> None:
+        """Start a regulatory clock (its ``starts_on`` happened, or the team recorded it first)."""
+        clock = next(c for c in self.scenario.clocks if c.id == clock_id)
+        state = self.clocks[clock_id]
+        state.started_at = self.now
+        state.due_at = self.now + self.scenario.scaled(clock.deadline)
+        self._emit("clock_started", clock=clock.id, regime=clock.regime, due_at=round(state.due_at, 3))
+        self.env.process(self._clock_deadline(clock.id))
+        if clock.satisfied_by in self.done_actions and clock.satisfied_by != by:
+            state.met_at = self.now
+            self._emit("clock_met", clock=clock.id, regime=clock.regime)
 
     def _clock_deadline(self, clock_id: str) -> Generator[simpy.Event, Any, None]:
         state = self.clocks[clock_id]
@@ -832,6 +879,9 @@ class Drill:
             return
         self.milestones[milestone] = self.now
         self._emit("milestone", milestone=milestone, by=by)
+        for clock in self.scenario.clocks:
+            if clock.starts_on == milestone and self.clocks[clock.id].started_at is None:
+                self._start_clock(clock.id, milestone)
         self._check_event_triggers()
         end_on = self.scenario.scoring.end_on
         if end_on and all(m in self.milestones for m in end_on) and not self._ending:
@@ -911,13 +961,16 @@ class Drill:
             )
         return out
 
-    def view(self, feed_limit: int = 200) -> DrillView:
+    def view(self, feed_limit: int = 200, *, controller: bool = False) -> DrillView:
+        """What the players see; ``controller=True`` adds the controller-only metrics (ground truth)."""
         t = self.now
         self._sampler.catch_up(t)
         revenue_lost, outside_slo = self._sampler.totals(t)
         metrics = []
         for mid, metric in self.metrics.items():
             spec = metric.spec
+            if spec.visibility == "controller" and not controller:
+                continue
             value = metric.history[-1] if metric.history else metric.at(t)
             metrics.append(
                 MetricView(
@@ -988,7 +1041,9 @@ class Drill:
             for mid, spec in self.milestone_specs.items()
         )
         clocks = tuple(
-            ClockView(c.id, c.regime, c.deadline, s.started_at, s.due_at, s.met_at, s.missed)
+            ClockView(c.id, c.regime, self.scenario.scaled(c.deadline), s.started_at, s.due_at, s.met_at, s.missed)
+            if controller or not self._unrecorded(c.id) or s.missed
+            else ClockView(c.id, c.regime, self.scenario.scaled(c.deadline), None, None, None, False)
             for c in self.scenario.clocks
             for s in [self.clocks[c.id]]
         )

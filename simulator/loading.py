@@ -799,6 +799,18 @@ def _pydantic_problems(exc: ValidationError, data: Any, root: type[BaseModel], o
         out.at(path, f"expected {' or '.join(wanted)}; got {describe(value)}")
 
 
+def _after_comma(path: TreePath, source: SourceMap) -> bool:
+    """Whether the key at ``path`` follows another key of its mapping on the same line: written inside
+    ``{...}``, after a ', ' (two keys of a block mapping never share a line)."""
+    here = source.keys.get(tuple(path))
+    if here is None:
+        return False
+    return any(
+        len(key) == len(path) and key[:-1] == tuple(path[:-1]) and pos[0] == here[0] and pos[1] < here[1]
+        for key, pos in source.keys.items()
+    )
+
+
 def _one_problem(
     path: TreePath, err: dict[str, Any], is_key: bool, data: Any, root: type[BaseModel], out: _Problems
 ) -> None:
@@ -806,6 +818,17 @@ def _one_problem(
     if kind == "missing":
         parent, name = path[:-1], path[-1]
         out.add(f"missing required key '{name}'", out.source.locate(parent), breadcrumb(parent))
+        return
+    if kind == "extra_forbidden" and err.get("input") is None and _after_comma(path, out.source):
+        # `{finding: growing forecast error, rising}`: the ', ' ended the text, and 'rising' became a key
+        parent, name = path[:-1], str(path[-1])
+        out.add(
+            f"unknown key '{name}' with no value: a ', ' inside {{...}} ends a text, so '{name}' is probably "
+            f"the rest of the text before it; quote text that contains ', ' inside {{...}} "
+            f'(write "..., {name}")',
+            out.source.locate(path, key=True),
+            breadcrumb(parent),
+        )
         return
     if kind == "extra_forbidden":
         parent, name = path[:-1], str(path[-1])
@@ -833,7 +856,20 @@ def _one_problem(
             breadcrumb(path[:-1]),
         )
         return
-    out.at(path, _plain_message(err, _value_at(data, path)))
+    value = _value_at(data, path)
+    if kind == "string_type" and isinstance(value, dict) and len(value) == 1:
+        # `- Ask: who is the lead?`: the ': ' made the text a mapping
+        key, rest = next(iter(value.items()))
+        if isinstance(key, str) and (rest is None or isinstance(rest, (str, int, float))):
+            text = f"{key}: {rest}" if rest is not None else f"{key}:"
+            shown = text if len(text) <= 40 else text[:37] + "..."
+            out.at(
+                path,
+                f"expected text; got a mapping, because of the ': ' in '{shown}': "
+                f"quote text that contains ': ' (write \"{shown}\")",
+            )
+            return
+    out.at(path, _plain_message(err, value))
 
 
 # --------------------------------------------------------------------------- public API
@@ -889,7 +925,8 @@ def validate_data(
         return None, out.items
     cls = _model_class(kind)
     try:
-        model = cls.model_validate(data)
+        declared = data.get("roles")
+        model = cls.model_validate(data, context={"roles": declared if isinstance(declared, dict) else {}})
     except ValidationError as exc:
         _pydantic_problems(exc, data, cls, out)
         return None, _sorted(out.items)

@@ -14,7 +14,7 @@ import math
 from typing import Annotated, Any, Literal
 
 from drillsim.simulator.durations import Duration, format_duration
-from drillsim.simulator.roles import RoleId
+from drillsim.simulator.roles import ROLE_IDS, known_roles
 from drillsim.simulator.text import control_message
 from pydantic import (
     AfterValidator,
@@ -24,12 +24,14 @@ from pydantic import (
     SerializerFunctionWrapHandler,
     StringConstraints,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_serializer,
     model_validator,
 )
 
-Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=64)]
 """A lower-case id: letters, digits, ``-`` and ``_``, starting with a letter or digit."""
 
 DRILL_LIMIT = 4 * 86400.0
@@ -40,6 +42,62 @@ LONG_DRILL_LIMIT = 14 * 86400.0
 MAX_NUMBER = 1e12
 """The largest magnitude of any number in a scenario or roster (a metric, a threshold, a factor):
 well beyond any real metric, far enough from float overflow that the engine's arithmetic stays finite."""
+
+def _role_checker(*extra: str) -> Any:
+    """A validator: the value is a catalogue role, one of ``extra``, or a role the file declares under ``roles:``.
+
+    The declared roles come from the validation context (``{"roles": {...}}``, which ``simulator.loading``
+    passes); without a context (a journal's copy of a scenario read back) any id is accepted."""
+
+    def check(value: str, info: ValidationInfo) -> str:
+        context = info.context
+        if not isinstance(context, dict) or "roles" not in context:
+            return value
+        declared = context["roles"] if isinstance(context["roles"], dict) else {}
+        known = [*known_roles({str(k): "" for k in declared}), *extra]
+        if value in known:
+            return value
+        hint = did_you_mean_role(value, known)
+        what = (
+            "a role in the catalogue"
+            if not extra or extra == ("everyone",)
+            else " or ".join([*(f"'{e}'" for e in extra), "a role"])
+        )
+        head = f"'{value}' is not {what}" + (f" (did you mean '{hint}'?)" if hint else "")
+        raise ValueError(f"{head}; expected one of: {', '.join(known)} (or declare it under 'roles:')")
+
+    return AfterValidator(check)
+
+
+def did_you_mean_role(word: str, choices: list[str]) -> str | None:
+    import difflib
+
+    match = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    if match:
+        return match[0]
+    prefixed = [c for c in choices if len(word) >= 3 and (c.startswith(word) or word.startswith(c))]
+    return prefixed[0] if len(prefixed) == 1 else None
+
+
+_ROLE_SCHEMA = WithJsonSchema({"anyOf": [{"enum": list(ROLE_IDS)}, {"type": "string", "pattern": ID_PATTERN}]})
+_RoleText = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=64)]
+RoleId = Annotated[_RoleText, _role_checker(), _ROLE_SCHEMA]
+"""A role id: one of the catalogue (simulator.roles) or one the file declares under ``roles:``."""
+Addressee = Annotated[
+    _RoleText,
+    _role_checker("everyone"),
+    WithJsonSchema({"anyOf": [{"enum": ["everyone", *ROLE_IDS]}, {"type": "string", "pattern": ID_PATTERN}]}),
+]
+"""A role id or ``everyone``."""
+Visibility = Annotated[
+    _RoleText,
+    _role_checker("everyone", "controller"),
+    WithJsonSchema(
+        {"anyOf": [{"enum": ["everyone", "controller", *ROLE_IDS]}, {"type": "string", "pattern": ID_PATTERN}]}
+    ),
+]
+"""Who sees a thing: ``everyone``, ``controller`` or a role id."""
+
 
 
 def _plain_text(value: str) -> str:
@@ -90,6 +148,9 @@ Category = Literal[
     "human-in-the-loop",
     "third-party",
     "capacity",
+    "hallucination",
+    "supply-chain",
+    "fairness",
 ]
 Channel = Literal[
     "alert",
@@ -193,6 +254,9 @@ class Metric(Strict):
     """The bound that counts as a breach; minutes outside it are scored."""
     noise: Annotated[float, Field(ge=0, le=0.5)] = 0.0
     """Cosmetic jitter on displayed samples as a fraction of the value (0.02 = about 2%). Conditions use the true value."""
+    visibility: Visibility = "everyone"
+    """Who sees it: ``everyone`` (default), ``controller`` (ground truth for the facilitator only: never on the
+    players' dashboard or in their feed) or a role id (that role's seat)."""
 
 
 class Business(Strict):
@@ -353,7 +417,8 @@ class Fault(Strict):
     id: Id
     """Unique id, referenced by actions' ``stops``."""
     label: ShortText
-    """A short description for the report (players never see it: they see symptoms)."""
+    """The root cause in a few words, for the controller and the report only: players never see it (they see
+    symptoms and the outcome text of the action that stops it)."""
     at: Duration | None = None
     """Sim time at which the fault starts."""
     when: Condition | None = None
@@ -390,6 +455,9 @@ class Consequence(Strict):
     """Metric changes that follow."""
     penalty: Penalty | None = None
     """Points lost."""
+    action: str | None = None
+    """An action that happens at once when the deadline passes, done by the stakeholders rather than the team
+    (marketing extends the sale on its own): its effects, stops, marks, forbids and penalty apply."""
 
 
 OptionQualityName = Literal["sound", "poor", "harmful"]
@@ -413,7 +481,7 @@ class Decision(Strict):
     options: Annotated[list[str], Field(min_length=1)]
     """Action ids the players can choose from."""
     deadline: Duration
-    """Time to answer, from the inject's arrival."""
+    """Time to answer, from the inject's arrival; in real time when the scenario sets ``time_scale``."""
     on_timeout: Consequence | None = None
     """What happens when nobody answers in time."""
     quality: dict[str, OptionQuality] = {}
@@ -436,7 +504,7 @@ class Inject(Strict):
     """How it arrives. ``alert`` and ``pager`` count as alerts (the first one is the 'first alert' moment) and page the on-call holders of the ``to`` role."""
     from_: ShortText | None = Field(default=None, alias="from")
     """Who sends it: ``CEO``, ``Support``, ``Monitoring``, ``Journalist``."""
-    to: RoleId | Literal["everyone"] = "everyone"
+    to: Addressee = "everyone"
     """The role it is addressed to, or ``everyone``."""
     text: Text
     """What the players read."""
@@ -522,6 +590,8 @@ class Action(Strict):
     """Roles called in when it succeeds: their on-call holders are paged (off-call holders if nobody on call holds it)."""
     repeatable: bool = False
     """Whether it can be done again after succeeding."""
+    forbids: list[str] = []
+    """Actions that can no longer be taken once this one succeeded (no forensics after the pods are deleted)."""
     penalty: Penalty | None = None
     """Points lost when it is done (a don't)."""
     communication: CommunicationKind | CommunicationSpec | None = None
@@ -561,9 +631,13 @@ class Clock(Strict):
     regime: ShortText
     """The rule: ``GDPR Art. 33``, ``EU AI Act Art. 73``, ``SEC 8-K Item 1.05``."""
     starts_on: str
-    """The action whose success starts the clock (a decision the players make, such as confirming a breach)."""
+    """What starts the clock, where the law starts it: a milestone (awareness from evidence: ``aware`` marked
+    when the PII page fires) or an action (a determination the players make, such as materiality)."""
+    recorded_by: str | None = None
+    """With a milestone ``starts_on``: the action by which the team records the start (confirming awareness).
+    The delay from the clock's start is journalled (``clock_recorded``); recording first starts the clock."""
     deadline: Duration
-    """Time allowed from start to notification."""
+    """Time allowed from start to notification, in real time (``72h``): divided by the scenario's ``time_scale``."""
     satisfied_by: str
     """The action that notifies the authority."""
     description: Text | None = None
@@ -685,6 +759,12 @@ class Scenario(Strict):
     journal grows with its sim time (about 4 MB a simulated day), so the limit is deliberate."""
     duration: Duration
     """Time limit of the drill in sim time: at most 4 days (14 days with ``long_drill: true``)."""
+    time_scale: Annotated[float, Field(gt=0, le=100000)] = 1.0
+    """Real time per drill time: ``60`` makes each drill minute stand for a real hour. Regulatory clock deadlines
+    and decision deadlines are written in real time (``72h``) and run this much faster; everything else
+    (``at``, ``duration``, targets, action durations) is drill time."""
+    roles: dict[Id, ShortText] = {}
+    """Roles beyond the catalogue, by id, each with its description (``Head of trust and safety: ...``)."""
     objectives: list[Objective] = []
     """Learning objectives with capabilities and targets."""
     references: list[Reference] = []
@@ -746,6 +826,10 @@ class Scenario(Strict):
             seen.setdefault(action.role, None)
         return list(seen)
 
+    def scaled(self, real: float) -> float:
+        """A real-time span (a clock's or a decision's deadline) in drill time: divided by ``time_scale``."""
+        return real / self.time_scale
+
     def content_hash(self) -> str:
         """SHA-256 of the scenario's canonical JSON form; equal content, equal hash."""
         return content_hash(self)
@@ -760,7 +844,7 @@ class Member(Strict):
     name: ShortText
     """Unique name within the roster."""
     roles: Annotated[list[RoleId], Field(min_length=1)]
-    """Roles this person can play."""
+    """Roles this person can play: catalogue roles, or roles the roster declares under ``roles:``."""
     skills: list[ShortText] = []
     """Skills that speed up and steady actions that ask for them."""
     on_call: bool = True
@@ -778,6 +862,8 @@ class Roster(Strict):
     """Team name shown in the report and the run folder."""
     description: Text | None = None
     """Who this team is."""
+    roles: dict[Id, ShortText] = {}
+    """Roles beyond the catalogue that members hold, by id, each with its description."""
     members: Annotated[list[Member], Field(min_length=1)]
     """The people."""
 

@@ -24,6 +24,10 @@ RoleId = Literal[
     "legal-counsel",
     "business-continuity-lead",
     "product-owner",
+    "executive",
+    "finance-lead",
+    "investor-relations",
+    "vendor-manager",
 ]
 """A role id from the catalogue."""
 
@@ -42,6 +46,10 @@ ROLES: dict[str, str] = {
     "legal-counsel": "Legal counsel: liability, disclosure and materiality decisions",
     "business-continuity-lead": "Business continuity lead: aligns AI recovery with overall service continuity",
     "product-owner": "Product owner: business impact, feature flags, customer promises",
+    "executive": "Executive sponsor (CEO, CTO, COO): approves SEV1 decisions, speaks for the company",
+    "finance-lead": "Finance lead / CFO office: quantifies losses, refunds and credits, insurance claims",
+    "investor-relations": "Investor relations: disclosure to investors, coordinates 8-K filings with legal",
+    "vendor-manager": "Vendor manager: contracts, escalation and SLAs with third-party providers",
 }
 
 ROLE_IDS: tuple[str, ...] = get_args(RoleId)
@@ -49,6 +57,13 @@ ROLE_IDS: tuple[str, ...] = get_args(RoleId)
 assert set(ROLE_IDS) == set(ROLES), "every role id needs a description"
 
 
-def role_title(role: str) -> str:
-    """The short title of a role: ``Crisis lead / incident commander``."""
-    return ROLES.get(role, role).split(":", 1)[0]
+def role_title(role: str, declared: dict[str, str] | None = None) -> str:
+    """The short title of a role: ``Crisis lead / incident commander``; ``declared`` holds a
+    scenario's or roster's own roles (``roles:``), which are looked up first."""
+    text = (declared or {}).get(role) or ROLES.get(role, role)
+    return text.split(":", 1)[0]
+
+
+def known_roles(declared: dict[str, str] | None = None) -> list[str]:
+    """The catalogue's role ids followed by the ones a scenario or roster declares."""
+    return [*ROLE_IDS, *(r for r in (declared or {}) if r not in ROLES)]

@@ -100,6 +100,7 @@ actions:                       # the menu: playbook steps, distractors and don't
     label: Promise a fix within the hour
     role: crisis-lead
     duration: 15s
+    requires: [detected]            # a don't needs a signal first, like everything the team does
     communication: external
     penalty: {{points: 10, reason: Over-promised a recovery time without a clear technical path}}
 

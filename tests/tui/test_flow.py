@@ -93,14 +93,14 @@ async def test_actions_by_key_and_menu_and_the_reason_when_not_now(app_factory) 
         assert rejected and "Acknowledged" in rejected[-1]["reason"]
         hint = str(screen.query_one("#action-hint").render())
         assert "needs" in hint  # the highlighted first action says why, too
-        await advance(pilot, screen, 10)
+        await advance(pilot, screen, 70)  # the page comes at 01:00
         await pilot.press("enter")  # the menu has focus; its first action is the playbook
         submitted = of_type(screen.drill.records, "action_submitted")
         assert submitted[-1]["action"] == "activate-playbook"
-        await advance(pilot, screen, 200)
+        await advance(pilot, screen, 260)
         await pilot.press("2")
         assert of_type(screen.drill.records, "action_submitted")[-1]["action"] == "rollback-model"
-        await advance(pilot, screen, 260)
+        await advance(pilot, screen, 320)
         assert "v41 is serving" in feed_text(screen) or "rollback job timed out" in feed_text(screen)
         busy = {m.name: m.status for m in screen.drill.view().members}
         assert set(busy.values()) <= {"standby", "paged", "idle", "busy"}
@@ -111,7 +111,7 @@ async def test_choose_who_does_an_action(app_factory, clock) -> None:
     app = app_factory(auto_advance=True)
     async with app.run_test(size=SIZE) as pilot:
         screen = await start_from_launcher(pilot)
-        await run_until(screen, clock, 10)
+        await run_until(screen, clock, 70)  # the page came at 01:00
         menu = screen.query_one(ActionMenu)
         menu.highlighted = [a.id for a in screen.drill.scenario.actions].index("restart-pods")
         await pilot.press("p")
@@ -135,7 +135,7 @@ async def test_choose_who_does_an_action(app_factory, clock) -> None:
         assert (submitted["action"], submitted["by"]) == ("restart-pods", "Avery")
         queued = of_type(screen.drill.records, "action_queued")[-1]  # Avery is still answering her page
         assert (queued["action"], queued["member"]) == ("restart-pods", "Avery")
-        await run_until(screen, clock, 90)
+        await run_until(screen, clock, 150)
         started = [r for r in of_type(screen.drill.records, "action_started") if r["action"] == "restart-pods"]
         assert [(r["member"], r["role_match"]) for r in started] == [("Avery", False)]
         # Enter takes drillsim's own pick; the one-key path stays one key
@@ -235,9 +235,9 @@ async def test_pause_shows_discussion_and_resume(app_factory, clock) -> None:
     app = app_factory(auto_advance=True)
     async with app.run_test(size=SIZE) as pilot:
         screen = await start_from_launcher(pilot)
-        clock.advance(5)  # five wall seconds at x1
-        screen.tick()
-        assert 4.9 <= screen.drill.now <= 5.1
+        await run_until(screen, clock, 65)  # the page came at 01:00
+        at = screen.drill.now
+        assert 64.9 <= at <= 65.6
         await pilot.press("space")
         assert screen.drill.paused
         banner = screen.query_one(PausedBanner)
@@ -245,12 +245,12 @@ async def test_pause_shows_discussion_and_resume(app_factory, clock) -> None:
         assert "Who is the crisis lead right now" in str(banner.render())
         clock.advance(100)
         screen.tick()
-        assert screen.drill.now < 5.2  # frozen while paused
+        assert screen.drill.now < at + 0.2  # frozen while paused
         await pilot.press("space")
         assert not screen.drill.paused and not banner.display
         clock.advance(2)
         screen.tick()
-        assert 6.9 <= screen.drill.now <= 7.2
+        assert at + 1.9 <= screen.drill.now <= at + 2.2
         assert types(screen.drill.records).count("paused") == 1
         assert types(screen.drill.records).count("resumed") == 1
 

@@ -1,0 +1,137 @@
+"""The built-in scenarios' fixes of #20, each as the players or the controller would notice it."""
+
+from __future__ import annotations
+
+from drillsim.simulator.engine import Drill
+
+from tests.engine.helpers import load_builtin, load_builtin_roster
+
+
+def _injects(drill: Drill) -> dict[str, float]:
+    return {r["inject"]: r["t"] for r in drill.records if r["type"] == "inject"}
+
+
+def test_flash_sale_starts_healthy_and_the_page_takes_time() -> None:
+    drill = Drill(load_builtin("flash-sale-latency"), load_builtin_roster("crisis-team"), 0)
+    drill.advance_to(1)
+    first = next(r for r in drill.records if r["type"] == "metric_sample")
+    assert first["t"] == 0 and first["values"]["latency_p95_ms"] < 360 * 1.05  # not 950 ms at t=0
+    drill.advance_to(59)
+    assert "latency-page" not in _injects(drill)
+    assert not [i for i in drill.view().feed if i.kind == "alert"]  # the red dashboard is for players to notice
+    drill.advance_to(61)
+    assert _injects(drill)["latency-page"] == 60
+
+
+def test_model_drift_muting_the_alert_mutes_the_page() -> None:
+    scenario = load_builtin("model-drift")
+    roster = load_builtin_roster("crisis-team")
+    drill = Drill(scenario, roster, 0)
+    while "drift-warning" not in drill.milestones:
+        drill.advance_to(drill.now + 5)
+    assert drill.submit("mute-drift-alert").ok
+    drill.advance_to(30 * 60)
+    assert "drift-page" not in _injects(drill)
+    assert "detected" not in drill.milestones  # muted: nobody is credited with detecting the drift
+    assert "psi_paged" not in [m.id for m in drill.view().metrics]  # the pager's view is ground truth
+    # without the mute, the page fires and detection is credited
+    plain = Drill(scenario, roster, 0)
+    plain.advance_to(30 * 60)
+    assert "drift-page" in _injects(plain) and "detected" in plain.milestones
+
+
+def _until(drill: Drill, done: object, limit: float = 3600) -> None:
+    while not done() and drill.now < limit:  # type: ignore[operator]
+        drill.advance_to(drill.now + 5)
+
+
+def test_llm_pii_gdpr_clock_runs_from_the_evidence_and_the_recording_delay_is_journalled() -> None:
+    scenario = load_builtin("llm-pii-exposure")
+    drill = Drill(scenario, load_builtin_roster("full-crisis-team"), 0)
+    _until(drill, lambda: "detected" in drill.milestones)
+    page = _injects(drill)["pii-page"]
+    started = next(r for r in drill.records if r["type"] == "clock_started")
+    assert started["t"] == page  # awareness from evidence, not from a button press
+    assert started["due_at"] == page + 72 * 60  # 72 real hours at time_scale 60
+    assert drill.view().clocks[0].started_at is None  # the players have not recorded it yet
+    assert drill.view(controller=True).clocks[0].started_at == page
+    for action in ("ack-pii-page", "declare-sev1", "engage-dpo", "confirm-personal-data-breach"):
+        _until(drill, lambda a=action: drill.submit(a).ok or a in drill.done_actions)
+        _until(drill, lambda a=action: a in drill.done_actions)
+    recorded = next(r for r in drill.records if r["type"] == "clock_recorded")
+    assert recorded["delay"] == recorded["t"] - page > 0
+    assert drill.view().clocks[0].started_at == page
+    # idle: nobody notifies, and 72 drill minutes after the page the clock is missed within the drill
+    idle = Drill(scenario, load_builtin_roster("full-crisis-team"), 0)
+    idle.advance_to(scenario.duration)
+    assert idle.clocks["gdpr-art33"].missed
+
+
+def test_llm_pii_notification_is_phased_and_a_flushed_cache_cannot_be_preserved() -> None:
+    scenario = load_builtin("llm-pii-exposure")
+    notify = scenario.action("notify-authority")
+    assert notify.requires == ["confirm-personal-data-breach"]  # no full scoping first (Art. 33(4))
+    assert "update-authority" in [a.id for a in scenario.actions]
+    drill = Drill(scenario, load_builtin_roster("full-crisis-team"), 0)
+    _until(drill, lambda: "detected" in drill.milestones)
+    assert drill.submit("flush-cache-now").ok
+    _until(drill, lambda: "flush-cache-now" in drill.done_actions)
+    _until(drill, lambda: drill.submit("ack-pii-page").ok or "ack-pii-page" in drill.done_actions)
+    _until(drill, lambda: "acknowledged" in drill.milestones)
+    result = drill.submit("preserve-evidence")
+    assert not result.ok and result.code == "forbidden"
+
+
+def test_prompt_injection_is_a_processors_duty_from_the_dlp_page() -> None:
+    scenario = load_builtin("prompt-injection-rag")
+    clock = scenario.clocks[0]
+    assert clock.regime == "GDPR Art. 33(2)" and clock.starts_on == "aware"
+    assert "processor" in (scenario.briefing or "") and "controller" in (clock.description or "")
+    drill = Drill(scenario, load_builtin_roster("full-crisis-team"), 0)
+    _until(drill, lambda: "dlp-page" in _injects(drill))
+    started = next(r for r in drill.records if r["type"] == "clock_started")
+    assert started["t"] == _injects(drill)["dlp-page"]
+    assert started["due_at"] == started["t"] + 24 * 3600 / 48
+
+
+def test_provider_outage_compresses_the_dora_clock_with_time_scale() -> None:
+    scenario = load_builtin("provider-outage")
+    assert scenario.time_scale == 8 and scenario.clocks[0].deadline == 4 * 3600
+    assert "2025/301" in scenario.clocks[0].regime
+    drill = Drill(scenario, load_builtin_roster("crisis-team"), 0)
+    _until(drill, lambda: "detected" in drill.milestones)
+    for action in ("ack-breaker-page", "declare-incident", "classify-major"):
+        _until(drill, lambda a=action: drill.submit(a).ok or a in drill.done_actions)
+        _until(drill, lambda a=action: a in drill.done_actions)
+    started = next(r for r in drill.records if r["type"] == "clock_started")
+    assert started["due_at"] == started["t"] + 30 * 60
+
+
+def test_feature_skew_first_page_shows_the_symptom_not_the_cause() -> None:
+    scenario = load_builtin("feature-skew")
+    page = next(i for i in scenario.injects if i.id == "skew-page")
+    for giveaway in ("int64", "double", "schema", "dollars", "cents"):
+        assert giveaway not in page.text.lower()
+        assert giveaway not in scenario.title.lower()
+    identify = [a for a in scenario.actions if "identified" in a.marks]
+    assert identify and any("dollars" in (a.outcome or "") for a in identify)  # investigation reveals it
+
+
+def test_flash_sale_marketing_extends_the_sale_itself_on_timeout() -> None:
+    scenario = load_builtin("flash-sale-latency")
+    drill = Drill(scenario, load_builtin_roster("crisis-team"), 0)
+    drill.advance_to(20 * 60)  # nobody acts: the marketing decision opens at 10m and lapses at 14m
+    assert drill.done_actions.get("extend-sale") == 14 * 60
+
+
+def test_the_feed_says_how_long_the_clock_ran_before_it_was_recorded() -> None:
+    scenario = load_builtin("llm-pii-exposure")
+    drill = Drill(scenario, load_builtin_roster("full-crisis-team"), 0)
+    _until(drill, lambda: "detected" in drill.milestones)
+    assert not any("GDPR" in item.text for item in drill.view().feed)  # the law's clock runs unannounced
+    for action in ("ack-pii-page", "declare-sev1", "engage-dpo", "confirm-personal-data-breach"):
+        _until(drill, lambda a=action: drill.submit(a).ok or a in drill.done_actions)
+        _until(drill, lambda a=action: a in drill.done_actions)
+    line = next(item.text for item in drill.view().feed if "clock recorded" in item.text)
+    assert line.startswith("GDPR Art. 33 clock recorded; it has run since ")
+    assert "h" in line.split("(")[1]  # the delay in real time: hours, at time_scale 60
