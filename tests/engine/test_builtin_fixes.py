@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from drillsim.simulator.engine import Drill
 
 from tests.engine.helpers import load_builtin, load_builtin_roster
@@ -14,13 +16,12 @@ def _injects(drill: Drill) -> dict[str, float]:
 def test_flash_sale_starts_healthy_and_the_page_takes_time() -> None:
     drill = Drill(load_builtin("flash-sale-latency"), load_builtin_roster("crisis-team"), 0)
     drill.advance_to(1)
-    first = next(r for r in drill.records if r["type"] == "metric_sample")
-    assert first["t"] == 0 and first["values"]["latency_p95_ms"] < 360 * 1.05  # not 950 ms at t=0
-    drill.advance_to(59)
+    assert drill.metrics["latency_p95_ms"].at(0.0) < 360 * 1.05  # not 950 ms at t=0
+    drill.advance_to(50)
     assert "latency-page" not in _injects(drill)
     assert not [i for i in drill.view().feed if i.kind == "alert"]  # the red dashboard is for players to notice
     drill.advance_to(61)
-    assert _injects(drill)["latency-page"] == 60
+    assert 50 < _injects(drill)["latency-page"] <= 60  # the moment latency crosses 5x baseline, solved on the ramp
 
 
 def test_model_drift_muting_the_alert_mutes_the_page() -> None:
@@ -52,14 +53,14 @@ def test_llm_pii_gdpr_clock_runs_from_the_evidence_and_the_recording_delay_is_jo
     page = _injects(drill)["pii-page"]
     started = next(r for r in drill.records if r["type"] == "clock_started")
     assert started["t"] == page  # awareness from evidence, not from a button press
-    assert started["due_at"] == page + 72 * 60  # 72 real hours at time_scale 60
+    assert started["due_at"] == pytest.approx(page + 72 * 60, abs=0.001)  # 72 real hours at time_scale 60
     assert drill.view().clocks[0].started_at is None  # the players have not recorded it yet
     assert drill.view(controller=True).clocks[0].started_at == page
     for action in ("ack-pii-page", "declare-sev1", "engage-dpo", "confirm-personal-data-breach"):
         _until(drill, lambda a=action: drill.submit(a).ok or a in drill.done_actions)
         _until(drill, lambda a=action: a in drill.done_actions)
     recorded = next(r for r in drill.records if r["type"] == "clock_recorded")
-    assert recorded["delay"] == recorded["t"] - page > 0
+    assert recorded["delay"] == pytest.approx(recorded["t"] - page, abs=0.001) and recorded["delay"] > 0
     assert drill.view().clocks[0].started_at == page
     # idle: nobody notifies, and 72 drill minutes after the page the clock is missed within the drill
     idle = Drill(scenario, load_builtin_roster("full-crisis-team"), 0)
@@ -91,7 +92,7 @@ def test_prompt_injection_is_a_processors_duty_from_the_dlp_page() -> None:
     _until(drill, lambda: "dlp-page" in _injects(drill))
     started = next(r for r in drill.records if r["type"] == "clock_started")
     assert started["t"] == _injects(drill)["dlp-page"]
-    assert started["due_at"] == started["t"] + 24 * 3600 / 48
+    assert started["due_at"] == pytest.approx(started["t"] + 24 * 3600 / 48, abs=0.001)
 
 
 def test_provider_outage_compresses_the_dora_clock_with_time_scale() -> None:
@@ -104,7 +105,7 @@ def test_provider_outage_compresses_the_dora_clock_with_time_scale() -> None:
         _until(drill, lambda a=action: drill.submit(a).ok or a in drill.done_actions)
         _until(drill, lambda a=action: a in drill.done_actions)
     started = next(r for r in drill.records if r["type"] == "clock_started")
-    assert started["due_at"] == started["t"] + 30 * 60
+    assert started["due_at"] == pytest.approx(started["t"] + 30 * 60, abs=0.001)
 
 
 def test_feature_skew_first_page_shows_the_symptom_not_the_cause() -> None:
