@@ -285,3 +285,20 @@ def test_the_longest_drill_accepted_by_default_plays_within_the_bound(tmp_path: 
     data["duration"] = "4d1s"
     model, problems = check_bytes(_dump(data).encode(), "long.yaml")
     assert model is None and "long_drill: true" in problems[0].message and problems[0].line is not None
+
+
+@given(value=st.text(max_size=30))
+def test_flag_text_refuses_exactly_the_texts_with_a_control_character(value: str) -> None:
+    import argparse
+
+    from drillsim.headless import flag_text
+
+    if find_control(value, lines=False) is None:
+        assert flag_text(value) == value.strip()
+    else:
+        try:
+            flag_text(value)
+        except argparse.ArgumentTypeError as exc:
+            assert find_control(str(exc), lines=False) is None, "the refusal quotes the value escaped"
+        else:
+            raise AssertionError(f"{value!r} accepted")

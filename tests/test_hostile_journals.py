@@ -314,3 +314,19 @@ def test_the_journal_writer_never_writes_a_non_json_number(tmp_path: Path) -> No
     assert "Infinity" not in text and "NaN" not in text
     records = read_journal(tmp_path).records
     assert records[1]["values"] == {"a": None, "b": None} and writer.complete
+
+
+# --------------------------------------------------------------------------- command-line flags
+
+
+@pytest.mark.parametrize("command", ["autoplay", "run"])
+@pytest.mark.parametrize("flag", ["--team", "--label"])
+@pytest.mark.parametrize("value", ["Red\x1b[2J", "x\x1b]52;c;Y2FsYw==\x07", "\u202eQ4", "a\x9bb", "Q\udc9b4"])
+def test_a_control_character_in_team_or_label_is_refused_with_exit_2(
+    command: str, flag: str, value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _cli(capsys, command, "flash-sale-latency", flag, value, "--out", str(tmp_path))
+    assert code == 2
+    assert f"argument {flag}:" in err and "write plain text" in err
+    assert not any(c in out + err for c in ("\x1b", "\x07", "\u202e", "\x9b"))
+    assert not list(tmp_path.iterdir()), "no run folder"
