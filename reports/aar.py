@@ -225,6 +225,26 @@ def merge_issues(found: list[Finding], facts: DrillFacts, card: Scorecard) -> li
     return issues
 
 
+def hotwash_issues(facts: DrillFacts) -> list[Issue]:
+    """The hotwash's areas for improvement: the participants' own, in the plan beside the journal's."""
+    out = []
+    for number, record in enumerate((h for h in facts.hotwash if h.get("kind") == "improvement"), start=1):
+        text = " ".join(str(record.get("text") or "").split())
+        if not text:
+            continue
+        finding = Finding(
+            kind="improvement",
+            rule=f"hotwash:{number}",
+            title=text,
+            evidence=["raised by the participants in the hotwash"],
+            owner="crisis-lead",
+            owner_title=role_title("crisis-lead"),
+            due_days=30,
+        )
+        out.append(Issue(finding, {f"hotwash:{number}"}, list(finding.evidence)))
+    return out
+
+
 # ---------------------------------------------------------------------------- which objective
 
 
@@ -681,7 +701,7 @@ def build_aar(
 ) -> dict[str, Any]:
     """Every AAR/IP section as plain JSON data (see the module docstring)."""
     info = info or ExerciseInfo()
-    issues = merge_issues(found, facts, card)
+    issues = merge_issues(found, facts, card) + hotwash_issues(facts)
     strengths = [f for f in found if f.kind == "strength"]
     observations = observations_of(facts)
     tasks = critical_tasks(facts.scenario)
@@ -706,8 +726,14 @@ def build_aar(
                 else "Cross-cutting (no single objective)",
                 "evidence": issue.evidence,
                 "reference": _reference(issue.keys, facts),
-                "root_cause": root_cause(issue.keys, facts, card) or "see the evidence",
-                "recommendation": " ".join(issue.actions) or "—",
+                "root_cause": root_cause(issue.keys, facts, card)
+                or (
+                    "not analysed yet: raised in the hotwash, for the after-action meeting"
+                    if issue.finding.rule.startswith("hotwash:")
+                    else "see the evidence"
+                ),
+                "recommendation": " ".join(issue.actions)
+                or "To be agreed at the after-action meeting, with an owner and a date.",
                 "element": element_for(issue.finding, info),
                 "owner_role": role,
                 "owner": role_title(role),
