@@ -117,6 +117,13 @@ def configure_report(parser: argparse.ArgumentParser) -> None:
         help="leave the par column empty instead of simulating the playbook (the first report of a scenario and "
         "roster plays 101 playbook drills, a few seconds; later ones read them from the cache)",
     )
+    parser.add_argument(
+        "--exercise",
+        type=Path,
+        metavar="FILE",
+        help="an exercise.yaml with the AAR/IP's overview and improvement-plan settings; kept in the run folder "
+        "for every later rewrite (see docs/facilitator.md)",
+    )
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -126,6 +133,15 @@ def cmd_report(args: argparse.Namespace) -> int:
     folder = args.run.parent if args.run.name == JOURNAL_NAME else args.run
     if not (folder / JOURNAL_NAME).is_file():
         raise UserError(f"{args.run}: not a run folder (no {JOURNAL_NAME} in it)")
+    if getattr(args, "exercise", None) is not None:
+        from drillsim.reports.exercise import EXERCISE_FILE, ExerciseError, load_exercise
+        from drillsim.simulator.journal import atomic_write
+
+        try:
+            load_exercise(args.exercise)
+        except ExerciseError as exc:
+            raise UserError(str(exc)) from None
+        atomic_write(folder / EXERCISE_FILE, args.exercise.read_text(encoding="utf-8"))
     return 0 if _write_report(folder, par=not args.no_par) else 1
 
 

@@ -16,10 +16,12 @@ notification) with the target each is held to.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+from drillsim.reports.scoring import CANONICAL_MILESTONES
 from drillsim.simulator.durations import format_duration
 from drillsim.simulator.model import Scenario
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
@@ -150,6 +152,7 @@ class CriticalTask:
 def critical_tasks(scenario: Scenario) -> dict[str, list[CriticalTask]]:
     """Per objective id, its critical tasks, from its measures (milestones, clocks, communication)."""
     milestones = scenario.scoring.milestones
+    measured = {m: True for o in scenario.objectives for m in o.measures}
     out: dict[str, list[CriticalTask]] = {}
     for objective in scenario.objectives:
         tasks: list[CriticalTask] = []
@@ -211,6 +214,24 @@ def critical_tasks(scenario: Scenario) -> dict[str, list[CriticalTask]]:
                         "what the team watches to know it has got there, and whether it says so",
                     )
                 )
+        # a timed milestone no objective measures belongs to the objective that names its verb ("Identify the root cause")
+        for milestone, spec in milestones.items():
+            verb = CANONICAL_MILESTONES.get(milestone)
+            if (
+                verb
+                and spec.target is not None
+                and not measured.get(milestone)
+                and re.search(rf"\b{verb}", objective.text, re.I)
+            ):
+                for action in (a for a in scenario.actions if milestone in a.marks and a.penalty is None):
+                    add(
+                        CriticalTask(
+                            f"action:{action.id}",
+                            action.label,
+                            f"{spec.label or milestone} within {format_duration(spec.target)} of impact",
+                            f"when the {action.role.replace('-', ' ')} starts it, who decides it and on what evidence",
+                        )
+                    )
         out[objective.id] = tasks
     return out
 
@@ -230,3 +251,20 @@ def plain(data: Any) -> Any:
     if isinstance(data, BaseModel):
         return data.model_dump(mode="json")
     return data
+
+
+# ---------------------------------------------------------------------------- the pre-brief
+
+GROUND_RULES = (
+    "No fault: the drill tests our plans, tools and habits, not people. Nothing said here goes into anyone's review.",
+    "The clock is real: sim time runs while you talk. The facilitator pauses for discussion questions.",
+    "Act as you would on a real incident, within your role. Say out loud what you do and who you tell.",
+    "Everything is simulated: the systems, metrics, customers, executives, press and regulators. "
+    "Nothing you do here changes a real system or sends a real message.",
+    "Ask the controller (the facilitator) when something is unclear: what you can see, whether a tool exists, "
+    "what a simulated person would say. The controller answers as the world would.",
+    "Decisions have deadlines: an unanswered question gets its consequence.",
+    "Evaluators watch and take notes; they do not play. Talk to the team, not to them.",
+    "Afterwards comes the hotwash (what went well, what to improve) and a short feedback form.",
+)
+"""The pre-brief's ground rules: shown on the briefing (acknowledged before the start) and in the Situation Manual."""

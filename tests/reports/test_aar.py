@@ -220,4 +220,4 @@ def test_critical_tasks_come_from_the_measures(scenario):
     tasks = critical_tasks(scenario)
     assert [t.id for t in tasks["contain-fast"]] == ["action:rollback-model", "milestone:recovered"]
     assert [t.id for t in tasks["communicate"]] == ["communication"]
-    assert [t.id for t in tasks["learn"]] == ["action:schedule-postmortem"]
+    assert [t.id for t in tasks["learn"]] == ["action:schedule-postmortem", "action:check-change-log"]
