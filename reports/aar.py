@@ -425,6 +425,13 @@ def root_cause(keys: set[str], facts: DrillFacts, card: Scorecard) -> str:
                     text = f"'{facts.action_label(spec.starts_on)}' was never done, so the {spec.regime} clock never started"
                 else:
                     text = _action_cause(facts, spec.satisfied_by)
+        elif key == "load":
+            others = [m for m in card.people.members if m.actions < max(x.actions for x in card.people.members)]
+            if others:
+                text = "the rest of the team took " + ", ".join(f"{m.member} {m.actions}" for m in others)
+                idle = [m.member for m in others if m.actions == 0]
+                if idle:
+                    text += f" ({', '.join(idle)} none): work was not handed on by role"
         elif kind == "role":
             holders = _holders(facts, value)
             text = (
