@@ -221,3 +221,15 @@ def test_critical_tasks_come_from_the_measures(scenario):
     assert [t.id for t in tasks["contain-fast"]] == ["action:rollback-model", "milestone:recovered"]
     assert [t.id for t in tasks["communicate"]] == ["communication"]
     assert [t.id for t in tasks["learn"]] == ["action:schedule-postmortem", "action:check-change-log"]
+
+
+def test_typed_observations_and_feedback_stay_inert(journal):
+    records = kit_records(journal("flash-sale-seed"))
+    hostile = "<script>alert(1)</script> [x](javascript:alert(1)) | col"
+    records.append(
+        {**records[-1], "seq": records[-1]["seq"] + 1, "participant": hostile, "answers": {"comments": hostile}}
+    )
+    records.append({"seq": records[-1]["seq"] + 1, "t": 1800.0, **OBSERVATION, "text": hostile, "author": hostile})
+    rendered = render_report(records, figures=False)
+    assert "<script>" not in rendered.html and "&lt;script&gt;" in rendered.html
+    assert "<script>" not in rendered.markdown and "\\[x\\]" in rendered.markdown and "\\| col" in rendered.markdown
