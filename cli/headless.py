@@ -140,6 +140,13 @@ def configure_report(parser: argparse.ArgumentParser) -> None:
         help="leave the par column empty instead of simulating the playbook (the first report of a scenario and "
         "roster plays 101 playbook drills, a few seconds; later ones read them from the cache)",
     )
+    parser.add_argument(
+        "--exercise",
+        type=Path,
+        metavar="FILE",
+        help="an exercise.yaml with the AAR/IP's overview and improvement-plan settings; kept in the run folder "
+        "for every later rewrite (see docs/facilitator.md)",
+    )
 
 
 def checked_journal(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
@@ -177,6 +184,15 @@ def cmd_report(args: argparse.Namespace) -> int:
     if not journal.exists():
         raise UserError(f"{args.run}: not a run folder (no {JOURNAL_NAME} in it)")
     _, notes = checked_journal(journal)
+    if getattr(args, "exercise", None) is not None:
+        from drillsim.reports.exercise import EXERCISE_FILE, ExerciseError, load_exercise
+        from drillsim.simulator.journal import atomic_write
+
+        try:
+            load_exercise(args.exercise)
+        except ExerciseError as exc:
+            raise UserError(str(exc)) from None
+        atomic_write(folder / EXERCISE_FILE, args.exercise.read_text(encoding="utf-8"))
     return 0 if _write_report(folder, par=not args.no_par, notes=notes) else 1
 
 

@@ -459,6 +459,29 @@ SUBCOMMANDS.append(
 )
 
 
+from drillsim import handbook_cmd  # noqa: E402  (light: no jinja2 at import)
+
+SUBCOMMANDS.append(
+    Subcommand(
+        "handbook",
+        handbook_cmd.cmd_handbook,
+        handbook_cmd.configure_handbook,
+        "write the exercise kit: the players' Situation Manual, the controller and evaluator handbook, the feedback form",
+        [
+            "drillsim handbook flash-sale-latency",
+            "drillsim handbook flash-sale-latency --roster weekend-skeleton --exercise exercise.yaml --out kit/2026-Q4",
+        ],
+        description=(
+            "Write the documents a quarterly drill needs before it starts, as Markdown and printable HTML: "
+            "situation-manual (for the players: situation, objectives, roles, ground rules, schedule; no answers), "
+            "controller-handbook (the MSEL, also as msel.csv, and the exercise evaluation guide: objectives, "
+            "critical tasks, targets, what to observe; the faults and the playbook) and feedback-form (the "
+            "participant feedback form). See docs/facilitator.md."
+        ),
+    )
+)
+
+
 # --------------------------------------------------------------------------- the TUI (tui/launch.py; textual is imported when a command runs)
 
 SUBCOMMANDS += [

@@ -35,6 +35,8 @@ def _new_figure(width: float, height: float) -> Any:
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
+    # room at the edges for the last tick label and the rotated annotations (nothing clipped at the right)
+    fig.get_layout_engine().set(w_pad=0.12, h_pad=0.08)
     return fig
 
 
@@ -155,7 +157,7 @@ def members_figure(facts: DrillFacts) -> bytes:
         ax.set_xticks(list(ticks), [f"{t // 60}" for t in ticks])
         ax.set_xlim(0, max(facts.end_at, 60.0))
         ax.set_xlabel(
-            "sim time (minutes); orange: waiting for the member, purple: outside the member's role, red: failed"
+            "sim time (minutes)\norange: waiting for the member, purple: outside the member's role, red: failed"
         )
         ax.grid(axis="x", alpha=0.3)
         return png_bytes(fig)
@@ -177,6 +179,9 @@ def milestones_figure(facts: DrillFacts, card: Scorecard) -> bytes:
             if seconds is not None:
                 late = target is not None and seconds > target
                 ax.barh(row, seconds / 60.0, color=BAD if late else GOOD, height=0.55)
+            elif target is None:
+                # no target: the scenario does not require it (a degraded mode the team may skip)
+                ax.text(0.1, row, "not reached (no target)", va="center", color=MUTED, fontsize=10)
             else:
                 ax.text(0.1, row, "not reached", va="center", color=BAD, fontsize=10)
             if target is not None:
@@ -188,7 +193,7 @@ def milestones_figure(facts: DrillFacts, card: Scorecard) -> bytes:
         ax.set_yticks(range(len(rows)), [_plain(r[0], 34) for r in rows])
         ax.invert_yaxis()
         ax.set_xlabel(
-            "minutes from impact start; black bar: target, diamond: par (the playbook's median), line: its 10th to 90th percentile"
+            "minutes from impact start\nblack bar: target, diamond: par (the playbook's median), line: its 10th to 90th percentile"
         )
         ax.grid(axis="x", alpha=0.3)
         return png_bytes(fig)

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from drillsim.reports.aar import build_aar
+from drillsim.reports.exercise import ExerciseInfo, run_exercise
 from drillsim.reports.facts import DrillFacts
 from drillsim.reports.journal_io import atomic_write, read_journal
 from drillsim.reports.lessons import Finding, findings_from, improvement_plan
@@ -263,6 +265,7 @@ def build_context(
     found: list[Finding],
     figure_src: dict[str, Any],
     warnings: list[str] | None = None,
+    aar: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     from markupsafe import Markup
 
@@ -316,8 +319,10 @@ def build_context(
             "seconds": fmt_span(i.seconds) if i.seconds is not None else "not reached",
             "target": fmt_span(i.target) if i.target is not None else "—",
             "par": par_cell(i, card.par_available),
-            "status": STATUS_WORDS.get(i.status, i.status.replace("_", " ")),
+            "status": STATUS_WORDS.get(i.status, i.status.replace("_", " "))
+            + (" (no target)" if i.target is None and i.status == "not_reached" else ""),
             "ok": i.status in ("met", "reached"),
+            "optional": i.target is None and i.status == "not_reached",
         }
         for i in card.intervals
     ]
@@ -523,6 +528,7 @@ def build_context(
         "figures": figures,
         "warnings": warnings or [],
         "css": _css(),
+        "aar": aar if aar is not None else build_aar(facts, card, found),
     }
 
 
@@ -568,19 +574,30 @@ def par_cell(interval: Interval, available: bool) -> str:
     return f"{at(interval.par)} ({at(interval.par_p10)}–{at(interval.par_p90)})"
 
 
+def with_aar(text: str, aar: dict[str, Any]) -> str:
+    """The scorecard's JSON with the AAR/IP added under ``aar`` (the scorecard's own keys unchanged)."""
+    import json
+
+    data = json.loads(text)
+    data["aar"] = aar
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
 def render_report(
     records: list[dict[str, Any]],
     par: Par | None = None,
     *,
     figures: bool = True,
     warnings: list[str] | None = None,
+    exercise: ExerciseInfo | None = None,
 ) -> Rendered:
-    """Score a journal and render every report artefact in memory."""
+    """Score a journal and render every report artefact in memory; ``exercise``: the AAR/IP overview settings."""
     from markupsafe import Markup
 
     facts = DrillFacts.from_records(records)
     card = score(records, par)
     found = findings_from(facts, card)
+    aar = build_aar(facts, card, found, exercise)
     pngs: dict[str, bytes] = {}
     if figures:
         from drillsim.reports.figures import render_figures
@@ -590,14 +607,14 @@ def render_report(
     html_src = {
         name: Markup("data:image/png;base64," + base64.b64encode(data).decode("ascii")) for name, data in pngs.items()
     }
-    md_context = build_context(facts, card, found, md_src, warnings)
-    html_context = build_context(facts, card, found, html_src, warnings)
+    md_context = build_context(facts, card, found, md_src, warnings, aar)
+    html_context = build_context(facts, card, found, html_src, warnings, aar)
     return Rendered(
         scorecard=card,
         findings=found,
         markdown=render_markdown(md_context),
         html=render_html(html_context),
-        scorecard_json=scorecard_with_findings(card, found),
+        scorecard_json=with_aar(scorecard_with_findings(card, found), aar),
         figures=pngs,
         warnings=list(warnings or []),
     )
@@ -638,7 +655,8 @@ def write_report(
         par_values = par_for(records, **(par_options or {})) if par else None
     if par is True and par_values is None:
         warnings.append("par not available: the playbook could not be simulated for this scenario and roster")
-    rendered = render_report(records, par_values, figures=figures, warnings=warnings)
+    exercise = run_exercise(folder, warnings)
+    rendered = render_report(records, par_values, figures=figures, warnings=warnings, exercise=exercise)
     figure_paths = []
     for name, data in rendered.figures.items():
         figure_paths.append(atomic_write(folder / "figures" / f"{name}.png", data))

@@ -918,9 +918,20 @@ class Drill:
         """A note from the facilitator or scribe; allowed during and after the drill."""
         self._emit("note", input=True, text=text, author=author)
 
+    def observe(
+        self, objective: str, task: str | None, text: str, rating: str | None = None, author: str = "evaluator"
+    ) -> Record:
+        """An evaluator's observation against an objective and critical task (allowed during and after the
+        drill). Journaled with the sim time it was seen and the wall clock; never shown in the feed."""
+        if rating is not None and rating not in ("P", "S", "M", "U"):
+            raise ValueError(f"not a rating: {rating}")
+        return self._emit(
+            "observation", input=True, objective=objective, task=task, text=text, rating=rating, author=author
+        )
+
     def debrief(self, type_: str, **fields: Any) -> Record:
-        """Record a debrief input after the drill: ``rating_override`` or ``hotwash``."""
-        if type_ not in ("rating_override", "hotwash"):
+        """Record a debrief input after the drill: ``rating_override``, ``hotwash`` or a participant's ``feedback``."""
+        if type_ not in ("rating_override", "hotwash", "feedback"):
             raise ValueError(f"not a debrief record: {type_}")
         return self._emit(type_, input=True, **fields)
 

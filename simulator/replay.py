@@ -117,9 +117,17 @@ def apply_input(drill: Drill, record: Record) -> None:
         drill.set_speed(float(record["speed"]))
     elif kind == "drill_ended":
         drill.end(record.get("reason", "facilitator"))
-    elif kind in ("rating_override", "hotwash"):
+    elif kind in ("rating_override", "hotwash", "feedback"):
         fields = {k: v for k, v in record.items() if k not in ("seq", "t", "type", "input", "wall")}
         drill.debrief(kind, **fields)
+    elif kind == "observation":
+        drill.observe(
+            record["objective"],
+            record.get("task"),
+            record["text"],
+            record.get("rating"),
+            record.get("author", "evaluator"),
+        )
     else:
         raise ReplayError(f"record {record.get('seq')}: unknown input type '{kind}'")
 

@@ -92,7 +92,7 @@ def test_overrides_and_hotwash_in_report(journal):
     assert "facilitator override of U: Blaming the CDN &lt;b&gt;hurt&lt;/b&gt; trust" in rendered.markdown
     assert "<em>Facilitator override of U:</em> Blaming the CDN &lt;b&gt;hurt&lt;/b&gt;" in rendered.html
     seed = render_report(journal("flash-sale-seed"), figures=False).markdown
-    assert "Hotwash, strength: The rollback script worked first time." in seed
+    assert "- Strength: The rollback script worked first time." in seed
     assert "10:00 (facilitator): Team checked the CDN alert" in seed
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from drillsim.reports.exercise import GROUND_RULES
 from drillsim.simulator.durations import format_duration
 from drillsim.simulator.model import Roster, Scenario
 from drillsim.tui.screens.modals import HelpScreen
@@ -65,6 +66,9 @@ def briefing_text(scenario: Scenario, settings: Settings) -> Text:
         )
     for clock in scenario.clocks:
         text.append(f"• {clock.regime}: {format_duration(clock.deadline)} once started\n")
+    text.append("\nGround rules (read them to the room; Start acknowledges them)\n", "bold underline")
+    for number, rule in enumerate(GROUND_RULES, start=1):
+        text.append(f"{number}. {rule}\n")
     text.rstrip()
     return text
 
@@ -114,7 +118,7 @@ class BriefingScreen(Screen[None]):
                                 compact=True,
                             )
                 with Horizontal(id="start-row"):
-                    yield Button("Start the drill (Enter)", variant="success", id="start")
+                    yield Button("Start the drill: rules read (Enter)", variant="success", id="start")
                     if self.can_go_back:
                         yield Button("Back (esc)", id="back")
         yield Footer()

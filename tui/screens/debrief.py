@@ -181,6 +181,7 @@ class DebriefScreen(Screen[None]):
         Binding("i", "focus_improvement", "Improvement", id="debrief.improvement"),
         Binding("o", "override", "Override rating", id="debrief.override"),
         Binding("n", "note", "Note", id="debrief.note"),
+        Binding("f", "feedback", "Feedback form", id="debrief.feedback"),
         Binding("w", "write", "Write report", id="debrief.write"),
         Binding("l", "launcher", "Launcher", id="debrief.launcher"),
         Binding("escape", "unfocus", "Leave field", show=False, id="debrief.unfocus"),
@@ -343,6 +344,21 @@ class DebriefScreen(Screen[None]):
                 self.after_input()
 
         self.app.push_screen(TextScreen("Debrief note", "Goes into the journal and the report."), done)
+
+    def action_feedback(self) -> None:
+        """One participant's feedback form (tui/screens/feedback.py), journaled and in the report's appendix."""
+        from drillsim.tui.screens.feedback import FeedbackForm, FeedbackScreen
+
+        participants = list((self.drill.records[0].get("participants") or {}).values())
+
+        def done(form: FeedbackForm | None) -> None:
+            if form is not None:
+                self.drill.debrief("feedback", participant=form.participant, ratings=form.ratings, answers=form.answers)
+                forms = sum(1 for r in self.drill.records if r["type"] == "feedback")
+                self.notify(f"Feedback form saved ({forms} so far).", timeout=3)
+                self.after_input()
+
+        self.app.push_screen(FeedbackScreen(participants), done)
 
     def action_write(self) -> None:
         run_dir = self.session.run_dir

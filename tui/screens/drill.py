@@ -111,6 +111,14 @@ class DrillScreen(Screen[None]):
         Binding("i", "inject", "Inject", tooltip="Send an ad-hoc inject: text, addressee, channel", id="drill.inject"),
         Binding("n", "note", "Note", tooltip="Write a facilitator note into the journal", id="drill.note"),
         Binding(
+            "ctrl+o",
+            "observe",
+            "Observe",
+            tooltip="Evaluator observation (controller only)",
+            show=False,
+            id="drill.observe",
+        ),
+        Binding(
             "f",
             "filter",
             "Filter feed",
@@ -430,6 +438,22 @@ class DrillScreen(Screen[None]):
                 self.refresh_view()
 
         self.open_dialog(InjectScreen(roles_in(self.drill.view().members)), done)
+
+    def action_observe(self) -> None:
+        """An evaluator's observation against an objective and critical task (tui/screens/observation.py)."""
+        from drillsim.tui.screens.observation import Observation, ObservationScreen
+
+        if not self.drill.scenario.objectives:
+            self.notify("This scenario declares no objectives to observe against.")
+            return
+        self.catch_up()
+
+        def done(seen: Observation | None) -> None:
+            if seen is not None:
+                self.drill.observe(seen.objective, seen.task, seen.text, seen.rating, seen.author)
+                self.notify("Observation saved (controller only).", timeout=2)
+
+        self.open_dialog(ObservationScreen(self.drill.scenario, self.drill.now), done)
 
     def action_note(self) -> None:
         self.catch_up()  # the hint's time is the note's time
