@@ -125,14 +125,13 @@ def cmd_resume(args: argparse.Namespace) -> int:
     from drillsim.errors import UserError
     from drillsim.tui.session import SessionError, Settings, resume_drill
 
-    if Path(args.run).exists():  # a missing run folder is reported as such, terminal or not
-        refused = _require_terminal()
-        if refused is not None:
-            return refused
-    try:
+    try:  # a missing run folder or a malformed journal is reported as such, terminal or not
         session = resume_drill(Path(args.run))
     except SessionError as exc:
         raise UserError(str(exc)) from None
+    refused = _require_terminal()
+    if refused is not None:
+        return refused
     for warning in session.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     from drillsim.tui.app import make_app

@@ -243,7 +243,16 @@ def _from_v0(data: dict[str, Any], path: Path) -> Drill:
         intervals=intervals,
         objectives={str(k): str(v) for k, v in ratings.items()},
         findings=_findings_in(data),
+        integrity=_integrity_in(data),
     )
+
+
+def _integrity_in(data: dict[str, Any]) -> str | None:
+    """The integrity warning the report recorded when its journal failed the check (``integrity``)."""
+    raw = data.get("integrity")
+    if isinstance(raw, list) and raw and isinstance(raw[0], str):
+        return raw[0]
+    return None
 
 
 def _from_v1(data: dict[str, Any], path: Path, version: int) -> Drill:
@@ -283,6 +292,7 @@ def _from_v1(data: dict[str, Any], path: Path, version: int) -> Drill:
         intervals=intervals,
         objectives=objectives,
         findings=_findings_in(data),
+        integrity=_integrity_in(data),
     )
 
 

@@ -660,7 +660,12 @@ def write_report(
     figure_paths = []
     for name, data in rendered.figures.items():
         figure_paths.append(atomic_write(folder / "figures" / f"{name}.png", data))
-    scorecard = atomic_write(folder / "scorecard.json", rendered.scorecard_json)
+    scorecard_text = rendered.scorecard_json
+    if notes:  # a failed integrity check travels with the scorecard: compare reports it without the journal
+        data = json.loads(scorecard_text)
+        data["integrity"] = list(notes)
+        scorecard_text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    scorecard = atomic_write(folder / "scorecard.json", scorecard_text)
     markdown = atomic_write(folder / "report.md", rendered.markdown)
     html = atomic_write(folder / "report.html", rendered.html)
     return ReportPaths(folder, scorecard, markdown, html, figure_paths, warnings)

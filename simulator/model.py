@@ -877,11 +877,6 @@ class Roster(Strict):
         return content_hash(self)
 
 
-def canonical_json(model: BaseModel) -> str:
-    """Stable JSON for hashing and journal copies: aliases, sorted keys, no spaces."""
-    return json.dumps(model.model_dump(mode="json", by_alias=True), sort_keys=True, separators=(",", ":"))
-
-
 # Models are frozen, so their dump and hash never change: compute them once per object
 # (thousands of simulated drills share one scenario). Keyed by id, holding the object so
 # the id cannot be reused while the entry lives; bounded.
@@ -895,12 +890,20 @@ def _dumped(model: BaseModel) -> tuple[str, str]:
     if entry is None or entry[0] is not model:
         data = model.model_dump(mode="json", by_alias=True)
         ordered = json.dumps(data, separators=(",", ":"))
-        digest = hashlib.sha256(json.dumps(data, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+        # The hash leaves out values equal to their defaults, so a field added to the format later (with a
+        # default) keeps every existing scenario's hash: drills stay comparable across drillsim versions.
+        written = model.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+        digest = raw_hash(written)
         entry = (model, ordered, digest)
         if len(_DUMPS) >= _DUMPS_MAX:
             _DUMPS.pop(next(iter(_DUMPS)))
         _DUMPS[id(model)] = entry
     return entry[1], entry[2]
+
+
+def raw_hash(data: Any) -> str:
+    """SHA-256 of plain JSON data in canonical form (sorted keys, no spaces)."""
+    return hashlib.sha256(json.dumps(data, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
 def content_hash(model: BaseModel) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 from drillsim.simulator.engine import Drill
 from drillsim.simulator.journal import JournalWriter
-from drillsim.simulator.model import Roster, Scenario
+from drillsim.simulator.model import Roster, Scenario, raw_hash
 
 Record = dict[str, Any]
 IGNORED = ("wall",)
@@ -48,7 +48,9 @@ def start_models(first: Record) -> tuple[Scenario, Roster]:
         raise ReplayError(f"the journal's scenario or roster copy is not valid: {where}{wrong[0].message}")
     for name, model in (("scenario", scenario), ("roster", roster)):
         recorded = first.get(f"{name}_hash")
-        if isinstance(recorded, str) and recorded != model.content_hash():
+        # A journal written by an earlier drillsim recorded the hash of its copy as that version dumped it:
+        # the copy is genuine if either the model's hash or the copy's own canonical hash matches.
+        if isinstance(recorded, str) and recorded not in (model.content_hash(), raw_hash(first[name])):
             raise ReplayError(
                 f"the journal's {name} copy does not match its recorded {name}_hash: it was edited after the drill"
             )
@@ -179,7 +181,14 @@ def _next_real(records: list[Record], seq: int) -> Record:
     return records[-1]
 
 
+COPIES = frozenset({"scenario", "roster", "scenario_hash", "roster_hash"})
+"""``drill_started`` fields checked by :func:`start_models` instead: the copies as the drill's drillsim
+dumped them (a later version dumps new fields with their defaults), and their hashes."""
+
+
 def _comparable(record: Record) -> Record:
+    if record.get("type") == "drill_started":
+        return {k: v for k, v in record.items() if k not in IGNORED and k not in COPIES}
     return {k: v for k, v in record.items() if k not in IGNORED}
 
 

@@ -177,8 +177,9 @@ def test_findings_recomputed_from_the_journal(tmp_path: Path) -> None:
     """scorecard.json has no findings: they come from journal.jsonl beside it; recurring ones are found."""
     journal = DATA / "journals" / "flash-sale-late.jsonl"
     root = tmp_path / "drills"
+    recorded = json.loads(journal.read_text(encoding="utf-8").splitlines()[0])["scenario_hash"]
     for label, date in QUARTERS[:2]:
-        folder = write_run(root, label, make_card(label=label, date=date, detect=400.0))
+        folder = write_run(root, label, make_card(label=label, date=date, detect=400.0, scenario_hash=recorded))
         shutil.copy(journal, folder / "journal.jsonl")
     # a run folder with only a journal is scored on load
     only_journal = root / "2026-Q3"

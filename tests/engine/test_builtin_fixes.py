@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from drillsim.simulator.engine import Drill
 
 from tests.engine.helpers import load_builtin, load_builtin_roster
