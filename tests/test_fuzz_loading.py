@@ -97,7 +97,7 @@ def test_mutated_files_are_accepted_or_reported_never_raised(raw: bytes) -> None
         assert problem.message
         assert (problem.line is None) == (problem.col is None)
         if problem.line is not None:
-            assert 1 <= problem.line <= raw.count(b"\n") + 2
+            assert 1 <= problem.line <= raw.count(b"\n") + raw.count(b"\r") + 2  # YAML breaks lines at \r too
 
 
 def test_alias_bomb_is_refused_in_under_a_second_within_a_memory_bound() -> None:
@@ -194,7 +194,8 @@ def _played_finite(
     assert math.isfinite(drill.revenue_lost) and math.isfinite(drill.now)
     for record in drill.records:
         json.dumps(record, allow_nan=False)  # every number the engine produced is finite
-    assert journal.complete and len(read_journal(tmp / "journal.jsonl").records) == len(drill.records)
+    on_disk = read_journal(tmp / "journal.jsonl").records  # the drill keeps sample blocks as stubs in memory
+    assert journal.complete and len(on_disk) == journal.written and on_disk[-1]["type"] == "drill_ended"
 
 
 @st.composite

@@ -30,8 +30,8 @@ def test_par_is_the_median_of_the_reference_teams_own_drills(
         seconds = [c.interval(name).seconds for c in cards]  # type: ignore[union-attr]
         assert all(s is not None for s in seconds)
         value = par.values[name]
-        assert value.median == pytest.approx(quantile(seconds, 0.5))  # type: ignore[arg-type]
-        assert value.p10 == pytest.approx(quantile(seconds, 0.1))  # type: ignore[arg-type]
+        assert value.median == pytest.approx(quantile(seconds, 0.5), abs=0.001)  # journal times are whole ms  # type: ignore[arg-type]
+        assert value.p10 == pytest.approx(quantile(seconds, 0.1), abs=0.001)  # type: ignore[arg-type]
         assert value.p10 <= value.median <= value.p90  # type: ignore[operator]
     assert par.score == pytest.approx(quantile([c.score.total for c in cards], 0.5))
     # identification varies from drill to drill in this scenario: a real spread, not one drill copied
@@ -118,4 +118,4 @@ def test_par_agrees_with_the_simulate_table(tmp_path: Path, scenario: Scenario, 
     for milestone, distribution in stats.intervals.items():
         value = par.values[milestone_interval_name(milestone)]
         expected = None if distribution.median == float("inf") else distribution.median
-        assert value.median == (None if expected is None else pytest.approx(expected))
+        assert value.median == (None if expected is None else pytest.approx(expected, abs=0.001))
