@@ -72,7 +72,7 @@ run_at() {
     wait_for "Flash-sale recommendation"
     keys Enter
     wait_for "Start the drill"
-    keys Enter
+    keys C-s
     wait_for "Incident feed"
     keys + + + + +                      # x1 -> x30
     wait_for "x30"

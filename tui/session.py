@@ -261,6 +261,27 @@ def resume_drill(run: Path) -> DrillSession:
     return DrillSession(drill, path.parent, warnings, resumed=True)
 
 
+DISCARDED = ".discarded"
+"""Where a discarded run folder goes, beside the other run folders (history and compare skip dot-folders)."""
+
+
+def discard_run(run_dir: Path) -> Path:
+    """Move an unwanted drill's run folder aside to ``<drills>/.discarded/<name>`` (never deleted); returns where."""
+    run_dir = Path(run_dir)
+    target_dir = run_dir.parent / DISCARDED
+    target = target_dir / run_dir.name
+    n = 2
+    while target.exists():
+        target = target_dir / f"{run_dir.name}-{n}"
+        n += 1
+    try:
+        target_dir.mkdir(parents=True, exist_ok=True)
+        run_dir.rename(target)
+    except OSError as exc:
+        raise SessionError(f"{run_dir}: cannot move it aside: {exc.strerror or exc}") from None
+    return target
+
+
 # ---------------------------------------------------------------------------- clock
 
 

@@ -26,7 +26,7 @@ def snap_app(app_factory, tmp_path: Path):
 
 
 async def _to_drill(pilot) -> DrillScreen:
-    await pilot.press("enter", "enter")
+    await pilot.press("enter", "ctrl+s")
     await pilot.pause()
     screen = pilot.app.screen
     assert isinstance(screen, DrillScreen)

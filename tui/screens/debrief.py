@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from drillsim.simulator.durations import format_clock
 from drillsim.tui.messages import ReportWritten
-from drillsim.tui.screens.modals import HelpScreen, OverrideScreen, RatingOverride, TextScreen
-from drillsim.tui.session import DrillSession
+from drillsim.tui.screens.modals import ConfirmScreen, HelpScreen, OverrideScreen, RatingOverride, TextScreen
+from drillsim.tui.session import DISCARDED, DrillSession, SessionError, discard_run
 from drillsim.tui.widgets import money
 from rich.table import Table
 from rich.text import Text
@@ -183,6 +183,13 @@ class DebriefScreen(Screen[None]):
         Binding("n", "note", "Note", id="debrief.note"),
         Binding("w", "write", "Write report", id="debrief.write"),
         Binding("l", "launcher", "Launcher", id="debrief.launcher"),
+        Binding(
+            "x",
+            "discard",
+            "Discard drill",
+            tooltip="Discard this drill (asks first): its run folder moves to drills/.discarded/",
+            id="debrief.discard",
+        ),
         Binding("escape", "unfocus", "Leave field", show=False, id="debrief.unfocus"),
         Binding("question_mark,f1", "help", "Help", key_display="?", id="debrief.help"),
         Binding("q", "app.quit", "Quit", id="debrief.quit"),
@@ -378,6 +385,35 @@ class DebriefScreen(Screen[None]):
 
     def action_launcher(self) -> None:
         self.drillsim.back_to_launcher()
+
+    def action_discard(self) -> None:
+        """Discard an accidental drill: its run folder moves aside (to ``.discarded/``), then the launcher."""
+        run_dir = self.session.run_dir
+        where = short_path(run_dir) if run_dir is not None else "memory"
+        detail = (
+            f"Its run folder {where} moves to {short_path(run_dir.parent / DISCARDED)}/ (nothing is deleted; "
+            "history and compare leave it out). Enter keeps it."
+            if run_dir is not None
+            else "It was never recorded (in memory only): it is simply dropped. Enter keeps it."
+        )
+
+        def done(yes: bool | None) -> None:
+            if not yes:
+                return
+            if run_dir is not None:
+                self.session.close()
+                try:
+                    with _REPORT_LOCK:  # not while a report is being written into it
+                        moved = discard_run(run_dir)
+                except SessionError as exc:
+                    self.notify(str(exc), title="Cannot discard", severity="error", timeout=10)
+                    return
+                self.session.run_dir = None
+                self.notify(f"Moved to {short_path(moved)}", title="Drill discarded", timeout=6)
+            self.drillsim.back_to_launcher()
+
+        title = f"Discard this drill? ({self.drill.scenario.title}, {self.drill.team})"
+        self.app.push_screen(ConfirmScreen(title, detail, yes="Discard the drill", no="Keep it"), done)
 
     def action_help(self) -> None:
         self.app.push_screen(

@@ -468,10 +468,11 @@ class DrillScreen(Screen[None]):
 
         self.open_dialog(
             ConfirmScreen(
-                "End the drill now?",
-                "Queued and running actions are cancelled; the debrief and the report follow.",
-                yes="End",
-                no="Keep going",
+                f"End the drill now? ({self.drill.scenario.title}, at {format_clock(self.drill.now)})",
+                "Ending stops this drill for good: queued and running actions are cancelled and the "
+                "debrief and the report follow. Enter keeps playing.",
+                yes="End the drill",
+                no="Keep playing",
             ),
             done,
         )
