@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Drive the real `drillsim` in tmux as a facilitator would, at 80x24 and 160x48, and check
-# what is on screen: launcher -> briefing -> drill -> pause -> note -> end -> debrief -> report.
+# what is on screen: launcher -> briefing -> drill -> pause -> note -> end -> debrief -> report;
+# then the largest scenario (llm-pii-exposure) at 80x24: panes, end question, discard.
 #
 #   scripts/tmux_smoke.sh                 # uses `drillsim` on PATH
 #   DRILLSIM=.venv/bin/drillsim scripts/tmux_smoke.sh
@@ -110,6 +111,51 @@ run_at() {
     echo "tmux_smoke: $SIZE ok ($run)"
 }
 
+# the largest scenario at 80x24: a participant's name, every pane behind its tab, the end question's
+# safe default, and discarding the drill from the debrief
+run_large_at() {
+    local cols=$1 rows=$2
+    SIZE="${cols}x${rows} llm-pii-exposure"
+    local dir="$WORK/large-${cols}x${rows}"
+    mkdir -p "$dir"
+    tmux kill-session -t "$SESSION" 2>/dev/null || true
+    tmux new-session -d -s "$SESSION" -x "$cols" -y "$rows" -c "$dir" \
+        "TERM=xterm-256color '$DRILLSIM' run llm-pii-exposure --seed 7; echo EXITED-\$?; sleep 30"
+    wait_for "Start the drill"
+    keys -l "Ana"                       # the cursor starts in the first participant's name
+    keys Enter                          # moves to the next name: does not start the drill
+    wait_for "who plays Priya"
+    keys C-s
+    wait_for "Incident feed"
+    wait_for "Actions"
+    keys + + + + +
+    wait_for "x30"
+    keys t
+    wait_for "Ana"                      # the team pane, with who plays whom
+    keys t
+    wait_for "GDPR"                     # milestones and clocks
+    keys t
+    keys e
+    wait_for "End the drill now?"
+    wait_for "Keep playing"
+    keys Enter                          # the default keeps playing
+    sleep 0.5
+    screen | grep -qF "DEBRIEF" && fail "Enter on the end question ended the drill"
+    keys e
+    wait_for "End the drill now?"
+    keys y
+    wait_for "DEBRIEF" 20
+    keys x
+    wait_for "Discard this drill?"
+    keys y
+    wait_for "Scenarios" 20
+    ls -d "$dir"/drills/.discarded/*/ >/dev/null 2>&1 || fail "the discarded drill is not in drills/.discarded/"
+    keys q
+    wait_for "EXITED-0" 15
+    echo "tmux_smoke: $SIZE ok"
+}
+
 run_at 80 24
 run_at 160 48
+run_large_at 80 24
 echo "tmux_smoke: all ok"

@@ -568,7 +568,7 @@ async def test_compact_layout_at_80x24(app_factory) -> None:
     app = app_factory()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await start_from_launcher(pilot)
-        assert screen.has_class("compact")
+        assert screen.compact and screen.has_class("-narrow")
         await advance(pilot, screen, 8 * 60 + 1)
         assert screen.query_one(DecisionPanel).display
         assert screen.query_one("#actions").region.height >= 3

@@ -93,3 +93,39 @@ async def test_an_accidental_drill_is_discarded_from_the_debrief(app_factory, tm
         assert not run_dir.exists()
         moved = run_dir.parent / ".discarded" / run_dir.name
         assert (moved / "journal.jsonl").exists()  # moved aside, not deleted
+
+
+async def test_every_panel_of_the_largest_scenario_is_reachable_at_80x24(app_factory) -> None:
+    """Compact: the right column is one pane at a time (t or the tabs); labels are whole, clocks are shown."""
+    from drillsim.simulator.session import load_pair
+    from drillsim.tui.widgets import ActionMenu, IncidentFeed, MilestonePanel
+
+    loaded = load_pair("llm-pii-exposure")
+    app = app_factory(scenario=loaded.scenario, roster=loaded.roster)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DrillScreen) and screen.compact
+        await advance(pilot, screen, 600)
+        menu = screen.query_one(ActionMenu)
+        assert menu.region.height >= 8 and menu.region.width >= 30
+        assert menu.option_count == len(loaded.scenario.actions)
+        first = str(menu.get_option_at_index(0).prompt)
+        assert loaded.scenario.actions[0].label in first  # whole, not cut to three letters
+        milestones = screen.query_one(MilestonePanel)
+        assert not milestones.region.height  # behind its tab
+        await pilot.press("t")
+        assert screen.pane == "team"
+        rows = screen.query("MemberRow")
+        assert len(rows) == len(loaded.roster.members) and rows.first().region.height
+        await pilot.press("t")
+        await pilot.pause()
+        assert screen.pane == "clocks" and milestones.region.height >= 5
+        assert "GDPR" in app.export_screenshot()
+        feed = screen.query_one(IncidentFeed)
+        assert feed.region.height >= 5
+        for toast in app.query("Toast"):  # toasts stay off the feed's newest (bottom) lines
+            assert toast.region.y + toast.region.height <= feed.region.y or toast.region.x >= feed.region.right
+        await pilot.press("t")
+        assert screen.pane == "actions" and app.focused is menu
