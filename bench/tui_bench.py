@@ -118,7 +118,7 @@ class Child:
 
 
 def idle_cpu(child: Child, seconds: float) -> float:
-    child.drain(1.0)  # settle
+    child.drain(3.0)  # settle: the first seconds of a drill (its opening injects and toasts) are not idle
     cpu0, wall0 = child.cpu(), time.perf_counter()
     end = wall0 + seconds
     while time.perf_counter() < end:

@@ -78,11 +78,23 @@ def update_if_changed(widget: Static, content: Text, layout: bool = True) -> boo
     ``layout=False`` for a widget whose size the text cannot change (a fixed height and width):
     it repaints itself only, where an update with a layout re-arranges the whole screen.
     """
-    if getattr(widget, "_drillsim_shown", None) == content:
+    shown = getattr(widget, "_drillsim_shown", None)
+    if shown == content:
         return False
+    if layout and isinstance(shown, Text) and shown.plain.count("\n") == content.plain.count("\n"):
+        # the same text with some characters changed in place (a countdown ticking) wraps the same way
+        layout = (
+            len(shown.plain) != len(content.plain)
+            or shown.plain.split() == []
+            or _word_lengths(shown.plain) != _word_lengths(content.plain)
+        )
     widget._drillsim_shown = content  # type: ignore[attr-defined]
     widget.update(content, layout=layout)
     return True
+
+
+def _word_lengths(text: str) -> list[int]:
+    return [len(word) for word in text.split(" ")]
 
 
 def with_participants(text: str, participants: dict[str, str]) -> Text:
@@ -577,8 +589,16 @@ class ActionMenu(OptionList):
         if listed == self._shown and role == self._role and compact == self._compact:
             return
         highlighted = self.highlighted
+        same_rows = [a.id for a in listed] == [a.id for a in self._shown] and compact == self._compact
+        previous = self._shown
         self._shown, self._role, self._compact = listed, role, compact
         self.by_id = {a.id: a for a in listed}
+        if same_rows:  # the same actions: change the prompts that changed, no new layout of the list
+            width = self.scrollable_content_region.width - 1 or 40
+            for index, (old, new) in enumerate(zip(previous, listed, strict=True)):
+                if old != new:
+                    self.replace_option_prompt_at_index(index, action_prompt(keys.get(new.id), new, compact, width))
+            return
         self.clear_options()
         width = self.scrollable_content_region.width - 1 or 40
         self.add_options(Option(action_prompt(keys.get(a.id), a, compact, width), id=a.id) for a in listed)

@@ -167,6 +167,7 @@ class DrillScreen(Screen[None]):
         self._feed_state: tuple[object, ...] = ()
         self._ack: Text | None = None
         self._pending_ack: tuple[int, Text] | None = None
+        self._tick_key: tuple[object, ...] = ()
         self._scanned = 0
         self.open_injects: dict[int, dict[str, object]] = {}
         """Ad-hoc injects to a role or member that no one of them has acted on yet, by seq."""
@@ -290,6 +291,12 @@ class DrillScreen(Screen[None]):
         drill = self.drill
         if not drill.paused and not drill.ended and not self.clock.held:
             drill.advance_to(self.clock.target())
+        # nothing new (no record, the same second on the clocks, the same wall second for the feed's
+        # "new" count): nothing to redraw, so the screen costs next to nothing while little happens
+        key = (len(drill.records), int(drill.now), int(self.clock.monotonic()), drill.paused, self.clock.held)
+        if key == self._tick_key:
+            return
+        self._tick_key = key
         self.refresh_view()
 
     def open_dialog(
