@@ -93,10 +93,17 @@ run_at() {
     keys y
     wait_for "DEBRIEF" 20
     wait_for "SCORE" 20
+    wait_for "Report:" 90               # par and the first report are done: the screen stops changing
     keys_then_focus s "what went well"
     keys -l "smoke strength"
     keys Enter
     wait_for "✓ smoke strength"         # recorded: the report rewrite that holds it has started
+    local waited=0
+    until grep -qs "smoke strength" "$dir"/drills/*/report.md; do
+        sleep 0.25
+        waited=$((waited + 1))
+        [ "$waited" -ge 240 ] && fail "the report was not rewritten with the hotwash within 60s"
+    done
     wait_for "Report:" 60
     keys Escape
     keys q

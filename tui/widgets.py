@@ -411,16 +411,23 @@ class SloSparkline(Widget):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.series: tuple[tuple[float, ...], float, float | None, float | None] = ((), 0.0, None, None)
+        self._drawn: SparkBars | None = None
 
     def show(self, values: Sequence[float], baseline: float, slo_min: float | None, slo_max: float | None) -> None:
         series = (tuple(values), baseline, slo_min, slo_max)
         if series != self.series:
             self.series = series
-            self.refresh()
+            bars = self.bars()  # a new sample often leaves every bar as it was: then nothing to repaint
+            if bars != self._drawn:
+                self._drawn = bars
+                self.refresh()
 
     def bars(self) -> SparkBars:
         values, baseline, slo_min, slo_max = self.series
         return spark_bars(values, baseline, slo_min, slo_max, self.size.width, self.size.height)
+
+    def on_resize(self) -> None:
+        self._drawn = None  # other columns: draw again
 
     def render(self) -> RenderResult:
         _, background = self.background_colors
@@ -815,14 +822,17 @@ class MilestonePanel(Static):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self._shown: object = None
+        self._rows: object = None
 
     def show(self, view: DrillView, wrap: bool = False) -> None:
         table = milestone_table(view, wrap)
         key = tuple(tuple(column._cells) for column in table.columns)
         key = (key, wrap)
         if key != self._shown:
-            self._shown = key
-            self.update(table)
+            lengths = tuple(len(getattr(c, "plain", "")) for c in table.columns[0]._cells) if wrap else ()
+            rows = (len(table.rows), wrap, lengths)
+            self.update(table, layout=rows != self._rows)  # a time changing in place needs no new layout
+            self._shown, self._rows = key, rows
 
 
 def roles_in(members: Iterable[MemberView]) -> list[str]:
