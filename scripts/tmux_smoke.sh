@@ -11,6 +11,7 @@ set -u
 
 DRILLSIM=${DRILLSIM:-drillsim}
 DRILLSIM=$(command -v "$DRILLSIM" || echo "$DRILLSIM")
+case $DRILLSIM in /*) ;; *) DRILLSIM="$PWD/$DRILLSIM" ;; esac   # the sessions run in other folders
 command -v tmux >/dev/null || { echo "tmux_smoke: tmux is not installed" >&2; exit 2; }
 [ -x "$DRILLSIM" ] || { echo "tmux_smoke: cannot run $DRILLSIM" >&2; exit 2; }
 

@@ -16,6 +16,7 @@ Nothing here imports Textual, so it is tested (and reasoned about) without an ev
 from __future__ import annotations
 
 import contextlib
+import os
 import random
 import time
 from collections.abc import Callable
@@ -211,9 +212,20 @@ class BackgroundJournal:
             self._wake.clear()
             if self._closed:
                 return
-            with self._lock:
+            with self._lock:  # every record up to ``wanted`` is already with the OS (write flushes)
                 wanted = self._wanted
-                self.writer.sync()
+                file = self.writer._file
+                fd = file.fileno() if file is not None else None
+            if fd is None:
+                continue
+            try:
+                os.fsync(fd)  # outside the lock: the screen's writes never wait for the disk
+            except OSError as exc:
+                if self._closed:  # closed meanwhile: close() synced it
+                    return
+                with self._lock:
+                    self.writer._fail(exc)
+                continue
             self.synced = max(self.synced, wanted)
             if self.on_synced is not None and wanted >= 0:
                 with contextlib.suppress(Exception):  # the screen may be gone; the record is on disk all the same
