@@ -177,7 +177,8 @@ def main() -> int:
         for speed in (1.0, 60.0):
             child = drill(scenario, speed, work)
             cpu = idle_cpu(child, args.seconds)
-            line = f"{scenario:<19} x{speed:<3g} idle CPU {cpu * 100:5.1f}% of a core ({cpu / bare_cpu if bare_cpu else 0:4.1f}x bare)"
+            ratio = f"{cpu / bare_cpu:.0f}x bare" if bare_cpu >= 0.001 else "bare: under 0.1%"
+            line = f"{scenario:<19} x{speed:<3g} idle CPU {cpu * 100:5.1f}% of a core ({ratio})"
             if speed == 60.0:
                 keys = key_latency(child, args.keys, b"PAUSED", b"x60")
                 line += (

@@ -67,6 +67,8 @@ TICK = 0.2
 """Wall seconds between timer ticks."""
 FRESH = 8.0
 """Wall seconds a new feed item counts as new (the feed's title says how many)."""
+METRICS_EVERY = 0.5
+"""Wall seconds between the timer's redraws of the metric cards (at high speed every tick has new samples)."""
 PANES = ("actions", "team", "clocks")
 """The right column's panes; at a compact size one shows at a time (tabs, or ``t``)."""
 
@@ -168,6 +170,8 @@ class DrillScreen(Screen[None]):
         self._ack: Text | None = None
         self._pending_ack: tuple[int, Text] | None = None
         self._tick_key: tuple[object, ...] = ()
+        self._metrics_at = float("-inf")
+        self._metrics_forced = True
         self._scanned = 0
         self.open_injects: dict[int, dict[str, object]] = {}
         """Ad-hoc injects to a role or member that no one of them has acted on yet, by seq."""
@@ -297,7 +301,7 @@ class DrillScreen(Screen[None]):
         if key == self._tick_key:
             return
         self._tick_key = key
-        self.refresh_view()
+        self.refresh_view(tick=True)
 
     def open_dialog(
         self,
@@ -334,10 +338,16 @@ class DrillScreen(Screen[None]):
         self.clock.release()
         self.refresh_view()
 
-    def refresh_view(self) -> None:
-        """Set every widget from the drill's view; each redraws only if what it shows changed."""
+    def refresh_view(self, tick: bool = False) -> None:
+        """Set every widget from the drill's view; each redraws only if what it shows changed.
+
+        ``tick``: the timer's redraw, which may leave the metric cards for the next one (see
+        ``METRICS_EVERY``); any other call (an input, a dialog, a test) redraws everything.
+        """
         if not self.is_mounted:
             return
+        if not tick:
+            self._metrics_forced = True
         drill = self.drill
         view = drill.view()
         self.last_view = view
@@ -349,8 +359,12 @@ class DrillScreen(Screen[None]):
             banner.display = shown
         if shown:
             banner.show(view)
-        for metric in view.metrics:
-            self._w(f"#metric-{metric.id}", MetricCard).show(metric, compact=compact, brief=one_line)
+        wall = self.clock.monotonic()
+        if self._metrics_forced or wall - self._metrics_at >= METRICS_EVERY or view.paused or view.ended:
+            # at x60 a tick brings new samples every time: the cards follow at most twice a second
+            self._metrics_at, self._metrics_forced = wall, False
+            for metric in view.metrics:
+                self._w(f"#metric-{metric.id}", MetricCard).show(metric, compact=compact, brief=one_line)
         rows = self._widgets.get("rows")
         if rows is None:
             rows = self._widgets["rows"] = {row.member_name: row for row in self.query(MemberRow)}
