@@ -231,7 +231,16 @@ class DrillFacts:
             elif kind == "note":
                 self.notes.append(record)
             elif kind == "hotwash":
-                self.hotwash.append(record)
+                replaces = record.get("replaces")  # an edit (or, with removed, a removal) of an earlier entry
+                if replaces is not None:
+                    at = next((i for i, h in enumerate(self.hotwash) if h.get("seq") == replaces), None)
+                    if at is not None:
+                        if record.get("removed"):
+                            self.hotwash.pop(at)
+                        else:
+                            self.hotwash[at] = record
+                else:
+                    self.hotwash.append(record)
             elif kind == "rating_override":
                 self.overrides[str(record.get("objective"))] = record
             elif kind == "drill_ended":

@@ -30,6 +30,7 @@ from drillsim.reports.lessons import Finding, findings_from, improvement_plan
 from drillsim.reports.par import par_for
 from drillsim.reports.scoring import RATING_NAMES, Interval, Par, Scorecard, fmt_clock, fmt_span, score, scorecard_json
 from drillsim.simulator.durations import format_duration
+from drillsim.simulator.engine import readable_number
 from drillsim.simulator.roles import role_title
 
 log = logging.getLogger(__name__)
@@ -215,7 +216,10 @@ def _timeline(facts: DrillFacts) -> list[dict[str, Any]]:
             add(record, "decision resolved", None, record.get("text"))
         elif kind == "metric_breach":
             label = _metric_label(facts, str(record.get("metric")))
-            add(record, "SLO breach", None, f"{label} outside its SLO ({record.get('value')})")
+            spec = facts.scenario.metrics.get(str(record.get("metric")))
+            value = record.get("value")
+            shown = f"{readable_number(value)}{spec.unit if spec else ''}" if isinstance(value, int | float) else value
+            add(record, "SLO breach", None, f"{label} outside its SLO ({shown})")
         elif kind == "metric_restored":
             add(record, "SLO restored", None, f"{_metric_label(facts, str(record.get('metric')))} back within its SLO")
         elif kind == "note":
@@ -353,17 +357,17 @@ def build_context(
         {
             "label": m.label,
             "unit": m.unit,
-            "baseline": f"{m.baseline:g}",
+            "baseline": f"{readable_number(m.baseline)}{m.unit}",
             "slo": " / ".join(
                 x
                 for x in (
-                    f"≥ {m.slo_min:g}" if m.slo_min is not None else "",
-                    f"≤ {m.slo_max:g}" if m.slo_max is not None else "",
+                    f"≥ {readable_number(m.slo_min)}{m.unit}" if m.slo_min is not None else "",
+                    f"≤ {readable_number(m.slo_max)}{m.unit}" if m.slo_max is not None else "",
                 )
                 if x
             )
             or "—",
-            "worst": f"{m.worst:g}" if m.worst is not None else "—",
+            "worst": f"{readable_number(m.worst)}{m.unit}" if m.worst is not None else "—",
             "outside": fmt_span(m.outside_slo_seconds),
             "breaches": m.breaches,
         }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Drive the real `drillsim` in tmux as a facilitator would, at 80x24 and 160x48, and check
-# what is on screen: launcher -> briefing -> drill -> pause -> note -> end -> debrief -> report.
+# what is on screen: launcher -> briefing -> drill -> pause -> note -> end -> debrief -> report;
+# then the largest scenario (llm-pii-exposure) at 80x24: panes, end question, discard.
 #
 #   scripts/tmux_smoke.sh                 # uses `drillsim` on PATH
 #   DRILLSIM=.venv/bin/drillsim scripts/tmux_smoke.sh
@@ -10,6 +11,7 @@ set -u
 
 DRILLSIM=${DRILLSIM:-drillsim}
 DRILLSIM=$(command -v "$DRILLSIM" || echo "$DRILLSIM")
+case $DRILLSIM in /*) ;; *) DRILLSIM="$PWD/$DRILLSIM" ;; esac   # the sessions run in other folders
 command -v tmux >/dev/null || { echo "tmux_smoke: tmux is not installed" >&2; exit 2; }
 [ -x "$DRILLSIM" ] || { echo "tmux_smoke: cannot run $DRILLSIM" >&2; exit 2; }
 
@@ -72,7 +74,7 @@ run_at() {
     wait_for "Flash-sale recommendation"
     keys Enter
     wait_for "Start the drill"
-    keys Enter
+    keys C-s
     wait_for "Incident feed"
     keys + + + + +                      # x1 -> x30
     wait_for "x30"
@@ -92,10 +94,17 @@ run_at() {
     keys y
     wait_for "DEBRIEF" 20
     wait_for "SCORE" 20
+    wait_for "Report:" 90               # par and the first report are done: the screen stops changing
     keys_then_focus s "what went well"
     keys -l "smoke strength"
     keys Enter
     wait_for "✓ smoke strength"         # recorded: the report rewrite that holds it has started
+    local waited=0
+    until grep -qs "smoke strength" "$dir"/drills/*/report.md; do
+        sleep 0.25
+        waited=$((waited + 1))
+        [ "$waited" -ge 240 ] && fail "the report was not rewritten with the hotwash within 60s"
+    done
     wait_for "Report:" 60
     keys Escape
     keys q
@@ -110,6 +119,51 @@ run_at() {
     echo "tmux_smoke: $SIZE ok ($run)"
 }
 
+# the largest scenario at 80x24: a participant's name, every pane behind its tab, the end question's
+# safe default, and discarding the drill from the debrief
+run_large_at() {
+    local cols=$1 rows=$2
+    SIZE="${cols}x${rows} llm-pii-exposure"
+    local dir="$WORK/large-${cols}x${rows}"
+    mkdir -p "$dir"
+    tmux kill-session -t "$SESSION" 2>/dev/null || true
+    tmux new-session -d -s "$SESSION" -x "$cols" -y "$rows" -c "$dir" \
+        "TERM=xterm-256color '$DRILLSIM' run llm-pii-exposure --seed 7; echo EXITED-\$?; sleep 30"
+    wait_for "Start the drill"
+    keys -l "Ana"                       # the cursor starts in the first participant's name
+    keys Enter                          # moves to the next name: does not start the drill
+    wait_for "who plays Priya"
+    keys C-s
+    wait_for "Incident feed"
+    wait_for "Actions"
+    keys + + + + +
+    wait_for "x30"
+    keys t
+    wait_for "Ana"                      # the team pane, with who plays whom
+    keys t
+    wait_for "GDPR"                     # milestones and clocks
+    keys t
+    keys e
+    wait_for "End the drill now?"
+    wait_for "Keep playing"
+    keys Enter                          # the default keeps playing
+    sleep 0.5
+    screen | grep -qF "DEBRIEF" && fail "Enter on the end question ended the drill"
+    keys e
+    wait_for "End the drill now?"
+    keys y
+    wait_for "DEBRIEF" 20
+    keys x
+    wait_for "Discard this drill?"
+    keys y
+    wait_for "Scenarios" 20
+    ls -d "$dir"/drills/.discarded/*/ >/dev/null 2>&1 || fail "the discarded drill is not in drills/.discarded/"
+    keys q
+    wait_for "EXITED-0" 15
+    echo "tmux_smoke: $SIZE ok"
+}
+
 run_at 80 24
 run_at 160 48
+run_large_at 80 24
 echo "tmux_smoke: all ok"

@@ -273,6 +273,18 @@ class Drill:
         if self.journal is not None:
             self.journal.write(record, sync=sync)
 
+    def _metric_text(self, metric_id: str, value: float, slo: bool = False) -> str:
+        """``9.85/min (SLO ≤ 1/min)``: rounded, with the metric's unit (and its SLO)."""
+        spec = self.scenario.metrics[metric_id]
+        unit = spec.unit
+        text = f"{readable_number(value)}{unit}"
+        if slo and spec.slo is not None:
+            bounds = [f"≤ {readable_number(spec.slo.max)}{unit}"] if spec.slo.max is not None else []
+            bounds += [f"≥ {readable_number(spec.slo.min)}{unit}"] if spec.slo.min is not None else []
+            if bounds:
+                text += f" (SLO {', '.join(bounds)})"
+        return text
+
     def _to_feed(self, r: Record) -> None:
         kind = r["type"]
         item: tuple[str, str, str | None, str, str] | None = None
@@ -315,10 +327,12 @@ class Drill:
             pass  # a dashboard line is not an alert: none before the first alert, none for ground truth
         elif kind == "metric_breach":
             label = self.scenario.metrics[r["metric"]].label or r["metric"]
-            item = ("alert", "dashboard", "Monitoring", "everyone", f"{label} outside its SLO: {r['value']:g}")
+            value = self._metric_text(r["metric"], r["value"], slo=True)
+            item = ("alert", "dashboard", "Monitoring", "everyone", f"{label} outside its SLO: {value}")
         elif kind == "metric_restored":
             label = self.scenario.metrics[r["metric"]].label or r["metric"]
-            item = ("system", "dashboard", "Monitoring", "everyone", f"{label} back within its SLO: {r['value']:g}")
+            value = self._metric_text(r["metric"], r["value"])
+            item = ("system", "dashboard", "Monitoring", "everyone", f"{label} back within its SLO: {value}")
         # fault_stopped: nothing in the feed. The label names the root cause (controller-only); the players
         # read the stopping action's own outcome text.
         elif kind == "drill_ended":
@@ -913,6 +927,10 @@ class Drill:
     ) -> None:
         if not self.ended:
             self._emit("facilitator_inject", input=True, text=text, to=to, channel=channel, **{"from": sender})
+            if to != "everyone":  # the addressee is paged like for a scenario alert (on call first, else anyone)
+                holders = [s for s in self.members.values() if to in s.spec.roles or s.spec.name == to]
+                for state in [s for s in holders if s.spec.on_call] or holders:
+                    self._page(state, "facilitator inject")
 
     def note(self, text: str, author: str = "facilitator") -> None:
         """A note from the facilitator or scribe; allowed during and after the drill."""
@@ -1080,6 +1098,14 @@ class Drill:
             feed=tuple(self._feed[-feed_limit:]),
             discussion=self._discussion,
         )
+
+
+def readable_number(value: float) -> str:
+    """A metric value for people: 1,234 · 12.3 · 1.17 (no trailing zeros), not 1.1667."""
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    text = f"{value:.1f}" if abs(value) >= 10 else f"{value:.2f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _wall() -> str:

@@ -183,7 +183,9 @@ class DrillsimApp(App[str | None]):
             if yes:
                 self.leave()
 
-        confirm = ConfirmScreen("Quit in the middle of the drill?", where, yes="Quit", no="Stay")
+        confirm = ConfirmScreen(
+            "Quit drillsim in the middle of the drill?", where, yes="Quit drillsim", no="Keep playing"
+        )
         drill_screen = next((s for s in self.screen_stack if isinstance(s, DrillScreen)), None)
         if drill_screen is not None:
             drill_screen.open_dialog(confirm, done)  # the clock stands still while the question is open

@@ -15,6 +15,8 @@ Nothing here imports Textual, so it is tested (and reasoned about) without an ev
 
 from __future__ import annotations
 
+import contextlib
+import os
 import random
 import time
 from collections.abc import Callable
@@ -142,6 +144,109 @@ def default_roster_id(scenario: Scenario) -> str:
     return scenario.default_roster or DEFAULT_ROSTER
 
 
+# ---------------------------------------------------------------------------- the journal, off the frame path
+
+
+class BackgroundJournal:
+    """The drill's journal for the TUI: writes go to the OS at once, fsyncs happen in a thread.
+
+    The engine asks for an fsync after every input; done in the key handler that wait shows as
+    lag (tens of ms on a busy disk). Here ``write`` hands the record to the OS straight away (a
+    killed drillsim loses nothing written) and a background thread fsyncs it; ``synced`` is the
+    highest seq known to be on disk, and ``on_synced(seq)`` is called (from that thread) after
+    each fsync, so the screen acknowledges an input once it is recorded. Only a power cut in the
+    few milliseconds between the write and the fsync can cost the last input.
+    """
+
+    def __init__(self, writer: JournalWriter, on_synced: Callable[[int], None] | None = None) -> None:
+        import threading
+
+        self.writer = writer
+        self.on_synced = on_synced
+        self.synced = -1
+        self._wanted = -1
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._closed = False
+        self._thread = threading.Thread(target=self._run, name="journal-fsync", daemon=True)
+        self._thread.start()
+
+    @property
+    def path(self) -> Path:
+        return self.writer.path
+
+    @property
+    def ok(self) -> bool:
+        return self.writer.ok
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.writer.warnings
+
+    def write(self, record: dict[str, Any], sync: bool = False) -> None:
+        with self._lock:
+            self.writer.write(record)
+            file = self.writer._file
+            if file is not None:
+                try:
+                    file.flush()  # to the OS: survives the process being killed
+                except OSError as exc:
+                    self.writer._fail(exc)
+            if sync:
+                self._wanted = max(self._wanted, int(record.get("seq", 0)))
+                self._wake.set()
+
+    def write_all(self, records: Any) -> None:
+        for record in records:
+            self.write(record)
+        self.sync()
+
+    def sync(self) -> None:
+        """Flush and fsync now (the end of a drill, closing)."""
+        with self._lock:
+            self.writer.sync()
+            self.synced = max(self.synced, self._wanted)
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait()
+            self._wake.clear()
+            if self._closed:
+                return
+            with self._lock:  # every record up to ``wanted`` is already with the OS (write flushes)
+                wanted = self._wanted
+                file = self.writer._file
+                fd = file.fileno() if file is not None else None
+            if fd is None:
+                continue
+            try:
+                os.fsync(fd)  # outside the lock: the screen's writes never wait for the disk
+            except OSError as exc:
+                if self._closed:  # closed meanwhile: close() synced it
+                    return
+                with self._lock:
+                    self.writer._fail(exc)
+                continue
+            self.synced = max(self.synced, wanted)
+            if self.on_synced is not None and wanted >= 0:
+                with contextlib.suppress(Exception):  # the screen may be gone; the record is on disk all the same
+                    self.on_synced(wanted)
+
+    def close(self) -> None:
+        self._closed = True
+        self._wake.set()
+        with self._lock:
+            self.writer.close()
+            self.synced = max(self.synced, self._wanted)
+
+
+def background_journal(drill: Drill) -> None:
+    """Put the drill's journal behind a :class:`BackgroundJournal` (once)."""
+    journal = drill.journal
+    if isinstance(journal, JournalWriter):
+        drill.journal = BackgroundJournal(journal)  # type: ignore[assignment]
+
+
 # ---------------------------------------------------------------------------- settings and sessions
 
 
@@ -225,6 +330,7 @@ def start_drill(
         in_memory=settings.in_memory,
     )
     recording = run.writer is not None and run.writer.ok
+    background_journal(run.drill)
     return DrillSession(run.drill, run.folder if recording else None, list(run.warnings))
 
 
@@ -257,9 +363,31 @@ def resume_drill(run: Path) -> DrillSession:
     journal = JournalWriter(path, append=True)
     warnings.extend(journal.warnings)
     drill.journal = journal if journal.ok else None
+    background_journal(drill)
     if not drill.ended and not drill.paused:
         drill.pause()
     return DrillSession(drill, path.parent, warnings, resumed=True)
+
+
+DISCARDED = ".discarded"
+"""Where a discarded run folder goes, beside the other run folders (history and compare skip dot-folders)."""
+
+
+def discard_run(run_dir: Path) -> Path:
+    """Move an unwanted drill's run folder aside to ``<drills>/.discarded/<name>`` (never deleted); returns where."""
+    run_dir = Path(run_dir)
+    target_dir = run_dir.parent / DISCARDED
+    target = target_dir / run_dir.name
+    n = 2
+    while target.exists():
+        target = target_dir / f"{run_dir.name}-{n}"
+        n += 1
+    try:
+        target_dir.mkdir(parents=True, exist_ok=True)
+        run_dir.rename(target)
+    except OSError as exc:
+        raise SessionError(f"{run_dir}: cannot move it aside: {exc.strerror or exc}") from None
+    return target
 
 
 # ---------------------------------------------------------------------------- clock

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from drillsim.simulator.durations import format_clock, format_duration
-from drillsim.simulator.engine import OFF_ROLE_RELIABILITY, OFF_ROLE_SLOWDOWN, SKILL_SPEEDUP
+from drillsim.simulator.engine import OFF_ROLE_RELIABILITY, OFF_ROLE_SLOWDOWN, SKILL_SPEEDUP, readable_number
 from drillsim.simulator.model import Action, Roster
 from drillsim.simulator.view import ActionAvailability, DecisionView, DrillView, FeedItem, MemberView, MetricView
 from drillsim.tui.messages import ActionRequested, DecisionAnswered
@@ -38,6 +38,9 @@ NO_SLO_BAND = 0.2
 """Without an SLO (or with one at the baseline) the scale is at least baseline ± this share of it."""
 SLO_MARK = "┈"
 """Drawn in the empty cells of the row where an SLO threshold lies, so crossing it reads as crossing."""
+
+END_WARNING = 120.0
+"""Sim seconds before the time limit from which the header counts down to it."""
 
 KIND_STYLE = {
     "alert": "bold red",
@@ -69,14 +72,61 @@ def number(value: float) -> str:
     return f"{value:.2f}"
 
 
+def update_if_changed(widget: Static, content: Text, layout: bool = True) -> bool:
+    """``widget.update(content)`` only when the text differs from what it shows.
+
+    ``layout=False`` for a widget whose size the text cannot change (a fixed height and width):
+    it repaints itself only, where an update with a layout re-arranges the whole screen.
+    """
+    shown = getattr(widget, "_drillsim_shown", None)
+    if shown == content:
+        return False
+    if layout and isinstance(shown, Text) and shown.plain.count("\n") == content.plain.count("\n"):
+        # the same text with some characters changed in place (a countdown ticking) wraps the same way
+        layout = (
+            len(shown.plain) != len(content.plain)
+            or shown.plain.split() == []
+            or _word_lengths(shown.plain) != _word_lengths(content.plain)
+        )
+    widget._drillsim_shown = content  # type: ignore[attr-defined]
+    widget.update(content, layout=layout)
+    return True
+
+
+def _word_lengths(text: str) -> list[int]:
+    return [len(word) for word in text.split(" ")]
+
+
+def with_participants(text: str, participants: dict[str, str]) -> Text:
+    """``text`` with each member's name followed by who plays them: ``Tomas (Ana)``."""
+    out = Text(text)
+    for name, who in participants.items():
+        if not who:
+            continue
+        start = 0
+        while (at := out.plain.find(name, start)) >= 0:
+            end = at + len(name)
+            following = out.plain[end : end + 1]
+            preceding = out.plain[at - 1 : at] if at else ""
+            if (following.isalnum() or preceding.isalnum()) or out.plain.startswith(f" ({who})", end):
+                start = end
+                continue
+            out = out[:end] + Text(f" ({who})", "italic") + out[end:]
+            start = end + len(who) + 3
+    return out
+
+
 # ---------------------------------------------------------------------------- header
 
 
 class DrillHeader(Static):
     """One line: severity, title, sim clock / limit, speed, revenue lost, penalties."""
 
-    def show(self, view: DrillView, recording: bool, held: bool = False) -> None:
-        """``held``: a facilitator dialog is open and the UI holds the sim clock (not a pause)."""
+    def show(self, view: DrillView, recording: bool, held: bool = False, compact: bool = False) -> None:
+        """``held``: a facilitator dialog is open and the UI holds the sim clock (not a pause).
+
+        ``compact``: no title (it is on the briefing), so the running regulatory clock fits at 80 columns.
+        """
         text = Text(no_wrap=True, overflow="ellipsis")
         sev_style = "bold white on red" if view.severity in ("SEV1", "SEV0") else "bold black on dark_orange"
         text.append(f" {view.severity} ", sev_style)
@@ -99,9 +149,22 @@ class DrillHeader(Static):
         if not recording:
             text.append("  ")
             text.append(" NOT RECORDED ", "bold white on red")
-        text.append("  ")
-        text.append(view.title, "bold")
-        self.update(text)
+        left = view.duration - view.t
+        if not view.ended and 0 <= left <= END_WARNING:
+            text.append("  ")
+            text.append(f" time limit in {format_clock(left)} ", "bold white on red")
+        for clock in view.clocks:
+            if clock.started_at is not None and clock.met_at is None:
+                text.append("  ⚖ ", "bold yellow")
+                if clock.missed:
+                    text.append(f"{clock.regime} MISSED", "bold red")
+                else:
+                    left = format_duration(max(0.0, (clock.due_at or view.t) - view.t))
+                    text.append(f"{clock.regime} {left}", "bold yellow")
+        if not compact:
+            text.append("  ")
+            text.append(view.title, "bold")
+        update_if_changed(self, text, layout=False)
 
 
 class PausedBanner(Static):
@@ -120,7 +183,7 @@ class PausedBanner(Static):
         else:
             text.append("No discussion questions yet: ask the team what they know and what they will do next.\n")
         text.rstrip()
-        self.update(text)
+        update_if_changed(self, text)
 
 
 # ---------------------------------------------------------------------------- feed
@@ -151,24 +214,39 @@ class FeedFilter:
         return "everything"
 
 
-def feed_line(item: FeedItem, fresh: bool) -> Table:
-    """One feed item: a fixed time/channel column and the message wrapped beside it (hanging indent)."""
+def feed_line(
+    item: FeedItem, fresh: bool, participants: dict[str, str] | None = None, compact: bool = False
+) -> Table | Text:
+    """One feed item: a fixed time/channel column and the message wrapped beside it (hanging indent).
+
+    ``participants``: who plays which member, shown after the member's name (``Tomas (Ana)``);
+    ``compact``: one flowing paragraph (time, channel, message) for a narrow feed.
+    """
     head = Text(no_wrap=True)
     head.append("▶" if fresh else " ", "bold yellow")
     head.append(format_clock(item.t), "bold" if fresh else "dim")
     channel = "status" if item.channel == "status-page" else item.channel
     head.append(f" {channel.upper():<9.9}", "bold red" if item.kind == "alert" else "cyan")
     body = Text()
+    names = participants or {}
     if item.sender:
         body.append(item.sender, "bold")
+        if names.get(item.sender):
+            body.append(f" ({names[item.sender]})", "italic")
         if item.to != "everyone":
             body.append(f" → {item.to}", "dim")
         body.append(": ")
     elif item.to != "everyone" and item.kind != "page":
         body.append(f"→ {item.to}: ", "dim")
-    body.append(item.text, KIND_STYLE.get(item.kind, ""))
+    message = with_participants(item.text, names) if names and item.sender not in names else Text(item.text)
+    message.stylize(KIND_STYLE.get(item.kind, ""))
+    body.append_text(message)
     if fresh:
         body.stylize("bold")
+    if compact:
+        head.rstrip()
+        head.append(" ")
+        return Text.assemble(head, body)
     grid = Table.grid(padding=(0, 1), expand=True)
     grid.add_column(width=16, no_wrap=True)
     grid.add_column(ratio=1)
@@ -177,13 +255,35 @@ def feed_line(item: FeedItem, fresh: bool) -> Table:
 
 
 class IncidentFeed(RichLog):
-    """The incident feed, newest at the bottom; fresh items carry a marker."""
+    """The incident feed, newest at the bottom; new items carry a marker.
 
-    def show(self, items: Sequence[FeedItem], fresh: set[int]) -> None:
-        self.clear()
-        for item in items:
-            self.write(feed_line(item, item.seq in fresh), expand=True)
+    ``show`` appends the items it has not written yet; it rewrites the whole log only when
+    the items shown are not a continuation of the last ones (the filter changed).
+    """
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._written: list[int] = []
+        self._compact = False
+
+    def show(
+        self,
+        items: Sequence[FeedItem],
+        fresh: set[int],
+        participants: dict[str, str] | None = None,
+        compact: bool = False,
+    ) -> None:
+        seqs = [i.seq for i in items]
+        written = self._written
+        if seqs[: len(written)] != written or compact != self._compact:
+            self.clear()
+            written = self._written = []
+            self._compact = compact
+        for item in items[len(written) :]:
+            self.write(feed_line(item, item.seq in fresh, participants, compact), expand=True)
+            written.append(item.seq)
         self.scroll_end(animate=False)
+        self.call_after_refresh(self.scroll_end, animate=False)  # lines written before a layout land late
 
 
 # ---------------------------------------------------------------------------- metrics
@@ -311,16 +411,23 @@ class SloSparkline(Widget):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.series: tuple[tuple[float, ...], float, float | None, float | None] = ((), 0.0, None, None)
+        self._drawn: SparkBars | None = None
 
     def show(self, values: Sequence[float], baseline: float, slo_min: float | None, slo_max: float | None) -> None:
         series = (tuple(values), baseline, slo_min, slo_max)
         if series != self.series:
             self.series = series
-            self.refresh()
+            bars = self.bars()  # a new sample often leaves every bar as it was: then nothing to repaint
+            if bars != self._drawn:
+                self._drawn = bars
+                self.refresh()
 
     def bars(self) -> SparkBars:
         values, baseline, slo_min, slo_max = self.series
         return spark_bars(values, baseline, slo_min, slo_max, self.size.width, self.size.height)
+
+    def on_resize(self) -> None:
+        self._drawn = None  # other columns: draw again
 
     def render(self) -> RenderResult:
         _, background = self.background_colors
@@ -338,7 +445,18 @@ class SloSparkline(Widget):
         )
 
 
-class MetricCard(Vertical):
+class _Children:
+    """Look a child widget up once (``show`` runs on every tick)."""
+
+    def _child(self, selector: str) -> Static:
+        cache: dict[str, Static] = self.__dict__.setdefault("_children", {})
+        found = cache.get(selector)
+        if found is None:
+            found = cache[selector] = self.query_one(selector, Static)  # type: ignore[attr-defined]
+        return found
+
+
+class MetricCard(_Children, Vertical):
     """A metric: its value against baseline and SLO, and a sparkline of recent samples."""
 
     def __init__(self, metric_id: str, **kwargs: object) -> None:
@@ -350,25 +468,34 @@ class MetricCard(Vertical):
         yield Static(classes="metric-value")
         yield SloSparkline(classes="metric-spark")
 
-    def show(self, metric: MetricView, compact: bool = False) -> None:
+    def show(self, metric: MetricView, compact: bool = False, brief: bool = False) -> None:
+        """``compact``: one line, value first; ``brief``: the value line without the baseline."""
         style = "bold red" if metric.breached else "bold green"
-        label = Text()
-        if compact:  # one line: the value first, then what it is
-            label.append(f"{number(metric.value)}{metric.unit} ", style)
-            label.append(metric.label, "dim")
+        unit = metric.unit
+        label = Text(no_wrap=compact, overflow="ellipsis")
+        if compact:  # one line: the value and its SLO first, then what it is
+            label.append(f"{number(metric.value)}{unit}", style)
+            if metric.slo_max is not None:
+                label.append(f" ≤{readable_number(metric.slo_max)}", "dim")
+            if metric.slo_min is not None:
+                label.append(f" ≥{readable_number(metric.slo_min)}", "dim")
+            label.append(" ")
+            label.append(metric.label)
         else:
             label.append(metric.label, "bold")
-        self.query_one(".metric-label", Static).update(label)
+        update_if_changed(self._child(".metric-label"), label, layout=False)
         text = Text()
-        text.append(f"{number(metric.value)}{metric.unit}", style)
+        text.append(f"{number(metric.value)}{unit}", style)
         bits = []
+        slo = "" if brief else "SLO "
         if metric.slo_max is not None:
-            bits.append(f"SLO ≤{number(metric.slo_max)}")
+            bits.append(f"{slo}≤{readable_number(metric.slo_max)}{unit}")
         if metric.slo_min is not None:
-            bits.append(f"SLO ≥{number(metric.slo_min)}")
-        bits.append(f"base {number(metric.baseline)}")
-        text.append("  " + " · ".join(bits), "dim")
-        self.query_one(".metric-value", Static).update(text)
+            bits.append(f"{slo}≥{readable_number(metric.slo_min)}{unit}")
+        if not brief:
+            bits.append(f"base {number(metric.baseline)}{unit}")
+        text.append((" " if brief else "  ") + " · ".join(bits), "dim")
+        update_if_changed(self._child(".metric-value"), text, layout=False)
         spark = self.query_one(SloSparkline)
         spark.show(metric.history[-SPARK_SAMPLES:], metric.baseline, metric.slo_min, metric.slo_max)
         self.set_class(metric.breached, "breached")
@@ -380,7 +507,7 @@ class MetricCard(Vertical):
 STATUS_STYLE = {"standby": "dim", "paged": "bold yellow", "idle": "green", "busy": "bold cyan"}
 
 
-class MemberRow(Vertical):
+class MemberRow(_Children, Vertical):
     """A roster member: who plays them, status, the running action's progress and the queue."""
 
     def __init__(self, member: MemberView) -> None:
@@ -397,9 +524,13 @@ class MemberRow(Vertical):
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(f"{member.name:<8.8}", "bold")
         text.append(f" {member.status:<7}", STATUS_STYLE.get(member.status, ""))
-        self.query_one(".member-text", Static).update(text)
+        if member.participant:
+            text.append(f" {member.participant}", "italic")
+        update_if_changed(self._child(".member-text"), text, layout=False)
         bar = self.query_one(ProgressBar)
-        bar.update(progress=round(member.progress * 100, 1))
+        progress = round(member.progress * 100)
+        if bar.progress != progress:
+            bar.update(progress=progress)
         bar.set_class(member.status not in ("busy", "paged"), "-inactive")
         detail = Text(no_wrap=True, overflow="ellipsis")
         who = f"{member.participant} · " if member.participant else ""
@@ -413,7 +544,7 @@ class MemberRow(Vertical):
             detail.append(f"  responds in {format_duration(max(0.0, member.finishes_at - now))}", "yellow")
         if member.queued:
             detail.append(f"  +{len(member.queued)} queued: {', '.join(member.queued)}", "yellow")
-        self.query_one(".member-detail", Static).update(detail)
+        update_if_changed(self._child(".member-detail"), detail, layout=False)
 
 
 # ---------------------------------------------------------------------------- actions
@@ -424,8 +555,9 @@ def action_prompt(key: str | None, action: ActionAvailability, compact: bool = F
     text.append(f" {key or ' '} ", "bold reverse" if action.available else "dim reverse")
     text.append(" ")
     text.append(action.label, "bold" if action.available else "dim")
-    if compact:
-        text.truncate(max(8, width), overflow="ellipsis")
+    if compact:  # one line, cut by the menu at its real width (the role and the reason are in the hint line)
+        if not action.available:
+            text.append(" ✗", "yellow")
         return text
     text.append("\n    ")
     text.append(action.role, "dim italic")
@@ -464,8 +596,16 @@ class ActionMenu(OptionList):
         if listed == self._shown and role == self._role and compact == self._compact:
             return
         highlighted = self.highlighted
+        same_rows = [a.id for a in listed] == [a.id for a in self._shown] and compact == self._compact
+        previous = self._shown
         self._shown, self._role, self._compact = listed, role, compact
         self.by_id = {a.id: a for a in listed}
+        if same_rows:  # the same actions: change the prompts that changed, no new layout of the list
+            width = self.scrollable_content_region.width - 1 or 40
+            for index, (old, new) in enumerate(zip(previous, listed, strict=True)):
+                if old != new:
+                    self.replace_option_prompt_at_index(index, action_prompt(keys.get(new.id), new, compact, width))
+            return
         self.clear_options()
         width = self.scrollable_content_region.width - 1 or 40
         self.add_options(Option(action_prompt(keys.get(a.id), a, compact, width), id=a.id) for a in listed)
@@ -600,7 +740,7 @@ class DecisionCard(Vertical):
 
     def show(self, decision: DecisionView) -> None:
         self.decision = decision
-        self.query_one(".decision-text", Static).update(decision_text(decision, self.index == 0))
+        update_if_changed(self.query_one(".decision-text", Static), decision_text(decision, self.index == 0))
         self.set_class(decision.time_left <= 60, "urgent")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -635,10 +775,17 @@ class DecisionPanel(Vertical):
 # ---------------------------------------------------------------------------- milestones and clocks
 
 
-def milestone_table(view: DrillView) -> Table:
+def milestone_table(view: DrillView, wrap: bool = False) -> Table:
+    """Milestones with their targets or when reached, then the regulatory clocks.
+
+    ``wrap`` (a narrow pane): the clocks first, each row one paragraph (label, then its time) that
+    wraps instead of cutting the label.
+    """
     table = Table.grid(padding=(0, 1), expand=True)
-    table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-    table.add_column(justify="right", no_wrap=True)
+    table.add_column(ratio=1, no_wrap=not wrap, overflow="fold" if wrap else "ellipsis")
+    if not wrap:
+        table.add_column(justify="right", no_wrap=True)
+    rows: list[tuple[Text, Text]] = []
     for m in view.milestones:
         if m.reached_at is not None:
             late = m.target is not None and m.reached_at > m.target
@@ -648,7 +795,8 @@ def milestone_table(view: DrillView) -> Table:
             overdue = m.target is not None and view.t > m.target
             mark = Text("✗ " if overdue else "· ", "bold red" if overdue else "dim")
             when = Text(f"by {format_clock(m.target)}" if m.target is not None else "—", "red" if overdue else "dim")
-        table.add_row(mark + Text(m.label), when)
+        rows.append((mark + Text(m.label), when))
+    clocks: list[tuple[Text, Text]] = []
     for c in view.clocks:
         label = Text(f"⚖ {c.regime}")
         if c.started_at is None:
@@ -660,13 +808,31 @@ def milestone_table(view: DrillView) -> Table:
         else:
             left = (c.due_at or view.t) - view.t
             state = Text(f"due in {format_duration(left)}", "bold yellow")
-        table.add_row(label, state)
+        clocks.append((label, state))
+    if wrap:
+        for label, when in clocks + rows:
+            table.add_row(Text.assemble(label, "  ", when))
+    else:
+        for label, when in rows + clocks:
+            table.add_row(label, when)
     return table
 
 
 class MilestonePanel(Static):
-    def show(self, view: DrillView) -> None:
-        self.update(milestone_table(view))
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._shown: object = None
+        self._rows: object = None
+
+    def show(self, view: DrillView, wrap: bool = False) -> None:
+        table = milestone_table(view, wrap)
+        key = tuple(tuple(column._cells) for column in table.columns)
+        key = (key, wrap)
+        if key != self._shown:
+            lengths = tuple(len(getattr(c, "plain", "")) for c in table.columns[0]._cells) if wrap else ()
+            rows = (len(table.rows), wrap, lengths)
+            self.update(table, layout=rows != self._rows)  # a time changing in place needs no new layout
+            self._shown, self._rows = key, rows
 
 
 def roles_in(members: Iterable[MemberView]) -> list[str]:

@@ -18,10 +18,10 @@ def of_type(records: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
 
 
 async def start_from_launcher(pilot: Pilot[Any]) -> DrillScreen:
-    """Enter (briefing), Enter (start): the two keypresses from the launcher to a running drill."""
+    """Enter (briefing), ctrl+s (start): the two keypresses from the launcher to a running drill."""
     await pilot.press("enter")
     await pilot.pause()
-    await pilot.press("enter")
+    await pilot.press("ctrl+s")
     await pilot.pause()
     screen = pilot.app.screen
     assert isinstance(screen, DrillScreen)

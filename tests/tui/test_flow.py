@@ -37,7 +37,7 @@ async def test_launcher_reaches_a_running_drill_in_two_keypresses(app_factory, t
         assert isinstance(app.screen, LauncherScreen)
         await pilot.press("enter")
         assert isinstance(app.screen, BriefingScreen)
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, DrillScreen)
@@ -59,7 +59,7 @@ async def test_launcher_settings_reach_the_drill(app_factory) -> None:
         await pilot.click("#seed")
         await pilot.press("end", "backspace", "4", "2")
         await pilot.press("enter")  # leaves the field for the scenario list
-        await pilot.press("enter", "enter")
+        await pilot.press("enter", "ctrl+s")
         await pilot.pause()
         drill = app.screen.drill  # type: ignore[attr-defined]
         assert (drill.team, drill.label, drill.seed) == ("Payments AI", "2026-Q4", 42)
@@ -71,7 +71,7 @@ async def test_run_opens_the_briefing_and_records_participants(app_factory, scen
         assert isinstance(app.screen, BriefingScreen)
         text = str(app.screen.query_one("#briefing-text").render())
         assert "flash sale" in text and "Objectives" in text
-        await pilot.click("#participant-0")
+        assert app.focused is not None and app.focused.id == "participant-0"  # where the text says to type
         await pilot.press(*"Maria", "enter")  # Enter moves on to the next name
         assert app.focused is not None and app.focused.id == "participant-1"
         await pilot.press(*"Tom")
@@ -568,7 +568,7 @@ async def test_compact_layout_at_80x24(app_factory) -> None:
     app = app_factory()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await start_from_launcher(pilot)
-        assert screen.has_class("compact")
+        assert screen.compact and screen.has_class("-narrow")
         await advance(pilot, screen, 8 * 60 + 1)
         assert screen.query_one(DecisionPanel).display
         assert screen.query_one("#actions").region.height >= 3

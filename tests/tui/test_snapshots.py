@@ -26,7 +26,7 @@ def snap_app(app_factory, tmp_path: Path):
 
 
 async def _to_drill(pilot) -> DrillScreen:
-    await pilot.press("enter", "enter")
+    await pilot.press("enter", "ctrl+s")
     await pilot.pause()
     screen = pilot.app.screen
     assert isinstance(screen, DrillScreen)
@@ -84,3 +84,49 @@ def test_debrief_snapshot(snap_app, snap_compare) -> None:
         await pilot.pause()
 
     assert snap_compare(snap_app(), terminal_size=SIZE, run_before=run_before)
+
+
+def _pii_app(snap_app):
+    from drillsim.simulator.session import load_pair
+
+    loaded = load_pair("llm-pii-exposure")
+    return snap_app(scenario=loaded.scenario, roster=loaded.roster)
+
+
+async def _pii_drill(pilot) -> DrillScreen:
+    """The largest built-in scenario ten minutes in: ten members, twelve actions, an open decision, a clock."""
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, DrillScreen)
+    drill = screen.drill
+    drill.advance_to(60)
+    for action in list(drill.actions)[:3]:
+        drill.submit(action)
+    drill.advance_to(600)
+    screen.refresh_view()
+    await pilot.pause()
+    return screen
+
+
+def test_largest_scenario_snapshot_80x24(snap_app, snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        await _pii_drill(pilot)
+
+    assert snap_compare(_pii_app(snap_app), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_largest_scenario_clocks_pane_snapshot_80x24(snap_app, snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        await _pii_drill(pilot)
+        await pilot.press("t", "t")  # actions -> team -> milestones and clocks
+        await pilot.pause()
+
+    assert snap_compare(_pii_app(snap_app), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_largest_scenario_snapshot_120x40(snap_app, snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        await _pii_drill(pilot)
+
+    assert snap_compare(_pii_app(snap_app), terminal_size=(120, 40), run_before=run_before)

@@ -1,4 +1,4 @@
-"""The real ``drillsim`` in tmux at 80x24 and 160x48 (scripts/tmux_smoke.sh); skipped without tmux."""
+"""The real ``drillsim`` in tmux at 80x24 and 160x48, and llm-pii-exposure at 80x24 (scripts/tmux_smoke.sh); skipped without tmux."""
 
 from __future__ import annotations
 
@@ -22,6 +22,6 @@ def test_tmux_smoke() -> None:
     if not drillsim.exists():
         pytest.skip("the drillsim console script is not installed next to this Python")
     env = {**os.environ, "DRILLSIM": str(drillsim)}
-    result = subprocess.run(["bash", str(SCRIPT)], env=env, capture_output=True, text=True, timeout=240)
+    result = subprocess.run(["bash", str(SCRIPT)], env=env, capture_output=True, text=True, timeout=420)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "tmux_smoke: all ok" in result.stdout

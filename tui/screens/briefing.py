@@ -1,7 +1,8 @@
 """The briefing: the situation, the objectives and their targets, and who plays which role.
 
-The Start button has focus, so Enter starts the drill; type participants' names first if
-you want them in the report.
+Focus lands on the first participant's name, where the text says to type. Enter in a name
+field moves to the next one and, after the last, to the Start button: typing names never
+starts the drill by itself (Enter on Start, ctrl+s or a click does).
 """
 
 from __future__ import annotations
@@ -118,13 +119,14 @@ class BriefingScreen(Screen[None]):
                                 compact=True,
                             )
                 with Horizontal(id="start-row"):
-                    yield Button("Start the drill: rules read (Enter)", variant="success", id="start")
+                    yield Button("Start the drill: rules read (ctrl+s)", variant="success", id="start")
                     if self.can_go_back:
                         yield Button("Back (esc)", id="back")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#start", Button).focus()
+        fields = list(self.query(".participant").results(Input))
+        (fields[0] if fields else self.query_one("#start", Button)).focus()
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < 100, "compact")

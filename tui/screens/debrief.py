@@ -18,8 +18,15 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from drillsim.simulator.durations import format_clock
 from drillsim.tui.messages import ReportWritten
-from drillsim.tui.screens.modals import HelpScreen, OverrideScreen, RatingOverride, TextScreen
-from drillsim.tui.session import DrillSession
+from drillsim.tui.screens.modals import (
+    ChoiceScreen,
+    ConfirmScreen,
+    HelpScreen,
+    OverrideScreen,
+    RatingOverride,
+    TextScreen,
+)
+from drillsim.tui.session import DISCARDED, DrillSession, SessionError, discard_run
 from drillsim.tui.widgets import money
 from rich.table import Table
 from rich.text import Text
@@ -73,6 +80,33 @@ def par_of(records: list[dict[str, Any]]) -> Any | None:
     return par_for(records)
 
 
+def current_hotwash(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The hotwash entries as they stand: an entry with ``replaces`` takes the place of that one
+    (an edit), one that is also ``removed`` takes it away; the journal itself only grows."""
+    entries: list[dict[str, Any]] = []
+    for record in records:
+        if record["type"] != "hotwash":
+            continue
+        replaces = record.get("replaces")
+        if replaces is not None:
+            at = next((i for i, r in enumerate(entries) if r.get("seq") == replaces), None)
+            if at is not None:
+                if record.get("removed"):
+                    entries.pop(at)
+                else:
+                    entries[at] = record
+            continue
+        entries.append(record)
+    return entries
+
+
+def entry_label(record: dict[str, Any]) -> Text:
+    strength = record.get("kind") == "strength"
+    text = Text("✓ " if strength else "△ ", "bold green" if strength else "bold yellow")
+    text.append(str(record.get("text", "")))
+    return text
+
+
 class ParReady(Message):
     """The par worker finished: par, or None when it could not be computed."""
 
@@ -101,13 +135,39 @@ def write_report(run_dir: Path, par: Any = True) -> tuple[str, ...]:
     return tuple(str(p.name) for p in (paths.markdown, paths.html, paths.scorecard))
 
 
+def end_reason_text(drill: Any) -> str:
+    """Why and when the drill ended, in words, and what scheduled injects it never reached."""
+    scenario, at = drill.scenario, drill.now
+    reason = drill.end_reason or ""
+    if reason == "time_limit":
+        why = f"ended at its time limit ({format_clock(scenario.duration)})"
+    elif reason == "resolved":
+        labels = [
+            scenario.scoring.milestones[m].label or m
+            for m in scenario.scoring.end_on
+            if m in scenario.scoring.milestones
+        ]
+        why = (
+            f"resolved at {format_clock(at)}: " + (", ".join(labels) if labels else "every end milestone") + " reached"
+        )
+    elif reason == "facilitator":
+        why = f"ended by the facilitator at {format_clock(at)}"
+    else:
+        why = f"ended ({reason.replace('_', ' ')}) at {format_clock(at)}"
+    fired = {r.get("inject") for r in drill.records if r["type"] == "inject"}
+    unfired = [i for i in scenario.injects if i.at is not None and i.at > at and i.id not in fired]
+    if unfired:
+        why += f"; {len(unfired)} scheduled inject{'s' if len(unfired) != 1 else ''} never came"
+    return why
+
+
 def summary_text(session: DrillSession, card: Any | None, par_pending: bool = False) -> Text:
     drill = session.drill
     view = drill.view()
     text = Text()
     text.append(" DEBRIEF ", "bold reverse")
     text.append(f"  {drill.scenario.title}", "bold")
-    text.append(f"  ·  ended ({(drill.end_reason or '').replace('_', ' ')}) at {format_clock(view.t)}")
+    text.append(f"  ·  {end_reason_text(drill)}")
     text.append(f"  ·  lost {money(view.revenue_lost, view.currency)}")
     if card is not None:
         text.append("\n")
@@ -179,11 +239,28 @@ class DebriefScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "focus_strength", "Strength", id="debrief.strength"),
         Binding("i", "focus_improvement", "Improvement", id="debrief.improvement"),
+        Binding(
+            "e",
+            "edit_entry",
+            "Edit entry",
+            tooltip="Edit a hotwash entry (pick it, change the text)",
+            id="debrief.edit",
+        ),
+        Binding(
+            "d", "remove_entry", "Remove entry", tooltip="Remove a hotwash entry (asks first)", id="debrief.remove"
+        ),
         Binding("o", "override", "Override rating", id="debrief.override"),
         Binding("n", "note", "Note", id="debrief.note"),
         Binding("f", "feedback", "Feedback form", id="debrief.feedback"),
         Binding("w", "write", "Write report", id="debrief.write"),
         Binding("l", "launcher", "Launcher", id="debrief.launcher"),
+        Binding(
+            "x",
+            "discard",
+            "Discard drill",
+            tooltip="Discard this drill (asks first): its run folder moves to drills/.discarded/",
+            id="debrief.discard",
+        ),
         Binding("escape", "unfocus", "Leave field", show=False, id="debrief.unfocus"),
         Binding("question_mark,f1", "help", "Help", key_display="?", id="debrief.help"),
         Binding("q", "app.quit", "Quit", id="debrief.quit"),
@@ -272,10 +349,17 @@ class DebriefScreen(Screen[None]):
             self.query_one("#objectives", Static).update(Text("Scoring is not available.", "dim"))
         self.query_one("#findings", Static).update(findings_text(self.findings))
 
+    def hotwash_entries(self) -> list[dict[str, Any]]:
+        """The hotwash as it stands: each entry's latest text, removed ones left out (see :func:`current_hotwash`)."""
+        return current_hotwash(self.drill.records)
+
     def show_notes(self) -> None:
         text = Text()
+        entries = {id(r) for r in self.hotwash_entries()}
         for record in self.drill.records:
             if record["type"] == "hotwash":
+                if id(record) not in entries:
+                    continue
                 strength = record.get("kind") == "strength"
                 text.append("✓ " if strength else "△ ", "bold green" if strength else "bold yellow")
                 text.append(str(record.get("text", "")))
@@ -310,6 +394,59 @@ class DebriefScreen(Screen[None]):
         self.refresh_scores()
         if self.session.run_dir is not None:
             self.action_write()
+
+    def _pick_entry(self, title: str, then: Any) -> None:
+        entries = self.hotwash_entries()
+        if not entries:
+            self.notify("No hotwash entry yet: s records a strength, i an area for improvement.", timeout=4)
+            return
+        options = [(str(r["seq"]), entry_label(r)) for r in entries]
+
+        def picked(seq: str | None) -> None:
+            chosen = next((r for r in entries if str(r["seq"]) == seq), None)
+            if chosen is not None:
+                then(chosen)
+
+        self.app.push_screen(ChoiceScreen(title, options, highlighted=len(options) - 1), picked)
+
+    def action_edit_entry(self) -> None:
+        """Change a hotwash entry's text: journaled as a new entry that replaces it (the journal only grows)."""
+
+        def edit(entry: dict[str, Any]) -> None:
+            def done(text: str | None) -> None:
+                if text and text != entry.get("text"):
+                    self.drill.debrief("hotwash", kind=entry.get("kind"), text=text, replaces=entry["seq"])
+                    self.show_notes()
+                    self.after_input()
+
+            kind = "Strength" if entry.get("kind") == "strength" else "Area for improvement"
+            self.app.push_screen(
+                TextScreen(f"Edit: {kind}", "ctrl+s saves, esc keeps it as it was.", str(entry.get("text", ""))), done
+            )
+
+        self._pick_entry("Edit which hotwash entry?", edit)
+
+    def action_remove_entry(self) -> None:
+        """Remove a hotwash entry (after a confirmation naming it): journaled as its removal, then the report follows."""
+
+        def remove(entry: dict[str, Any]) -> None:
+            def done(yes: bool | None) -> None:
+                if yes:
+                    self.drill.debrief("hotwash", kind=entry.get("kind"), text="", replaces=entry["seq"], removed=True)
+                    self.show_notes()
+                    self.after_input()
+
+            self.app.push_screen(
+                ConfirmScreen(
+                    "Remove this hotwash entry?",
+                    f"{entry_label(entry)}\nThe report is rewritten without it. Enter keeps it.",
+                    yes="Remove the entry",
+                    no="Keep it",
+                ),
+                done,
+            )
+
+        self._pick_entry("Remove which hotwash entry?", remove)
 
     def action_focus_strength(self) -> None:
         self.query_one("#strength", Input).focus()
@@ -395,13 +532,48 @@ class DebriefScreen(Screen[None]):
     def action_launcher(self) -> None:
         self.drillsim.back_to_launcher()
 
+    def action_discard(self) -> None:
+        """Discard an accidental drill: its run folder moves aside (to ``.discarded/``), then the launcher."""
+        run_dir = self.session.run_dir
+        where = short_path(run_dir) if run_dir is not None else "memory"
+        detail = (
+            f"Its run folder {where} moves to {short_path(run_dir.parent / DISCARDED)}/ (nothing is deleted; "
+            "history and compare leave it out). Enter keeps it."
+            if run_dir is not None
+            else "It was never recorded (in memory only): it is simply dropped. Enter keeps it."
+        )
+
+        def done(yes: bool | None) -> None:
+            if not yes:
+                return
+            if run_dir is not None:
+                self.session.close()
+                try:
+                    with _REPORT_LOCK:  # not while a report is being written into it
+                        moved = discard_run(run_dir)
+                except SessionError as exc:
+                    self.notify(str(exc), title="Cannot discard", severity="error", timeout=10)
+                    return
+                self.session.run_dir = None
+                self.notify(f"Moved to {short_path(moved)}", title="Drill discarded", timeout=6)
+            self.drillsim.back_to_launcher()
+
+        title = f"Discard this drill? ({self.drill.scenario.title}, {self.drill.team})"
+        self.app.push_screen(ConfirmScreen(title, detail, yes="Discard the drill", no="Keep it"), done)
+
     def action_help(self) -> None:
         self.app.push_screen(
             HelpScreen(
                 "Keys in the debrief",
                 [
                     ("Debrief", self.drillsim.binding_rows(self)),
-                    ("Fields", [("enter", "Record the strength or improvement typed"), ("esc", "Leave the field")]),
+                    (
+                        "Fields",
+                        [
+                            ("enter", "Record the strength or improvement typed"),
+                            ("esc", "Leave the field (then e edits an entry, d removes one)"),
+                        ],
+                    ),
                     ("Anywhere", self.drillsim.app_binding_rows()),
                 ],
             )

@@ -13,6 +13,7 @@ participants' decision dialog does not hold it: its deadline pressure is the poi
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, TypeVar
@@ -30,9 +31,10 @@ from drillsim.tui.screens.modals import (
     MemberScreen,
     TextScreen,
 )
-from drillsim.tui.session import DrillSession, SimClock, faster, format_speed, slower
+from drillsim.tui.session import BackgroundJournal, DrillSession, SimClock, faster, format_speed, slower
 from drillsim.tui.widgets import (
     ACTION_KEYS,
+    END_WARNING,
     ActionMenu,
     DecisionPanel,
     DrillHeader,
@@ -45,6 +47,7 @@ from drillsim.tui.widgets import (
     action_hint,
     member_choices,
     roles_in,
+    update_if_changed,
 )
 from rich.text import Text
 from textual import on
@@ -53,7 +56,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widget import Widget
+from textual.widgets import Footer, Static, Tab, Tabs
 
 if TYPE_CHECKING:
     from drillsim.tui.app import DrillsimApp
@@ -62,19 +66,30 @@ HERE = Path(__file__).parent
 TICK = 0.2
 """Wall seconds between timer ticks."""
 FRESH = 8.0
-"""Wall seconds a new feed item stays highlighted."""
-COMPACT_WIDTH = 110
-COMPACT_HEIGHT = 32
+"""Wall seconds a new feed item counts as new (the feed's title says how many)."""
+METRICS_EVERY = 0.5
+"""Wall seconds between the timer's redraws of the metric cards (at high speed every tick has new samples)."""
+PANES = ("actions", "team", "clocks")
+"""The right column's panes; at a compact size one shows at a time (tabs, or ``t``)."""
 
 ResultT = TypeVar("ResultT")
+WidgetT = TypeVar("WidgetT", bound=Widget)
 SPEED = Binding.Group("Speed", compact=True)
 """``+`` and ``-`` share one footer entry."""
 
 
 class DrillScreen(Screen[None]):
-    """The drill in progress."""
+    """The drill in progress.
+
+    Sizes (``drill.tcss``, from the breakpoint classes): below 110 columns or 32 rows the
+    layout is compact (metrics one line each, the right column one pane at a time behind
+    tabs: actions, team, milestones and clocks; ``t`` switches); below 150 columns
+    or 56 rows it is medium (one line per member and per action, so every one of them fits).
+    """
 
     CSS_PATH = HERE / "drill.tcss"
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"), (110, "-medium"), (150, "-wide")]
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-short"), (32, "-middling"), (56, "-tall")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "space",
@@ -127,6 +142,13 @@ class DrillScreen(Screen[None]):
             id="drill.filter",
         ),
         Binding("e", "end", "End", tooltip="End the drill (asks first); the debrief follows", id="drill.end"),
+        Binding(
+            "t",
+            "next_pane",
+            "Panes",
+            tooltip="Show the next panel of the right column (actions, team, milestones and clocks) at small sizes",
+            id="drill.pane",
+        ),
         Binding("question_mark,f1", "help", "Help", tooltip="This help", key_display="?", id="drill.help"),
         Binding(
             "q",
@@ -153,6 +175,17 @@ class DrillScreen(Screen[None]):
         self.by_key = {k: a for a, k in self.keys.items()}
         self._arrived: dict[int, float] = {}
         self._feed_state: tuple[object, ...] = ()
+        self._ack: Text | None = None
+        self._pending_ack: tuple[int, Text] | None = None
+        self._tick_key: tuple[object, ...] = ()
+        self._metrics_at = float("-inf")
+        self._metrics_forced = True
+        self._scanned = 0
+        self.open_injects: dict[int, dict[str, object]] = {}
+        """Ad-hoc injects to a role or member that no one of them has acted on yet, by seq."""
+        self._widgets: dict[str, object] = {}
+        self.pane = "actions"
+        self.set_class(True, "pane-actions")
         self._warned: set[str] = set()
         self._finished = False
         self.last_view: DrillView | None = None
@@ -172,11 +205,18 @@ class DrillScreen(Screen[None]):
                 with Horizontal(id="metrics"):
                     for metric in view.metrics:
                         yield MetricCard(metric.id)
+                yield Static(id="open-injects")
                 yield DecisionPanel(id="decisions")
                 feed = IncidentFeed(id="feed", wrap=True, markup=False, highlight=False, auto_scroll=True, min_width=20)
                 feed.border_title = "Incident feed"
                 yield feed
             with Vertical(id="right"):
+                yield Tabs(
+                    Tab("Actions", id="tab-actions"),
+                    Tab("Team", id="tab-team"),
+                    Tab("Clocks", id="tab-clocks"),
+                    id="panes",
+                )
                 with VerticalScroll(id="team") as team:
                     team.border_title = "Team"
                     for member in view.members:
@@ -191,6 +231,15 @@ class DrillScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        journal = self.drill.journal
+        if isinstance(journal, BackgroundJournal):
+            app = self.app
+
+            def synced(seq: int) -> None:
+                with contextlib.suppress(Exception):  # the app may be closing
+                    app.call_from_thread(self._synced, seq)
+
+            journal.on_synced = synced
         self.clock.anchor(self.drill.now, self.drill.speed)
         if self.auto_advance:
             self.set_interval(TICK, self.tick, name="drill-clock")
@@ -204,15 +253,48 @@ class DrillScreen(Screen[None]):
                 timeout=8,
             )
         self.query_one(ActionMenu).focus()
-        self._compact(self.size.width, self.size.height)
         self.refresh_view()
 
-    def on_resize(self, event: Resize) -> None:
-        self._compact(event.size.width, event.size.height)
+    @property
+    def compact(self) -> bool:
+        """Compact layout (below 110x32): one-line metrics, one right-hand pane at a time."""
+        return self.has_class("-narrow") or self.has_class("-short")
 
-    def _compact(self, width: int, height: int) -> None:
-        self.set_class(width < COMPACT_WIDTH or height < COMPACT_HEIGHT, "compact")
-        self.set_class(height < 28, "short")
+    @property
+    def one_line(self) -> bool:
+        """One line per action and per member (compact or medium)."""
+        return self.compact or self.has_class("-medium") or self.has_class("-middling")
+
+    def on_resize(self, event: Resize) -> None:
+        self.call_after_refresh(self.refresh_view)  # the breakpoint classes changed the layout: its text follows
+
+    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
+        event.stop()
+        if event.tab is not None and event.tab.id:
+            self.show_pane(event.tab.id.removeprefix("tab-"))
+
+    def show_pane(self, pane: str) -> None:
+        """Show one pane of the right column (at a compact size; every size keeps the choice)."""
+        if pane not in PANES:
+            return
+        for name in PANES:
+            self.set_class(name == pane, f"pane-{name}")
+        self.pane = pane
+        tabs = self.query_one(Tabs)
+        if tabs.active != f"tab-{pane}":
+            tabs.active = f"tab-{pane}"
+        if pane == "actions":
+            self.query_one(ActionMenu).focus()
+
+    def action_next_pane(self) -> None:
+        self.show_pane(PANES[(PANES.index(self.pane) + 1) % len(PANES)])
+
+    def _w(self, selector: str, kind: type[WidgetT]) -> WidgetT:
+        """A widget of this screen, looked up once (the tick redraws many times a second)."""
+        found = self._widgets.get(selector)
+        if found is None:
+            found = self._widgets[selector] = self.query_one(selector, kind)
+        return found  # type: ignore[return-value]
 
     # ------------------------------------------------------------------ time
 
@@ -221,7 +303,13 @@ class DrillScreen(Screen[None]):
         drill = self.drill
         if not drill.paused and not drill.ended and not self.clock.held:
             drill.advance_to(self.clock.target())
-        self.refresh_view()
+        # nothing new (no record, the same second on the clocks, the same wall second for the feed's
+        # "new" count): nothing to redraw, so the screen costs next to nothing while little happens
+        key = (len(drill.records), int(drill.now), int(self.clock.monotonic()), drill.paused, self.clock.held)
+        if key == self._tick_key:
+            return
+        self._tick_key = key
+        self.refresh_view(tick=True)
 
     def open_dialog(
         self,
@@ -258,28 +346,50 @@ class DrillScreen(Screen[None]):
         self.clock.release()
         self.refresh_view()
 
-    def refresh_view(self) -> None:
+    def refresh_view(self, tick: bool = False) -> None:
+        """Set every widget from the drill's view; each redraws only if what it shows changed.
+
+        ``tick``: the timer's redraw, which may leave the metric cards for the next one (see
+        ``METRICS_EVERY``); any other call (an input, a dialog, a test) redraws everything.
+        """
+        if not self.is_mounted:
+            return
+        if not tick:
+            self._metrics_forced = True
         drill = self.drill
         view = drill.view()
         self.last_view = view
-        self.query_one(DrillHeader).show(view, self.session.recording, held=self.clock.held)
-        banner = self.query_one(PausedBanner)
-        banner.display = view.paused and not view.ended
-        if banner.display:
+        compact, one_line = self.compact, self.one_line
+        self._w("#header", DrillHeader).show(view, self.session.recording, held=self.clock.held, compact=compact)
+        banner = self._w("#paused", PausedBanner)
+        shown = view.paused and not view.ended
+        if banner.display != shown:
+            banner.display = shown
+        if shown:
             banner.show(view)
-        for metric in view.metrics:
-            self.query_one(f"#metric-{metric.id}", MetricCard).show(metric, compact=self.has_class("compact"))
-        rows = {row.member_name: row for row in self.query(MemberRow)}
+        wall = self.clock.monotonic()
+        if self._metrics_forced or wall - self._metrics_at >= METRICS_EVERY or view.paused or view.ended:
+            # at x60 a tick brings new samples every time: the cards follow at most twice a second
+            self._metrics_at, self._metrics_forced = wall, False
+            for metric in view.metrics:
+                self._w(f"#metric-{metric.id}", MetricCard).show(metric, compact=compact, brief=one_line)
+        rows = self._widgets.get("rows")
+        if rows is None:
+            rows = self._widgets["rows"] = {row.member_name: row for row in self.query(MemberRow)}
         for member in view.members:
-            rows[member.name].show(member, view.t)
-        menu = self.query_one(ActionMenu)
-        menu.show(drill.availability(), self.keys, self.feed_filter.role, compact=self.has_class("compact"))
-        self.query_one("#action-hint", Static).update(action_hint(menu.current()))
-        menu.border_title = f"Actions for {self.feed_filter.role}" if self.feed_filter.role else "Actions"
-        self.query_one(DecisionPanel).show(view.decisions)
-        self.query_one(MilestonePanel).show(view)
+            rows[member.name].show(member, view.t)  # type: ignore[index]
+        menu = self._w("#actions", ActionMenu)
+        menu.show(drill.availability(), self.keys, self.feed_filter.role, compact=one_line)
+        self._show_hint(menu)
+        title = f"Actions for {self.feed_filter.role}" if self.feed_filter.role else "Actions"
+        if menu.border_title != title:
+            menu.border_title = title
+        self._w("#decisions", DecisionPanel).show(view.decisions)
+        self._show_open_injects(view)
+        self._w("#milestones", MilestonePanel).show(view, wrap=compact)
         self._show_feed(view)
         self._show_warnings()
+        self._warn_before_the_end(view)
         top = self.app.screen
         if isinstance(top, DecisionScreen):
             open_ = {d.inject: d for d in view.decisions}
@@ -294,22 +404,118 @@ class DrillScreen(Screen[None]):
             self._finished = True
             self.drillsim.drill_finished(self.session)
 
+    def _show_hint(self, menu: ActionMenu) -> None:
+        hint = action_hint(menu.current())
+        if self._ack is not None:  # the last input, acknowledged once the engine has recorded it
+            hint = self._ack.copy().append("  ").append_text(hint)
+        hint.no_wrap = not self.compact  # two lines at a compact size
+        update_if_changed(self._w("#action-hint", Static), hint, layout=False)
+
+    def acknowledge(self, text: Text) -> None:
+        """Say on the hint line that an input was recorded (a toast would cover the feed at 80x24).
+
+        With the journal's fsync in the background, the line says "recording ..." until the
+        record is on disk, then the acknowledgement.
+        """
+        journal = self.drill.journal
+        seq = self.drill.records[-1]["seq"] if self.drill.records else -1
+        if isinstance(journal, BackgroundJournal) and journal.ok and journal.synced < seq:
+            self._pending_ack = (seq, text)
+            waiting = Text("… recording: ", "dim")
+            waiting.append(text.plain.removeprefix("✓ "), "dim")
+            self._ack = waiting
+        else:
+            self._pending_ack = None
+            self._ack = text
+        if self.is_mounted:
+            self._show_hint(self._w("#actions", ActionMenu))
+
+    def _synced(self, seq: int) -> None:
+        pending = self._pending_ack
+        if pending is not None and seq >= pending[0] and self.is_mounted:
+            self._pending_ack = None
+            self._ack = pending[1]
+            self._show_hint(self._w("#actions", ActionMenu))
+
     def _show_feed(self, view: DrillView) -> None:
         now = self.clock.monotonic()
         for item in view.feed:
             self._arrived.setdefault(item.seq, now)
         roles_of = {m.name: m.roles for m in view.members}
         items = [i for i in view.feed if self.feed_filter.accepts(i, roles_of)]
-        fresh = {i.seq for i in items if now - self._arrived[i.seq] < FRESH}
-        state = (items[-1].seq if items else -1, len(items), frozenset(fresh), self.feed_filter)
-        if state == self._feed_state:
-            return
-        self._feed_state = state
-        feed = self.query_one(IncidentFeed)
-        feed.border_title = "Incident feed" + (
+        fresh = sum(1 for i in items if now - self._arrived[i.seq] < FRESH)
+        feed = self._w("#feed", IncidentFeed)
+        compact = self.compact
+        state = (items[-1].seq if items else -1, len(items), self.feed_filter, compact)
+        if state != self._feed_state:
+            self._feed_state = state
+            participants = {m.name: m.participant for m in view.members if m.participant}
+            feed.show(items, set(), participants, compact=compact)
+        title = "Incident feed" + (
             f" ({self.feed_filter.label})" if self.feed_filter.role or self.feed_filter.channel else ""
         )
-        feed.show(items, fresh)
+        if fresh:
+            title += f" · {fresh} new"
+        if feed.border_title != title:
+            feed.border_title = title
+
+    def _show_open_injects(self, view: DrillView) -> None:
+        """Ad-hoc injects stay listed as open until a member they address (by role or name) takes an action."""
+        drill = self.drill
+        records = drill.records
+        roles = {m.name: set(m.roles) for m in drill.roster.members}
+        for record in records[self._scanned :]:
+            kind = record["type"]
+            if kind == "facilitator_inject" and record.get("to", "everyone") != "everyone":
+                self.open_injects[record["seq"]] = record
+            elif kind in ("action_submitted", "action_started") and self.open_injects:
+                action = drill.actions.get(str(record.get("action")))
+                member = record.get("member") or record.get("by")
+                answers = roles.get(str(member), set()) | {str(member)}
+                if kind == "action_submitted" and action is not None and not member:
+                    answers.add(action.role)
+                for seq in [q for q, r in self.open_injects.items() if r.get("to") in answers]:
+                    del self.open_injects[seq]
+        self._scanned = len(records)
+        box = self._w("#open-injects", Static)
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for record in self.open_injects.values():
+            if text.plain:
+                text.append("\n")
+            text.append(" OPEN ", "bold black on yellow")
+            text.append(f" {format_clock(float(record['t']))} → {record.get('to')}: ", "bold")
+            text.append(str(record.get("text", "")))
+        shown = bool(self.open_injects) and not view.ended
+        if box.display != shown:
+            box.display = shown
+        update_if_changed(box, text)
+
+    def _warn_before_the_end(self, view: DrillView) -> None:
+        """Say once, ahead of time, that the drill is about to end by itself (time limit, or resolved)."""
+        if view.ended:
+            return
+        left = view.duration - view.t
+        if left <= END_WARNING and "time-limit" not in self._warned:
+            self._warned.add("time-limit")
+            self.notify(
+                f"The drill ends at its time limit in {format_clock(max(0.0, left))} of sim time "
+                "(the debrief follows).",
+                title="Ending soon",
+                severity="warning",
+                timeout=10,
+            )
+        end_on = self.drill.scenario.scoring.end_on
+        reached = {m.id for m in view.milestones if m.reached_at is not None}
+        missing = [m for m in end_on if m not in reached]
+        if len(end_on) > 1 and len(missing) == 1 and "resolved" not in self._warned:
+            self._warned.add("resolved")
+            label = next((m.label for m in view.milestones if m.id == missing[0]), missing[0])
+            self.notify(
+                f"Reaching '{label}' ends the drill (resolved) and opens the debrief.",
+                title="Almost resolved",
+                severity="warning",
+                timeout=12,
+            )
 
     def _show_warnings(self) -> None:
         for warning in self.session.journal_warnings():
@@ -321,7 +527,7 @@ class DrillScreen(Screen[None]):
 
     def on_option_list_option_highlighted(self, event: ActionMenu.OptionHighlighted) -> None:
         if isinstance(event.option_list, ActionMenu):
-            self.query_one("#action-hint", Static).update(action_hint(event.option_list.current()))
+            self._show_hint(event.option_list)
 
     @on(ActionRequested)
     def take_action(self, event: ActionRequested) -> None:
@@ -333,7 +539,9 @@ class DrillScreen(Screen[None]):
         result = self.drill.submit(action_id, by=by)
         label = action.label if action else action_id
         if result.ok:
-            self.notify(Text(label + (f" → {by}" if by else "")).markup, title="Submitted", timeout=3)
+            ack = Text("✓ Submitted: ", "bold green")
+            ack.append(label + (f" → {by}" if by else ""))
+            self.acknowledge(ack)
         else:
             self.notify(Text(f"{label}: {result.reason}").markup, title="Not now", severity="warning", timeout=5)
         self.refresh_view()
@@ -378,7 +586,7 @@ class DrillScreen(Screen[None]):
     def answer(self, inject_id: str, action_id: str) -> None:
         result = self.drill.answer(inject_id, action_id)
         if result.ok:
-            self.notify(Text(self.drill.actions[action_id].label).markup, title="Decided", timeout=3)
+            self.acknowledge(Text("✓ Decided: ", "bold green").append(self.drill.actions[action_id].label))
         else:
             self.notify(Text(result.reason or "cannot answer").markup, title="Not now", severity="warning")
         self.refresh_view()
@@ -492,10 +700,11 @@ class DrillScreen(Screen[None]):
 
         self.open_dialog(
             ConfirmScreen(
-                "End the drill now?",
-                "Queued and running actions are cancelled; the debrief and the report follow.",
-                yes="End",
-                no="Keep going",
+                f"End the drill now? ({self.drill.scenario.title}, at {format_clock(self.drill.now)})",
+                "Ending stops this drill for good: queued and running actions are cancelled and the "
+                "debrief and the report follow. Enter keeps playing.",
+                yes="End the drill",
+                no="Keep playing",
             ),
             done,
         )

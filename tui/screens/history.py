@@ -3,8 +3,9 @@
 A standalone Textual ``Screen`` (not wired into the app): push it with
 ``app.push_screen(HistoryScreen(Path("drills")))``. The table lists every drill found
 under the folder (date, team, scenario, label, score) in drill order; selecting one shows
-the team and scenario's score as a ``Sparkline`` and a small table of its key intervals
-per drill. Scorecards are read with ``reports.compare.load_drills`` (no pandas: the loader
+the team and scenario's score trend in words (and a ``Sparkline`` from two drills on) and a
+small table of its key intervals for the last eight drills. Drills played by people and
+autoplay drills are told apart (the journal records the policy that drove one). Scorecards are read with ``reports.compare.load_drills`` (no pandas: the loader
 is pure Python); findings are not computed here, so the screen opens quickly.
 """
 
@@ -22,18 +23,52 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Sparkline, Static
 
 
+def driver(drill: Drill) -> str:
+    """Who played it: ``people`` (the TUI), or ``autoplay: <policy>`` (the journal's drill_started says)."""
+    return f"autoplay: {drill.policy}" if drill.policy else "people"
+
+
+def short_date(date: str | None) -> str:
+    """``2026-12-01T22:10:05+00:00`` -> ``2026-12-01 22:10``."""
+    if not date:
+        return "—"
+    return date.replace("T", " ")[:16]
+
+
+def trend_text(team: str, scenario: str, scores: list[float | None], autoplay: bool) -> str:
+    """One line on the series of a team and scenario: what a person can read from one drill or twenty."""
+    known = [s for s in scores if s is not None]
+    who = "autoplay" if autoplay else "people"
+    head = f"{team} · {scenario} ({who}): "
+    if not known:
+        return head + f"{len(scores)} drill(s), none scored yet."
+    if len(known) == 1:
+        return head + f"one scored drill, {known[0]:.1f}/100. A trend needs two or more drills."
+    stats = summarize(known)
+    direction = trend(scores, lower_is_better=False)
+    return head + (
+        f"{len(known)} scored drills, median {stats['median']:.1f}, from {stats['min']:.1f} to {stats['max']:.1f}; "
+        f"last {known[-1]:.1f}; {direction} (Theil-Sen slope over the series)"
+    )
+
+
 class HistoryScreen(Screen[None]):
-    """Past drills (DataTable) and the selected team and scenario's trend (Sparkline and intervals)."""
+    """Past drills (DataTable) and the selected team and scenario's trend (Sparkline and intervals).
+
+    Drills played by people and autoplay drills (``drillsim simulate``, par) are told apart by
+    the policy the journal records; autoplay ones are hidden while there are human ones (``a``).
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("r", "reload", "Reload"),
+        Binding("a", "toggle_autoplay", "Autoplay drills"),
     ]
 
     DEFAULT_CSS = """
     HistoryScreen #drills { height: 1fr; }
     HistoryScreen #trend { height: auto; max-height: 50%; border-top: solid $accent; padding: 0 1; }
-    HistoryScreen #sparkline { height: 3; margin: 1 0; }
+    HistoryScreen #sparkline { height: 3; margin: 1 0; max-width: 60; }
     HistoryScreen #intervals { height: auto; max-height: 12; }
     """
 
@@ -41,6 +76,9 @@ class HistoryScreen(Screen[None]):
         super().__init__(name=name, id=id)
         self.drills_dir = Path(drills_dir)
         self.drills: list[Drill] = []
+        self.all_drills: list[Drill] = []
+        self.show_autoplay: bool | None = None
+        """None: hide autoplay drills while there are human ones."""
         self.warnings: list[str] = []
 
     def compose(self) -> ComposeResult:
@@ -59,27 +97,53 @@ class HistoryScreen(Screen[None]):
         self.title = "Drill history"
         self.sub_title = str(self.drills_dir)
         table = self.query_one("#drills", DataTable)
-        table.add_columns("Date", "Team", "Scenario", "Label", "Score")
+        table.add_columns("When", "Team", "Scenario", "Label", "Played by", "Score")
         self.load()
 
     def load(self) -> None:
         """(Re)read the drills folder and fill the table."""
         self.warnings = []
         collection = load_drills([self.drills_dir], with_findings=False, warnings=self.warnings)
-        self.drills = collection.drills
+        self.all_drills = collection.drills
+        human = [d for d in self.all_drills if not d.policy]
+        show_autoplay = self.show_autoplay if self.show_autoplay is not None else not human
+        self.drills = self.all_drills if show_autoplay else human
+        hidden = len(self.all_drills) - len(self.drills)
         table = self.query_one("#drills", DataTable)
         table.clear()
         for index, drill in enumerate(self.drills):
             score = "—" if drill.score is None else f"{drill.score:.1f}"
-            table.add_row(drill.date or "—", drill.team, drill.scenario_id, drill.label or "—", score, key=str(index))
+            table.add_row(
+                short_date(drill.date),
+                drill.team,
+                drill.scenario_id,
+                drill.label or "—",
+                driver(drill),
+                score,
+                key=str(index),
+            )
         status = f"{len(self.drills)} drill(s) in {self.drills_dir}"
+        if hidden:
+            status += f"; {hidden} autoplay drill(s) hidden (a shows them)"
+        elif show_autoplay and human and len(human) < len(self.all_drills):
+            status += " (people and autoplay; a hides autoplay)"
         if self.warnings:
             status += f"; {len(self.warnings)} file(s) skipped: " + "; ".join(self.warnings[:3])
         self.query_one("#status", Static).update(status)
         if self.drills:
-            self.show_trend(0)
+            self.show_trend(len(self.drills) - 1)
+            table.move_cursor(row=len(self.drills) - 1)
+        else:
+            self.query_one("#trend-title", Static).update("No drill to show.")
+            self.query_one("#sparkline", Sparkline).display = False
 
     def action_reload(self) -> None:
+        self.load()
+
+    def action_toggle_autoplay(self) -> None:
+        human = any(not d.policy for d in self.all_drills)
+        current = self.show_autoplay if self.show_autoplay is not None else not human
+        self.show_autoplay = not current
         self.load()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -89,7 +153,11 @@ class HistoryScreen(Screen[None]):
     def series(self, index: int) -> list[Drill]:
         """The drills of the same team and scenario as drill ``index``, in drill order."""
         chosen = self.drills[index]
-        return [d for d in self.drills if d.team == chosen.team and d.scenario_id == chosen.scenario_id]
+        return [
+            d
+            for d in self.drills
+            if d.team == chosen.team and d.scenario_id == chosen.scenario_id and bool(d.policy) == bool(chosen.policy)
+        ]
 
     def show_trend(self, index: int) -> None:
         if not 0 <= index < len(self.drills):
@@ -98,12 +166,11 @@ class HistoryScreen(Screen[None]):
         chosen = self.drills[index]
         scores = [d.score for d in series]
         known = [s for s in scores if s is not None]
-        self.query_one("#sparkline", Sparkline).data = known
-        stats = summarize(known)
-        direction = trend(scores, lower_is_better=False)
-        median = "—" if stats["median"] is None else f"{stats['median']:.1f}"
+        sparkline = self.query_one("#sparkline", Sparkline)
+        sparkline.display = len(known) >= 2  # one bar of one drill says nothing
+        sparkline.data = known[-60:]
         self.query_one("#trend-title", Static).update(
-            f"{chosen.team} · {chosen.scenario_id}: {len(series)} drill(s), median score {median}, {direction}"
+            trend_text(chosen.team, chosen.scenario_id, scores, bool(chosen.policy))
         )
         names = [n for n in KEY_INTERVALS if any(n in d.intervals for d in series)]
         table = self.query_one("#intervals", DataTable)
@@ -118,5 +185,5 @@ class HistoryScreen(Screen[None]):
                 value = d.intervals.get(name)
                 mark = {"met": " ✓", "late": " ✗", "missed": " ✗"}.get(value.status, "") if value else ""
                 cells.append(span(value.seconds if value else None) + mark)
-            label = (d.label or d.date or "—") + (CHANGED_MARK if changed else "")
+            label = (d.label or short_date(d.date)) + (CHANGED_MARK if changed else "")
             table.add_row(label, "—" if d.score is None else f"{d.score:.1f}", *cells)

@@ -24,7 +24,8 @@ CHANNELS = ("chat", "email", "phone", "pager", "alert", "ticket", "press", "regu
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """A yes/no question."""
+    """A yes/no question. The safe answer (``no``) has focus, so Enter never ends or discards anything;
+    ``y`` or the named button (``yes``, e.g. "End the drill") does."""
 
     CSS_PATH = HERE / "modals.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -42,8 +43,8 @@ class ConfirmScreen(ModalScreen[bool]):
             if self.detail:
                 yield Static(Text(self.detail), classes="detail")
             with Horizontal(classes="buttons"):
+                yield Button(f"{self.no} (Enter, n)", variant="primary", id="no")
                 yield Button(f"{self.yes} (y)", variant="error", id="yes")
-                yield Button(f"{self.no} (n)", id="no")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
