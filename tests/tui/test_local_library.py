@@ -137,7 +137,7 @@ async def test_launcher_shows_the_local_copy_labelled_and_paints_before_loading(
         assert all(entry.loaded for entry in screen.scenarios)
         table.move_cursor(row=row)
         await pilot.pause()
-        detail = plain(scenario_detail(screen.scenarios[row]))
+        detail = " ".join(plain(scenario_detail(screen.scenarios[row])).split())
         assert "local copy, shadows the built-in" in detail and "is used instead of the built-in" in detail
         await pilot.press("enter")
         assert isinstance(app.screen, BriefingScreen) and app.screen.scenario.title == TWEAKED
