@@ -15,7 +15,16 @@ from typing import Annotated, Any, Literal
 
 from drillsim.simulator.durations import Duration
 from drillsim.simulator.roles import RoleId
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    StringConstraints,
+    model_serializer,
+    model_validator,
+)
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
 """A lower-case id: letters, digits, ``-`` and ``_``, starting with a letter or digit."""
@@ -81,6 +90,22 @@ class Strict(BaseModel):
     )
 
 
+Visibility = Literal["everyone", "controller"] | RoleId
+"""Who may see an inject or a metric on a seat: ``everyone``, the ``controller`` only, or one role (and the controller)."""
+
+
+class Visible(Strict):
+    """Base of the models with a ``visibility``: an unset one is left out of dumps, so a scenario without
+    it keeps its content hash and the journal copy it had before the field existed."""
+
+    @model_serializer(mode="wrap")
+    def _drop_unset_visibility(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if data.get("visibility", 0) is None:
+            del data["visibility"]
+        return data
+
+
 # --------------------------------------------------------------------------- metrics
 
 
@@ -101,7 +126,7 @@ class SLO(Strict):
         return self
 
 
-class Metric(Strict):
+class Metric(Visible):
     """A business or system metric shown live during the drill."""
 
     label: ShortText | None = None
@@ -114,6 +139,8 @@ class Metric(Strict):
     """The bound that counts as a breach; minutes outside it are scored."""
     noise: Annotated[float, Field(ge=0, le=0.5)] = 0.0
     """Cosmetic jitter on displayed samples as a fraction of the value (0.02 = about 2%). Conditions use the true value."""
+    visibility: Visibility | None = None
+    """Who sees it on a seat (``drillsim host``): ``everyone`` (default), ``controller`` (ground truth), or one role."""
 
 
 class Business(Strict):
@@ -307,7 +334,7 @@ class Decision(Strict):
     """What happens when nobody answers in time."""
 
 
-class Inject(Strict):
+class Inject(Visible):
     """A message, alert or piece of evidence that reaches the players (a Master Scenario Events List entry)."""
 
     id: Id
@@ -330,6 +357,9 @@ class Inject(Strict):
     """A decision the inject opens."""
     red_herring: bool = False
     """Marks a misleading signal (for the report; players are not told)."""
+    visibility: Visibility | None = None
+    """Who sees it on a seat (``drillsim host``): by default the ``to`` role, or everyone; ``controller`` keeps it on
+    the controller's console (a cue for the facilitator); ``everyone`` shows a role's inject on every seat."""
 
     @model_validator(mode="after")
     def _trigger(self) -> Inject:
