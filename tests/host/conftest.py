@@ -98,7 +98,7 @@ class Seat:
     def __init__(self, url: str, seat: str, code: str) -> None:
         self.url, self.seat, self.code = url, seat, code
         self.frames: list[str] = []
-        self.ws: ClientConnection = connect(url, open_timeout=10, max_size=None)
+        self.ws: ClientConnection = connect(url, open_timeout=10, max_size=None).__enter__()
         self.ws.send(json.dumps({"type": "hello", "seat": seat, "code": code}))
         self.welcome = self.expect(lambda m: m["type"] in ("welcome", "error"))
 
