@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import json
 import os
 import re
@@ -160,3 +162,13 @@ def host(host_factory: Callable[..., HostProcess], tmp_path: Path) -> HostProces
         "host", "flash-sale-latency", "--roster", "crisis-team", "--seed", "7", "--speed", "60", "--port", "0",
         "--out", str(tmp_path / "drills"),
     )  # fmt: skip
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """Run ``async def`` tests (Pilot) with asyncio, as tests/tui does."""
+    if inspect.iscoroutinefunction(pyfuncitem.obj):
+        args = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+        asyncio.run(pyfuncitem.obj(**args))
+        return True
+    return None
