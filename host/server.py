@@ -25,7 +25,7 @@ from typing import Any
 
 from drillsim.host.protocol import MAX_FRAME, Message, ProtocolError, encode, error, parse
 from drillsim.host.run import INPUTS_NAME, Ack, InputLog
-from drillsim.host.views import CONTROLLER, ROOM, Audiences, live_score, seat_kind, seat_view
+from drillsim.host.views import CONTROLLER, ROOM, Audiences, Snapshot, live_score, seat_kind, seat_view
 from drillsim.simulator.engine import Drill
 from drillsim.simulator.model import Action
 from drillsim.simulator.roles import ROLE_IDS
@@ -120,6 +120,9 @@ class DrillHost:
         self._dirty = True
         self._ended_logged = drill.ended
         self.server: Any = None
+        self._snap: Snapshot | None = None
+        self._input_lock = asyncio.Lock()
+        self._snap_key: tuple[Any, ...] = ()
         self.url = ""
         self.stats = {"views_sent": 0, "views_skipped": 0, "inputs": 0, "refused": 0}
 
@@ -199,8 +202,16 @@ class DrillHost:
         for conn in list(self.conns.values()):
             conn.wake.set()
 
+    def snapshot(self) -> Snapshot:
+        """The drill read once per state (records, time, pause, speed) for every seat's view."""
+        drill = self.drill
+        key = (len(drill.records), drill.now, drill.paused, drill.speed, drill.ended)
+        if key != self._snap_key or self._snap is None:
+            self._snap, self._snap_key = Snapshot.of(drill), key
+        return self._snap
+
     def view_text(self, seat: str) -> str:
-        view = seat_view(self.drill, seat, self.audiences)
+        view = seat_view(self.drill, seat, self.audiences, self.snapshot())
         if seat == CONTROLLER:
             view["controller"]["score"] = self.score
             view["controller"]["seats"] = {s: s in self.conns for s in self.codes}
@@ -315,7 +326,7 @@ class DrillHost:
                 await conn.ws.send(encode(again.message(message.id, again=True)))
                 return
             self._authorise(conn.seat, message)
-            ack = self._apply(conn.seat, message)
+            ack = await self._apply(conn.seat, message)
         except ProtocolError as exc:
             conn.errors += 1
             self.stats["refused"] += 1
@@ -323,7 +334,7 @@ class DrillHost:
             return
         self.stats["inputs"] += 1
         await conn.ws.send(encode(ack.message(message.id or "")))
-        self.push()
+        conn.wake.set()  # this seat sees its input's effect at once; the others with the next push
 
     # ------------------------------------------------------------------ who may do what
 
@@ -360,15 +371,24 @@ class DrillHost:
             if to != "everyone" and to not in ROLE_IDS and to not in self.members:
                 raise ProtocolError("bad-field", f"'to' is everyone, a role id or a member name, not '{to}'", cid)
 
-    def _apply(self, seat: str, message: Message) -> Ack:
-        """Apply an authorised input at the current sim time; its journal record is on disk when this returns."""
+    async def _apply(self, seat: str, message: Message) -> Ack:
+        """Apply an authorised input at the current sim time; its journal record is on disk when this returns.
+
+        One input at a time: its client id goes to ``seat-inputs.jsonl`` (fsync'd in a worker thread, so the
+        timer and the views go on meanwhile), then the engine applies it and fsyncs its journal record."""
+        async with self._input_lock:
+            assert message.id is not None
+            before = len(self.drill.records)
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(None, self.inputs.intent, seat, message.id, message.type, before)
+            return self._apply_now(seat, message, before)
+
+    def _apply_now(self, seat: str, message: Message, before: int) -> Ack:
         drill = self.drill
         kind, fields = message.type, message.fields
+        assert message.id is not None
         if not drill.paused and not drill.ended:
             drill.advance_to(self.clock.target())
-        before = len(drill.records)
-        assert message.id is not None
-        self.inputs.intent(seat, message.id, kind, before)
         ok, reason = True, None
         if kind == "submit":
             by = fields["by"]
@@ -397,8 +417,6 @@ class DrillHost:
                 self.clock.anchor(drill.now, drill.speed)
         elif kind == "end":
             drill.end("facilitator")
-        if drill.journal is not None:
-            drill.journal.sync()  # inputs are fsync'd as written; this covers records an input caused
         seq = next((r["seq"] for r in drill.records[before:] if r.get("input")), None)
         if seq is None and ok and kind in ("pause", "resume", "speed"):
             reason = "nothing changed"

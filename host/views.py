@@ -25,12 +25,12 @@ turns it back into a ``DrillView`` that the TUI's widgets render.
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import dataclass
 from typing import Any
 
 from drillsim.simulator.engine import Drill
 from drillsim.simulator.roles import role_title
-from drillsim.simulator.view import DecisionView, FeedItem, MetricView
+from drillsim.simulator.view import ActionAvailability, DecisionView, DrillView, FeedItem, MetricView
 
 CONTROLLER = "controller"
 ROOM = "room"
@@ -116,21 +116,27 @@ class Audiences:
         return audience == seat
 
 
+def _plain(item: Any) -> dict[str, Any]:
+    """A flat view dataclass as a dict: a shallow copy (``dataclasses.asdict`` deep-copies every value,
+    which costs more than building the whole view)."""
+    return dict(item.__dict__)
+
+
 def _feed(drill: Drill, audiences: Audiences, seat: str, items: tuple[FeedItem, ...]) -> list[dict[str, Any]]:
     records = drill.records
     shown = [item for item in items if audiences.sees(seat, audiences.of_record(records[item.seq]))]
-    return [asdict(item) for item in shown[-FEED_LIMIT:]]
+    return [_plain(item) for item in shown[-FEED_LIMIT:]]
 
 
 def _metric(metric: MetricView) -> dict[str, Any]:
-    data = asdict(metric)
-    data["history"] = list(metric.history[-HISTORY_LIMIT:])
+    data = _plain(metric)
+    data["history"] = metric.history[-HISTORY_LIMIT:]
     return data
 
 
 def _decision(decision: DecisionView, seat: str, audience: str) -> dict[str, Any] | None:
     if seat == CONTROLLER or audience in (EVERYONE, seat):
-        return asdict(decision)
+        return {**_plain(decision), "options": [_plain(o) for o in decision.options]}
     if seat == ROOM:  # who it is for and the time left; the prompt and options are the addressee's
         return {
             "inject": decision.inject,
@@ -143,10 +149,26 @@ def _decision(decision: DecisionView, seat: str, audience: str) -> dict[str, Any
     return None
 
 
-def seat_view(drill: Drill, seat: str, audiences: Audiences | None = None) -> dict[str, Any]:
-    """The view of ``seat`` (``controller``, ``room`` or a role id): JSON-ready data, nothing the seat may not see."""
+@dataclass(frozen=True)
+class Snapshot:
+    """The drill's full view and action availability at one moment, shared by every seat's view of it."""
+
+    view: DrillView
+    availability: list[ActionAvailability]
+
+    @classmethod
+    def of(cls, drill: Drill) -> Snapshot:
+        return cls(drill.view(feed_limit=1_000_000), drill.availability())
+
+
+def seat_view(
+    drill: Drill, seat: str, audiences: Audiences | None = None, snapshot: Snapshot | None = None
+) -> dict[str, Any]:
+    """The view of ``seat`` (``controller``, ``room`` or a role id): JSON-ready data, nothing the seat may not see.
+
+    ``snapshot`` (``Snapshot.of(drill)``) lets several seats share one reading of the drill."""
     audiences = audiences or Audiences(drill)
-    view = drill.view(feed_limit=10_000 if seat != CONTROLLER else FEED_LIMIT)
+    view = snapshot.view if snapshot is not None else drill.view(feed_limit=1_000_000)
     kind = seat_kind(seat)
     controller = kind == CONTROLLER
 
@@ -160,21 +182,21 @@ def seat_view(drill: Drill, seat: str, audiences: Audiences | None = None) -> di
         if shown is not None:
             decisions.append(shown)
     if controller:
-        milestones = [asdict(m) for m in view.milestones]
-        clocks = [asdict(c) for c in view.clocks]
+        milestones = [_plain(m) for m in view.milestones]
+        clocks = [_plain(c) for c in view.clocks]
     else:
-        milestones = [{**asdict(m), "target": None} for m in view.milestones if m.reached_at is not None]
-        clocks = [asdict(c) for c in view.clocks if c.started_at is not None]
+        milestones = [{**_plain(m), "target": None} for m in view.milestones if m.reached_at is not None]
+        clocks = [_plain(c) for c in view.clocks if c.started_at is not None]
     if kind == "room":
         members: list[dict[str, Any]] = []
         queued: list[dict[str, Any]] = []
         actions: list[dict[str, Any]] = []
     else:
-        members = [asdict(m) for m in view.members]
-        queued = [asdict(q) for q in view.queued]
+        members = [_plain(m) for m in view.members]
+        queued = [_plain(q) for q in view.queued]
         actions = [
-            asdict(a) if controller else {**asdict(a), "penalty": False}
-            for a in drill.availability()
+            _plain(a) if controller else {**_plain(a), "penalty": False}
+            for a in (snapshot.availability if snapshot is not None else drill.availability())
             if controller or a.role == seat
         ]
     data: dict[str, Any] = {
