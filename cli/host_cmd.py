@@ -180,6 +180,12 @@ def configure_join(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seat", required=True, metavar="SEAT", help="a role id, controller or room")
     parser.add_argument("--code", metavar="CODE", help=f"the seat's join code (or set {CODE_ENV})")
     parser.add_argument("--cafile", type=Path, metavar="PEM", help="trust this certificate for wss:// (self-signed)")
+    parser.add_argument(
+        "--web",
+        type=_port,
+        metavar="PORT",
+        help="serve the seat to a browser on http://localhost:PORT instead (needs textual-serve: drillsim[web])",
+    )
 
 
 def cmd_join(args: argparse.Namespace) -> int:
@@ -189,6 +195,8 @@ def cmd_join(args: argparse.Namespace) -> int:
         raise UserError(f"a seat needs its join code: --code CODE (or {CODE_ENV}), as the host printed it")
     if not args.url.startswith(("ws://", "wss://")):
         raise UserError(f"'{args.url}' is not a host address: it starts with ws:// or wss://, as the host printed it")
+    if args.web is not None:
+        return _join_in_browser(args, code)
     from drillsim.tui.seats.app import SeatApp
 
     app = SeatApp(args.url, args.seat, code, cafile=args.cafile)
@@ -196,3 +204,21 @@ def cmd_join(args: argparse.Namespace) -> int:
     if message:
         print(message)
     return int(app.return_code or 0)
+
+
+def _join_in_browser(args: argparse.Namespace, code: str) -> int:
+    """The seat in a browser: textual-serve runs ``drillsim join`` for each page opened (the code in the
+    environment, not on a command line) and serves it on localhost only."""
+    import shlex
+
+    try:
+        from textual_serve.server import Server
+    except ImportError:
+        raise UserError("a browser seat needs textual-serve: pip install 'drillsim[web]'") from None
+    os.environ[CODE_ENV] = code
+    command = [sys.executable, "-m", "drillsim", "join", args.url, "--seat", args.seat]
+    if args.cafile is not None:
+        command += ["--cafile", str(args.cafile)]
+    print(f"The {args.seat} seat in a browser: http://localhost:{args.web}  (one page at a time; Ctrl-C stops it)")
+    Server(shlex.join(command), host="localhost", port=args.web, title=f"drillsim: {args.seat}").serve()
+    return EXIT_OK

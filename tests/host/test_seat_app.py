@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from drillsim.tui.seats.app import ControllerScreen, RoleScreen, RoomScreen, SeatApp
@@ -66,3 +72,26 @@ async def test_a_wrong_code_ends_the_seat_app_with_a_clear_message(host: HostPro
     async with app.run_test() as pilot:
         await until(pilot, lambda: app.return_code is not None)
     assert app.return_code == 2
+
+
+def test_a_seat_in_a_browser_is_one_command(tmp_path: Path) -> None:
+    """``drillsim join ... --web PORT`` serves the seat's page with textual-serve (the ``web`` extra)."""
+    pytest.importorskip("textual_serve")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    argv = [sys.executable, "-m", "drillsim", "join", "ws://127.0.0.1:9", "--seat", "room", "--code", "x"]
+    proc = subprocess.Popen([*argv, "--web", str(port)], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        page = ""
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://localhost:{port}/", timeout=2) as response:
+                    page = response.read().decode()
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert "drillsim: room" in page
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
