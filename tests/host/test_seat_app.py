@@ -95,3 +95,22 @@ def test_a_seat_in_a_browser_is_one_command(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+async def test_a_dialog_on_the_controllers_console_stays_open_while_views_arrive(host: HostProcess) -> None:
+    from drillsim.tui.screens.modals import ConfirmScreen
+
+    controller = SeatApp(host.url, "controller", host.codes["controller"])
+    async with controller.run_test(size=(150, 45)) as pilot:
+        await until(pilot, lambda: on(controller, ControllerScreen))
+        await pilot.press("space")
+        await until(pilot, lambda: not (controller.view_data or {}).get("paused", True))
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(controller.screen, ConfirmScreen))
+        t0 = (controller.view_data or {})["t"]
+        await until(pilot, lambda: (controller.view_data or {})["t"] > t0 + 30)  # views kept coming
+        assert isinstance(controller.screen, ConfirmScreen)
+        await pilot.press("y")
+        await until(pilot, lambda: (controller.view_data or {}).get("ended") is True)
+    ended = [r for r in host.journal() if r["type"] == "drill_ended"]
+    assert ended and ended[0]["reason"] == "facilitator"

@@ -74,6 +74,7 @@ class SeatApp(App[str | None]):
         self.recorded: list[str] = []
         self.status = "connecting"
         self.view_data: dict[str, Any] | None = None
+        self.seat_screen: SeatScreen | None = None
         self.sub_title = seat
 
     def on_mount(self) -> None:
@@ -107,8 +108,8 @@ class SeatApp(App[str | None]):
                         raise ConnectionError(welcome.get("message", code))
                     self.ws, self.welcome, attempt = ws, welcome, 0
                     self.set_status("connected")
-                    for frame in list(self.pending.values()):
-                        await ws.send(frame)
+                    for unacknowledged in list(self.pending.values()):
+                        await ws.send(unacknowledged)
                     async for frame in ws:
                         self.on_frame(json.loads(frame))
             except InvalidURI:
@@ -129,7 +130,7 @@ class SeatApp(App[str | None]):
 
     def set_status(self, status: str) -> None:
         self.status = status
-        screen = self.screen
+        screen = self.seat_screen or self.screen
         if isinstance(screen, SeatScreen | WaitingScreen):
             screen.show_status()
 
@@ -151,9 +152,8 @@ class SeatApp(App[str | None]):
 
     def show_view(self, data: dict[str, Any]) -> None:
         self.view_data = data
-        screen = self.screen
-        if isinstance(screen, SeatScreen):
-            screen.show(data)
+        if self.seat_screen is not None:  # under a dialog too: the dialog stays open
+            self.seat_screen.show(data)
             return
         kind = data.get("kind")
         seat_screen: SeatScreen
@@ -163,6 +163,7 @@ class SeatApp(App[str | None]):
             seat_screen = ControllerScreen(data)
         else:
             seat_screen = RoleScreen(data)
+        self.seat_screen = seat_screen
         self.switch_screen(seat_screen)
 
     def send_input(self, kind: str, **fields: Any) -> str:
