@@ -19,16 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from drillsim.simulator import session
 from drillsim.simulator.engine import Drill
-from drillsim.simulator.journal import (
-    JOURNAL_NAME,
-    JournalError,
-    JournalWriter,
-    atomic_write,
-    encode,
-    read_journal,
-)
-from drillsim.simulator.replay import ReplayError, first_difference, rebuild
+from drillsim.simulator.journal import encode
 
 SEATS_NAME = "seats.json"
 INPUTS_NAME = "seat-inputs.jsonl"
@@ -140,34 +133,12 @@ class Resumed:
 
 
 def resume_run(run: Path) -> Resumed:
-    """Rebuild an interrupted hosted drill from its journal and keep appending to it; it starts paused.
-
-    The same steps as the TUI's resume (``tui.session.resume_drill``), which the host layer cannot import.
-    """
-    run = Path(run)
-    path = run if run.is_file() else run / JOURNAL_NAME
+    """Rebuild an interrupted hosted drill from its journal and keep appending to it; it starts paused
+    (``simulator.session.resume_run``). A hosted drill needs its journal: no journal writer is an error."""
     try:
-        read = read_journal(path)
-    except JournalError as exc:
+        resumed = session.resume_run(run)
+    except session.ResumeError as exc:
         raise HostRunError(str(exc)) from None
-    try:
-        drill = rebuild(read.records)
-    except (ReplayError, ValueError, KeyError) as exc:
-        raise HostRunError(f"{path}: cannot rebuild the drill from its journal: {exc}") from None
-    difference = first_difference(read.records, drill.records)
-    if difference is not None:
-        raise HostRunError(f"{path}: the journal does not replay to the same drill ({difference}); nothing was changed")
-    for original, rebuilt in zip(read.records, drill.records, strict=False):
-        if "wall" in original:
-            rebuilt["wall"] = original["wall"]
-    try:
-        atomic_write(path, "".join(encode(r) + "\n" for r in drill.records))
-    except OSError as exc:
-        raise HostRunError(f"{path}: cannot rewrite the journal: {exc.strerror or exc}") from None
-    journal = JournalWriter(path, append=True)
-    if not journal.ok:
-        raise HostRunError("; ".join(journal.warnings))
-    drill.journal = journal
-    if not drill.ended and not drill.paused:
-        drill.pause()
-    return Resumed(drill, path.parent, list(read.warnings))
+    if resumed.writer is None or resumed.folder is None:
+        raise HostRunError("; ".join(resumed.warnings) or f"{run}: cannot append to the journal")
+    return Resumed(resumed.drill, resumed.folder, resumed.warnings)
