@@ -68,6 +68,20 @@ def _tls(args: argparse.Namespace) -> Any:
         raise UserError(f"cannot use the TLS certificate {args.cert} and key {args.key}: {exc}") from None
 
 
+def _check_port(bind: str, port: int) -> None:
+    import socket
+
+    if port == 0:
+        return
+    try:
+        infos = socket.getaddrinfo(bind, port, type=socket.SOCK_STREAM)
+        with socket.socket(infos[0][0], socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(infos[0][4])
+    except OSError as exc:
+        raise UserError(f"cannot listen on {bind}:{port}: {exc.strerror or exc}; choose another --port") from None
+
+
 def _warn_bind(bind: str, tls: Any) -> None:
     from drillsim.host.server import is_loopback
 
@@ -118,7 +132,8 @@ def cmd_host(args: argparse.Namespace) -> int:
     from drillsim.host.views import seats_of
     from drillsim.simulator.session import load_pair, start_run
 
-    _tls(args)  # refuse a bad certificate before creating a run folder
+    _tls(args)  # refuse a bad certificate or a busy port before creating a run folder
+    _check_port(args.bind, args.port)
     loaded = load_pair(args.scenario, args.roster)
     for warning in loaded.warnings:
         print(f"warning: {warning}", file=sys.stderr)

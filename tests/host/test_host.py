@@ -217,3 +217,4 @@ def test_the_host_refuses_a_busy_port_and_a_lonely_key_in_one_line(
         )
         assert result.returncode == 2, result.stderr
         assert words in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "d2").exists(), "a refused host left a run folder behind"

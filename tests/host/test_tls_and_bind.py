@@ -53,3 +53,28 @@ def test_loopback_addresses_and_the_warning_for_any_other(capsys: pytest.Capture
     assert "warning: listening on 0.0.0.0" in err and "without TLS" in err
     _warn_bind("0.0.0.0", object())
     assert "without TLS" not in capsys.readouterr().err
+
+
+def test_user_errors_of_host_join_and_resume_are_one_line(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    run = tmp_path / "plain-run"
+    run.mkdir()
+    (run / "journal.jsonl").write_text('{"seq":0,"t":0.0,"type":"drill_started"}\n')
+    cases = [
+        (["join", "ws://127.0.0.1:9", "--seat", "room"], "needs its join code"),
+        (["join", "http://example", "--seat", "room", "--code", "x"], "starts with ws:// or wss://"),
+        (["host", "no-such-scenario", "--out", str(tmp_path / "d")], "no-such-scenario"),
+        (["resume", str(run), "--host"], "not hosted"),
+    ]
+    env = {k: v for k, v in __import__("os").environ.items() if k != "DRILLSIM_JOIN_CODE"}
+    for argv, words in cases:
+        result = subprocess.run(
+            [sys.executable, "-m", "drillsim", *argv], capture_output=True, text=True, timeout=60, check=False, env=env
+        )
+        assert result.returncode == 2, (argv, result.stderr)
+        assert words in result.stderr and "Traceback" not in result.stderr, (argv, result.stderr)
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert (run / "journal.jsonl").read_text() == '{"seq":0,"t":0.0,"type":"drill_started"}\n'
+    assert not (tmp_path / "d").exists()
