@@ -218,3 +218,18 @@ def test_the_host_refuses_a_busy_port_and_a_lonely_key_in_one_line(
         assert result.returncode == 2, result.stderr
         assert words in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "d2").exists(), "a refused host left a run folder behind"
+
+
+def test_views_are_pushed_only_when_they_change(host: HostProcess) -> None:
+    lead = join(host, "crisis-lead")  # the drill is paused until the controller starts it
+    first = lead.view()
+    assert first["paused"]
+    with pytest.raises((TimeoutError, AssertionError)):
+        lead.expect(lambda m: m["type"] == "view", timeout=1.5)  # nothing changed: nothing sent
+    controller = start(host)
+    moving = lead.view(lambda v: not v["paused"])
+    assert moving["t"] >= first["t"]
+    assert controller.ack(controller.input("pause"))["ok"]
+    lead.view(lambda v: v["paused"])
+    with pytest.raises((TimeoutError, AssertionError)):
+        lead.expect(lambda m: m["type"] == "view", timeout=1.5)
