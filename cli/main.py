@@ -515,6 +515,43 @@ SUBCOMMANDS += [
 ]
 
 
+# --------------------------------------------------------------------------- seats (cli/host_cmd.py; websockets and textual load when a command runs)
+
+from drillsim import host_cmd  # noqa: E402  (light: no websockets or textual at import)
+
+SUBCOMMANDS += [
+    Subcommand(
+        "host",
+        host_cmd.cmd_host,
+        host_cmd.configure_host,
+        "serve a drill to seats over WebSocket: a controller, a room display and a seat per role",
+        [
+            "drillsim host flash-sale-latency",
+            "drillsim host model-drift --roster weekend-skeleton --port 9000",
+            "drillsim host flash-sale-latency --bind 0.0.0.0 --cert host.pem --key host-key.pem",
+        ],
+        description=(
+            "Run one drill and its journal and serve it to seats (drillsim join). Prints the join command of "
+            "each seat, with its own secret code. Listens on 127.0.0.1 unless --bind says otherwise. The drill "
+            "starts paused until the controller starts it. See docs/facilitator.md, 'Running a remote drill'."
+        ),
+    ),
+    Subcommand(
+        "join",
+        host_cmd.cmd_join,
+        host_cmd.configure_join,
+        "open a seat of a hosted drill: a role, the controller or the room display",
+        ["drillsim join ws://127.0.0.1:8765 --seat crisis-lead --code CODE"],
+        description=(
+            "Open the terminal UI of one seat of a drill that 'drillsim host' serves. A role seat sees its "
+            "own inbox and takes its role's actions; the controller sees everything and runs the drill; the room "
+            "is a large-type display. A dropped seat reconnects by itself."
+        ),
+    ),
+]
+host_cmd.extend_resume(SUBCOMMANDS)
+
+
 def launch_tui(args: argparse.Namespace) -> int:
     """Start the launcher (``drillsim`` with no command)."""
     from drillsim import launch

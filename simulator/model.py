@@ -221,6 +221,18 @@ class Strict(BaseModel):
         return _checked_value(value)
 
 
+class Visible(Strict):
+    """Base of the models with a ``visibility``: an unset one is left out of dumps, so a scenario without
+    it keeps its content hash and the journal copy it had before the field existed."""
+
+    @model_serializer(mode="wrap")
+    def _drop_unset_visibility(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if data.get("visibility", 0) is None:
+            del data["visibility"]
+        return data
+
+
 # --------------------------------------------------------------------------- metrics
 
 
@@ -241,7 +253,7 @@ class SLO(Strict):
         return self
 
 
-class Metric(Strict):
+class Metric(Visible):
     """A business or system metric shown live during the drill."""
 
     label: ShortText | None = None
@@ -491,7 +503,7 @@ class Decision(Strict):
         return self.quality.get(action_id)
 
 
-class Inject(Strict):
+class Inject(Visible):
     """A message, alert or piece of evidence that reaches the players (a Master Scenario Events List entry)."""
 
     id: Id
@@ -514,6 +526,9 @@ class Inject(Strict):
     """A decision the inject opens."""
     red_herring: bool = False
     """Marks a misleading signal (for the report; players are not told)."""
+    visibility: Visibility | None = None
+    """Who sees it on a seat (``drillsim host``): by default the ``to`` role, or everyone; ``controller`` keeps it on
+    the controller's console (a cue for the facilitator); ``everyone`` shows a role's inject on every seat."""
 
     @model_validator(mode="after")
     def _trigger(self) -> Inject:

@@ -7,10 +7,19 @@ from pathlib import Path
 
 from drillsim.simulator.checks import check_roster_covers
 from drillsim.simulator.engine import Drill
-from drillsim.simulator.journal import JOURNAL_NAME, JournalWriter, new_run_folder
+from drillsim.simulator.journal import (
+    JOURNAL_NAME,
+    JournalError,
+    JournalWriter,
+    atomic_write,
+    encode,
+    new_run_folder,
+    read_journal,
+)
 from drillsim.simulator.library import DEFAULT_ROSTER, resolve_roster, resolve_scenario
 from drillsim.simulator.loading import load_roster, load_scenario
 from drillsim.simulator.model import Roster, Scenario
+from drillsim.simulator.replay import ReplayError, first_difference, rebuild
 
 
 @dataclass
@@ -82,3 +91,45 @@ def start_run(
         journal=writer,
     )
     return Run(drill, folder, writer, warnings)
+
+
+class ResumeError(Exception):
+    """A run that cannot be resumed; the message is for the facilitator (nothing was changed)."""
+
+
+def resume_run(run: Path) -> Run:
+    """Continue an interrupted drill from its run folder (or journal file), paused.
+
+    Read the journal (a torn last line is dropped with a warning), rebuild the drill from its
+    inputs, check the rebuild reproduces the journal, rewrite the journal atomically from the
+    rebuilt records (keeping the original wall times) and keep appending to it.
+    """
+    run = Path(run)
+    path = run if run.is_file() else run / JOURNAL_NAME
+    try:
+        read = read_journal(path)
+    except JournalError as exc:
+        raise ResumeError(str(exc)) from None
+    try:
+        drill = rebuild(read.records)
+    except (ReplayError, ValueError, KeyError) as exc:
+        raise ResumeError(f"{path}: cannot rebuild the drill from its journal: {exc}") from None
+    difference = first_difference(read.records, drill.records)
+    if difference is not None:
+        raise ResumeError(
+            f"{path}: the journal does not replay to the same drill ({difference}); "
+            "it may come from another drillsim version. Nothing was changed."
+        )
+    for original, rebuilt in zip(read.records, drill.records, strict=False):
+        if "wall" in original:  # keep when things really happened, not when they were replayed
+            rebuilt["wall"] = original["wall"]
+    try:
+        atomic_write(path, "".join(encode(r) + "\n" for r in drill.records))
+    except OSError as exc:
+        raise ResumeError(f"{path}: cannot rewrite the journal: {exc.strerror or exc}") from None
+    writer = JournalWriter(path, append=True)
+    warnings = [*read.warnings, *writer.warnings]
+    drill.journal = writer if writer.ok else None
+    if not drill.ended and not drill.paused:
+        drill.pause()
+    return Run(drill, path.parent, drill.journal, warnings)

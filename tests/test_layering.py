@@ -1,4 +1,4 @@
-"""Imports point one way (drillsim's command line -> tui -> reports -> simulator) and light commands stay light.
+"""Imports point one way (drillsim's command line -> tui -> host -> reports -> simulator) and light commands stay light.
 
 Each check runs in a fresh interpreter so that modules imported by other tests don't count.
 """
@@ -42,12 +42,18 @@ def _modules(package: str) -> list[str]:
 def test_simulator_imports_no_ui_reports_or_plotting() -> None:
     modules = _modules("simulator")
     loaded = imported_after("\n".join(f"import {m}" for m in modules))
-    assert not loaded & {*HEAVY, "drillsim.reports", "drillsim.tui", "drillsim.main", "rich"}, modules
+    assert not loaded & {*HEAVY, "drillsim.reports", "drillsim.host", "drillsim.tui", "drillsim.main", "rich"}, modules
 
 
 def test_reports_import_no_textual_or_tui() -> None:
     modules = _modules("reports")
     loaded = imported_after("\n".join(f"import {m}" for m in modules))
+    assert not loaded & {"textual", "drillsim.host", "drillsim.tui", "drillsim.main"}, modules
+
+
+def test_host_imports_no_textual_or_tui() -> None:
+    modules = _modules("host")
+    loaded = imported_after("\n".join(f"import {m}" for m in modules) + "\nimport websockets.asyncio.server")
     assert not loaded & {"textual", "drillsim.tui", "drillsim.main"}, modules
 
 
@@ -70,4 +76,4 @@ def test_light_commands_import_no_textual_pandas_or_matplotlib(argv: list[str]) 
 
 def test_importing_the_cli_is_light() -> None:
     loaded = imported_after("import drillsim, drillsim.main")
-    assert not loaded & set(HEAVY)
+    assert not loaded & {*HEAVY, "websockets"}

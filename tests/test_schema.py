@@ -20,7 +20,7 @@ ROSTER_FILES = sorted([*(FOLDER / "rosters").glob("*.yaml"), *(FOLDER / "rosters
 @pytest.mark.parametrize("kind", ["scenario", "roster"])
 def test_committed_schema_matches_the_models(kind: typing.Literal["scenario", "roster"]) -> None:
     committed = (FOLDER / SCHEMA_FILES[kind]).read_text(encoding="utf-8")
-    assert committed == schema_text(kind), "run: python -m simulator.loading --write-schemas"
+    assert committed == schema_text(kind), "run: python -m drillsim.simulator.loading --write-schemas"
     assert committed.endswith("}\n")
     assert json.loads(committed)["additionalProperties"] is False
 

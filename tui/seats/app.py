@@ -1,0 +1,578 @@
+"""``drillsim join``: one seat of a hosted drill as a Textual app (a role, the controller or the room display).
+
+The app holds no drill: it renders the view the host sends (``host.views.seat_view``,
+rebuilt as a ``DrillView`` by ``host.protocol.drill_view_from``) with the drill screen's
+widgets, and sends inputs. Each input gets a client id and stays *sent* until the host
+acknowledges it as *recorded* (in the journal); a seat that drops reconnects by itself
+with backoff, gets its full view back and resends what was not acknowledged (the host
+answers a resend without applying it twice).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import ssl
+import uuid
+from pathlib import Path
+from typing import Any, ClassVar
+
+from drillsim.host.protocol import actions_from, drill_view_from
+from drillsim.simulator.durations import format_clock
+from drillsim.simulator.view import ActionAvailability, DrillView
+from drillsim.tui.messages import ActionRequested, DecisionAnswered
+from drillsim.tui.screens.modals import ConfirmScreen, DecisionScreen, InjectRequest, InjectScreen, TextScreen
+from drillsim.tui.session import faster, format_speed, slower
+from drillsim.tui.widgets import (
+    ACTION_KEYS,
+    ActionMenu,
+    DecisionPanel,
+    DrillHeader,
+    IncidentFeed,
+    MemberRow,
+    MetricCard,
+    MilestonePanel,
+    PausedBanner,
+    action_hint,
+    money,
+    number,
+)
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
+from textual.screen import Screen
+from textual.widgets import Digits, Footer, Static
+
+HERE = Path(__file__).parent
+BACKOFF = (0.5, 1.0, 2.0, 4.0, 8.0)
+"""Seconds between reconnect attempts (the last repeats)."""
+FATAL = {"bad-code": "wrong seat or join code", "hello-first": "not a drillsim host"}
+
+
+class SeatApp(App[str | None]):
+    """One seat. ``connect`` is False in tests that feed views directly (``show_view``)."""
+
+    TITLE = "drillsim seat"
+    CSS_PATH = HERE / "seats.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="seat.quit"),
+    ]
+
+    def __init__(self, url: str, seat: str, code: str, *, cafile: Path | None = None, connect: bool = True) -> None:
+        super().__init__()
+        self.url, self.seat, self.code, self.cafile = url, seat, code, cafile
+        self.auto_connect = connect
+        self.ws: Any = None
+        self.welcome: dict[str, Any] = {}
+        self.pending: dict[str, str] = {}
+        """Inputs sent and not yet acknowledged, by client id (resent after a reconnect)."""
+        self.recorded: list[str] = []
+        self.status = "connecting"
+        self.view_data: dict[str, Any] | None = None
+        self.seat_screen: SeatScreen | None = None
+        self.sub_title = seat
+
+    def on_mount(self) -> None:
+        self.push_screen(WaitingScreen())
+        if self.auto_connect:
+            self.run_worker(self._connection(), name="seat-connection", exclusive=True)
+
+    # ------------------------------------------------------------------ connection
+
+    def _ssl(self) -> ssl.SSLContext | None:
+        if not self.url.startswith("wss://"):
+            return None
+        context = ssl.create_default_context(cafile=str(self.cafile) if self.cafile else None)
+        return context
+
+    async def _connection(self) -> None:
+        from websockets.asyncio.client import connect
+        from websockets.exceptions import InvalidHandshake, InvalidURI, WebSocketException
+
+        attempt = 0
+        while True:
+            try:
+                async with connect(self.url, ssl=self._ssl(), open_timeout=5, max_size=2**23) as ws:
+                    await ws.send(json.dumps({"type": "hello", "seat": self.seat, "code": self.code}))
+                    welcome = json.loads(await ws.recv())
+                    if welcome.get("type") == "error":
+                        code = welcome.get("code", "")
+                        if code in FATAL:
+                            self.exit(message=f"drillsim join: {welcome.get('message')} ({self.url})", return_code=2)
+                            return
+                        raise ConnectionError(welcome.get("message", code))
+                    self.ws, self.welcome, attempt = ws, welcome, 0
+                    self.set_status("connected")
+                    for unacknowledged in list(self.pending.values()):
+                        await ws.send(unacknowledged)
+                    async for frame in ws:
+                        self.on_frame(json.loads(frame))
+            except InvalidURI:
+                self.exit(message=f"drillsim join: not a host address: {self.url}", return_code=2)
+                return
+            except (OSError, TimeoutError, ConnectionError, InvalidHandshake, WebSocketException, ValueError) as exc:
+                self.ws = None
+                wait = BACKOFF[min(attempt, len(BACKOFF) - 1)]
+                attempt += 1
+                self.set_status(f"reconnecting in {wait:g} s ({_short(exc)})")
+                await asyncio.sleep(wait)
+                continue
+            self.ws = None
+            wait = BACKOFF[min(attempt, len(BACKOFF) - 1)]
+            attempt += 1
+            self.set_status(f"host gone; reconnecting in {wait:g} s")
+            await asyncio.sleep(wait)
+
+    def set_status(self, status: str) -> None:
+        self.status = status
+        screen = self.seat_screen or self.screen
+        if isinstance(screen, SeatScreen | WaitingScreen):
+            screen.show_status()
+
+    def on_frame(self, message: dict[str, Any]) -> None:
+        kind = message.get("type")
+        if kind == "view":
+            self.show_view(message["view"])
+        elif kind == "ack":
+            self.pending.pop(message.get("id", ""), None)
+            if message.get("ok"):
+                self.recorded.append(message.get("id", ""))
+                self.notify("recorded in the journal", title="Recorded", timeout=3)
+            else:
+                self.notify(Text(str(message.get("reason"))).markup, title="Not now", severity="warning", timeout=5)
+            self.set_status(self.status)
+        elif kind == "error":
+            self.pending.pop(message.get("id", ""), None)
+            self.notify(Text(str(message.get("message"))).markup, title="Refused", severity="error", timeout=6)
+
+    def show_view(self, data: dict[str, Any]) -> None:
+        self.view_data = data
+        if self.seat_screen is not None:  # under a dialog too: the dialog stays open
+            self.seat_screen.show(data)
+            return
+        kind = data.get("kind")
+        seat_screen: SeatScreen
+        if kind == "room":
+            seat_screen = RoomScreen(data)
+        elif kind == "controller":
+            seat_screen = ControllerScreen(data)
+        else:
+            seat_screen = RoleScreen(data)
+        self.seat_screen = seat_screen
+        self.switch_screen(seat_screen)
+
+    def send_input(self, kind: str, **fields: Any) -> str:
+        """Send an input; it shows as *sent* until the host says it is *recorded*."""
+        client_id = uuid.uuid4().hex
+        frame = json.dumps({"type": kind, "id": client_id, **fields})
+        self.pending[client_id] = frame
+        if self.ws is not None:
+            ws = self.ws
+
+            async def send() -> None:
+                with contextlib.suppress(Exception):  # a drop: resent after the reconnect
+                    await ws.send(frame)
+
+            self.run_worker(send(), group="seat-send")
+        self.set_status(self.status)
+        return client_id
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc) or exc.__class__.__name__
+    return text.splitlines()[0][:60]
+
+
+class WaitingScreen(Screen[None]):
+    """Before the first view: where the seat connects to, and how it goes."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="waiting")
+
+    def on_mount(self) -> None:
+        self.show_status()
+
+    def show_status(self) -> None:
+        app: SeatApp = self.app  # type: ignore[assignment]
+        self.query_one("#waiting", Static).update(
+            Text(f"drillsim seat '{app.seat}'\n\n{app.url}\n\n{app.status}", justify="center")
+        )
+
+
+class SeatScreen(Screen[None]):
+    """Common to the three seats: a status line (connection, inputs sent and recorded)."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        super().__init__()
+        self.data = data
+        self.view = drill_view_from(data)
+
+    @property
+    def seat_app(self) -> SeatApp:
+        return self.app  # type: ignore[return-value]
+
+    ready = False
+    """Composed and mounted: views that arrive before only replace the data."""
+
+    def on_mount(self) -> None:
+        self.ready = True
+        self.show(self.data)
+        self.show_status()
+
+    def show(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.view = drill_view_from(data)
+        if self.ready and self.is_attached:
+            with contextlib.suppress(NoMatches):  # the screen is being taken down (the app is closing)
+                self.render_view(self.view, data)
+
+    def render_view(self, view: DrillView, data: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def show_status(self) -> None:
+        app = self.seat_app
+        text = Text(no_wrap=True, overflow="ellipsis")
+        connected = app.status == "connected"
+        text.append(" ● " if connected else " ○ ", "bold green" if connected else "bold red")
+        text.append(app.status, "" if connected else "bold yellow")
+        member = app.welcome.get("member")
+        text.append(f"  ·  seat {app.seat}" + (f" ({member})" if member else ""), "dim")
+        if app.pending:
+            text.append(f"  ·  {len(app.pending)} sent, waiting to be recorded", "bold yellow")
+        elif app.recorded:
+            text.append(f"  ·  {len(app.recorded)} recorded", "green")
+        for status in self.query("#seat-status"):
+            if isinstance(status, Static):
+                status.update(text)
+
+
+class RoleScreen(SeatScreen):
+    """A role's seat: its inbox, the shared status, its actions, its decisions, the team."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("d", "decide", "Decide", id="seat.decide"),
+        *(
+            Binding(key, f"take('{key}')", f"Take action {key}", show=False, id=f"seat.action.{key}")
+            for key in ACTION_KEYS
+        ),
+    ]
+    INBOX = "Inbox"
+    KEYS = ACTION_KEYS
+    CONTROLS = False
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        super().__init__(data)
+        self.actions: list[ActionAvailability] = actions_from(data)
+        self.keys = {a.id: self.KEYS[i] for i, a in enumerate(self.actions[: len(self.KEYS)])}
+        self.by_key = {k: a for a, k in self.keys.items()}
+        self._feed_state: tuple[int, int] = (-1, -1)
+
+    def compose(self) -> ComposeResult:
+        yield DrillHeader(id="header")
+        yield Static(id="seat-status")
+        yield PausedBanner(id="paused") if self.CONTROLS else Static(id="paused")
+        with Horizontal(id="body"):
+            with Vertical(id="left"):
+                with Horizontal(id="metrics"):
+                    for metric in self.view.metrics:
+                        yield MetricCard(metric.id)
+                yield DecisionPanel(id="decisions")
+                feed = IncidentFeed(id="feed", wrap=True, markup=False, highlight=False, auto_scroll=True, min_width=20)
+                feed.border_title = self.INBOX
+                yield feed
+            with Vertical(id="right"):
+                yield from self.compose_side()
+        yield Footer()
+
+    def compose_side(self) -> ComposeResult:
+        with VerticalScroll(id="team") as team:
+            team.border_title = "Team"
+            for member in self.view.members:
+                yield MemberRow(member)
+        menu = ActionMenu(id="actions")
+        menu.border_title = f"Actions: {self.seat_app.seat}"
+        yield menu
+        yield Static(id="action-hint")
+        milestones = MilestonePanel(id="milestones")
+        milestones.border_title = "Milestones and clocks"
+        yield milestones
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one(ActionMenu).focus()
+
+    def render_view(self, view: DrillView, data: dict[str, Any]) -> None:
+        self.actions = actions_from(data)
+        self.query_one(DrillHeader).show(view, recording=True)
+        banner = self.query_one("#paused", Static)
+        banner.display = view.paused and not view.ended
+        if banner.display:
+            if isinstance(banner, PausedBanner):
+                banner.show(view)
+            else:
+                banner.update(paused_text(view))
+        cards = {card.metric_id: card for card in self.query(MetricCard)}
+        for metric in view.metrics:
+            if metric.id in cards:
+                cards[metric.id].show(metric, compact=True)
+        rows = {row.member_name: row for row in self.query(MemberRow)}
+        for member in view.members:
+            if member.name in rows:
+                rows[member.name].show(member, view.t)
+        menu = self.query_one(ActionMenu)
+        menu.show(self.actions, self.keys, None, compact=False)
+        self.query_one("#action-hint", Static).update(action_hint(menu.current()))
+        self.query_one(DecisionPanel).show(view.decisions)
+        self.query_one(MilestonePanel).show(view)
+        state = (view.feed[-1].seq if view.feed else -1, len(view.feed))
+        if state != self._feed_state:
+            self._feed_state = state
+            newest = {item.seq for item in view.feed[-1:]}
+            self.query_one(IncidentFeed).show(view.feed, newest)
+        top = self.app.screen
+        if isinstance(top, DecisionScreen):
+            open_ = {d.inject: d for d in view.decisions}
+            if top.decision.inject in open_:
+                top.update_time(open_[top.decision.inject])
+
+    def on_option_list_option_highlighted(self, event: ActionMenu.OptionHighlighted) -> None:
+        if isinstance(event.option_list, ActionMenu):
+            self.query_one("#action-hint", Static).update(action_hint(event.option_list.current()))
+
+    @on(ActionRequested)
+    def take_action(self, event: ActionRequested) -> None:
+        self.submit(event.action_id)
+
+    def submit(self, action_id: str) -> None:
+        available = {a.id: a for a in self.actions}
+        action = available.get(action_id)
+        if action is not None and not action.available:
+            self.notify(Text(f"{action.label}: {action.reason}").markup, title="Not now", severity="warning")
+            return
+        self.seat_app.send_input("submit", action=action_id)
+        self.notify(Text(action.label if action else action_id).markup, title="Sent", timeout=2)
+
+    def action_take(self, key: str) -> None:
+        action_id = self.by_key.get(key)
+        if action_id is not None:
+            self.submit(action_id)
+
+    @on(DecisionAnswered)
+    def answered(self, event: DecisionAnswered) -> None:
+        self.seat_app.send_input("answer", inject=event.inject_id, action=event.action_id)
+
+    def action_decide(self) -> None:
+        if not self.view.decisions:
+            self.notify("No decision is open.", timeout=3)
+            return
+        decision = self.view.decisions[0]
+        if not decision.options:
+            return
+
+        def chosen(action_id: str | None) -> None:
+            if action_id:
+                self.seat_app.send_input("answer", inject=decision.inject, action=action_id)
+
+        self.app.push_screen(DecisionScreen(decision), chosen)
+
+
+def paused_text(view: DrillView) -> Text:
+    """A player's paused banner: the controller paused the drill; the discussion questions, if any."""
+    text = Text()
+    text.append(" ■ PAUSED ", "bold reverse")
+    text.append(f"  at {format_clock(view.t)}  ·  the controller paused the drill\n")
+    for question in view.discussion:
+        text.append("  • ")
+        text.append(question)
+        text.append("\n")
+    text.rstrip()
+    return text
+
+
+class ControllerScreen(RoleScreen, inherit_bindings=False):
+    """The controller's console: everything the players see and the ground truth, and the drill's controls."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_pause", "Pause/resume", priority=True, id="ctl.pause"),
+        Binding("plus,equals_sign", "faster", "Faster", key_display="+", id="ctl.faster"),
+        Binding("minus", "slower", "Slower", key_display="-", id="ctl.slower"),
+        Binding("i", "inject", "Inject", id="ctl.inject"),
+        Binding("n", "note", "Note", id="ctl.note"),
+        Binding("o", "observe", "Observation", id="ctl.observe"),
+        Binding("e", "end", "End", id="ctl.end"),
+        Binding("d", "decide", "Decide", id="ctl.decide"),
+        *(
+            Binding(key, f"take('{key}')", f"Take action {key}", show=False, id=f"ctl.action.{key}")
+            for key in ACTION_KEYS.replace("o", "")
+        ),
+    ]
+    INBOX = "Everything (controller)"
+    KEYS = ACTION_KEYS.replace("o", "")
+    CONTROLS = True
+
+    def compose_side(self) -> ComposeResult:
+        truth = Static(id="truth")
+        truth.border_title = "Ground truth (controller only)"
+        yield truth
+        menu = ActionMenu(id="actions")
+        menu.border_title = "All actions"
+        yield menu
+        yield Static(id="action-hint")
+        milestones = MilestonePanel(id="milestones")
+        milestones.border_title = "Milestones (targets) and clocks"
+        yield milestones
+        with VerticalScroll(id="team") as team:
+            team.border_title = "Team"
+            for member in self.view.members:
+                yield MemberRow(member)
+
+    def render_view(self, view: DrillView, data: dict[str, Any]) -> None:
+        super().render_view(view, data)
+        self.query_one("#truth", Static).update(truth_table(view, data.get("controller") or {}))
+
+    def action_toggle_pause(self) -> None:
+        self.seat_app.send_input("resume" if self.view.paused else "pause")
+
+    def action_faster(self) -> None:
+        self.seat_app.send_input("speed", speed=faster(self.view.speed))
+
+    def action_slower(self) -> None:
+        self.seat_app.send_input("speed", speed=slower(self.view.speed))
+
+    def action_inject(self) -> None:
+        roles = list((self.data.get("controller") or {}).get("roles") or [])
+
+        def send(request: InjectRequest | None) -> None:
+            if request is not None:
+                self.seat_app.send_input(
+                    "inject", text=request.text, to=request.to, channel=request.channel, **{"from": request.sender}
+                )
+
+        self.app.push_screen(InjectScreen(roles), send)
+
+    def action_note(self) -> None:
+        def send(text: str | None) -> None:
+            if text:
+                self.seat_app.send_input("note", text=text)
+
+        self.app.push_screen(TextScreen("Controller note", "Goes into the journal and the report."), send)
+
+    def action_observe(self) -> None:
+        objectives = (self.data.get("controller") or {}).get("objectives") or []
+        if not objectives:
+            self.notify("This scenario has no objectives to observe against.", timeout=4)
+            return
+        hint = "Start with the objective id, then what you saw:  " + ", ".join(o["id"] for o in objectives)
+
+        def send(text: str | None) -> None:
+            if not text:
+                return
+            first, _, rest = text.partition(" ")
+            ids = {o["id"] for o in objectives}
+            if first not in ids or not rest.strip():
+                self.notify(f"Start with one of: {', '.join(sorted(ids))}", severity="warning")
+                return
+            self.seat_app.send_input("note", text=rest.strip(), objective=first)
+
+        self.app.push_screen(TextScreen("Evaluator observation", hint), send)
+
+    def action_end(self) -> None:
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.seat_app.send_input("end")
+
+        self.app.push_screen(ConfirmScreen("End the drill for everyone?", "Seats stay open for the debrief."), done)
+
+
+def truth_table(view: DrillView, extras: dict[str, Any]) -> Table:
+    """Faults with their labels, the true metric values, the live score and penalties, who is connected."""
+    table = Table.grid(padding=(0, 1), expand=True)
+    table.add_column(ratio=1, overflow="ellipsis", no_wrap=True)
+    table.add_column(justify="right", no_wrap=True)
+    for fault in extras.get("faults") or []:
+        if fault["started_at"] is None:
+            state = Text("pending", "dim")
+        elif fault["stopped_at"] is not None:
+            state = Text(f"stopped {format_clock(fault['stopped_at'])}", "green")
+        else:
+            state = Text(f"since {format_clock(fault['started_at'])}", "bold red")
+        table.add_row(Text(("⚡ " if fault["impact"] else "· ") + fault["label"]), state)
+    truth = extras.get("truth") or {}
+    labels = {m.id: m for m in view.metrics}
+    for mid, value in truth.items():
+        metric = labels.get(mid)
+        name = metric.label if metric else mid
+        hidden = mid in (extras.get("hidden_metrics") or [])
+        table.add_row(Text(f"true {name}" + (" (hidden)" if hidden else ""), "dim"), Text(number(value)))
+    score = extras.get("score")
+    if score:
+        table.add_row(Text("live score", "bold"), Text(f"{score['total']:g} / 100", "bold"))
+    table.add_row(Text("penalties", "bold"), Text(f"-{view.penalty_points}", "bold red" if view.penalty_points else ""))
+    for penalty in (extras.get("penalties") or [])[-3:]:
+        table.add_row(Text(f"  {penalty['reason']}", "red"), Text(f"-{penalty['points']}"))
+    seats = extras.get("seats") or {}
+    if seats:
+        on = [s for s, up in seats.items() if up]
+        table.add_row(Text(f"seats: {', '.join(on) or 'none'}", "dim"), Text(f"{len(on)}/{len(seats)}"))
+    return table
+
+
+class RoomScreen(SeatScreen):
+    """The room display for a projector: a large clock, the headline metrics, the public feed, open decisions."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        super().__init__(data)
+        self._feed_state: tuple[int, int] = (-1, -1)
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="room-top"):
+            yield Digits("00:00", id="room-clock")
+            with Vertical(id="room-title"):
+                yield Static(id="room-state")
+                yield Static(id="seat-status")
+        with Horizontal(id="room-metrics"):
+            for metric in self.view.metrics:
+                with Vertical(classes="room-metric", id=f"room-{metric.id}"):
+                    yield Static(Text(metric.label, "bold"), classes="room-metric-label")
+                    yield Digits("0", classes="room-metric-value")
+        yield Static(id="room-decisions")
+        feed = IncidentFeed(id="room-feed", wrap=True, markup=False, highlight=False, auto_scroll=True)
+        feed.border_title = "What everyone knows"
+        yield feed
+
+    def render_view(self, view: DrillView, data: dict[str, Any]) -> None:
+        self.query_one("#room-clock", Digits).update(format_clock(view.t))
+        state = Text()
+        state.append(f" {view.severity} ", "bold white on red")
+        state.append("  ")
+        state.append(view.title, "bold")
+        state.append("\n")
+        if view.ended:
+            state.append(" ENDED ", "bold white on grey37")
+        elif view.paused:
+            state.append(" PAUSED ", "bold black on yellow")
+        else:
+            state.append(f" ▶ {format_speed(view.speed)} ", "bold black on green")
+        state.append(f"   lost {money(view.revenue_lost, view.currency)}", "bold red" if view.revenue_lost else "")
+        self.query_one("#room-state", Static).update(state)
+        for metric in view.metrics:
+            for box in self.query(f"#room-{metric.id}"):
+                value = box.query_one(".room-metric-value", Digits)
+                value.update(f"{number(metric.value)}{metric.unit if len(metric.unit) <= 1 else ''}")
+                box.set_class(metric.breached, "breached")
+        decisions = Text()
+        for decision in view.decisions:
+            left = decision.time_left
+            decisions.append(f" {format_clock(left)} ", "bold white on red" if left <= 60 else "bold black on yellow")
+            decisions.append(f"  {decision.prompt}\n", "bold")
+        self.query_one("#room-decisions", Static).update(decisions)
+        self.query_one("#room-decisions", Static).display = bool(view.decisions)
+        state_key = (view.feed[-1].seq if view.feed else -1, len(view.feed))
+        if state_key != self._feed_state:
+            self._feed_state = state_key
+            self.query_one("#room-feed", IncidentFeed).show(view.feed, {i.seq for i in view.feed[-1:]})
