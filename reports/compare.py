@@ -769,7 +769,9 @@ def recurring_findings(findings: pd.DataFrame, drills: pd.DataFrame, minimum: in
             "drills": rows["orders"].map(len),
             "of": rows["team"].map(of).fillna(0).astype(int),
             "labels": rows["orders"].map(lambda orders: ", ".join(names[int(o)] for o in orders)),
-            "latest": [int(latest.get(t, -1)) in orders for t, orders in zip(rows["team"], rows["orders"], strict=True)],
+            "latest": [
+                int(latest.get(t, -1)) in orders for t, orders in zip(rows["team"], rows["orders"], strict=True)
+            ],
         },
         columns=columns,
     )
@@ -795,7 +797,9 @@ def recurring_actions(findings: pd.DataFrame, drills: pd.DataFrame, minimum: int
             "owner": rows["owner"],
             "drills": rows["orders"].map(len),
             "labels": rows["orders"].map(lambda orders: ", ".join(names[int(o)] for o in orders)),
-            "latest": [int(latest.get(t, -1)) in orders for t, orders in zip(rows["team"], rows["orders"], strict=True)],
+            "latest": [
+                int(latest.get(t, -1)) in orders for t, orders in zip(rows["team"], rows["orders"], strict=True)
+            ],
         },
         columns=columns,
     )

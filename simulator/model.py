@@ -43,6 +43,7 @@ MAX_NUMBER = 1e12
 """The largest magnitude of any number in a scenario or roster (a metric, a threshold, a factor):
 well beyond any real metric, far enough from float overflow that the engine's arithmetic stays finite."""
 
+
 def _role_checker(*extra: str) -> Any:
     """A validator: the value is a catalogue role, one of ``extra``, or a role the file declares under ``roles:``.
 
@@ -97,7 +98,6 @@ Visibility = Annotated[
     ),
 ]
 """Who sees a thing: ``everyone``, ``controller`` or a role id."""
-
 
 
 def _plain_text(value: str) -> str:

@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from drillsim.simulator.engine import Drill
 from drillsim.simulator.journal import (
