@@ -172,7 +172,7 @@ def extend_resume(subcommands: list[Any]) -> None:
     configure, run = sub.configure, sub.run
 
     def configure_both(parser: argparse.ArgumentParser) -> None:
-        configure(parser)
+        sub._resolve(configure)(parser)  # a "module:function" name in the lazy subcommand table
         parser.add_argument(
             "--host",
             action="store_true",
@@ -181,7 +181,7 @@ def extend_resume(subcommands: list[Any]) -> None:
         _serving_options(parser)
 
     def run_either(args: argparse.Namespace) -> int:
-        return cmd_resume_host(args) if args.host else run(args)
+        return cmd_resume_host(args) if args.host else sub._resolve(run)(args)
 
     sub.configure, sub.run = configure_both, run_either
     sub.examples.append("drillsim resume drills/20261122-100000-crisis-team-flash-sale-latency --host")

@@ -115,8 +115,10 @@ class JournalWriter:
         try:
             self._file.write(encode(record) + "\n")
             self.written += 1
+            # every record goes to the operating system at once (a killed process loses nothing it wrote;
+            # readers such as a host's seats see it); inputs are also fsync'd (a crashed machine loses none)
+            self._file.flush()
             if sync:
-                self._file.flush()
                 os.fsync(self._file.fileno())
                 self.synced = self.written
         except OSError as exc:
@@ -175,7 +177,15 @@ INPUT_FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
     "speed_changed": {"speed": _NUMBER},
     "drill_ended": {"reason": (str,)},
     "rating_override": {"objective": (str,), "rating": (str,), "reason": _OPTIONAL_TEXT},
-    "hotwash": {"kind": _OPTIONAL_TEXT, "text": (str,)},
+    "hotwash": {"kind": _OPTIONAL_TEXT, "text": (str,), "replaces": (int,), "removed": (bool,)},
+    "observation": {
+        "objective": (str,),
+        "task": _OPTIONAL_TEXT,
+        "text": (str,),
+        "rating": _OPTIONAL_TEXT,
+        "author": (str,),
+    },
+    "feedback": {"participant": _OPTIONAL_TEXT, "ratings": (dict,), "answers": (dict,)},
 }
 """The inputs a journal may hold and the type of each of their fields (the replay reads these)."""
 START_FIELDS: dict[str, tuple[type, ...]] = {
