@@ -104,7 +104,7 @@ def _announce(folder: Path, codes: dict[str, str], bind: str) -> Callable[[str],
         print(f"Join commands (one per seat; each code is that seat's secret, kept in {folder / 'seats.json'}):")
         width = max(len(seat) for seat in codes)
         for seat, code in codes.items():
-            print(f"  {seat:<{width}}  drillsim join {shown} --seat {seat} --code {code}")
+            print(f"  {seat:<{width}}  drillsim join {shown} --seat {seat} --code={code}")
         print("Ctrl-C stops the host; 'drillsim resume RUN --host' brings it back with the same codes.", flush=True)
 
     return ready

@@ -34,7 +34,15 @@ class HostRunError(Exception):
 
 
 def new_codes(seats: list[str]) -> dict[str, str]:
-    return {seat: secrets.token_urlsafe(CODE_BYTES) for seat in seats}
+    return {seat: _code() for seat in seats}
+
+
+def _code() -> str:
+    """A random join code that never starts with ``-`` (a shell user's ``--code -x...`` would read as an option)."""
+    while True:
+        code = secrets.token_urlsafe(CODE_BYTES)
+        if not code.startswith("-"):
+            return code
 
 
 def write_codes(folder: Path, codes: dict[str, str]) -> Path:

@@ -2,7 +2,7 @@
 
 The first command (make a venv, ``pip install .``, start ``drillsim``) runs literally in tmux at
 80x24 in a copy of the repository root, whose ``./scenarios`` holds the built-ins themselves (it
-used to crash there), and is driven to a running drill: Enter opens the briefing, Enter starts.
+used to crash there), and is driven to a running drill: Enter opens the briefing, ctrl+s starts.
 The same install then starts the launcher in an empty folder and reaches a drill there too.
 The second command (``pip install '.[test]'``, then pytest) runs literally, with arguments added
 to pytest so that it only collects one test file from the installed package: running the whole
@@ -82,7 +82,7 @@ def drive_to_a_running_drill(tmux: Tmux, folder: Path, timeout: float) -> None:
     tmux.wait_for("Enter opens the briefing", 5)
     tmux.keys("Enter")
     tmux.wait_for("Start the drill", 30)
-    tmux.keys("Enter")
+    tmux.keys("C-s")  # the cursor is in the first name field: Enter there moves on, ctrl+s starts
     tmux.wait_for("Incident feed", 30)
     (journal,) = (folder / "drills").glob("*/journal.jsonl")
     first = json.loads(journal.read_text(encoding="utf-8").splitlines()[0])

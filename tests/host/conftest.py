@@ -100,7 +100,9 @@ class Seat:
     def __init__(self, url: str, seat: str, code: str) -> None:
         self.url, self.seat, self.code = url, seat, code
         self.frames: list[str] = []
-        self.ws: ClientConnection = connect(url, open_timeout=10, max_size=None).__enter__()
+        # max_queue=None: a seat the test leaves unread for a while keeps reading (and answering the host's
+        # keepalive pings) instead of stalling behind a full queue of pushed views
+        self.ws: ClientConnection = connect(url, open_timeout=10, max_size=None, max_queue=None).__enter__()
         self.ws.send(json.dumps({"type": "hello", "seat": seat, "code": code}))
         self.welcome = self.expect(lambda m: m["type"] in ("welcome", "error"))
 
