@@ -19,7 +19,7 @@ from drillsim.simulator.journal import (
 from drillsim.simulator.library import DEFAULT_ROSTER, resolve_roster, resolve_scenario
 from drillsim.simulator.loading import load_roster, load_scenario
 from drillsim.simulator.model import Roster, Scenario
-from drillsim.simulator.replay import ReplayError, first_difference, rebuild
+from drillsim.simulator.replay import ReplayError, first_difference, located, rebuild
 
 
 @dataclass
@@ -113,7 +113,7 @@ def resume_run(run: Path) -> Run:
     try:
         drill = rebuild(read.records)
     except (ReplayError, ValueError, KeyError) as exc:
-        raise ResumeError(f"{path}: cannot rebuild the drill from its journal: {exc}") from None
+        raise ResumeError(located(path, f"{exc}; the drill cannot be rebuilt from its journal")) from None
     difference = first_difference(read.records, drill.records)
     if difference is not None:
         raise ResumeError(

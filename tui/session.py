@@ -27,14 +27,9 @@ from typing import Any
 from drillsim.simulator.engine import Drill
 from drillsim.simulator.journal import (
     JOURNAL_NAME,
-    JournalError,
     JournalWriter,
-    atomic_write,
-    encode,
-    read_journal,
 )
 from drillsim.simulator.model import Roster, Scenario
-from drillsim.simulator.replay import ReplayError, first_difference, located, rebuild
 
 SPEEDS: tuple[float, ...] = (0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0)
 """The speeds ``+`` and ``-`` step through."""
@@ -336,38 +331,16 @@ def start_drill(
 
 
 def resume_drill(run: Path) -> DrillSession:
-    """Continue an interrupted drill from its run folder (or journal file); it starts paused."""
-    run = Path(run)
-    path = run if run.is_file() else run / JOURNAL_NAME
+    """Continue an interrupted drill from its run folder (or journal file); it starts paused
+    (``simulator.session.resume_run``, with the UI's fsync off the frame path)."""
+    from drillsim.simulator.session import ResumeError, resume_run
+
     try:
-        read = read_journal(path)
-    except JournalError as exc:
+        resumed = resume_run(Path(run))
+    except ResumeError as exc:
         raise SessionError(str(exc)) from None
-    try:
-        drill = rebuild(read.records)
-    except (ReplayError, ValueError, KeyError) as exc:
-        raise SessionError(located(path, f"{exc}; the drill cannot be rebuilt from its journal")) from None
-    difference = first_difference(read.records, drill.records)
-    if difference is not None:
-        raise SessionError(
-            f"{path}: the journal does not replay to the same drill ({difference}); "
-            "it may come from another drillsim version. Nothing was changed."
-        )
-    for original, rebuilt in zip(read.records, drill.records, strict=False):
-        if "wall" in original:  # keep when things really happened, not when they were replayed
-            rebuilt["wall"] = original["wall"]
-    warnings = list(read.warnings)
-    try:
-        atomic_write(path, "".join(encode(r) + "\n" for r in drill.records))
-    except OSError as exc:
-        raise SessionError(f"{path}: cannot rewrite the journal: {exc.strerror or exc}") from None
-    journal = JournalWriter(path, append=True)
-    warnings.extend(journal.warnings)
-    drill.journal = journal if journal.ok else None
-    background_journal(drill)
-    if not drill.ended and not drill.paused:
-        drill.pause()
-    return DrillSession(drill, path.parent, warnings, resumed=True)
+    background_journal(resumed.drill)
+    return DrillSession(resumed.drill, resumed.folder, resumed.warnings, resumed=True)
 
 
 DISCARDED = ".discarded"
