@@ -1,7 +1,7 @@
 """The launcher: pick a scenario (built-in or ./scenarios), a roster and the drill settings.
 
 The default scenario is highlighted and the table has focus, so Enter opens its briefing
-and Enter again starts the drill.
+and ctrl+s there starts the drill (Enter in the briefing moves between the name fields).
 
 The launcher paints first and loads (validates) the scenarios afterwards, in a thread
 worker: a row shows "checking" until its file is loaded. Enter on a row still being
@@ -128,7 +128,7 @@ class LauncherScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         title = Text()
         title.append(" drillsim ", "bold reverse")
-        title.append("  tabletop drills for AI incidents · Enter opens the briefing, Enter again starts")
+        title.append("  tabletop drills for AI incidents · Enter opens the briefing, ctrl+s there starts")
         yield Static(title, id="title")
         with Horizontal(id="main"):
             with Vertical(id="left"):
