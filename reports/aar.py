@@ -71,6 +71,7 @@ _ELEMENT_BY_RULE = {
     "update-gap": "Training",
     "clock-never-started": "Planning",
     "clock-missed": "Planning",
+    "clock-recorded-late": "Planning",
     "compliance-not-involved": "Organization",
     "load": "Organization",
     "role-missing": "Organization",
@@ -186,6 +187,10 @@ def _items(f: Finding, facts: DrillFacts, card: Scorecard) -> list[_Item]:
         "update-gap": {"communication"},
         "clock-never-started": {f"clock:{arg}"},
         "clock-missed": {f"clock:{arg}"},
+        "clock-recorded-late": {
+            f"clock:{arg}",
+            *(f"action:{c.recorded_by}" for c in facts.scenario.clocks if c.id == arg),
+        },
         "compliance-not-involved": {"role:compliance-officer"},
         "role-missing": {f"role:{arg}"},
     }.get(base, {rule})

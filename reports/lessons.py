@@ -15,7 +15,16 @@ from datetime import date, timedelta
 from typing import Any, Literal
 
 from drillsim.reports.facts import DrillFacts
-from drillsim.reports.scoring import Scorecard, fmt_clock, fmt_span, milestone_interval_name, score_facts, team_time
+from drillsim.reports.scoring import (
+    ClockResult,
+    Scorecard,
+    fmt_clock,
+    fmt_span,
+    milestone_interval_name,
+    score_facts,
+    team_time,
+)
+from drillsim.simulator.durations import format_duration
 from drillsim.simulator.model import Condition
 from drillsim.simulator.roles import role_title
 from pydantic import BaseModel, ConfigDict
@@ -171,6 +180,35 @@ def _improvement(
         owner_title=role_title(owner),
         due=when,
         due_days=days,
+    )
+
+
+def _recorded_late(facts: DrillFacts, clock: ClockResult) -> Finding:
+    """A clock the law started on evidence ran more than a quarter of its deadline before the team recorded it."""
+    assert clock.record_delay is not None and clock.record_target is not None
+    spec = next(c for c in facts.scenario.clocks if c.id == clock.id)
+    scale = facts.scenario.time_scale
+    real = (
+        f" ({format_duration(clock.record_delay * scale)} of the real {format_duration(spec.deadline)})"
+        if scale != 1
+        else ""
+    )
+    recorded = (
+        f"recorded at {fmt_clock(clock.recorded_at)} by '{_short(facts.action_label(str(spec.recorded_by)), 60)}'"
+        if clock.recorded_at is not None
+        else f"never recorded by the end ({fmt_clock(facts.end_at)})"
+    )
+    return _improvement(
+        facts,
+        f"clock-recorded-late:{clock.id}",
+        f"The {clock.regime} clock ran {fmt_span(clock.record_delay)} before the team recorded it",
+        [
+            f"the law started it at {fmt_clock(clock.started_at)} ({facts.milestone_label(spec.starts_on)}); {recorded}: "
+            f"{fmt_span(clock.record_delay)}{real}, more than a quarter of the deadline ({fmt_span(clock.record_target)})"
+        ],
+        f"Record the {clock.regime} start when the first credible evidence arrives, with that time; "
+        "make the recording a timed step of the first hour and pre-draft the notification.",
+        "compliance-officer",
     )
 
 
@@ -395,6 +433,12 @@ def _generic(facts: DrillFacts, card: Scorecard, covered: set[str] | None = None
                     "compliance-officer",
                 )
             )
+        if (
+            clock.record_delay is not None
+            and clock.record_target is not None
+            and clock.record_delay > clock.record_target
+        ):
+            out.append(_recorded_late(facts, clock))
     # compliance involvement
     if facts.scenario.clocks and facts.roster is not None:
         involved = [r for r in facts.started_runs() if "compliance-officer" in facts.member_roles(r.member)]

@@ -28,7 +28,17 @@ from drillsim.reports.facts import DrillFacts
 from drillsim.reports.journal_io import atomic_write, read_journal
 from drillsim.reports.lessons import Finding, findings_from, improvement_plan
 from drillsim.reports.par import par_for
-from drillsim.reports.scoring import RATING_NAMES, Interval, Par, Scorecard, fmt_clock, fmt_span, score, scorecard_json
+from drillsim.reports.scoring import (
+    RATING_NAMES,
+    ClockResult,
+    Interval,
+    Par,
+    Scorecard,
+    fmt_clock,
+    fmt_span,
+    score,
+    scorecard_json,
+)
 from drillsim.simulator.durations import format_duration
 from drillsim.simulator.engine import readable_number
 from drillsim.simulator.roles import role_title
@@ -208,6 +218,10 @@ def _timeline(facts: DrillFacts) -> list[dict[str, Any]]:
             verb = {"clock_started": "started", "clock_met": "met", "clock_missed": "MISSED"}[str(kind)]
             due = f" (due {fmt_clock(record.get('due_at'))})" if kind == "clock_started" else ""
             add(record, "clock", None, f"{record.get('regime') or record.get('clock')} clock {verb}{due}")
+        elif kind == "clock_recorded":
+            delay = record.get("delay")
+            ran = f" (it had run {fmt_span(float(delay))})" if isinstance(delay, int | float) else ""
+            add(record, "clock", None, f"{record.get('regime') or record.get('clock')} clock recorded by the team{ran}")
         elif kind == "decision_answered":
             add(record, "decision", None, f"answered: {facts.action_label(str(record.get('action')))}")
         elif kind == "decision_timed_out":
@@ -229,6 +243,15 @@ def _timeline(facts: DrillFacts) -> list[dict[str, Any]]:
         elif kind == "drill_ended":
             add(record, "drill ended", None, str(record.get("reason") or ""))
     return rows
+
+
+def _recorded(clock: ClockResult) -> str:
+    """When the team recorded a clock the law started on evidence, and how long it had run unrecorded."""
+    if clock.record_delay is None:
+        return "—"
+    if clock.recorded_at is None:
+        return f"never (ran {fmt_span(clock.record_delay)} unrecorded)"
+    return f"{fmt_clock(clock.recorded_at)} (+{fmt_span(clock.record_delay)})"
 
 
 def _metric_label(facts: DrillFacts, metric: str) -> str:
@@ -349,6 +372,7 @@ def build_context(
             "started": fmt_clock(c.started_at),
             "due": fmt_clock(c.due_at),
             "notified": fmt_clock(c.notified_at),
+            "recorded": _recorded(c),
             "status": c.status.replace("_", " "),
         }
         for c in card.clocks

@@ -19,6 +19,7 @@ import itertools
 from typing import Any, Literal
 
 from drillsim.reports.facts import DrillFacts
+from drillsim.simulator.durations import format_duration
 from pydantic import BaseModel, ConfigDict
 
 SCHEMA_VERSION = 3
@@ -59,6 +60,10 @@ WEIGHTS: dict[str, float] = {"milestones": 50.0, "communication": 20.0, "clocks"
 
 OPEN_CREDIT = 0.5
 """Credit for a clock or decision still open when the drill ended (neither met nor missed)."""
+
+RECORD_WITHIN = 0.25
+"""A clock the team records (``recorded_by``) earns full recording credit when recorded within this share
+of its deadline after the law started it, falling to 0 at twice that; a longer delay is a finding."""
 
 QUALITY_CREDIT: dict[str, float] = {"sound": 1.0, "poor": 0.5, "harmful": 0.0}
 """Decision credit of the option chosen (answered, or resolved by what the team did)."""
@@ -170,6 +175,13 @@ class ClockResult(Model):
     due_at: float | None
     notified_at: float | None
     status: ClockStatus
+    recorded_at: float | None = None
+    """With ``recorded_by``: when the team recorded the clock's start (None: never)."""
+    record_delay: float | None = None
+    """With ``recorded_by``: drill time from the law's start of the clock to the team's recording (to the end
+    when never recorded)."""
+    record_target: float | None = None
+    """With ``recorded_by``: the delay that still earns full recording credit (``RECORD_WITHIN`` of the deadline)."""
 
 
 class PenaltyItem(Model):
@@ -705,6 +717,45 @@ def _clocks(facts: DrillFacts) -> list[ClockResult]:
     return results
 
 
+def _recording(facts: DrillFacts, clocks: list[ClockResult]) -> list[ClockResult]:
+    """The clocks with when the team recorded their start (``recorded_by``) and the delay since the law
+    started them (the evidence milestone); a clock that ran unrecorded to the end has the whole run as delay."""
+    specs = {c.id: c for c in facts.scenario.clocks}
+    recorded: dict[str, float] = {}
+    for record in facts.records:
+        if record.get("type") == "clock_recorded":
+            recorded.setdefault(str(record.get("clock")), float(record.get("t", 0.0)))
+    out = []
+    for clock in clocks:
+        spec = specs.get(clock.id)
+        if spec is None or spec.recorded_by is None or clock.started_at is None:
+            out.append(clock)
+            continue
+        at = recorded.get(clock.id)
+        delay = max(0.0, (facts.end_at if at is None else at) - clock.started_at)
+        target = facts.scenario.scaled(spec.deadline) * RECORD_WITHIN
+        out.append(clock.model_copy(update={"recorded_at": at, "record_delay": _r(delay), "record_target": target}))
+    return out
+
+
+def _recording_row(facts: DrillFacts, clock: ClockResult) -> tuple[str, str, float, str]:
+    """The score row for how long a clock ran before the team recorded it."""
+    assert clock.record_delay is not None and clock.record_target is not None
+    real = format_duration(clock.record_delay * facts.scenario.time_scale)
+    scale = f" ({real} real)" if facts.scenario.time_scale != 1 else ""
+    when = "never recorded" if clock.recorded_at is None else f"recorded at {fmt_clock(clock.recorded_at)}"
+    detail = (
+        f"ran {fmt_span(clock.record_delay)}{scale} from {fmt_clock(clock.started_at)} before the team knew: {when}; "
+        f"full credit within {fmt_span(clock.record_target)}, a quarter of the deadline"
+    )
+    return (
+        f"{clock.id}:recorded",
+        f"{clock.regime} start recorded",
+        timeliness(clock.record_delay, clock.record_target),
+        detail,
+    )
+
+
 def _intervals(facts: DrillFacts, comm: CommunicationResult, clocks: list[ClockResult]) -> list[Interval]:
     anchor = facts.anchor
     specs = facts.scenario.scoring.milestones
@@ -790,7 +841,7 @@ def _intervals(facts: DrillFacts, comm: CommunicationResult, clocks: list[ClockR
             f"clock:{clock.id}:started",
             f"clock:{clock.id}:notified",
             seconds,
-            clock.deadline,
+            facts.scenario.scaled(clock.deadline),
         )
     return out
 
@@ -1040,6 +1091,16 @@ def _measure(
         return MeasureResult(measure=measure, kind="communication", status=status, credit=credit, detail=detail)
     if measure in clocks:
         clock = clocks[measure]
+        delay, target = clock.record_delay, clock.record_target
+        if clock.status == "met" and delay is not None and target is not None and delay > target:
+            return MeasureResult(
+                measure=measure,
+                kind="clock",
+                status="late",
+                credit=timeliness(delay, target),
+                detail=f"{clock.regime}: notified in time, but it ran {fmt_span(delay)} before the team "
+                f"recorded it (full credit within {fmt_span(target)})",
+            )
         if clock.status == "met":
             return MeasureResult(
                 measure=measure, kind="clock", status="met", credit=1.0, detail=f"{clock.regime}: notified in time"
@@ -1233,7 +1294,11 @@ def _breakdown(
         ]
     if clocks:
         credits = {"met": 1.0, "open": OPEN_CREDIT, "missed": 0.0, "never_started": 0.0}
-        items["clocks"] = [(c.id, c.regime, credits[c.status], c.status.replace("_", " ")) for c in clocks]
+        items["clocks"] = []
+        for c in clocks:
+            items["clocks"].append((c.id, c.regime, credits[c.status], c.status.replace("_", " ")))
+            if c.record_delay is not None:
+                items["clocks"].append(_recording_row(facts, c))
     if people.decisions:
         rows = []
         for d in people.decisions:
@@ -1343,7 +1408,7 @@ def score_facts(facts: DrillFacts) -> Scorecard:
 
 def _score_facts(facts: DrillFacts) -> Scorecard:
     comm = _communication(facts)
-    clocks = _clocks(facts)
+    clocks = _recording(facts, _clocks(facts))
     intervals = _intervals(facts, comm, clocks)
     timed_out = {d.inject for d in facts.decisions if d.timed_out_at is not None}
     penalties = []
