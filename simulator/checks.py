@@ -103,8 +103,15 @@ def check_scenario(scenario: Scenario, *, source: SourceMap | None = None, path:
     # metrics
     for where, effect in effects(scenario):
         need("metric", effect.metric, metrics, (*where, "metric"))
-    if scenario.business.follows is not None:
-        need("metric", scenario.business.follows, metrics, ("business", "follows"))
+    follows = scenario.business.follows
+    if isinstance(follows, str):
+        need("metric", follows, metrics, ("business", "follows"))
+    elif isinstance(follows, list):
+        for i, metric in enumerate(follows):
+            need("metric", metric, metrics, ("business", "follows", i))
+    elif follows is not None:
+        for metric in follows:
+            need("metric", metric, metrics, ("business", "follows", metric))
     for i, harm in enumerate(scenario.harm):
         need("metric", harm.metric, metrics, ("harm", i, "metric"))
 

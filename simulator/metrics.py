@@ -242,6 +242,16 @@ def clipped_integral(f0: float, f1: float, length: float) -> float:
     return total
 
 
+def revenue_metrics(drill: Drill) -> list[tuple[MetricState, float]]:
+    """The metrics revenue follows (``business.follows``), each with its share of revenue; none without
+    revenue. A metric with a zero baseline cannot fall short of it and is left out."""
+    business = drill.scenario.business
+    if not business.revenue_per_minute:
+        return []
+    found = [(drill.metrics.get(m), share) for m, share in business.shares.items()]
+    return [(state, share) for state, share in found if state is not None and state.baseline]
+
+
 # --------------------------------------------------------------------------- format 2
 
 
@@ -259,8 +269,7 @@ class RampSampler:
         self.block_k = 0  # index of the first sample not yet written
         self.t_int = 0.0  # impact is integrated up to this time
         self.revenue_per_minute = drill.scenario.business.revenue_per_minute
-        follows = drill.metrics.get(drill.scenario.business.follows or "")
-        self.revenue_metric = follows if follows is not None and self.revenue_per_minute and follows.baseline else None
+        self.revenue_metrics = revenue_metrics(drill)
         self.wake_at = math.inf
         self.updating = False
         self.again = False
@@ -415,17 +424,17 @@ class RampSampler:
         self.t_int = t
 
     def _revenue(self, a: float, b: float) -> float:
-        follows = self.revenue_metric
-        if follows is None or b <= a:
+        if b <= a:
             return 0.0
-        base = follows.baseline
-        pieces = [a, b]
-        ramp = follows.ramp
-        if ramp is not None and a < ramp.t1 < b:
-            pieces.insert(1, ramp.t1)
         total = 0.0
-        for x, y in itertools.pairwise(pieces):
-            total += clipped_integral((base - follows.at(x)) / base, (base - follows.at(y)) / base, y - x)
+        for follows, share in self.revenue_metrics:
+            base = follows.baseline
+            pieces = [a, b]
+            ramp = follows.ramp
+            if ramp is not None and a < ramp.t1 < b:
+                pieces.insert(1, ramp.t1)
+            for x, y in itertools.pairwise(pieces):
+                total += share * clipped_integral((base - follows.at(x)) / base, (base - follows.at(y)) / base, y - x)
         return self.revenue_per_minute * total / 60.0
 
     # ------------------------------------------------------------------ crossings and conditions
@@ -539,8 +548,7 @@ class SampledMonitor:
         self.outside_shown = dict.fromkeys(drill.scenario.metrics, 0.0)
         self.revenue_shown = 0.0
         self.revenue_per_minute = drill.scenario.business.revenue_per_minute
-        follows = drill.metrics.get(drill.scenario.business.follows or "")
-        self.revenue_metric = follows if follows is not None and self.revenue_per_minute and follows.baseline else None
+        self.revenue_metrics = revenue_metrics(drill)
         self.last_tick: float | None = None
 
     def start(self) -> None:
@@ -616,11 +624,10 @@ class SampledMonitor:
                 outside = drill.outside_slo[state.id] + dt
                 drill.outside_slo[state.id] = outside
                 self.outside_shown[state.id] = _round_seconds(outside)
-        follows = self.revenue_metric
-        if follows is not None:
+        for follows, share in self.revenue_metrics:
             shortfall = max(0.0, (follows.baseline - follows.last_true) / follows.baseline)
             if shortfall:  # otherwise nothing is lost
-                drill.revenue_lost += self.revenue_per_minute * min(1.0, shortfall) * dt / 60.0
+                drill.revenue_lost += self.revenue_per_minute * share * min(1.0, shortfall) * dt / 60.0
                 self.revenue_shown = round(drill.revenue_lost, 2)
 
     def _slo_crossed(self, state: MetricState, true: float) -> None:

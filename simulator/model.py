@@ -272,14 +272,37 @@ class Metric(Visible):
 
 
 class Business(Strict):
-    """How business impact is derived from a metric."""
+    """How business impact is derived from one metric or several."""
 
     revenue_per_minute: Annotated[float, Field(ge=0)] = 0.0
-    """Revenue earned per minute while the followed metric is at its baseline."""
-    follows: str | None = None
-    """Metric id whose shortfall below baseline is the fraction of revenue lost (for example conversion)."""
+    """Revenue earned per minute while the followed metrics are at their baselines."""
+    follows: str | list[str] | dict[str, Annotated[float, Field(gt=0, le=1)]] | None = None
+    """Metric id whose shortfall below baseline is the fraction of revenue lost (for example conversion);
+    or several: a list shares revenue equally between them, a mapping gives each its share
+    (``{checkout_success_pct: 0.7, search_success_pct: 0.3}``, shares summing to at most 1). Each metric
+    loses at most its own share."""
     currency: Annotated[str, StringConstraints(max_length=8)] = "USD"
     """Currency code shown next to revenue figures."""
+
+    @field_validator("follows", mode="after")
+    @classmethod
+    def _shares_fit(cls, value: str | list[str] | dict[str, float] | None) -> str | list[str] | dict[str, float] | None:
+        if isinstance(value, list) and (not value or len(set(value)) != len(value)):
+            raise ValueError("'follows' lists each metric once (and at least one)")
+        if isinstance(value, dict) and (not value or sum(value.values()) > 1 + 1e-9):
+            raise ValueError(f"the shares under 'follows' sum to {sum(value.values()):g}; they may sum to at most 1")
+        return value
+
+    @property
+    def shares(self) -> dict[str, float]:
+        """Each followed metric's share of revenue: ``follows: m`` is ``{m: 1.0}``; a list shares equally."""
+        if self.follows is None:
+            return {}
+        if isinstance(self.follows, str):
+            return {self.follows: 1.0}
+        if isinstance(self.follows, list):
+            return dict.fromkeys(self.follows, 1.0 / len(self.follows))
+        return dict(self.follows)
 
 
 class HarmMeasure(Strict):

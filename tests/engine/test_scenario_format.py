@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import pytest
 from drillsim.simulator.engine import Drill
 from drillsim.simulator.loading import check_text
 from drillsim.simulator.model import Scenario
@@ -183,3 +184,44 @@ def test_roster_declares_its_own_roles() -> None:
     assert model is not None, [str(p) for p in problems]
     model, problems = check_text(text.replace("roles:\n  trust-safety-lead: Head of trust and safety\n", ""), "r.yaml")
     assert model is None
+
+
+def _revenue_lost(follows: Any, checkout_to: float = 0.0, journal_format: int = 2) -> float:
+    """Revenue lost by 6:00: from 1:00 conversion is at half its baseline and checkout at ``checkout_to``."""
+    data = _data(duration="6m")  # the drill ends at 6:00, with the impact integrated to then
+    data["metrics"]["checkout"] = {"baseline": 100, "unit": "%"}
+    data["faults"][0]["effects"].append({"metric": "checkout", "set": checkout_to, "after": "30s"})
+    data["business"]["follows"] = follows
+    drill = Drill(Scenario.model_validate(data), tiny_roster(), 0, journal_format=journal_format)
+    drill.advance_to(400)
+    assert drill.ended
+    return drill.revenue_lost
+
+
+def test_business_follows_several_metrics_each_with_its_share() -> None:
+    per_second = 600 / 60  # revenue_per_minute 600, over the 300 s from 1:00 to 6:00
+    assert _revenue_lost("conversion") == pytest.approx(per_second * 300 * 0.5)  # the old form still works
+    # a list shares revenue equally: half follows conversion (down 50%), half checkout (down 100%)
+    assert _revenue_lost(["conversion", "checkout"]) == pytest.approx(per_second * 300 * (0.5 * 0.5 + 0.5 * 1.0))
+    # a mapping gives the shares
+    shares = {"conversion": 0.2, "checkout": 0.8}
+    assert _revenue_lost(shares) == pytest.approx(per_second * 300 * (0.2 * 0.5 + 0.8 * 1.0))
+    # each metric loses at most its share: checkout far below zero does not lose more than 80%
+    assert _revenue_lost(shares, checkout_to=-500) == pytest.approx(per_second * 300 * (0.2 * 0.5 + 0.8))
+    # journal format 1 (sampled every few seconds, as replays of old journals are) agrees
+    assert _revenue_lost(shares, journal_format=1) == pytest.approx(_revenue_lost(shares), rel=0.02)
+
+
+def test_business_follows_is_checked_metric_by_metric() -> None:
+    text = SCENARIO_WITH_ROLES.replace(
+        "metrics:\n  m: {baseline: 1}\n",
+        "metrics:\n  m: {baseline: 1}\n  n: {baseline: 2}\nbusiness:\n  revenue_per_minute: 10\n  follows: [m, nn]\n",
+    )
+    model, problems = check_text(text, "business.yaml")
+    assert model is None
+    assert any("'nn'" in p.message and p.line == 14 for p in problems), [str(p) for p in problems]
+    model, problems = check_text(text.replace("[m, nn]", "{m: 0.7, n: 0.6}"), "business.yaml")
+    assert model is None
+    assert any("sum to 1.3; they may sum to at most 1" in p.message for p in problems), [str(p) for p in problems]
+    model, problems = check_text(text.replace("[m, nn]", "{m: 0.7, n: 0.3}"), "business.yaml")
+    assert model is not None, [str(p) for p in problems]
