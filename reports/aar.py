@@ -28,7 +28,7 @@ from typing import Any
 
 from drillsim.reports.exercise import ExerciseInfo, critical_tasks, task_label
 from drillsim.reports.facts import DrillFacts
-from drillsim.reports.lessons import Finding
+from drillsim.reports.lessons import Finding, declared_roles
 from drillsim.reports.scoring import CANONICAL_MILESTONES, RATING_NAMES, Scorecard, fmt_clock, fmt_span
 from drillsim.simulator.durations import format_duration
 from drillsim.simulator.roles import role_title
@@ -243,7 +243,7 @@ def hotwash_issues(facts: DrillFacts) -> list[Issue]:
             title=text,
             evidence=["raised by the participants in the hotwash"],
             owner="crisis-lead",
-            owner_title=role_title("crisis-lead"),
+            owner_title=role_title("crisis-lead", declared_roles(facts)),
             due_days=30,
         )
         out.append(Issue(finding, {f"hotwash:{number}"}, list(finding.evidence)))
@@ -350,7 +350,7 @@ def _action_cause(facts: DrillFacts, action_id: str) -> str:
         if missing:
             return f"nobody took '{action.label}': it needs {', '.join(missing)}, which was never reached"
         return (
-            f"nobody took '{action.label}' ({role_title(action.role)}), possible from {fmt_clock(possible)}"
+            f"nobody took '{action.label}' ({role_title(action.role, declared_roles(facts))}), possible from {fmt_clock(possible)}"
             f" until the end at {fmt_clock(facts.end_at)}"
         )
     first = runs[0]
@@ -372,7 +372,9 @@ def _action_cause(facts: DrillFacts, action_id: str) -> str:
     if failed:
         parts.append(f"{len(failed)} attempt(s) failed (first at {fmt_clock(failed[0].finished_at)})")
     if first.role_match is False:
-        parts.append(f"{first.member} did it without the {role_title(action.role)} role (slower, less reliable)")
+        parts.append(
+            f"{first.member} did it without the {role_title(action.role, declared_roles(facts))} role (slower, less reliable)"
+        )
     return "; ".join(parts)
 
 
@@ -401,7 +403,7 @@ def root_cause(keys: set[str], facts: DrillFacts, card: Scorecard) -> str:
                 for member in _holders(facts, role) if role != "everyone" else []:
                     busy = _busy_with(facts, member, decision.arrived_at, end)
                     who.append(f"{member} was busy with '{busy}'" if busy else f"{member} was free but did not answer")
-                text = f"the question went to the {role_title(role) if role != 'everyone' else 'whole team'} at {fmt_clock(decision.arrived_at)}"
+                text = f"the question went to the {role_title(role, declared_roles(facts)) if role != 'everyone' else 'whole team'} at {fmt_clock(decision.arrived_at)}"
                 if who:
                     text += f" ({'; '.join(who)})"
                 text += f" and nobody answered by {fmt_clock(decision.deadline_at)}"
@@ -440,9 +442,9 @@ def root_cause(keys: set[str], facts: DrillFacts, card: Scorecard) -> str:
         elif kind == "role":
             holders = _holders(facts, value)
             text = (
-                f"the roster has nobody in the {role_title(value)} role"
+                f"the roster has nobody in the {role_title(value, declared_roles(facts))} role"
                 if not holders
-                else f"{', '.join(holders)} ({role_title(value)}) took no part"
+                else f"{', '.join(holders)} ({role_title(value, declared_roles(facts))}) took no part"
             )
         if text and text not in causes:
             causes.append(text)
@@ -504,9 +506,9 @@ def _contact(facts: DrillFacts, role: str, info: ExerciseInfo) -> tuple[str, str
     if contact is None:
         holders = _holders(facts, role)
         contact = (
-            f"{role_title(role)}: {', '.join(_member_label(facts, h) for h in holders)}"
+            f"{role_title(role, declared_roles(facts))}: {', '.join(_member_label(facts, h) for h in holders)}"
             if holders
-            else f"{role_title(role)} (nobody on the roster holds the role)"
+            else f"{role_title(role, declared_roles(facts))} (nobody on the roster holds the role)"
         )
     return organisation, contact
 
@@ -748,7 +750,7 @@ def build_aar(
                 or "To be agreed at the after-action meeting, with an owner and a date.",
                 "element": element_for(issue.finding, info),
                 "owner_role": role,
-                "owner": role_title(role),
+                "owner": role_title(role, declared_roles(facts)),
                 "organisation": organisation,
                 "contact": contact,
                 "start": _day(drill_day, start_days),

@@ -119,11 +119,11 @@ def _expected(scenario: Scenario, inject: Inject) -> str:
         later = [s for s in steps if s.at >= inject.at]
         steps = later or steps
     if steps:
-        return f"{role_title(inject.to)}: '{_action_label(scenario, steps[0].action)}' (playbook, {format_clock(steps[0].at)})"
+        return f"{role_title(inject.to, scenario.roles)}: '{_action_label(scenario, steps[0].action)}' (playbook, {format_clock(steps[0].at)})"
     return (
         "Take note; no action required."
         if inject.to == "everyone"
-        else f"{role_title(inject.to)} acknowledges and acts."
+        else f"{role_title(inject.to, scenario.roles)} acknowledges and acts."
     )
 
 
@@ -173,7 +173,7 @@ def msel(scenario: Scenario) -> list[dict[str, Any]]:
                 "inject": inject.id,
                 "channel": inject.channel,
                 "from": inject.from_ or "—",
-                "to": "everyone" if inject.to == "everyone" else role_title(inject.to),
+                "to": "everyone" if inject.to == "everyone" else role_title(inject.to, scenario.roles),
                 "synopsis": inject.text,
                 "expected_action": _expected(scenario, inject),
                 "controller_notes": _controller_notes(scenario, inject),
@@ -253,11 +253,11 @@ def _schedule(scenario: Scenario, speed: float) -> list[dict[str, str]]:
     return out
 
 
-def _roles(roster: Roster) -> list[dict[str, Any]]:
+def _roles(roster: Roster, scenario: Scenario) -> list[dict[str, Any]]:
     return [
         {
             "member": m.name,
-            "roles": ", ".join(role_title(r) for r in m.roles),
+            "roles": ", ".join(role_title(r, {**roster.roles, **scenario.roles}) for r in m.roles),
             "on_call": "on call" if m.on_call else "off call (called in when needed)",
         }
         for m in roster.members
@@ -302,7 +302,7 @@ def handbook_context(
         {
             "at": format_clock(s.at),
             "action": _action_label(scenario, s.action),
-            "role": role_title(_role(scenario, s.action) or ""),
+            "role": role_title(_role(scenario, s.action) or "", scenario.roles),
         }
         for s in sorted(scenario.playbook, key=lambda s: s.at)
     ]
@@ -337,7 +337,7 @@ def handbook_context(
         "objectives": [{"text": o.text, "capability": o.capability} for o in scenario.objectives],
         "capabilities": sorted({o.capability for o in scenario.objectives}),
         "phases": _phases(scenario),
-        "roles": _roles(roster),
+        "roles": _roles(roster, scenario),
         "channels": ", ".join(channels),
         "ground_rules": list(GROUND_RULES),
         "schedule": _schedule(scenario, speed),

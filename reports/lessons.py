@@ -166,6 +166,12 @@ def _due(day: date | None, seconds: float) -> tuple[str | None, int]:
     return ((day + timedelta(days=days)).isoformat() if day else None), days
 
 
+def declared_roles(facts: DrillFacts) -> dict[str, str]:
+    """The roles the roster and the scenario declare (``roles:``), for ``role_title``: a report names a
+    declared role by its title, as it does a catalogue role."""
+    return {**(facts.roster.roles if facts.roster is not None else {}), **facts.scenario.roles}
+
+
 def _improvement(
     facts: DrillFacts, rule: str, title: str, evidence: list[str], action: str, owner: str, due: float = DEFAULT_DUE
 ) -> Finding:
@@ -177,7 +183,7 @@ def _improvement(
         evidence=evidence,
         corrective_action=action,
         owner=owner,
-        owner_title=role_title(owner),
+        owner_title=role_title(owner, declared_roles(facts)),
         due=when,
         due_days=days,
     )
@@ -487,9 +493,9 @@ def _generic(facts: DrillFacts, card: Scorecard, covered: set[str] | None = None
                 _improvement(
                     facts,
                     f"role-missing:{role}",
-                    f"Nobody on the roster is a {role_title(role)}",
+                    f"Nobody on the roster is a {role_title(role, declared_roles(facts))}",
                     [f"the scenario needs the role for: {'; '.join(_short(x, 60) for x in labels[:4])}"],
-                    f"Name a {role_title(role)} (and a deputy) on the on-call roster.",
+                    f"Name a {role_title(role, declared_roles(facts))} (and a deputy) on the on-call roster.",
                     "crisis-lead",
                 )
             )
@@ -557,7 +563,7 @@ def _generic(facts: DrillFacts, card: Scorecard, covered: set[str] | None = None
                 "role-mismatch",
                 "Actions were done by someone without the responsible role",
                 [
-                    f"{fmt_clock(m.t)} {m.member} did '{_short(facts.action_label(m.action), 60)}' (needs {role_title(m.action_role)})"
+                    f"{fmt_clock(m.t)} {m.member} did '{_short(facts.action_label(m.action), 60)}' (needs {role_title(m.action_role, declared_roles(facts))})"
                     for m in card.people.role_mismatches
                 ],
                 "Check the RACI at the start of the drill and hand tasks to the role that owns them.",

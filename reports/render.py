@@ -26,7 +26,7 @@ from drillsim.reports.aar import build_aar
 from drillsim.reports.exercise import ExerciseInfo, run_exercise
 from drillsim.reports.facts import DrillFacts
 from drillsim.reports.journal_io import atomic_write, read_journal
-from drillsim.reports.lessons import Finding, findings_from, improvement_plan
+from drillsim.reports.lessons import Finding, declared_roles, findings_from, improvement_plan
 from drillsim.reports.par import par_for
 from drillsim.reports.scoring import (
     RATING_NAMES,
@@ -316,7 +316,7 @@ def build_context(
         roles.append(
             {
                 "member": member.member,
-                "roles": ", ".join(role_title(r) for r in member.roles) or "—",
+                "roles": ", ".join(role_title(r, declared_roles(facts)) for r in member.roles) or "—",
                 "participant": participants.get(member.member) or "—",
             }
         )
