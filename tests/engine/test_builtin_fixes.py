@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from drillsim.simulator.engine import Drill
+from drillsim.simulator.policies import ScriptedPolicy, autoplay
 
 from tests.engine.helpers import load_builtin, load_builtin_roster
 
@@ -135,3 +136,29 @@ def test_the_feed_says_how_long_the_clock_ran_before_it_was_recorded() -> None:
     line = next(item.text for item in drill.view().feed if "clock recorded" in item.text)
     assert line.startswith("GDPR Art. 33 clock recorded; it has run since ")
     assert "h" in line.split("(")[1]  # the delay in real time: hours, at time_scale 60
+
+
+def test_llm_pii_sec_8k_clock_runs_from_the_materiality_determination() -> None:
+    scenario = load_builtin("llm-pii-exposure")
+    clock = next(c for c in scenario.clocks if c.id == "sec-8k-item105")
+    assert clock.regime == "SEC 8-K Item 1.05" and clock.starts_on == "determine-material"
+    assert any("33-11216" in r.url for r in scenario.references)  # the SEC's release is cited
+    assert "listed" in (scenario.briefing or "")
+    roster = load_builtin_roster("full-crisis-team")
+    played = autoplay(Drill(scenario, roster, 0), ScriptedPolicy(scenario.playbook))
+    started = next(r for r in played.records if r["type"] == "clock_started" and r["clock"] == clock.id)
+    determined = played.done_actions["determine-material"]
+    assert started["t"] == determined  # anchored to the determination, not to detection or the scope
+    assert started["due_at"] == pytest.approx(determined + 96 * 60, abs=0.001)  # Monday -> Friday at time_scale 60
+    assert played.clocks[clock.id].met_at is not None
+    # a team that decides but never files misses the 8-K within the drill
+    steps = [s for s in scenario.playbook if s.action != "file-8k"]
+    unfiled = autoplay(Drill(scenario, roster, 0), ScriptedPolicy(steps))
+    assert unfiled.clocks[clock.id].missed
+    # deferring the determination never starts it, and costs the penalty
+    steps = [
+        s if s.action != "determine-material" else s.model_copy(update={"action": "defer-materiality"}) for s in steps
+    ]
+    deferred = autoplay(Drill(scenario, roster, 0), ScriptedPolicy(steps))
+    assert deferred.clocks[clock.id].started_at is None
+    assert any(r["type"] == "penalty" and r.get("source") == "action:defer-materiality" for r in deferred.records)
