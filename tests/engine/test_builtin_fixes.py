@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import math
+from pathlib import Path
+
 import pytest
 from drillsim.simulator.engine import Drill
+from drillsim.simulator.model import Effect, PlaybookStep, Scenario
 from drillsim.simulator.policies import ScriptedPolicy, autoplay
 
 from tests.engine.helpers import load_builtin, load_builtin_roster
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _injects(drill: Drill) -> dict[str, float]:
@@ -162,3 +168,62 @@ def test_llm_pii_sec_8k_clock_runs_from_the_materiality_determination() -> None:
     deferred = autoplay(Drill(scenario, roster, 0), ScriptedPolicy(steps))
     assert deferred.clocks[clock.id].started_at is None
     assert any(r["type"] == "penalty" and r.get("source") == "action:defer-materiality" for r in deferred.records)
+
+
+RED_HERRINGS = {  # scenario: (its red-herring inject, the action that chases it)
+    "chatbot-false-refund": ("provider-note", "pin-previous-model"),
+    "credit-bias-ai-act": ("campaign-note", "pause-expat-campaign"),
+    "feature-skew": ("deploy-note", "rollback-ranker"),
+    "flash-sale-latency": ("cdn-red-herring", "blame-cdn"),
+    "gpu-node-failure": ("storage-alert", "blame-storage"),
+    "label-error": ("consignment-note", "blame-consignment"),
+    "llm-pii-exposure": ("soc-logins", "force-logout-everyone"),
+    "model-drift": ("app-release-note", "rollback-app-release"),
+    "prompt-injection-rag": ("soc-login", "reset-all-passwords"),
+    "provider-outage": ("deploy-note", "rollback-gateway"),
+}
+
+
+def _worsens(scenario: Scenario, effect: Effect) -> bool:
+    """Whether an effect moves its metric the wrong way: up for a metric with a max, down for one with a
+    min or one revenue follows."""
+    spec = scenario.metrics[effect.metric]
+    lower_is_better = spec.slo is not None and spec.slo.max is not None
+    higher_is_better = (spec.slo is not None and spec.slo.min is not None) or effect.metric in scenario.business.shares
+    if effect.scale is not None:
+        return (lower_is_better and effect.scale > 1) or (higher_is_better and effect.scale < 1)
+    target = effect.ramp.to if effect.ramp is not None else effect.set
+    if not isinstance(target, float | int):
+        return False
+    return (lower_is_better and target > spec.baseline) or (higher_is_better and target < spec.baseline)
+
+
+def test_every_builtin_is_reviewed_for_its_red_herring() -> None:
+    assert sorted(RED_HERRINGS) == sorted(p.stem for p in (ROOT / "scenarios").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("scenario_id", sorted(RED_HERRINGS))
+def test_red_herring_has_pull_and_chasing_it_costs(scenario_id: str) -> None:
+    inject_id, chase = RED_HERRINGS[scenario_id]
+    scenario = load_builtin(scenario_id)
+    roster = load_builtin_roster(scenario.default_roster or "crisis-team")
+    assert [i.id for i in scenario.injects if i.red_herring] == [inject_id]
+    played = autoplay(Drill(scenario, roster, 0), ScriptedPolicy(scenario.playbook))
+    arrived = _injects(played)[inject_id]
+    # pull: it arrives while the cause is unknown, and chasing it can start before the cause is found
+    assert arrived < played.milestones["identified"]
+    steps = [*scenario.playbook, PlaybookStep(at=arrived + 30, action=chase)]
+    chased = autoplay(Drill(scenario, roster, 0), ScriptedPolicy(steps))
+    taken = [r["t"] for r in chased.records if r["type"] == "action_submitted" and r["action"] == chase]
+    assert taken and taken[0] == arrived + 30 < chased.milestones.get("identified", math.inf)
+    # cost: a lesson names it, and it costs points, moves a metric the wrong way, or takes the time of
+    # someone the response needs after the red herring arrives (their next step marks a milestone)
+    assert any(lesson.when.action == chase for lesson in scenario.lessons)
+    action = scenario.action(chase)
+    worse = [e.metric for e in action.effects if _worsens(scenario, e)]
+    needed = [
+        s.action
+        for s in scenario.playbook
+        if s.at >= arrived and scenario.action(s.action).role == action.role and scenario.action(s.action).marks
+    ]
+    assert action.penalty is not None or worse or needed, f"chasing '{inject_id}' with '{chase}' costs nothing"
