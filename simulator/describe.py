@@ -1,0 +1,196 @@
+"""Journal records in words: the one place a record becomes a line, for the live feed and the report.
+
+``describe(record, scenario, clocks)`` returns a :class:`Line` (or None for a record nobody reads as
+a line: samples, pages answered, debrief inputs). The live feed (``Drill._to_feed``) shows
+``text`` for the lines with ``feed`` set; the report's timeline shows every line, as ``title``,
+``who`` and ``full`` (the text with what the controller knows: labels, deadlines, waits).
+Which lines a *seat* sees is the host's rule (``host.views.Audiences``); which feed lines wait for
+the first alert is the engine's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from drillsim.simulator.durations import format_clock, format_duration, format_time
+from drillsim.simulator.model import Metric, Scenario
+
+CLOCK_VERBS = {"clock_started": "started", "clock_met": "met", "clock_missed": "MISSED"}
+
+
+class _Clock(Protocol):
+    @property
+    def started_at(self) -> float | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A record in words."""
+
+    kind: str
+    """How the feed styles it: ``inject``, ``alert``, ``facilitator``, ``outcome``, ``failure``, ``milestone``,
+    ``penalty``, ``decision``, ``clock``, ``page``, ``note``, ``system``."""
+    channel: str
+    sender: str | None
+    to: str
+    text: str
+    """The feed's line."""
+    title: str
+    """What happened in a word or two: the report timeline's kind column."""
+    who: str | None = None
+    """Who acted, or who a message went from and to: the report timeline's who column."""
+    full: str | None = None
+    """The report's line when it says more than ``text`` (None: ``text``)."""
+    feed: bool = True
+    """Whether the live feed shows it (False: the report's timeline only)."""
+
+    @property
+    def report_text(self) -> str:
+        return self.text if self.full is None else self.full
+
+
+def readable_number(value: float) -> str:
+    """A metric value for people: 1,234 · 12.3 · 1.17 (no trailing zeros), not 1.1667."""
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    text = f"{value:.1f}" if abs(value) >= 10 else f"{value:.2f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def metric_text(spec: Metric, value: float, slo: bool = False) -> str:
+    """``9.85/min (SLO ≤ 1/min)``: rounded, with the metric's unit (and its SLO)."""
+    unit = spec.unit
+    text = f"{readable_number(value)}{unit}"
+    if slo and spec.slo is not None:
+        bounds = [f"≤ {readable_number(spec.slo.max)}{unit}"] if spec.slo.max is not None else []
+        bounds += [f"≥ {readable_number(spec.slo.min)}{unit}"] if spec.slo.min is not None else []
+        if bounds:
+            text += f" (SLO {', '.join(bounds)})"
+    return text
+
+
+def milestone_label(scenario: Scenario, milestone: str) -> str:
+    """The milestone's label, or its id in words (``root-cause_found`` -> ``Root cause found``)."""
+    spec = scenario.scoring.milestones.get(milestone)
+    if spec is not None and spec.label:
+        return spec.label
+    return milestone.replace("-", " ").replace("_", " ").capitalize()
+
+
+def action_label(scenario: Scenario, action: str) -> str:
+    try:
+        return scenario.action(action).label
+    except KeyError:
+        return action
+
+
+def fault_label(scenario: Scenario, fault: str) -> str:
+    return next((f.label for f in scenario.faults if f.id == fault), fault)
+
+
+def _system(text: str, title: str, channel: str = "drill", **more: Any) -> Line:
+    return Line("system", channel, None, "everyone", text, title, **more)
+
+
+def describe(record: Mapping[str, Any], scenario: Scenario, clocks: Mapping[str, _Clock]) -> Line | None:
+    """The record in words, or None. ``clocks``: each clock's state by id (its ``started_at``), which a
+    ``clock_recorded`` line tells."""
+    match record:
+        case {"type": "inject", "channel": channel, "to": to, "text": text}:
+            sender = record.get("from")
+            decision = record.get("decision")
+            asked = (
+                f"{text} — decision: {decision.get('prompt')} (deadline {format_time(decision.get('deadline_at'))})"
+                if decision
+                else None
+            )
+            return Line(
+                "alert" if record.get("alert") else "inject",
+                channel,
+                sender,
+                to,
+                text,
+                f"inject · {channel}" + (" (red herring)" if record.get("red_herring") else ""),
+                f"{sender or '?'} → {to or 'everyone'}",
+                asked,
+            )
+        case {"type": "facilitator_inject", "channel": channel, "to": to, "text": text}:
+            sender = record.get("from")
+            who = f"{sender or 'Facilitator'} → {to or 'everyone'}"
+            return Line("facilitator", channel, sender, to, text, "facilitator inject", who)
+        case {"type": "action_finished", "action": action, "member": member, "success": success}:
+            text = record.get("text") or ""
+            full = f"{action_label(scenario, action)}: {text}"
+            title = "action done" if success else "action FAILED"
+            return Line("outcome" if success else "failure", "team", member, "everyone", text, title, member, full)
+        case {"type": "action_queued", "action": action, "member": member}:
+            label = action_label(scenario, action)
+            return _system(f"{label}: queued for {member}", "action queued", "team", who=member, full=label)
+        case {"type": "action_started", "action": action, "member": member}:
+            waited = float(record.get("waited") or 0.0)
+            after = f" after waiting {format_time(waited)}" if waited > 0 else ""
+            role = "" if record.get("role_match", True) else " (outside their role)"
+            text = f"{action_label(scenario, action)}{after}{role}"
+            return _system(text, "action started", "team", who=member, feed=False)
+        case {"type": "action_rejected", "action": action, "reason": reason}:
+            return _system(f"{action_label(scenario, action)}: {reason}", "action rejected", "team", feed=False)
+        case {"type": "milestone", "milestone": milestone}:
+            label = milestone_label(scenario, milestone)
+            return Line("milestone", "drill", None, "everyone", f"Milestone reached: {label}", "milestone", full=label)
+        case {"type": "penalty", "points": points, "reason": reason}:
+            return Line("penalty", "drill", None, "everyone", f"-{points} points: {reason}", "penalty")
+        case {"type": "decision_answered", "action": action}:
+            return _system(f"answered: {action_label(scenario, action)}", "decision", feed=False)
+        case {"type": "decision_timed_out", "text": text}:
+            return Line(
+                "decision", "drill", None, "everyone", f"No answer in time. {text}", "decision timed out", full=text
+            )
+        case {"type": "decision_resolved", "text": text}:
+            return Line(
+                "decision", "drill", None, "everyone", f"Decision closed. {text}", "decision resolved", full=text
+            )
+        case {"type": "clock_recorded", "clock": clock, "regime": regime, "delay": delay}:
+            state = clocks.get(clock)
+            since = format_clock((state.started_at if state is not None else None) or 0.0)
+            real = format_duration(delay * scenario.time_scale)
+            text = f"{regime} clock recorded; it has run since {since} ({real} before recording)"
+            return Line("clock", "regulator", None, "everyone", text, "clock recorded")
+        case {"type": "clock_started" | "clock_met" | "clock_missed" as kind, "regime": regime}:
+            text = f"{regime} clock {CLOCK_VERBS[kind]}"
+            due = f" (due {format_time(record.get('due_at'))})" if kind == "clock_started" else ""
+            return Line("clock", "regulator", None, "everyone", text, "clock", full=text + due)
+        case {"type": "page", "member": member, "reason": reason}:
+            return Line(
+                "page", "pager", None, member, f"{member} paged ({reason})", "page", member, f"paged ({reason})"
+            )
+        case {"type": "note", "text": text}:
+            author = record.get("author")
+            return Line("note", "note", author, "everyone", text, "note", author)
+        case {"type": "metric_breach", "metric": metric, "value": value}:
+            spec = scenario.metrics.get(metric)
+            label = (spec.label if spec else None) or metric
+            shown = metric_text(spec, value, slo=True) if spec else readable_number(value)
+            return Line(
+                "alert", "dashboard", "Monitoring", "everyone", f"{label} outside its SLO: {shown}", "SLO breach"
+            )
+        case {"type": "metric_restored", "metric": metric, "value": value}:
+            spec = scenario.metrics.get(metric)
+            label = (spec.label if spec else None) or metric
+            shown = metric_text(spec, value) if spec else readable_number(value)
+            text = f"{label} back within its SLO: {shown}"
+            return Line("system", "dashboard", "Monitoring", "everyone", text, "SLO restored")
+        case {"type": "drill_ended", "reason": reason}:
+            words = str(reason).replace("_", " ")
+            return _system(f"Drill ended ({words})", "drill ended", full=words)
+        case {"type": "impact_started", "fault": fault}:
+            return _system(f"Impact started: {fault_label(scenario, fault)}", "impact", feed=False)
+        case {"type": "fault_started", "fault": fault, "impact": False}:
+            return _system(f"Non-impacting fault: {fault_label(scenario, fault)}", "fault", feed=False)
+        case {"type": "paused" | "resumed" as kind}:
+            return _system("", kind, who="facilitator", feed=False)
+        case _:
+            # fault_stopped: no line. Its label names the root cause (the controller's); the players read
+            # the stopping action's own outcome text.
+            return None
