@@ -9,8 +9,6 @@ Every record has ``seq`` (0, 1, 2, ... with no gaps), ``t`` (sim seconds) and ``
 ``input: true`` and a ``wall`` clock time (``drill_started`` has ``wall`` too).
 """
 
-from __future__ import annotations
-
 from typing import Any, Literal, NotRequired, TypedDict
 
 RATING = Literal["P", "S", "M", "U"]
