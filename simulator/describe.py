@@ -1,11 +1,11 @@
 """Journal records in words: the one place a record becomes a line, for the live feed and the report.
 
-``describe(record, scenario, clocks)`` returns a :class:`Line` (or None for a record nobody reads as
-a line: samples, pages answered, debrief inputs). The live feed (``Drill._to_feed``) shows
-``text`` for the lines with ``feed`` set; the report's timeline shows every line, as ``title``,
-``who`` and ``full`` (the text with what the controller knows: labels, deadlines, waits).
-Which lines a *seat* sees is the host's rule (``host.views.Audiences``); which feed lines wait for
-the first alert is the engine's.
+``describe(record, scenario, clocks)`` returns a :class:`Line`, or None for a record nobody reads as a
+line (samples, submissions, a member responding, debrief inputs). The live feed (``Drill._to_feed``,
+``feed=True``) shows the ``text`` of the records in ``FEED_TYPES``; the report's timeline shows the
+records in ``REPORT_TYPES`` as ``title``, ``who`` and ``report_text`` (the text with what the controller
+knows: labels, deadlines, waits). Which lines a *seat* sees is the host's rule
+(``host.views.Audiences``); which feed lines wait for the first alert is the engine's.
 """
 
 from __future__ import annotations
@@ -43,8 +43,6 @@ class Line:
     """Who acted, or who a message went from and to: the report timeline's who column."""
     full: str | None = None
     """The report's line when it says more than ``text`` (None: ``text``)."""
-    feed: bool = True
-    """Whether the live feed shows it (False: the report's timeline only)."""
 
     @property
     def report_text(self) -> str:
@@ -79,31 +77,75 @@ def milestone_label(scenario: Scenario, milestone: str) -> str:
     return milestone.replace("-", " ").replace("_", " ").capitalize()
 
 
-def action_label(scenario: Scenario, action: str) -> str:
+def action_label(scenario: Scenario, action: Any) -> str:
+    """The action's label, or the id the journal gave."""
     try:
         return scenario.action(action).label
     except KeyError:
-        return action
+        return str(action)
 
 
-def fault_label(scenario: Scenario, fault: str) -> str:
-    return next((f.label for f in scenario.faults if f.id == fault), fault)
+def fault_label(scenario: Scenario, fault: Any) -> str:
+    return next((f.label for f in scenario.faults if f.id == fault), str(fault))
 
 
 def _system(text: str, title: str, channel: str = "drill", **more: Any) -> Line:
     return Line("system", channel, None, "everyone", text, title, **more)
 
 
-def describe(record: Mapping[str, Any], scenario: Scenario, clocks: Mapping[str, _Clock]) -> Line | None:
-    """The record in words, or None. ``clocks``: each clock's state by id (its ``started_at``), which a
-    ``clock_recorded`` line tells."""
+FEED_TYPES = frozenset(
+    {
+        "inject",
+        "facilitator_inject",
+        "action_finished",
+        "action_queued",
+        "milestone",
+        "penalty",
+        "decision_timed_out",
+        "decision_resolved",
+        "clock_started",
+        "clock_met",
+        "clock_missed",
+        "clock_recorded",
+        "page",
+        "note",
+        "metric_breach",
+        "metric_restored",
+        "drill_ended",
+    }
+)
+"""The records the live feed shows (the engine holds back some until the players may see them)."""
+REPORT_TYPES = FEED_TYPES | {
+    "action_started",
+    "action_rejected",
+    "decision_answered",
+    "impact_started",
+    "fault_started",
+    "paused",
+    "resumed",
+}
+"""The records the report's timeline shows: the feed's and what the team saw elsewhere (the member panel,
+the status bar) or only the controller knows (impact start, faults)."""
+
+
+def describe(
+    record: Mapping[str, Any], scenario: Scenario, clocks: Mapping[str, _Clock], *, feed: bool = False
+) -> Line | None:
+    """The record in words, or None: for the live feed (``feed``) the records of ``FEED_TYPES``, else those of
+    ``REPORT_TYPES``. ``clocks``: each clock's state by id (its ``started_at``), which a ``clock_recorded`` line tells."""
+    if record.get("type") not in (FEED_TYPES if feed else REPORT_TYPES):
+        return None  # most records (samples, submissions, rejections) leave here, cheaply
+    return _words(record, scenario, clocks)
+
+
+def _words(record: Mapping[str, Any], scenario: Scenario, clocks: Mapping[str, _Clock]) -> Line | None:
     match record:
         case {"type": "inject", "channel": channel, "to": to, "text": text}:
             sender = record.get("from")
             decision = record.get("decision")
             asked = (
                 f"{text} — decision: {decision.get('prompt')} (deadline {format_time(decision.get('deadline_at'))})"
-                if decision
+                if isinstance(decision, dict) and decision
                 else None
             )
             return Line(
@@ -133,16 +175,16 @@ def describe(record: Mapping[str, Any], scenario: Scenario, clocks: Mapping[str,
             after = f" after waiting {format_time(waited)}" if waited > 0 else ""
             role = "" if record.get("role_match", True) else " (outside their role)"
             text = f"{action_label(scenario, action)}{after}{role}"
-            return _system(text, "action started", "team", who=member, feed=False)
+            return _system(text, "action started", "team", who=member)
         case {"type": "action_rejected", "action": action, "reason": reason}:
-            return _system(f"{action_label(scenario, action)}: {reason}", "action rejected", "team", feed=False)
-        case {"type": "milestone", "milestone": milestone}:
+            return _system(f"{action_label(scenario, action)}: {reason}", "action rejected", "team")
+        case {"type": "milestone", "milestone": str(milestone)}:
             label = milestone_label(scenario, milestone)
             return Line("milestone", "drill", None, "everyone", f"Milestone reached: {label}", "milestone", full=label)
         case {"type": "penalty", "points": points, "reason": reason}:
             return Line("penalty", "drill", None, "everyone", f"-{points} points: {reason}", "penalty")
         case {"type": "decision_answered", "action": action}:
-            return _system(f"answered: {action_label(scenario, action)}", "decision", feed=False)
+            return _system(f"answered: {action_label(scenario, action)}", "decision")
         case {"type": "decision_timed_out", "text": text}:
             return Line(
                 "decision", "drill", None, "everyone", f"No answer in time. {text}", "decision timed out", full=text
@@ -151,7 +193,7 @@ def describe(record: Mapping[str, Any], scenario: Scenario, clocks: Mapping[str,
             return Line(
                 "decision", "drill", None, "everyone", f"Decision closed. {text}", "decision resolved", full=text
             )
-        case {"type": "clock_recorded", "clock": clock, "regime": regime, "delay": delay}:
+        case {"type": "clock_recorded", "clock": str(clock), "regime": regime, "delay": int() | float() as delay}:
             state = clocks.get(clock)
             since = format_clock((state.started_at if state is not None else None) or 0.0)
             real = format_duration(delay * scenario.time_scale)
@@ -168,14 +210,14 @@ def describe(record: Mapping[str, Any], scenario: Scenario, clocks: Mapping[str,
         case {"type": "note", "text": text}:
             author = record.get("author")
             return Line("note", "note", author, "everyone", text, "note", author)
-        case {"type": "metric_breach", "metric": metric, "value": value}:
+        case {"type": "metric_breach", "metric": str(metric), "value": int() | float() as value}:
             spec = scenario.metrics.get(metric)
             label = (spec.label if spec else None) or metric
             shown = metric_text(spec, value, slo=True) if spec else readable_number(value)
             return Line(
                 "alert", "dashboard", "Monitoring", "everyone", f"{label} outside its SLO: {shown}", "SLO breach"
             )
-        case {"type": "metric_restored", "metric": metric, "value": value}:
+        case {"type": "metric_restored", "metric": str(metric), "value": int() | float() as value}:
             spec = scenario.metrics.get(metric)
             label = (spec.label if spec else None) or metric
             shown = metric_text(spec, value) if spec else readable_number(value)
@@ -185,11 +227,11 @@ def describe(record: Mapping[str, Any], scenario: Scenario, clocks: Mapping[str,
             words = str(reason).replace("_", " ")
             return _system(f"Drill ended ({words})", "drill ended", full=words)
         case {"type": "impact_started", "fault": fault}:
-            return _system(f"Impact started: {fault_label(scenario, fault)}", "impact", feed=False)
+            return _system(f"Impact started: {fault_label(scenario, fault)}", "impact")
         case {"type": "fault_started", "fault": fault, "impact": False}:
-            return _system(f"Non-impacting fault: {fault_label(scenario, fault)}", "fault", feed=False)
+            return _system(f"Non-impacting fault: {fault_label(scenario, fault)}", "fault")
         case {"type": "paused" | "resumed" as kind}:
-            return _system("", kind, who="facilitator", feed=False)
+            return _system("", kind, who="facilitator")
         case _:
             # fault_stopped: no line. Its label names the root cause (the controller's); the players read
             # the stopping action's own outcome text.

@@ -276,6 +276,9 @@ class Drill:
 
     def _to_feed(self, r: Record) -> None:
         """The record's line in the live feed (``simulator.describe``), if the players see it now."""
+        line = describe(r, self.scenario, self.clocks, feed=True)
+        if line is None:
+            return
         match r:
             case {"type": "inject", "alert": alert}:
                 self._alerted = self._alerted or alert
@@ -285,9 +288,7 @@ class Drill:
                 not self._alerted or self.scenario.metrics[metric].visibility == "controller"
             ):
                 return  # a dashboard line is not an alert: none before the first alert, none for ground truth
-        line = describe(r, self.scenario, self.clocks)
-        if line is not None and line.feed:
-            self._feed.append(FeedItem(r["seq"], r["t"], line.kind, line.channel, line.sender, line.to, line.text))
+        self._feed.append(FeedItem(r["seq"], r["t"], line.kind, line.channel, line.sender, line.to, line.text))
 
     # ------------------------------------------------------------------ time
 
