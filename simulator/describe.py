@@ -11,8 +11,7 @@ knows: labels, deadlines, waits). Which lines a *seat* sees is the host's rule
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from drillsim.simulator.durations import format_clock, format_duration, format_time
 from drillsim.simulator.model import Metric, Scenario
@@ -25,8 +24,7 @@ class _Clock(Protocol):
     def started_at(self) -> float | None: ...
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(NamedTuple):
     """A record in words."""
 
     kind: str
@@ -132,107 +130,121 @@ def describe(
     record: Mapping[str, Any], scenario: Scenario, clocks: Mapping[str, _Clock], *, feed: bool = False
 ) -> Line | None:
     """The record in words, or None: for the live feed (``feed``) the records of ``FEED_TYPES``, else those of
-    ``REPORT_TYPES``. ``clocks``: each clock's state by id (its ``started_at``), which a ``clock_recorded`` line tells."""
+    ``REPORT_TYPES``. ``clocks``: each clock's state by id (its ``started_at``), which a ``clock_recorded`` line
+    tells. A record without the fields its type has (a hostile journal) has no line."""
     if record.get("type") not in (FEED_TYPES if feed else REPORT_TYPES):
         return None  # most records (samples, submissions, rejections) leave here, cheaply
-    return _words(record, scenario, clocks)
+    try:
+        return _words(record, scenario, clocks)
+    except (KeyError, TypeError, AttributeError):
+        return None
 
 
-def _words(record: Mapping[str, Any], scenario: Scenario, clocks: Mapping[str, _Clock]) -> Line | None:
-    match record:
-        case {"type": "inject", "channel": channel, "to": to, "text": text}:
-            sender = record.get("from")
-            decision = record.get("decision")
+def _words(r: Mapping[str, Any], scenario: Scenario, clocks: Mapping[str, _Clock]) -> Line | None:
+    # One match on the type string: mapping patterns (``case {"type": "inject", "text": text}``) read better
+    # but cost about 10 us a line, and the engine describes every record it writes.
+    match r["type"]:
+        case "inject":
+            channel, sender, to, text = r["channel"], r.get("from"), r["to"], r["text"]
+            decision = r.get("decision")
             asked = (
                 f"{text} — decision: {decision.get('prompt')} (deadline {format_time(decision.get('deadline_at'))})"
                 if isinstance(decision, dict) and decision
                 else None
             )
             return Line(
-                "alert" if record.get("alert") else "inject",
+                "alert" if r.get("alert") else "inject",
                 channel,
                 sender,
                 to,
                 text,
-                f"inject · {channel}" + (" (red herring)" if record.get("red_herring") else ""),
+                f"inject · {channel}" + (" (red herring)" if r.get("red_herring") else ""),
                 f"{sender or '?'} → {to or 'everyone'}",
                 asked,
             )
-        case {"type": "facilitator_inject", "channel": channel, "to": to, "text": text}:
-            sender = record.get("from")
+        case "facilitator_inject":
+            sender, to = r.get("from"), r["to"]
             who = f"{sender or 'Facilitator'} → {to or 'everyone'}"
-            return Line("facilitator", channel, sender, to, text, "facilitator inject", who)
-        case {"type": "action_finished", "action": action, "member": member, "success": success}:
-            text = record.get("text") or ""
-            full = f"{action_label(scenario, action)}: {text}"
+            return Line("facilitator", r["channel"], sender, to, r["text"], "facilitator inject", who)
+        case "action_finished":
+            member, success, text = r["member"], r["success"], r.get("text") or ""
+            full = f"{action_label(scenario, r['action'])}: {text}"
             title = "action done" if success else "action FAILED"
             return Line("outcome" if success else "failure", "team", member, "everyone", text, title, member, full)
-        case {"type": "action_queued", "action": action, "member": member}:
-            label = action_label(scenario, action)
+        case "action_queued":
+            label, member = action_label(scenario, r["action"]), r["member"]
             return _system(f"{label}: queued for {member}", "action queued", "team", who=member, full=label)
-        case {"type": "action_started", "action": action, "member": member}:
-            waited = float(record.get("waited") or 0.0)
+        case "action_started":
+            waited = float(r.get("waited") or 0.0)
             after = f" after waiting {format_time(waited)}" if waited > 0 else ""
-            role = "" if record.get("role_match", True) else " (outside their role)"
-            text = f"{action_label(scenario, action)}{after}{role}"
-            return _system(text, "action started", "team", who=member)
-        case {"type": "action_rejected", "action": action, "reason": reason}:
-            return _system(f"{action_label(scenario, action)}: {reason}", "action rejected", "team")
-        case {"type": "milestone", "milestone": str(milestone)}:
-            label = milestone_label(scenario, milestone)
+            role = "" if r.get("role_match", True) else " (outside their role)"
+            text = f"{action_label(scenario, r['action'])}{after}{role}"
+            return _system(text, "action started", "team", who=r["member"])
+        case "action_rejected":
+            return _system(f"{action_label(scenario, r['action'])}: {r['reason']}", "action rejected", "team")
+        case "milestone":
+            label = milestone_label(scenario, r["milestone"])
             return Line("milestone", "drill", None, "everyone", f"Milestone reached: {label}", "milestone", full=label)
-        case {"type": "penalty", "points": points, "reason": reason}:
-            return Line("penalty", "drill", None, "everyone", f"-{points} points: {reason}", "penalty")
-        case {"type": "decision_answered", "action": action}:
-            return _system(f"answered: {action_label(scenario, action)}", "decision")
-        case {"type": "decision_timed_out", "text": text}:
+        case "penalty":
+            return Line("penalty", "drill", None, "everyone", f"-{r['points']} points: {r['reason']}", "penalty")
+        case "decision_answered":
+            return _system(f"answered: {action_label(scenario, r['action'])}", "decision")
+        case "decision_timed_out":
+            text = r["text"]
             return Line(
                 "decision", "drill", None, "everyone", f"No answer in time. {text}", "decision timed out", full=text
             )
-        case {"type": "decision_resolved", "text": text}:
+        case "decision_resolved":
+            text = r["text"]
             return Line(
                 "decision", "drill", None, "everyone", f"Decision closed. {text}", "decision resolved", full=text
             )
-        case {"type": "clock_recorded", "clock": str(clock), "regime": regime, "delay": int() | float() as delay}:
-            state = clocks.get(clock)
+        case "clock_recorded":
+            state = clocks.get(r["clock"])
             since = format_clock((state.started_at if state is not None else None) or 0.0)
-            real = format_duration(delay * scenario.time_scale)
-            text = f"{regime} clock recorded; it has run since {since} ({real} before recording)"
+            real = format_duration(_number(r["delay"]) * scenario.time_scale)
+            text = f"{r['regime']} clock recorded; it has run since {since} ({real} before recording)"
             return Line("clock", "regulator", None, "everyone", text, "clock recorded")
-        case {"type": "clock_started" | "clock_met" | "clock_missed" as kind, "regime": regime}:
-            text = f"{regime} clock {CLOCK_VERBS[kind]}"
-            due = f" (due {format_time(record.get('due_at'))})" if kind == "clock_started" else ""
+        case "clock_started" | "clock_met" | "clock_missed" as kind:
+            text = f"{r['regime']} clock {CLOCK_VERBS[kind]}"
+            due = f" (due {format_time(r.get('due_at'))})" if kind == "clock_started" else ""
             return Line("clock", "regulator", None, "everyone", text, "clock", full=text + due)
-        case {"type": "page", "member": member, "reason": reason}:
+        case "page":
+            member, reason = r["member"], r["reason"]
             return Line(
                 "page", "pager", None, member, f"{member} paged ({reason})", "page", member, f"paged ({reason})"
             )
-        case {"type": "note", "text": text}:
-            author = record.get("author")
-            return Line("note", "note", author, "everyone", text, "note", author)
-        case {"type": "metric_breach", "metric": str(metric), "value": int() | float() as value}:
+        case "note":
+            author = r.get("author")
+            return Line("note", "note", author, "everyone", r["text"], "note", author)
+        case "metric_breach" | "metric_restored" as kind:
+            metric, value = r["metric"], _number(r["value"])
             spec = scenario.metrics.get(metric)
             label = (spec.label if spec else None) or metric
-            shown = metric_text(spec, value, slo=True) if spec else readable_number(value)
-            return Line(
-                "alert", "dashboard", "Monitoring", "everyone", f"{label} outside its SLO: {shown}", "SLO breach"
-            )
-        case {"type": "metric_restored", "metric": str(metric), "value": int() | float() as value}:
-            spec = scenario.metrics.get(metric)
-            label = (spec.label if spec else None) or metric
+            if kind == "metric_breach":
+                shown = metric_text(spec, value, slo=True) if spec else readable_number(value)
+                text = f"{label} outside its SLO: {shown}"
+                return Line("alert", "dashboard", "Monitoring", "everyone", text, "SLO breach")
             shown = metric_text(spec, value) if spec else readable_number(value)
             text = f"{label} back within its SLO: {shown}"
             return Line("system", "dashboard", "Monitoring", "everyone", text, "SLO restored")
-        case {"type": "drill_ended", "reason": reason}:
-            words = str(reason).replace("_", " ")
+        case "drill_ended":
+            words = str(r["reason"]).replace("_", " ")
             return _system(f"Drill ended ({words})", "drill ended", full=words)
-        case {"type": "impact_started", "fault": fault}:
-            return _system(f"Impact started: {fault_label(scenario, fault)}", "impact")
-        case {"type": "fault_started", "fault": fault, "impact": False}:
-            return _system(f"Non-impacting fault: {fault_label(scenario, fault)}", "fault")
-        case {"type": "paused" | "resumed" as kind}:
+        case "impact_started":
+            return _system(f"Impact started: {fault_label(scenario, r['fault'])}", "impact")
+        case "fault_started" if r.get("impact") is False:
+            return _system(f"Non-impacting fault: {fault_label(scenario, r['fault'])}", "fault")
+        case "paused" | "resumed" as kind:
             return _system("", kind, who="facilitator")
         case _:
             # fault_stopped: no line. Its label names the root cause (the controller's); the players read
             # the stopping action's own outcome text.
             return None
+
+
+def _number(value: Any) -> float:
+    """A journal number; anything else (text, true/false) is no number (TypeError: the record has no line)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"not a number: {value!r}")
+    return value
