@@ -2,8 +2,9 @@
 
 ``journal.jsonl`` holds one JSON object a line (docs/architecture.md, "The journal"). Each object is
 one of the records below: the engine writes them as plain dicts (the hot path builds no objects),
-and every reader matches on ``type`` (``match record: case {"type": "milestone", "milestone": m}:``),
-so the types here are the one place a field's name and meaning are written down.
+and every reader matches on ``type`` (``match record: case {"type": "milestone"}: ...``; on the hot
+path ``match record["type"]: case "milestone": ...``), so the types here are the one place a field's
+name and meaning are written down (tests/engine/test_records.py holds the engine to them).
 
 Every record has ``seq`` (0, 1, 2, ... with no gaps), ``t`` (sim seconds) and ``type``; inputs carry
 ``input: true`` and a ``wall`` clock time (``drill_started`` has ``wall`` too).
