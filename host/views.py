@@ -84,19 +84,20 @@ class Audiences:
         return audience
 
     def _compute(self, r: dict[str, Any]) -> str:
-        kind = r["type"]
-        if kind in CONTROLLER_ONLY_RECORDS:
-            return CONTROLLER
-        if kind == "inject":
-            return self.of_inject(r["inject"])
-        if kind == "facilitator_inject":
-            to = r.get("to") or EVERYONE
-            return f"member:{to}" if to in self.member_roles else to
-        if kind == "page":
-            return f"member:{r['member']}"
-        if kind in ("metric_breach", "metric_restored"):
-            return self.metric_vis.get(r["metric"], CONTROLLER)
-        return EVERYONE
+        match r:
+            case {"type": kind} if kind in CONTROLLER_ONLY_RECORDS:
+                return CONTROLLER
+            case {"type": "inject"}:
+                return self.of_inject(str(r.get("inject")))
+            case {"type": "facilitator_inject"}:
+                to = r.get("to") or EVERYONE
+                return f"member:{to}" if to in self.member_roles else to
+            case {"type": "page"}:
+                return f"member:{r.get('member')}"
+            case {"type": "metric_breach" | "metric_restored"}:
+                return self.metric_vis.get(str(r.get("metric")), CONTROLLER)
+            case _:
+                return EVERYONE
 
     def of_inject(self, inject_id: str) -> str:
         spec = self.injects.get(inject_id)

@@ -29,8 +29,8 @@ from typing import Any
 from drillsim.reports.exercise import ExerciseInfo, critical_tasks, task_label
 from drillsim.reports.facts import DrillFacts
 from drillsim.reports.lessons import Finding, declared_roles
-from drillsim.reports.scoring import CANONICAL_MILESTONES, RATING_NAMES, Scorecard, fmt_clock, fmt_span
-from drillsim.simulator.durations import format_duration
+from drillsim.reports.scoring import CANONICAL_MILESTONES, RATING_NAMES, Scorecard
+from drillsim.simulator.durations import format_duration, format_time
 from drillsim.simulator.roles import role_title
 
 SECTIONS = (
@@ -322,7 +322,7 @@ def _busy_with(facts: DrillFacts, member: str, start: float, end: float) -> str 
     for run in facts.runs:
         if run.member != member or run.started_at is None:
             continue
-        finished = run.finished_at if run.finished_at is not None else facts.end_at
+        finished = run.finished_at if run.finished_at is not None else facts.played_until
         if run.started_at < end and finished > start:
             return facts.action_label(run.action)
     return None
@@ -342,7 +342,7 @@ def _action_cause(facts: DrillFacts, action_id: str) -> str:
             return ""
         source = " in answer to a decision" if run.source == "decision" else ""
         return (
-            f"'{action.label}' was chosen{source} at {fmt_clock(run.submitted_at)}"
+            f"'{action.label}' was chosen{source} at {format_time(run.submitted_at)}"
             + (f" and done by {run.member}" if run.member else "")
             + "; it is not part of the playbook (a don't)"
         )
@@ -350,27 +350,27 @@ def _action_cause(facts: DrillFacts, action_id: str) -> str:
         if missing:
             return f"nobody took '{action.label}': it needs {', '.join(missing)}, which was never reached"
         return (
-            f"nobody took '{action.label}' ({role_title(action.role, declared_roles(facts))}), possible from {fmt_clock(possible)}"
-            f" until the end at {fmt_clock(facts.end_at)}"
+            f"nobody took '{action.label}' ({role_title(action.role, declared_roles(facts))}), possible from {format_time(possible)}"
+            f" until the end at {format_time(facts.played_until)}"
         )
     first = runs[0]
     parts = []
     if possible is not None and first.submitted_at is not None and first.submitted_at - possible >= 60:
         parts.append(
-            f"'{action.label}' was first asked for at {fmt_clock(first.submitted_at)}, "
-            f"{fmt_span(first.submitted_at - possible)} after it became possible at {fmt_clock(possible)}"
+            f"'{action.label}' was first asked for at {format_time(first.submitted_at)}, "
+            f"{format_time(first.submitted_at - possible)} after it became possible at {format_time(possible)}"
         )
     elif first.submitted_at is not None:
-        parts.append(f"'{action.label}' was asked for at {fmt_clock(first.submitted_at)}")
+        parts.append(f"'{action.label}' was asked for at {format_time(first.submitted_at)}")
     if action.requires and possible is not None and possible - facts.anchor >= 60:
         parts.append(
-            f"it needs {', '.join(facts.milestone_label(r) for r in action.requires)}, reached only at {fmt_clock(possible)}"
+            f"it needs {', '.join(facts.milestone_label(r) for r in action.requires)}, reached only at {format_time(possible)}"
         )
     if first.waited:
-        parts.append(f"it then waited {fmt_span(first.waited)} for {first.member or 'a free member'}")
+        parts.append(f"it then waited {format_time(first.waited)} for {first.member or 'a free member'}")
     failed = [r for r in runs if r.success is False]
     if failed:
-        parts.append(f"{len(failed)} attempt(s) failed (first at {fmt_clock(failed[0].finished_at)})")
+        parts.append(f"{len(failed)} attempt(s) failed (first at {format_time(failed[0].finished_at)})")
     if first.role_match is False:
         parts.append(
             f"{first.member} did it without the {role_title(action.role, declared_roles(facts))} role (slower, less reliable)"
@@ -397,16 +397,16 @@ def root_cause(keys: set[str], facts: DrillFacts, card: Scorecard) -> str:
             decision = next((d for d in facts.decisions if d.inject == value), None)
             inject = next((i for i in facts.scenario.injects if i.id == value), None)
             if decision is not None and inject is not None:
-                end = decision.deadline_at if decision.deadline_at is not None else facts.end_at
+                end = decision.deadline_at if decision.deadline_at is not None else facts.played_until
                 role = inject.to
                 who = []
                 for member in _holders(facts, role) if role != "everyone" else []:
                     busy = _busy_with(facts, member, decision.arrived_at, end)
                     who.append(f"{member} was busy with '{busy}'" if busy else f"{member} was free but did not answer")
-                text = f"the question went to the {role_title(role, declared_roles(facts)) if role != 'everyone' else 'whole team'} at {fmt_clock(decision.arrived_at)}"
+                text = f"the question went to the {role_title(role, declared_roles(facts)) if role != 'everyone' else 'whole team'} at {format_time(decision.arrived_at)}"
                 if who:
                     text += f" ({'; '.join(who)})"
-                text += f" and nobody answered by {fmt_clock(decision.deadline_at)}"
+                text += f" and nobody answered by {format_time(decision.deadline_at)}"
         elif key == "communication":
             comm = card.communication
             senders = [a for a in facts.scenario.actions if a.communication and a.penalty is None]
@@ -417,12 +417,12 @@ def root_cause(keys: set[str], facts: DrillFacts, card: Scorecard) -> str:
                 if first is not None:
                     text = (
                         f"the first update ('{facts.action_label(first.action)}' by {first.member}) was asked for at "
-                        f"{fmt_clock(first.submitted_at)}"
-                        + (f" and waited {fmt_span(first.waited)}" if first.waited else "")
+                        f"{format_time(first.submitted_at)}"
+                        + (f" and waited {format_time(first.waited)}" if first.waited else "")
                     )
                 if comm.largest_gap is not None and comm.cadence is not None and comm.largest_gap > comm.cadence:
                     text += ("; " if text else "") + (
-                        f"nobody sent an update between {fmt_clock(comm.largest_gap_from)} and {fmt_clock(comm.largest_gap_until)}"
+                        f"nobody sent an update between {format_time(comm.largest_gap_from)} and {format_time(comm.largest_gap_until)}"
                     )
         elif kind == "clock":
             spec = next((c for c in facts.scenario.clocks if c.id == value), None)
@@ -472,7 +472,7 @@ def _reference(keys: set[str], facts: DrillFacts) -> str:
         for action in actions:
             step = steps.get(action)
             if step is not None:
-                text = f"playbook: '{facts.action_label(action)}' at {fmt_clock(step.at)}"
+                text = f"playbook: '{facts.action_label(action)}' at {format_time(step.at)}"
                 if text not in refs:
                     refs.append(text)
             elif kind == "action":
@@ -521,7 +521,7 @@ def _real_duration(facts: DrillFacts) -> str:
     start = facts.wall
     if start is None:
         return "not recorded"
-    ended = facts.ended_at if facts.ended_at is not None else facts.last_t
+    ended = facts.played_until
     last: tuple[datetime, float] | None = None
     for record in facts.records[1:]:
         wall = record.get("wall")
@@ -555,7 +555,7 @@ def overview(facts: DrillFacts, card: Scorecard, info: ExerciseInfo) -> dict[str
     limit = format_duration(scenario.duration)
     ended = (card.end_reason or "not ended").replace("_", " ")
     scope = info.scope or (
-        f"{kind}; time limit {limit} of simulated time, ended at {fmt_clock(card.ended_at)} ({ended}); "
+        f"{kind}; time limit {limit} of simulated time, ended at {format_time(card.ended_at)} ({ended}); "
         f"{'played by ' + card.policy if card.policy else 'played by the team in one room with a facilitator'}"
         f"{'; held at ' + info.location if info.location else ''}. Limits on play: the systems, metrics and "
         "outside parties are simulated; no real system is changed and no real message is sent."
@@ -612,7 +612,7 @@ def observations_of(facts: DrillFacts) -> list[dict[str, Any]]:
         objective = record.get("objective")
         out.append(
             {
-                "t": fmt_clock(float(record.get("t", 0.0))),
+                "t": format_time(float(record.get("t", 0.0))),
                 "recorded": record.get("wall"),
                 "objective": objective,
                 "task": record.get("task"),
@@ -683,7 +683,7 @@ def executive_summary(
     paragraphs = [
         f'On {ov["dates"]} {team} exercised its response to "{facts.scenario.title}" ({facts.scenario.severity}), '
         f"a {facts.scenario.category.replace('-', ' ')} failure of an AI system: {facts.scenario.summary} "
-        f"The drill ran {ov['real_time_duration']} and ended at {fmt_clock(card.ended_at)} "
+        f"The drill ran {ov['real_time_duration']} and ended at {format_time(card.ended_at)} "
         f"({(card.end_reason or 'not ended').replace('_', ' ')}); it scored {card.score.total:g} out of 100"
         + (f" against a par of {card.par_score:g} for the playbook response." if card.par_score is not None else ".")
     ]

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
+from drillsim.simulator.describe import action_label, milestone_label
 from drillsim.simulator.metrics import samples_of
 from drillsim.simulator.model import Roster, Scenario
+from drillsim.simulator.records import current_hotwash
 
 
 @dataclass
@@ -59,6 +61,9 @@ class DecisionFacts:
         return self.answer if self.answer is not None else self.resolved_by
 
 
+ClockStatus = Literal["met", "missed", "open", "never_started"]
+
+
 @dataclass
 class ClockFacts:
     id: str
@@ -70,6 +75,20 @@ class ClockFacts:
     missed_at: float | None = None
     notified_at: float | None = None
 
+    def status(self, played_until: float) -> ClockStatus:
+        """``met``, ``missed`` (the journal says so, or it was due before play stopped and nobody notified
+        in time), ``open`` (still running at the end) or ``never_started``: the one rule for a clock."""
+        if self.started_at is None:
+            return "never_started"
+        if self.met_at is not None:
+            return "met"
+        due = None if self.due_at is None else float(self.due_at)
+        if self.missed_at is not None or (due is not None and played_until > due and self.notified_at is None):
+            return "missed"
+        if self.notified_at is not None and due is not None:
+            return "met" if self.notified_at <= due else "missed"
+        return "open"
+
 
 @dataclass
 class DrillFacts:
@@ -77,7 +96,8 @@ class DrillFacts:
     start: dict[str, Any]
     scenario: Scenario
     roster: Roster | None
-    impact_at: float | None = None
+    impact_started_at: float | None = None
+    """The ``impact_started`` record's time: ground-truth impact start (None: no impact)."""
     first_alert_at: float | None = None
     first_alert_inject: str | None = None
     first_signal_at: float | None = None
@@ -95,6 +115,7 @@ class DrillFacts:
     hotwash: list[dict[str, Any]] = field(default_factory=list)
     overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
     ended_at: float | None = None
+    """The ``drill_ended`` record's time (None for a drill that did not end: see ``played_until``)."""
     end_reason: str | None = None
     last_t: float = 0.0
 
@@ -118,134 +139,130 @@ class DrillFacts:
         for spec in self.scenario.clocks:
             self.clocks[spec.id] = ClockFacts(spec.id, spec.regime, spec.deadline)
         decisions: dict[str, DecisionFacts] = {}
+        hotwash: list[dict[str, Any]] = []
         for record in records:
-            kind = record.get("type")
             t = float(record.get("t", 0.0))
-            if kind not in ("rating_override", "hotwash"):
-                self.last_t = max(self.last_t, t)
-            if kind in ("inject", "facilitator_inject", "metric_breach") and self.first_signal_at is None:
-                self.first_signal_at = t
-            if kind == "impact_started":
-                if self.impact_at is None:
-                    self.impact_at = t
-            elif kind == "page":
-                self.pages.append(record)
-            elif kind == "inject":
-                self.injects.append(record)
-                if record.get("alert") and self.first_alert_at is None:
-                    self.first_alert_at = t
-                    self.first_alert_inject = record.get("inject")
-                decision = record.get("decision")
-                if decision:
-                    facts = DecisionFacts(
-                        inject=str(record.get("inject")),
-                        arrived_at=t,
-                        prompt=str(decision.get("prompt") or record.get("text") or ""),
-                        options=list(decision.get("options") or []),
-                        deadline_at=decision.get("deadline_at"),
+            match record:
+                case {"type": "rating_override" | "hotwash"}:
+                    pass  # debrief inputs after the end: they do not move the drill's last moment
+                case _:
+                    self.last_t = max(self.last_t, t)
+            match record:
+                case {"type": "inject" | "facilitator_inject" | "metric_breach"} if self.first_signal_at is None:
+                    self.first_signal_at = t
+            match record:
+                case {"type": "impact_started"}:
+                    if self.impact_started_at is None:
+                        self.impact_started_at = t
+                case {"type": "page"}:
+                    self.pages.append(record)
+                case {"type": "inject"}:
+                    self.injects.append(record)
+                    if record.get("alert") and self.first_alert_at is None:
+                        self.first_alert_at = t
+                        self.first_alert_inject = record.get("inject")
+                    decision = record.get("decision")
+                    if decision:
+                        facts = DecisionFacts(
+                            inject=str(record.get("inject")),
+                            arrived_at=t,
+                            prompt=str(decision.get("prompt") or record.get("text") or ""),
+                            options=list(decision.get("options") or []),
+                            deadline_at=decision.get("deadline_at"),
+                        )
+                        decisions[facts.inject] = facts
+                        self.decisions.append(facts)
+                case {"type": "facilitator_inject"}:
+                    self.injects.append(record)
+                case {"type": "milestone"}:
+                    name = str(record.get("milestone"))
+                    if name not in self.milestones:
+                        self.milestones[name] = t
+                        self.milestone_by[name] = str(record.get("by") or "")
+                case {"type": "action_submitted"}:
+                    run = ActionRun(
+                        action=str(record.get("action")),
+                        member=record.get("by"),
+                        submitted_at=t,
+                        source=record.get("source"),
                     )
-                    decisions[facts.inject] = facts
-                    self.decisions.append(facts)
-            elif kind == "facilitator_inject":
-                self.injects.append(record)
-            elif kind == "milestone":
-                name = str(record.get("milestone"))
-                if name not in self.milestones:
-                    self.milestones[name] = t
-                    self.milestone_by[name] = str(record.get("by") or "")
-            elif kind == "action_submitted":
-                run = ActionRun(
-                    action=str(record.get("action")),
-                    member=record.get("by"),
-                    submitted_at=t,
-                    source=record.get("source"),
-                )
-                self.runs.append(run)
-                pending.setdefault(run.action, []).append(run)
-            elif kind == "action_rejected":
-                queue = pending.get(str(record.get("action"))) or []
-                if queue:
-                    run = queue.pop()
-                    run.rejected = str(record.get("reason") or "rejected")
-            elif kind == "action_started":
-                action = str(record.get("action"))
-                queue = pending.get(action) or []
-                if queue:
-                    run = queue.pop(0)
-                else:
-                    run = ActionRun(action=action, member=None)
                     self.runs.append(run)
-                run.member = record.get("member")
-                run.started_at = t
-                run.role_match = record.get("role_match")
-                run.waited = float(record.get("waited") or 0.0)
-                run.duration = record.get("duration")
-                if run.submitted_at is None:
-                    run.submitted_at = t - run.waited
-                open_runs.setdefault(f"{action}\0{run.member}", []).append(run)
-            elif kind == "action_finished":
-                action = str(record.get("action"))
-                key = f"{action}\0{record.get('member')}"
-                queue = open_runs.get(key) or []
-                if queue:
-                    run = queue.pop(0)
-                else:
-                    run = ActionRun(action=action, member=record.get("member"), started_at=t)
-                    self.runs.append(run)
-                run.finished_at = t
-                run.success = bool(record.get("success"))
-                run.text = record.get("text")
-            elif kind == "penalty":
-                self.penalties.append(record)
-            elif kind == "clock_started":
-                clock = self._clock(str(record.get("clock")), record, clock_specs)
-                if clock.started_at is None:
-                    clock.started_at = t
-                    clock.due_at = record.get("due_at", t + clock.deadline)
-            elif kind == "clock_met":
-                clock = self._clock(str(record.get("clock")), record, clock_specs)
-                clock.met_at = t if clock.met_at is None else clock.met_at
-            elif kind == "clock_missed":
-                clock = self._clock(str(record.get("clock")), record, clock_specs)
-                clock.missed_at = t if clock.missed_at is None else clock.missed_at
-            elif kind == "decision_answered":
-                found = decisions.get(str(record.get("inject")))
-                if found is not None and found.answered_at is None:
-                    found.answered_at = t
-                    found.answer = record.get("action")
-            elif kind == "decision_resolved":
-                found = decisions.get(str(record.get("inject")))
-                if found is not None and found.answered_at is None and found.resolved_at is None:
-                    found.resolved_at = t
-                    found.resolved_by = record.get("action")
-                    found.resolved_text = record.get("text")
-            elif kind == "decision_timed_out":
-                found = decisions.get(str(record.get("inject")))
-                if found is not None:
-                    found.timed_out_at = t
-                    found.consequence = record.get("text")
-            elif kind == "metric_sample":
-                self.samples.append(record)
-            elif kind == "metric_samples":  # journal format 2: a block of samples by column
-                self.samples.extend(samples_of([record]))
-            elif kind == "note":
-                self.notes.append(record)
-            elif kind == "hotwash":
-                replaces = record.get("replaces")  # an edit (or, with removed, a removal) of an earlier entry
-                if replaces is not None:
-                    at = next((i for i, h in enumerate(self.hotwash) if h.get("seq") == replaces), None)
-                    if at is not None:
-                        if record.get("removed"):
-                            self.hotwash.pop(at)
-                        else:
-                            self.hotwash[at] = record
-                else:
-                    self.hotwash.append(record)
-            elif kind == "rating_override":
-                self.overrides[str(record.get("objective"))] = record
-            elif kind == "drill_ended":
-                self.ended_at = t
-                self.end_reason = record.get("reason")
+                    pending.setdefault(run.action, []).append(run)
+                case {"type": "action_rejected"}:
+                    queue = pending.get(str(record.get("action"))) or []
+                    if queue:
+                        run = queue.pop()
+                        run.rejected = str(record.get("reason") or "rejected")
+                case {"type": "action_started"}:
+                    action = str(record.get("action"))
+                    queue = pending.get(action) or []
+                    if queue:
+                        run = queue.pop(0)
+                    else:
+                        run = ActionRun(action=action, member=None)
+                        self.runs.append(run)
+                    run.member = record.get("member")
+                    run.started_at = t
+                    run.role_match = record.get("role_match")
+                    run.waited = float(record.get("waited") or 0.0)
+                    run.duration = record.get("duration")
+                    if run.submitted_at is None:
+                        run.submitted_at = t - run.waited
+                    open_runs.setdefault(f"{action}\0{run.member}", []).append(run)
+                case {"type": "action_finished"}:
+                    action = str(record.get("action"))
+                    queue = open_runs.get(f"{action}\0{record.get('member')}") or []
+                    if queue:
+                        run = queue.pop(0)
+                    else:
+                        run = ActionRun(action=action, member=record.get("member"), started_at=t)
+                        self.runs.append(run)
+                    run.finished_at = t
+                    run.success = bool(record.get("success"))
+                    run.text = record.get("text")
+                case {"type": "penalty"}:
+                    self.penalties.append(record)
+                case {"type": "clock_started"}:
+                    clock = self._clock(record)
+                    if clock.started_at is None:
+                        clock.started_at = t
+                        clock.due_at = record.get("due_at", t + clock.deadline)
+                case {"type": "clock_met"}:
+                    clock = self._clock(record)
+                    clock.met_at = t if clock.met_at is None else clock.met_at
+                case {"type": "clock_missed"}:
+                    clock = self._clock(record)
+                    clock.missed_at = t if clock.missed_at is None else clock.missed_at
+                case {"type": "decision_answered"}:
+                    found = decisions.get(str(record.get("inject")))
+                    if found is not None and found.answered_at is None:
+                        found.answered_at = t
+                        found.answer = record.get("action")
+                case {"type": "decision_resolved"}:
+                    found = decisions.get(str(record.get("inject")))
+                    if found is not None and found.answered_at is None and found.resolved_at is None:
+                        found.resolved_at = t
+                        found.resolved_by = record.get("action")
+                        found.resolved_text = record.get("text")
+                case {"type": "decision_timed_out"}:
+                    found = decisions.get(str(record.get("inject")))
+                    if found is not None:
+                        found.timed_out_at = t
+                        found.consequence = record.get("text")
+                case {"type": "metric_sample"}:
+                    self.samples.append(record)
+                case {"type": "metric_samples"}:  # journal format 2: a block of samples by column
+                    self.samples.extend(samples_of([record]))
+                case {"type": "note"}:
+                    self.notes.append(record)
+                case {"type": "hotwash"}:
+                    hotwash.append(record)
+                case {"type": "rating_override"}:
+                    self.overrides[str(record.get("objective"))] = record
+                case {"type": "drill_ended"}:
+                    self.ended_at = t
+                    self.end_reason = record.get("reason")
+        self.hotwash = current_hotwash(hotwash)
         # notified: the first success of the clock's satisfying action after the clock started
         for clock in self.clocks.values():
             clock_spec = clock_specs.get(clock.id)
@@ -263,7 +280,9 @@ class DrillFacts:
             if clock.notified_at is None and clock.met_at is not None:
                 clock.notified_at = clock.met_at
 
-    def _clock(self, clock_id: str, record: dict[str, Any], specs: dict[str, Any]) -> ClockFacts:
+    def _clock(self, record: dict[str, Any]) -> ClockFacts:
+        """The clock a record names (one the scenario does not declare is added, as the journal tells it)."""
+        clock_id = str(record.get("clock"))
         if clock_id not in self.clocks:
             self.clocks[clock_id] = ClockFacts(clock_id, str(record.get("regime") or clock_id), 0.0)
         return self.clocks[clock_id]
@@ -271,14 +290,24 @@ class DrillFacts:
     # ------------------------------------------------------------------ derived
 
     @property
-    def end_at(self) -> float:
-        """When the drill ended (or the last record's time for a drill that did not end)."""
+    def played_until(self) -> float:
+        """When play stopped: ``ended_at``, or the last record's time for a drill that did not end."""
         return self.ended_at if self.ended_at is not None else self.last_t
+
+    # The names lessons.py and figures.py still read (renamed at the merge: impact_at -> impact_started_at,
+    # end_at -> played_until).
+    @property
+    def impact_at(self) -> float | None:
+        return self.impact_started_at
+
+    @property
+    def end_at(self) -> float:
+        return self.played_until
 
     @property
     def anchor(self) -> float:
         """The time milestone targets are measured from: impact start, or 0 when no impact happened."""
-        return self.impact_at if self.impact_at is not None else 0.0
+        return self.impact_started_at if self.impact_started_at is not None else 0.0
 
     @property
     def wall(self) -> datetime | None:
@@ -296,16 +325,10 @@ class DrillFacts:
         return wall.date() if wall is not None else None
 
     def action_label(self, action_id: str) -> str:
-        try:
-            return self.scenario.action(action_id).label
-        except KeyError:
-            return action_id
+        return action_label(self.scenario, action_id)
 
     def milestone_label(self, milestone: str) -> str:
-        spec = self.scenario.scoring.milestones.get(milestone)
-        if spec is not None and spec.label:
-            return spec.label
-        return milestone.replace("-", " ").replace("_", " ").capitalize()
+        return milestone_label(self.scenario, milestone)
 
     def action_done_at(self, action_id: str) -> float | None:
         """When the action first succeeded."""

@@ -28,19 +28,9 @@ from drillsim.reports.facts import DrillFacts
 from drillsim.reports.journal_io import atomic_write, read_journal
 from drillsim.reports.lessons import Finding, declared_roles, findings_from, improvement_plan
 from drillsim.reports.par import par_for
-from drillsim.reports.scoring import (
-    RATING_NAMES,
-    ClockResult,
-    Interval,
-    Par,
-    Scorecard,
-    fmt_clock,
-    fmt_span,
-    score,
-    scorecard_json,
-)
-from drillsim.simulator.durations import format_duration
-from drillsim.simulator.engine import readable_number
+from drillsim.reports.scoring import RATING_NAMES, ClockResult, Interval, Par, Scorecard, score, scorecard_json
+from drillsim.simulator.describe import describe, readable_number
+from drillsim.simulator.durations import format_duration, format_time
 from drillsim.simulator.roles import role_title
 
 log = logging.getLogger(__name__)
@@ -146,102 +136,19 @@ def _money(value: float, currency: str) -> str:
 
 
 def _timeline(facts: DrillFacts) -> list[dict[str, Any]]:
+    """Every record that reads as a line (``simulator.describe``, the live feed's words), in journal order."""
     rows: list[dict[str, Any]] = []
-    faults = {f.id: f.label for f in facts.scenario.faults}
-
-    def add(record: dict[str, Any], kind: str, who: Any, what: Any) -> None:
-        rows.append({"t": fmt_clock(float(record.get("t", 0.0))), "kind": kind, "who": who, "what": what})
-
     for record in facts.records:
-        kind = record.get("type")
-        if kind == "impact_started":
-            add(record, "impact", None, f"Impact started: {faults.get(str(record.get('fault')), record.get('fault'))}")
-        elif kind == "fault_started" and not record.get("impact", True):
-            add(
-                record,
-                "fault",
-                None,
-                f"Non-impacting fault: {faults.get(str(record.get('fault')), record.get('fault'))}",
+        line = describe(record, facts.scenario, facts.clocks)
+        if line is not None:
+            rows.append(
+                {
+                    "t": format_time(float(record.get("t", 0.0))),
+                    "kind": line.title,
+                    "who": line.who,
+                    "what": line.report_text,
+                }
             )
-        elif kind == "inject":
-            text = str(record.get("text") or "")
-            extra = " (red herring)" if record.get("red_herring") else ""
-            decision = record.get("decision")
-            if decision:
-                text += f" — decision: {decision.get('prompt')} (deadline {fmt_clock(decision.get('deadline_at'))})"
-            channel = record.get("channel") or "chat"
-            add(
-                record,
-                f"inject · {channel}{extra}",
-                f"{record.get('from') or '?'} → {record.get('to') or 'everyone'}",
-                text,
-            )
-        elif kind == "facilitator_inject":
-            add(
-                record,
-                "facilitator inject",
-                f"{record.get('from') or 'Facilitator'} → {record.get('to') or 'everyone'}",
-                record.get("text"),
-            )
-        elif kind == "page":
-            add(record, "page", record.get("member"), f"paged ({record.get('reason')})")
-        elif kind == "action_started":
-            waited = float(record.get("waited") or 0.0)
-            note = f" after waiting {fmt_span(waited)}" if waited > 0 else ""
-            role = "" if record.get("role_match", True) else " (outside their role)"
-            add(
-                record,
-                "action started",
-                record.get("member"),
-                f"{facts.action_label(str(record.get('action')))}{note}{role}",
-            )
-        elif kind == "action_finished":
-            outcome = "done" if record.get("success") else "FAILED"
-            add(
-                record,
-                f"action {outcome}",
-                record.get("member"),
-                f"{facts.action_label(str(record.get('action')))}: {record.get('text') or ''}",
-            )
-        elif kind == "action_rejected":
-            add(
-                record,
-                "action rejected",
-                None,
-                f"{facts.action_label(str(record.get('action')))}: {record.get('reason')}",
-            )
-        elif kind == "milestone":
-            add(record, "milestone", None, facts.milestone_label(str(record.get("milestone"))))
-        elif kind == "penalty":
-            add(record, "penalty", None, f"−{record.get('points')}: {record.get('reason')}")
-        elif kind in ("clock_started", "clock_met", "clock_missed"):
-            verb = {"clock_started": "started", "clock_met": "met", "clock_missed": "MISSED"}[str(kind)]
-            due = f" (due {fmt_clock(record.get('due_at'))})" if kind == "clock_started" else ""
-            add(record, "clock", None, f"{record.get('regime') or record.get('clock')} clock {verb}{due}")
-        elif kind == "clock_recorded":
-            delay = record.get("delay")
-            ran = f" (it had run {fmt_span(float(delay))})" if isinstance(delay, int | float) else ""
-            add(record, "clock", None, f"{record.get('regime') or record.get('clock')} clock recorded by the team{ran}")
-        elif kind == "decision_answered":
-            add(record, "decision", None, f"answered: {facts.action_label(str(record.get('action')))}")
-        elif kind == "decision_timed_out":
-            add(record, "decision timed out", None, record.get("text"))
-        elif kind == "decision_resolved":
-            add(record, "decision resolved", None, record.get("text"))
-        elif kind == "metric_breach":
-            label = _metric_label(facts, str(record.get("metric")))
-            spec = facts.scenario.metrics.get(str(record.get("metric")))
-            value = record.get("value")
-            shown = f"{readable_number(value)}{spec.unit if spec else ''}" if isinstance(value, int | float) else value
-            add(record, "SLO breach", None, f"{label} outside its SLO ({shown})")
-        elif kind == "metric_restored":
-            add(record, "SLO restored", None, f"{_metric_label(facts, str(record.get('metric')))} back within its SLO")
-        elif kind == "note":
-            add(record, "note", record.get("author"), record.get("text"))
-        elif kind in ("paused", "resumed"):
-            add(record, str(kind), "facilitator", "")
-        elif kind == "drill_ended":
-            add(record, "drill ended", None, str(record.get("reason") or ""))
     return rows
 
 
@@ -250,13 +157,8 @@ def _recorded(clock: ClockResult) -> str:
     if clock.record_delay is None:
         return "—"
     if clock.recorded_at is None:
-        return f"never (ran {fmt_span(clock.record_delay)} unrecorded)"
-    return f"{fmt_clock(clock.recorded_at)} (+{fmt_span(clock.record_delay)})"
-
-
-def _metric_label(facts: DrillFacts, metric: str) -> str:
-    spec = facts.scenario.metrics.get(metric)
-    return spec.label if spec and spec.label else metric
+        return f"never (ran {format_time(clock.record_delay)} unrecorded)"
+    return f"{format_time(clock.recorded_at)} (+{format_time(clock.record_delay)})"
 
 
 def _decision_log(facts: DrillFacts) -> list[dict[str, Any]]:
@@ -265,21 +167,21 @@ def _decision_log(facts: DrillFacts) -> list[dict[str, Any]]:
         if run.rejected:
             outcome = f"rejected: {run.rejected}"
         elif run.success is True:
-            outcome = f"done at {fmt_clock(run.finished_at)}"
+            outcome = f"done at {format_time(run.finished_at)}"
         elif run.success is False:
-            outcome = f"failed at {fmt_clock(run.finished_at)}"
+            outcome = f"failed at {format_time(run.finished_at)}"
         elif run.started_at is not None:
             outcome = "running at the end"
         else:
             outcome = "queued at the end"
         rows.append(
             {
-                "t": fmt_clock(run.submitted_at if run.submitted_at is not None else run.started_at),
+                "t": format_time(run.submitted_at if run.submitted_at is not None else run.started_at),
                 "action": facts.action_label(run.action),
                 "by": run.member,
                 "source": run.source or "—",
-                "started": fmt_clock(run.started_at) if run.started_at is not None else "—",
-                "waited": fmt_span(run.waited) if run.waited else "—",
+                "started": format_time(run.started_at) if run.started_at is not None else "—",
+                "waited": format_time(run.waited) if run.waited else "—",
                 "outcome": outcome,
             }
         )
@@ -343,8 +245,8 @@ def build_context(
         {
             "label": i.label,
             "name": i.name,
-            "seconds": fmt_span(i.seconds) if i.seconds is not None else "not reached",
-            "target": fmt_span(i.target) if i.target is not None else "—",
+            "seconds": format_time(i.seconds) if i.seconds is not None else "not reached",
+            "target": format_time(i.target) if i.target is not None else "—",
             "par": par_cell(i, card.par_available),
             "status": STATUS_WORDS.get(i.status, i.status.replace("_", " "))
             + (" (no target)" if i.target is None and i.status == "not_reached" else ""),
@@ -369,9 +271,9 @@ def build_context(
         {
             "regime": c.regime,
             "deadline": format_duration(c.deadline),
-            "started": fmt_clock(c.started_at),
-            "due": fmt_clock(c.due_at),
-            "notified": fmt_clock(c.notified_at),
+            "started": format_time(c.started_at),
+            "due": format_time(c.due_at),
+            "notified": format_time(c.notified_at),
             "recorded": _recorded(c),
             "status": c.status.replace("_", " "),
         }
@@ -392,7 +294,7 @@ def build_context(
             )
             or "—",
             "worst": f"{readable_number(m.worst)}{m.unit}" if m.worst is not None else "—",
-            "outside": fmt_span(m.outside_slo_seconds),
+            "outside": format_time(m.outside_slo_seconds),
             "breaches": m.breaches,
         }
         for m in card.business.metrics
@@ -404,8 +306,8 @@ def build_context(
             "actions": m.actions,
             "succeeded": m.succeeded,
             "failed": m.failed,
-            "busy": fmt_span(m.busy_seconds),
-            "waited": fmt_span(m.waited_seconds),
+            "busy": format_time(m.busy_seconds),
+            "waited": format_time(m.waited_seconds),
             "mismatches": m.role_mismatches,
             "share": f"{m.share:.0%}",
         }
@@ -413,11 +315,11 @@ def build_context(
     ]
     decisions = [
         {
-            "t": fmt_clock(d.arrived_at),
+            "t": format_time(d.arrived_at),
             "prompt": d.prompt,
-            "deadline": fmt_clock(d.deadline_at),
+            "deadline": format_time(d.deadline_at),
             "answer": d.choice_label,
-            "answered": fmt_clock(d.answered_at if d.answered_at is not None else d.resolved_at),
+            "answered": format_time(d.answered_at if d.answered_at is not None else d.resolved_at),
             "outcome": (
                 "answered"
                 if d.answered_at is not None
@@ -436,13 +338,13 @@ def build_context(
     if detection is not None:
         detection_row = {
             "source": detection.source,
-            "alert": fmt_clock(detection.first_alert_at),
-            "alert_from_impact": fmt_span(detection.alert_from_impact),
-            "target": fmt_span(detection.alert_target),
+            "alert": format_time(detection.first_alert_at),
+            "alert_from_impact": format_time(detection.alert_from_impact),
+            "target": format_time(detection.alert_target),
             "responder": detection.responder or "nobody",
-            "ack": fmt_clock(detection.ack_at),
-            "ack_from_alert": fmt_span(detection.ack_from_alert),
-            "human": fmt_clock(detection.human_detected_at),
+            "ack": format_time(detection.ack_at),
+            "ack_from_alert": format_time(detection.ack_from_alert),
+            "human": format_time(detection.human_detected_at),
         }
 
     def finding_row(f: Finding) -> dict[str, Any]:
@@ -475,8 +377,8 @@ def build_context(
             "policy": card.policy,
             "version": card.version,
             "end_reason": (card.end_reason or "not ended").replace("_", " "),
-            "ended_at": fmt_clock(card.ended_at),
-            "impact": fmt_clock(card.impact_started_at),
+            "ended_at": format_time(card.ended_at),
+            "impact": format_time(card.impact_started_at),
             "total": f"{card.score.total:.1f}",
             "earned": f"{card.score.earned:.1f}",
             "penalties": card.score.penalties,
@@ -499,7 +401,7 @@ def build_context(
                 for h in card.business.harm
             ],
             "total_cost": _money(card.business.total_cost or card.business.revenue_lost, currency),
-            "waited_total": fmt_span(card.people.waited_total),
+            "waited_total": format_time(card.people.waited_total),
             "total_actions": card.people.total_actions,
         },
         "components": [{"name": k, "points": f"{v:.1f}"} for k, v in card.score.components.items()],
@@ -511,16 +413,18 @@ def build_context(
             "updates": comm.updates,
             "internal": comm.internal_updates,
             "external": comm.external_updates,
-            "first": fmt_span(comm.first_update_from_impact) if comm.first_update_from_impact is not None else "none",
-            "first_target": fmt_span(comm.first_update_target) if comm.first_update_target is not None else "—",
-            "gap": fmt_span(comm.largest_gap) if comm.largest_gap is not None else "—",
-            "gap_from": fmt_clock(comm.largest_gap_from),
-            "gap_until": fmt_clock(comm.largest_gap_until),
+            "first": format_time(comm.first_update_from_impact)
+            if comm.first_update_from_impact is not None
+            else "none",
+            "first_target": format_time(comm.first_update_target) if comm.first_update_target is not None else "—",
+            "gap": format_time(comm.largest_gap) if comm.largest_gap is not None else "—",
+            "gap_from": format_time(comm.largest_gap_from),
+            "gap_until": format_time(comm.largest_gap_until),
             "gap_end": comm.gap_end,
-            "cadence": fmt_span(comm.cadence) if comm.cadence is not None else "—",
+            "cadence": format_time(comm.cadence) if comm.cadence is not None else "—",
             "statements": [
                 {
-                    "t": fmt_clock(st.t),
+                    "t": format_time(st.t),
                     "label": st.label,
                     "kind": st.kind.replace("_", " "),
                     "sound": "sound" if st.sound else "not sound",
@@ -535,10 +439,10 @@ def build_context(
         "members": members,
         "waits": [
             {
-                "t": fmt_clock(w.t),
+                "t": format_time(w.t),
                 "action": facts.action_label(w.action),
                 "member": w.member,
-                "waited": fmt_span(w.waited),
+                "waited": format_time(w.waited),
             }
             for w in card.people.waits
         ],
@@ -549,7 +453,11 @@ def build_context(
         "improvements": [finding_row(f) for f in found if f.kind == "improvement"],
         "plan": [finding_row(f) for f in improvement_plan(found)],
         "notes": [
-            {"t": fmt_clock(float(n.get("t", 0.0))), "author": n.get("author") or "facilitator", "text": n.get("text")}
+            {
+                "t": format_time(float(n.get("t", 0.0))),
+                "author": n.get("author") or "facilitator",
+                "text": n.get("text"),
+            }
             for n in facts.notes
         ],
         "hotwash": [{"kind": h.get("kind") or "note", "text": h.get("text")} for h in facts.hotwash],
@@ -593,7 +501,7 @@ def par_cell(interval: Interval, available: bool) -> str:
         return "—"
 
     def at(value: float | None) -> str:
-        return "never" if value is None else fmt_span(value)
+        return "never" if value is None else format_time(value)
 
     if interval.par is None and interval.par_p10 is None:
         return "never"

@@ -18,8 +18,8 @@ import contextlib
 import itertools
 from typing import Any, Literal
 
-from drillsim.reports.facts import DrillFacts
-from drillsim.simulator.durations import format_duration
+from drillsim.reports.facts import ClockStatus, DrillFacts
+from drillsim.simulator.durations import format_duration, format_time
 from pydantic import BaseModel, ConfigDict
 
 SCHEMA_VERSION = 3
@@ -32,7 +32,6 @@ Rating = Literal["P", "S", "M", "U"]
 ComputedRating = Literal["P", "S", "M", "U", "N/A"]
 IntervalStatus = Literal["met", "late", "missed", "reached", "not_reached"]
 MeasureStatus = Literal["met", "late", "missed", "unknown"]
-ClockStatus = Literal["met", "missed", "open", "never_started"]
 
 RATING_NAMES: dict[str, str] = {
     "P": "Performed without challenges",
@@ -481,7 +480,7 @@ def _r(value: float | None) -> float | None:
 
 def _moments(facts: DrillFacts, comm: CommunicationResult) -> list[Moment]:
     moments = [
-        Moment(id="impact_started", label="Impact started", t=facts.impact_at),
+        Moment(id="impact_started", label="Impact started", t=facts.impact_started_at),
         Moment(id="first_alert", label="First alert", t=facts.first_alert_at),
     ]
     for milestone in milestone_ids(facts):
@@ -557,7 +556,7 @@ def _communication(facts: DrillFacts) -> CommunicationResult:
     elif "recovered" in facts.milestones:
         gap_end, gap_end_at = "recovered", facts.milestones["recovered"]
     else:
-        gap_end, gap_end_at = "drill end", facts.end_at
+        gap_end, gap_end_at = "drill end", facts.played_until
     largest: tuple[float, float, float] | None = None
     counted = [t for t in times if t <= gap_end_at]
     for before, after in zip(counted, [*counted[1:], gap_end_at], strict=False):
@@ -674,35 +673,23 @@ def team_time(facts: DrillFacts, milestone: str, detection: DetectionResult | No
         return reached, ""
     if milestone == "detected" and detection is not None and detection.source == "alert":
         if detection.ack_at is None:
-            return None, f"alert at {fmt_clock(detection.first_alert_at)} (the monitoring); nobody acknowledged it"
+            return None, f"alert at {format_time(detection.first_alert_at)} (the monitoring); nobody acknowledged it"
         who = f" by {detection.responder}" if detection.responder else ""
         return max(reached, detection.ack_at), (
-            f"alert at {fmt_clock(detection.first_alert_at)} (the monitoring); acknowledged{who} at {fmt_clock(detection.ack_at)}"
+            f"alert at {format_time(detection.first_alert_at)} (the monitoring); acknowledged{who} at {format_time(detection.ack_at)}"
         )
     run = facts.first_team_action_after(reached)
     if run is None:
-        return None, f"reached at {fmt_clock(reached)} without the team acting: no team credit"
+        return None, f"reached at {format_time(reached)} without the team acting: no team credit"
     return _run_at(
         run
-    ), f"reached at {fmt_clock(reached)} before the team acted; team's first action {fmt_clock(_run_at(run))}"
+    ), f"reached at {format_time(reached)} before the team acted; team's first action {format_time(_run_at(run))}"
 
 
 def _clocks(facts: DrillFacts) -> list[ClockResult]:
     results = []
     for clock in facts.clocks.values():
-        status: ClockStatus
-        if clock.started_at is None:
-            status = "never_started"
-        elif clock.met_at is not None:
-            status = "met"
-        elif clock.missed_at is not None or (
-            clock.due_at is not None and facts.end_at > float(clock.due_at) and clock.notified_at is None
-        ):
-            status = "missed"
-        else:
-            status = "open"
-        if status == "open" and clock.notified_at is not None and clock.due_at is not None:
-            status = "met" if clock.notified_at <= float(clock.due_at) else "missed"
+        status = clock.status(facts.played_until)
         results.append(
             ClockResult(
                 id=clock.id,
@@ -956,7 +943,7 @@ def _people(facts: DrillFacts) -> People:
         mine = [r for r in started if r.member == name]
         busy = 0.0
         for run in mine:
-            end = run.finished_at if run.finished_at is not None else facts.end_at
+            end = run.finished_at if run.finished_at is not None else facts.played_until
             busy += max(0.0, end - float(run.started_at or 0.0))
         members.append(
             MemberLoad(
@@ -1086,7 +1073,7 @@ def _measure(
         if comm.first_update_credit is None or comm.cadence_credit is None:
             return MeasureResult(measure=measure, kind="communication", status="met", credit=1.0, detail="updates sent")
         credit = (comm.first_update_credit + comm.cadence_credit) / 2
-        detail = f"first update {fmt_span(comm.first_update_from_impact)} (target {fmt_span(comm.first_update_target)}), largest gap {fmt_span(comm.largest_gap)} (cadence {fmt_span(comm.cadence)})"
+        detail = f"first update {format_time(comm.first_update_from_impact)} (target {format_time(comm.first_update_target)}), largest gap {format_time(comm.largest_gap)} (cadence {format_time(comm.cadence)})"
         status: MeasureStatus = "met" if credit >= 1.0 else "late"
         return MeasureResult(measure=measure, kind="communication", status=status, credit=credit, detail=detail)
     if measure in clocks:
@@ -1140,12 +1127,12 @@ def _measure(
                 kind="milestone",
                 status="met" if reached else "missed",
                 credit=1.0 if reached else 0.0,
-                detail=f"{label}: {'reached at ' + fmt_span(interval.seconds) if reached else 'not reached'}",
+                detail=f"{label}: {'reached at ' + format_time(interval.seconds) if reached else 'not reached'}",
             )
         if interval.seconds is None:
-            detail = f"{label}: not reached (target {fmt_span(interval.target)})"
+            detail = f"{label}: not reached (target {format_time(interval.target)})"
         else:
-            detail = f"{label}: {fmt_span(interval.seconds)} from impact (target {fmt_span(interval.target)})"
+            detail = f"{label}: {format_time(interval.seconds)} from impact (target {format_time(interval.target)})"
         status = {"met": "met", "late": "late"}.get(interval.status, "missed")  # type: ignore[assignment]
         return MeasureResult(measure=measure, kind="milestone", status=status, credit=interval.credit, detail=detail)
     return MeasureResult(
@@ -1169,7 +1156,7 @@ def rate(measures: list[MeasureResult], donts: list[PenaltyItem] | int | None = 
     late = [m for m in known if m.status == "late"]
     never = "; ".join(f"{m.measure} never ({m.detail})" for m in missed)
     dont = "; ".join(
-        f"{fmt_clock(p.t)} {_short(p.reason, 70)}" + (f" (-{p.points})" if p.points else "") for p in donts
+        f"{format_time(p.t)} {shorten(p.reason, 70)}" + (f" (-{p.points})" if p.points else "") for p in donts
     )
     if len(missed) * 2 > len(known):
         return "U", f"critical tasks not performed: {never}" + (f"; and a don't in scope: {dont}" if donts else "")
@@ -1264,18 +1251,18 @@ def _breakdown(
             if seconds is None:
                 seen = "never" if milestone not in facts.milestones else "no team credit"
             else:
-                when = "on time" if seconds <= spec.target + 1e-9 else f"late by {fmt_span(seconds - spec.target)}"
-                seen = f"{fmt_span(seconds)} from impact, {when}"
-            detail = f"{seen}, target {fmt_span(spec.target)}" + (f"; {note}" if note else "")
+                when = "on time" if seconds <= spec.target + 1e-9 else f"late by {format_time(seconds - spec.target)}"
+                seen = f"{format_time(seconds)} from impact, {when}"
+            detail = f"{seen}, target {format_time(spec.target)}" + (f"; {note}" if note else "")
             rows.append((milestone, facts.milestone_label(milestone), credit, detail))
         items["milestones"] = rows
     if comm.first_update_target is not None and comm.cadence is not None:
         first = (
             "none"
             if comm.first_update_from_impact is None
-            else f"{fmt_span(comm.first_update_from_impact)} from impact"
+            else f"{format_time(comm.first_update_from_impact)} from impact"
         )
-        gap = "no updates" if comm.largest_gap is None else fmt_span(comm.largest_gap)
+        gap = "no updates" if comm.largest_gap is None else format_time(comm.largest_gap)
         first_credit = score_credit(comm.first_update_from_impact, comm.first_update_target)
         cadence_credit = 0.0 if not comm.updates else score_credit(comm.largest_gap or 0.0, comm.cadence)
         items["communication"] = [
@@ -1283,13 +1270,13 @@ def _breakdown(
                 "first_update",
                 "First update",
                 first_credit,
-                f"{first}, target {fmt_span(comm.first_update_target)}",
+                f"{first}, target {format_time(comm.first_update_target)}",
             ),
             (
                 "cadence",
                 "Update cadence",
                 cadence_credit,
-                f"largest gap {gap}, cadence {fmt_span(comm.cadence)}",
+                f"largest gap {gap}, cadence {format_time(comm.cadence)}",
             ),
         ]
     if clocks:
@@ -1304,20 +1291,20 @@ def _breakdown(
         for d in people.decisions:
             judged = ""
             if d.quality is not None:
-                judged = f": '{_short(d.choice_label or d.choice or '', 60)}' is {d.quality}" + (
-                    f" ({_short(d.why, 90)})" if d.why else ""
+                judged = f": '{shorten(d.choice_label or d.choice or '', 60)}' is {d.quality}" + (
+                    f" ({shorten(d.why, 90)})" if d.why else ""
                 )
             if d.answered_at is not None:
                 credit = QUALITY_CREDIT.get(d.quality or "sound", 1.0)
-                detail = f"answered after {fmt_span(d.response_seconds)}{judged}"
+                detail = f"answered after {format_time(d.response_seconds)}{judged}"
             elif d.resolved_at is not None:
                 credit = QUALITY_CREDIT.get(d.quality or "sound", 1.0)
-                detail = f"resolved at {fmt_clock(d.resolved_at)} by what the team had done{judged}"
+                detail = f"resolved at {format_time(d.resolved_at)} by what the team had done{judged}"
             elif d.timed_out:
                 credit, detail = 0.0, "never answered: timed out (charged once, here)"
             else:
                 credit, detail = OPEN_CREDIT, "still open at the end"
-            rows.append((d.inject, _short(d.prompt), credit, detail))
+            rows.append((d.inject, shorten(d.prompt), credit, detail))
         items["decisions"] = rows
     present = sum(WEIGHTS[c] for c in items)
     components = {c: round(WEIGHTS[c] * 100.0 / present, 4) for c in items} if present else {}
@@ -1342,11 +1329,11 @@ def _breakdown(
             ScoreTerm(
                 component="penalties",
                 item=penalty.source,
-                label=_short(penalty.reason),
+                label=shorten(penalty.reason),
                 weight=-float(penalty.points),
                 credit=1.0 if penalty.counted else 0.0,
                 points=-float(penalty.points) if penalty.counted else 0.0,
-                detail=f"at {fmt_clock(penalty.t)}{scope}"
+                detail=f"at {format_time(penalty.t)}{scope}"
                 + ("" if penalty.counted else "; not subtracted: the timed-out decision's 0 credit charges it once"),
             )
         )
@@ -1356,25 +1343,14 @@ def _breakdown(
     return ScoreBreakdown(components=components, terms=terms, earned=earned, penalties=penalty_total, total=total)
 
 
-def _short(text: str, limit: int = 80) -> str:
+def shorten(text: str, limit: int = 80) -> str:
+    """The text on one line, cut to ``limit`` characters with an ellipsis."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def fmt_clock(seconds: float | None) -> str:
-    """``mm:ss`` (``h:mm:ss`` past an hour) for journal times; an em dash for none."""
-    if seconds is None:
-        return "—"
-    total = round(seconds)
-    sign = "-" if total < 0 else ""
-    hours, rest = divmod(abs(total), 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{sign}{hours}:{minutes:02d}:{secs:02d}" if hours else f"{sign}{minutes:02d}:{secs:02d}"
-
-
-def fmt_span(seconds: float | None) -> str:
-    """A duration as ``mm:ss``; an em dash for none."""
-    return fmt_clock(seconds)
+fmt_clock = fmt_span = format_time
+"""The names lessons.py still imports (``simulator.durations.format_time`` owns the rule)."""
 
 
 # ---------------------------------------------------------------------------- the API
@@ -1386,7 +1362,7 @@ def score(records: list[dict[str, Any]], par: Par | None = None) -> Scorecard:
 
     Facilitator overrides come from the journal's ``rating_override`` records.
     """
-    card = _score_facts(DrillFacts.from_records(records))
+    card = score_facts(DrillFacts.from_records(records))
     return card if par is None else with_par(card, par)
 
 
@@ -1403,10 +1379,7 @@ def with_par(card: Scorecard, par: Par) -> Scorecard:
 
 
 def score_facts(facts: DrillFacts) -> Scorecard:
-    return _score_facts(facts)
-
-
-def _score_facts(facts: DrillFacts) -> Scorecard:
+    """The scorecard of a drill already read (``score`` reads the journal first), without par."""
     comm = _communication(facts)
     clocks = _recording(facts, _clocks(facts))
     intervals = _intervals(facts, comm, clocks)
@@ -1442,8 +1415,8 @@ def _score_facts(facts: DrillFacts) -> Scorecard:
         policy=start.get("policy"),
         version=start.get("version"),
         end_reason=facts.end_reason,
-        ended_at=facts.end_at,
-        impact_started_at=facts.impact_at,
+        ended_at=facts.played_until,
+        impact_started_at=facts.impact_started_at,
         moments=_moments(facts, comm),
         intervals=intervals,
         communication=comm,

@@ -95,13 +95,31 @@ def format_duration(seconds: float) -> str:
 
 
 def format_clock(seconds: float) -> str:
-    """A sim clock reading, ``MM:SS`` below an hour and ``H:MM:SS`` above."""
+    """The running sim clock, ``MM:SS`` below an hour and ``H:MM:SS`` above: whole seconds elapsed
+    (``59.7`` reads ``00:59``, as a clock would), never negative."""
     total = int(seconds) if seconds >= 0 and math.isfinite(seconds) else 0
+    return _hms(total)
+
+
+def format_time(seconds: float | None, *, none: str = "—", pad: bool = True) -> str:
+    """A moment or a span in a report, ``mm:ss`` (``h:mm:ss`` past an hour), rounded to the nearest
+    second and signed; ``none`` for None or an infinite time; ``pad=False`` writes ``1:05``, not ``01:05``.
+
+    >>> format_time(59.7), format_time(-5), format_time(3725, pad=False), format_time(None)
+    ('01:00', '-00:05', '1:02:05', '—')
+    """
+    if seconds is None or not math.isfinite(seconds):
+        return none
+    total = round(seconds)
+    return ("-" if total < 0 else "") + _hms(abs(total), pad)
+
+
+def _hms(total: int, pad: bool = True) -> str:
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     if hours:
         return f"{hours}:{minutes:02d}:{secs:02d}"
-    return f"{minutes:02d}:{secs:02d}"
+    return f"{minutes:02d}:{secs:02d}" if pad else f"{minutes}:{secs:02d}"
 
 
 Duration = Annotated[

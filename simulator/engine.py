@@ -23,7 +23,8 @@ from typing import Any
 
 import simpy
 from drillsim import __version__
-from drillsim.simulator.durations import format_clock, format_duration
+from drillsim.simulator.describe import describe
+from drillsim.simulator.durations import format_clock
 from drillsim.simulator.journal import JournalWriter
 from drillsim.simulator.metrics import (
     EPS,
@@ -273,72 +274,21 @@ class Drill:
         if self.journal is not None:
             self.journal.write(record, sync=sync)
 
-    def _metric_text(self, metric_id: str, value: float, slo: bool = False) -> str:
-        """``9.85/min (SLO ≤ 1/min)``: rounded, with the metric's unit (and its SLO)."""
-        spec = self.scenario.metrics[metric_id]
-        unit = spec.unit
-        text = f"{readable_number(value)}{unit}"
-        if slo and spec.slo is not None:
-            bounds = [f"≤ {readable_number(spec.slo.max)}{unit}"] if spec.slo.max is not None else []
-            bounds += [f"≥ {readable_number(spec.slo.min)}{unit}"] if spec.slo.min is not None else []
-            if bounds:
-                text += f" (SLO {', '.join(bounds)})"
-        return text
-
     def _to_feed(self, r: Record) -> None:
-        kind = r["type"]
-        item: tuple[str, str, str | None, str, str] | None = None
-        if kind == "inject":
-            self._alerted = self._alerted or r["alert"]
-            item = ("alert" if r["alert"] else "inject", r["channel"], r["from"], r["to"], r["text"])
-        elif kind == "facilitator_inject":
-            item = ("facilitator", r["channel"], r["from"], r["to"], r["text"])
-        elif kind == "action_finished":
-            item = ("outcome" if r["success"] else "failure", "team", r["member"], "everyone", r["text"])
-        elif kind == "action_queued":
-            who = r["member"]
-            item = ("system", "team", None, "everyone", f"{self.actions[r['action']].label}: queued for {who}")
-        elif kind == "milestone":
-            label = self._milestone_label(r["milestone"])
-            item = ("milestone", "drill", None, "everyone", f"Milestone reached: {label}")
-        elif kind == "penalty":
-            item = ("penalty", "drill", None, "everyone", f"-{r['points']} points: {r['reason']}")
-        elif kind == "decision_timed_out":
-            item = ("decision", "drill", None, "everyone", f"No answer in time. {r['text']}")
-        elif kind == "decision_resolved":
-            item = ("decision", "drill", None, "everyone", f"Decision closed. {r['text']}")
-        elif kind == "clock_started" and self._unrecorded(r["clock"]):
-            pass  # the law's clock runs from the evidence; the players learn it when they record it
-        elif kind == "clock_recorded":
-            since = format_clock(self.clocks[r["clock"]].started_at or 0.0)
-            real = r["delay"] * self.scenario.time_scale
-            text = f"{r['regime']} clock recorded; it has run since {since} ({format_duration(real)} before recording)"
-            item = ("clock", "regulator", None, "everyone", text)
-        elif kind in ("clock_started", "clock_met", "clock_missed"):
-            verb = {"clock_started": "started", "clock_met": "met", "clock_missed": "MISSED"}[kind]
-            item = ("clock", "regulator", None, "everyone", f"{r['regime']} clock {verb}")
-        elif kind == "page":
-            item = ("page", "pager", None, r["member"], f"{r['member']} paged ({r['reason']})")
-        elif kind == "note":
-            item = ("note", "note", r.get("author"), "everyone", r["text"])
-        elif kind in ("metric_breach", "metric_restored") and (
-            not self._alerted or self.scenario.metrics[r["metric"]].visibility == "controller"
-        ):
-            pass  # a dashboard line is not an alert: none before the first alert, none for ground truth
-        elif kind == "metric_breach":
-            label = self.scenario.metrics[r["metric"]].label or r["metric"]
-            value = self._metric_text(r["metric"], r["value"], slo=True)
-            item = ("alert", "dashboard", "Monitoring", "everyone", f"{label} outside its SLO: {value}")
-        elif kind == "metric_restored":
-            label = self.scenario.metrics[r["metric"]].label or r["metric"]
-            value = self._metric_text(r["metric"], r["value"])
-            item = ("system", "dashboard", "Monitoring", "everyone", f"{label} back within its SLO: {value}")
-        # fault_stopped: nothing in the feed. The label names the root cause (controller-only); the players
-        # read the stopping action's own outcome text.
-        elif kind == "drill_ended":
-            item = ("system", "drill", None, "everyone", f"Drill ended ({r['reason'].replace('_', ' ')})")
-        if item is not None:
-            self._feed.append(FeedItem(r["seq"], r["t"], item[0], item[1], item[2], item[3], item[4]))
+        """The record's line in the live feed (``simulator.describe``), if the players see it now."""
+        line = describe(r, self.scenario, self.clocks, feed=True)
+        if line is None:
+            return
+        match r:
+            case {"type": "inject", "alert": alert}:
+                self._alerted = self._alerted or alert
+            case {"type": "clock_started", "clock": clock} if self._unrecorded(clock):
+                return  # the law's clock runs from the evidence; the players learn it when they record it
+            case {"type": "metric_breach" | "metric_restored", "metric": metric} if (
+                not self._alerted or self.scenario.metrics[metric].visibility == "controller"
+            ):
+                return  # a dashboard line is not an alert: none before the first alert, none for ground truth
+        self._feed.append(FeedItem(r["seq"], r["t"], line.kind, line.channel, line.sender, line.to, line.text))
 
     # ------------------------------------------------------------------ time
 

@@ -17,6 +17,7 @@ from drillsim.simulator.journal import JournalWriter
 from drillsim.simulator.model import Roster, Scenario, raw_hash
 
 Record = dict[str, Any]
+"""A journal record as read (``simulator.records`` has each type's fields)."""
 IGNORED = ("wall",)
 EMITTED_BY_INPUTS = ("action_cancelled",)
 """Records an input writes before its own record (ending a drill cancels running actions first)."""
@@ -95,43 +96,43 @@ def drill_from_start(first: Record, journal: JournalWriter | None = None) -> Dri
 
 def apply_input(drill: Drill, record: Record) -> None:
     """Re-apply one input record at the drill's current time."""
-    kind = record["type"]
-    if kind == "action_submitted":
-        drill.submit(
-            record["action"], record.get("by"), source=record.get("source", "participant"), took=record.get("took")
-        )
-    elif kind == "decision_answered":
-        drill.answer(record["inject"], record["action"])
-    elif kind == "facilitator_inject":
-        drill.facilitator_inject(
-            record["text"],
-            record.get("to", "everyone"),
-            record.get("channel", "chat"),
-            record.get("from") or "Facilitator",
-        )
-    elif kind == "note":
-        drill.note(record["text"], record.get("author", "facilitator"))
-    elif kind == "paused":
-        drill.pause()
-    elif kind == "resumed":
-        drill.resume()
-    elif kind == "speed_changed":
-        drill.set_speed(float(record["speed"]))
-    elif kind == "drill_ended":
-        drill.end(record.get("reason", "facilitator"))
-    elif kind in ("rating_override", "hotwash", "feedback"):
-        fields = {k: v for k, v in record.items() if k not in ("seq", "t", "type", "input", "wall")}
-        drill.debrief(kind, **fields)
-    elif kind == "observation":
-        drill.observe(
-            record["objective"],
-            record.get("task"),
-            record["text"],
-            record.get("rating"),
-            record.get("author", "evaluator"),
-        )
-    else:
-        raise ReplayError(f"record {record.get('seq')}: unknown input type '{kind}'")
+    match record:
+        case {"type": "action_submitted"}:
+            drill.submit(
+                record["action"], record.get("by"), source=record.get("source", "participant"), took=record.get("took")
+            )
+        case {"type": "decision_answered"}:
+            drill.answer(record["inject"], record["action"])
+        case {"type": "facilitator_inject"}:
+            drill.facilitator_inject(
+                record["text"],
+                record.get("to", "everyone"),
+                record.get("channel", "chat"),
+                record.get("from") or "Facilitator",
+            )
+        case {"type": "note"}:
+            drill.note(record["text"], record.get("author", "facilitator"))
+        case {"type": "paused"}:
+            drill.pause()
+        case {"type": "resumed"}:
+            drill.resume()
+        case {"type": "speed_changed"}:
+            drill.set_speed(float(record["speed"]))
+        case {"type": "drill_ended"}:
+            drill.end(record.get("reason", "facilitator"))
+        case {"type": "rating_override" | "hotwash" | "feedback" as kind}:
+            fields = {k: v for k, v in record.items() if k not in ("seq", "t", "type", "input", "wall")}
+            drill.debrief(kind, **fields)
+        case {"type": "observation"}:
+            drill.observe(
+                record["objective"],
+                record.get("task"),
+                record["text"],
+                record.get("rating"),
+                record.get("author", "evaluator"),
+            )
+        case _:
+            raise ReplayError(f"record {record.get('seq')}: unknown input type '{record['type']}'")
 
 
 def rebuild(records: list[Record], journal: JournalWriter | None = None, *, to_end: bool = True) -> Drill:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from drillsim.simulator.durations import format_clock
+from drillsim.simulator.records import current_hotwash
 from drillsim.tui.messages import ReportWritten
 from drillsim.tui.screens.modals import (
     ChoiceScreen,
@@ -78,26 +79,6 @@ def par_of(records: list[dict[str, Any]]) -> Any | None:
     except ImportError:
         return None
     return par_for(records)
-
-
-def current_hotwash(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The hotwash entries as they stand: an entry with ``replaces`` takes the place of that one
-    (an edit), one that is also ``removed`` takes it away; the journal itself only grows."""
-    entries: list[dict[str, Any]] = []
-    for record in records:
-        if record["type"] != "hotwash":
-            continue
-        replaces = record.get("replaces")
-        if replaces is not None:
-            at = next((i for i, r in enumerate(entries) if r.get("seq") == replaces), None)
-            if at is not None:
-                if record.get("removed"):
-                    entries.pop(at)
-                else:
-                    entries[at] = record
-            continue
-        entries.append(record)
-    return entries
 
 
 def entry_label(record: dict[str, Any]) -> Text:
@@ -357,20 +338,19 @@ class DebriefScreen(Screen[None]):
         text = Text()
         entries = {id(r) for r in self.hotwash_entries()}
         for record in self.drill.records:
-            if record["type"] == "hotwash":
-                if id(record) not in entries:
-                    continue
-                strength = record.get("kind") == "strength"
-                text.append("✓ " if strength else "△ ", "bold green" if strength else "bold yellow")
-                text.append(str(record.get("text", "")))
-                text.append("\n")
-            elif record["type"] == "rating_override":
-                text.append("⚑ ", "bold magenta")
-                text.append(f"{record.get('objective')} → {record.get('rating')}: {record.get('reason')}\n")
-            elif record["type"] == "note" and record["t"] >= self.drill.now:
-                text.append("✎ ", "bold blue")
-                text.append(str(record.get("text", "")))
-                text.append("\n")
+            match record:
+                case {"type": "hotwash"} if id(record) in entries:
+                    strength = record.get("kind") == "strength"
+                    text.append("✓ " if strength else "△ ", "bold green" if strength else "bold yellow")
+                    text.append(str(record.get("text", "")))
+                    text.append("\n")
+                case {"type": "rating_override"}:
+                    text.append("⚑ ", "bold magenta")
+                    text.append(f"{record.get('objective')} → {record.get('rating')}: {record.get('reason')}\n")
+                case {"type": "note", "t": t} if t >= self.drill.now:
+                    text.append("✎ ", "bold blue")
+                    text.append(str(record.get("text", "")))
+                    text.append("\n")
         text.rstrip()
         self.query_one("#notes", Static).update(text)
 
