@@ -25,6 +25,7 @@ pandas is imported inside the functions that build frames, so importing this mod
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import math
@@ -110,6 +111,8 @@ class DrillRow:
     findings_source: str | None = None
     integrity: str | None = None
     """Why the drill's journal failed its integrity check (it does not replay the same), if it did."""
+    journal_sha256: str | None = None
+    """The sha256 of the journal the report was written from (scorecards from issue 17 on), if recorded."""
 
     @property
     def run_dir(self) -> Path:
@@ -292,6 +295,7 @@ def _from_v1(data: dict[str, Any], path: Path, version: int) -> DrillRow:
         objectives=objectives,
         findings=_findings_in(data),
         integrity=_integrity_in(data),
+        journal_sha256=data["journal_sha256"] if isinstance(data.get("journal_sha256"), str) else None,
     )
 
 
@@ -368,7 +372,7 @@ def _score_journal(path: Path) -> DrillRow:
         records = read_journal(path)
     except JournalReadError as exc:
         raise ScorecardError(f"{exc} (skipped)") from None
-    integrity = journal_integrity(path, records)
+    integrity = journal_integrity(path, records, file_sha256(path))
     if integrity is not None and integrity[1]:
         raise ScorecardError(f"{integrity[0]} (skipped)")
     try:
@@ -392,26 +396,39 @@ def _journal_findings(records: list[dict[str, Any]], card: Any = None) -> list[F
 
 
 def attach_findings(drill: DrillRow, warnings: list[str] | None = None) -> None:
-    """Fill ``drill.findings`` from the run folder's journal when the scorecard has none.
+    """Make sure the drill has its findings, from its scorecard or else from the run folder's journal.
 
-    Findings are not part of ``scorecard.json`` (schema 1): they are recomputed with
-    ``reports.lessons.findings(records)`` from ``journal.jsonl`` beside it.
+    A scorecard written by the report from issue 17 on carries its findings and the sha256 of
+    the journal it was written from (``journal_sha256``): when the journal beside it still has
+    that hash, the scorecard is trusted as it is (the report checked that journal: its integrity
+    warning, if any, is in the scorecard) and the journal is not read. A journal changed since
+    its report is named in a warning and checked again (replayed); so is the journal of a
+    scorecard without findings (written before), whose findings are recomputed from it.
     """
+    journal = drill.run_dir / JOURNAL_NAME
     if drill.findings is not None:
         drill.findings_source = drill.findings_source or "scorecard"
-        return
-    journal = drill.run_dir / JOURNAL_NAME
-    if not journal.is_file():
+        if drill.journal_sha256 is None or not journal.is_file():
+            return
+        digest = file_sha256(journal)
+        if digest == drill.journal_sha256:
+            return
+        if warnings is not None:
+            warnings.append(f"{journal}: changed since its report was written (not the journal_sha256 of {drill.path})")
+        if digest is None:
+            return
+    elif not journal.is_file():
         return
     from drillsim.reports.journal_io import JournalReadError, read_journal
 
     try:
         records = read_journal(journal)
-        integrity = journal_integrity(journal, records)
+        integrity = journal_integrity(journal, records, file_sha256(journal))
         refused = _matches_scorecard(drill, records) or (integrity[0] if integrity and integrity[1] else None)
         if refused is not None:
             if warnings is not None:
                 warnings.append(f"{refused}; the drill's findings are not used")
+            drill.findings, drill.findings_source = None, None
             return
         drill.integrity = integrity[0] if integrity is not None else None
         drill.findings = _journal_findings(records)
@@ -424,15 +441,58 @@ def attach_findings(drill: DrillRow, warnings: list[str] | None = None) -> None:
             warnings.append(f"{journal}: findings not computed ({type(exc).__name__}: {exc})")
 
 
-def journal_integrity(path: Path, records: list[dict[str, Any]]) -> tuple[str, bool] | None:
+def file_sha256(path: Path) -> str | None:
+    """The sha256 of a file's bytes (hex), or None when it cannot be read."""
+    import hashlib
+
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def _verified_path(digest: str) -> Path:
+    """Where the integrity check of a journal with this sha256 is kept, per drillsim version and journal format."""
+    import hashlib
+
+    from drillsim import __version__
+    from drillsim.simulator.metrics import FORMAT
+    from drillsim.simulator.whatif import cache_dir
+
+    key = hashlib.sha256(f"{__version__}/journal-{FORMAT}/{digest}".encode()).hexdigest()[:32]
+    return cache_dir() / "verified" / f"{key}.json"
+
+
+def journal_integrity(path: Path, records: list[dict[str, Any]], digest: str | None = None) -> tuple[str, bool] | None:
     """Why a journal fails its integrity check (``file:line: ...``) and whether that is fatal, or ``None``.
 
     Fatal: its scenario or roster copy is not valid or does not match its hash (the drill is
     skipped). Not fatal: its inputs, replayed, do not give the same journal (a warning: it was
-    edited, or written by an earlier drillsim build)."""
+    edited, or written by an earlier drillsim build).
+
+    With the journal's ``digest`` (sha256), the outcome of the replay is kept in the cache
+    (``<cache>/verified/``, keyed by the drillsim version, the journal format and the digest) and
+    read from there the next time the same bytes are checked: the replay is what costs."""
     from drillsim.simulator.replay import located, verify
 
-    integrity = verify(records)
+    cached = _verified_path(digest) if digest else None
+    integrity: tuple[str, bool] | None = None
+    try:
+        data = json.loads(cached.read_text(encoding="utf-8")) if cached else None
+    except (OSError, ValueError):
+        data = None
+    if isinstance(data, dict) and "problem" in data:
+        problem, fatal = data["problem"], bool(data.get("fatal"))
+        integrity = (problem, fatal) if isinstance(problem, str) else None
+    else:
+        integrity = verify(records)
+        if cached is not None:
+            from drillsim.simulator.journal import atomic_write
+
+            with contextlib.suppress(OSError):
+                problem, fatal = integrity if integrity is not None else (None, False)
+                atomic_write(cached, json.dumps({"problem": problem, "fatal": fatal}) + "\n")
     if integrity is None:
         return None
     problem, fatal = integrity

@@ -731,6 +731,7 @@ def par_median(
     progress: Progress | None = None,
     policy: str = "playbook",
     tag: str = "",
+    executor: Executor | None = None,
 ) -> dict[str, Any]:
     """The ``policy``'s (default the playbook's) median over ``runs`` drills: par for a report.
 
@@ -743,7 +744,8 @@ def par_median(
     in ``<cache>/par/<key>.json`` (default :func:`cache_dir`), keyed by the engine version,
     the scenario's and roster's content hashes, ``runs``, ``seed`` and the scorer's and
     measure's names; an unreadable or unwritable cache is ignored. ``progress`` is called
-    only when the drills are really played (not on a cache hit).
+    only when the drills are really played (not on a cache hit). ``executor``: run the drills there
+    (see :func:`simulate`) instead of worker processes of its own.
     """
     folder = (cache or cache_dir()) / "par"
     path = folder / f"{par_key(scenario, roster, runs, seed, scorer, measure, policy, tag)}.json"
@@ -763,6 +765,7 @@ def par_median(
         scorer=scorer,
         measure=measure,
         progress=progress,
+        executor=executor,
     )
     stats = aggregate(sim)[roster.id]
     column = sim.results[roster.id]
