@@ -8,7 +8,8 @@ typical, fast and slow ends; a team is only said to beat par beyond that spread.
 with the what-if simulator (``simulator.whatif.par_median``), measuring every scorecard
 interval and the score of each drill with :func:`par_measures`; the result is cached on
 disk per engine version and scenario and roster content, so only the first report of a
-scenario and roster pays for it (about 1-4 s; later ones read a small JSON file).
+scenario and roster pays for it (about 1-4 s; later ones read a small JSON file), and the report
+starts it with :func:`start_par` so that its figures are drawn meanwhile.
 
 Par depends on the scenario and roster only, never on the drill's own seed: two drills of
 the same scenario and roster are measured against the same par.
