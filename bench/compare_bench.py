@@ -4,7 +4,7 @@
 
 The run folders are made as ``drillsim autoplay`` makes them: 5 teams x 4 built-in scenarios
 x quarters, each a playbook or random drill with its journal, and its ``scorecard.json``
-written by the report code (with the findings in it, issue 17). The timing includes
+written by the report code (with the findings and the journal's sha256 in it, issue 17). The timing includes
 interpreter start-up, importing pandas, matplotlib and Jinja2, loading, the tables, the
 figures and writing every file atomically. It is measured at N/4, N/2 and N drills (time
 should grow linearly), and at N drills once more with the findings taken out of the
@@ -15,6 +15,7 @@ the baseline in the same run. Target: under 5 s for 1,000 drills.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import resource
@@ -74,8 +75,9 @@ def generate(folder: Path, count: int, seed: int = 7) -> None:
                 # what write_report puts in scorecard.json, without rendering report.md and report.html
                 records = read_journal(run).records
                 card = score(records)
-                text = scorecard_with_findings(card, findings_from(DrillFacts.from_records(records), card))
-                atomic_write(run / "scorecard.json", text)
+                data = json.loads(scorecard_with_findings(card, findings_from(DrillFacts.from_records(records), card)))
+                data["journal_sha256"] = hashlib.sha256((run / "journal.jsonl").read_bytes()).hexdigest()
+                atomic_write(run / "scorecard.json", json.dumps(data, indent=2, ensure_ascii=False) + "\n")
                 written += 1
 
 

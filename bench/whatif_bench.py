@@ -10,6 +10,10 @@ read after the pool has been joined). A fresh interpreter per N keeps one size's
 from hiding the next. Memory should stay flat as N grows: workers return a small summary
 per drill, never a journal. Target (issue "What-if analysis"): 10,000 drills under 60 s
 on 2 cores.
+
+``--storage`` measures only what the parent keeps per drill (tracemalloc, no drills played):
+summaries unpickled from chunks as they arrive from the workers, kept as ``RunSummary`` objects
+(before issue 17) against stored in ``RunColumns`` (now), at 1k/10k/100k drills, in the same run.
 """
 
 from __future__ import annotations
@@ -45,13 +49,60 @@ def _one(runs: int, jobs: int, scored: bool) -> dict[str, float]:
     }
 
 
+def storage(sizes: list[int]) -> None:
+    """Bytes the parent keeps per drill: a list of RunSummary (the baseline) against RunColumns."""
+    import pickle
+    import random
+    import tracemalloc
+
+    from drillsim.simulator.whatif import RunColumns, RunSummary
+
+    def summary(i: int) -> RunSummary:
+        r = random.Random(i)
+        intervals = tuple(round(r.random() * 900, 3) for _ in range(5))
+        return RunSummary(
+            "crisis-team",
+            i,
+            i + 1_000_003,
+            round(r.random() * 300, 3),
+            intervals,
+            round(r.random() * 5e4, 2),
+            r.randrange(5),
+            round(r.random() * 100, 3),
+            "resolved",
+        )
+
+    print(f"{'drills':>7} {'RunSummary MiB':>15} {'B/drill':>8} {'RunColumns MiB':>15} {'B/drill':>8} {'ratio':>6}")
+    for n in sizes:
+        chunks = [pickle.dumps([summary(i) for i in range(c, min(n, c + 200))]) for c in range(0, n, 200)]
+        tracemalloc.start()
+        kept: list[RunSummary] = []
+        for chunk in chunks:
+            kept.extend(pickle.loads(chunk))
+        old = tracemalloc.get_traced_memory()[0]
+        tracemalloc.stop()
+        del kept
+        tracemalloc.start()
+        columns = RunColumns("crisis-team", 0, n, 5)
+        for chunk in chunks:
+            for run in pickle.loads(chunk):
+                columns.add(run)
+        new = tracemalloc.get_traced_memory()[0]
+        tracemalloc.stop()
+        print(f"{n:>7,} {old / 2**20:>15.2f} {old / n:>8.0f} {new / 2**20:>15.2f} {new / n:>8.0f} {new / old:>6.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 10000])
     parser.add_argument("--no-score", action="store_true", help="skip the 0-100 score (engine cost only)")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--storage", action="store_true", help="only what the parent keeps per drill (no drills)")
     args = parser.parse_args()
+    if args.storage:
+        storage([1000, 10000, 100000])
+        return
     if args.one is not None:
         print(json.dumps(_one(args.one, args.jobs, not args.no_score)))
         return

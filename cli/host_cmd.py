@@ -6,7 +6,6 @@ Light at import (no websockets, no textual): ``drillsim --help`` builds its pars
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import sys
 from collections.abc import Callable
@@ -117,6 +116,8 @@ def _serve(drill: Any, folder: Path, codes: dict[str, str], args: argparse.Names
     _warn_bind(args.bind, tls)
     host = DrillHost(drill, folder, codes, log=lambda line: print(line, flush=True))
     try:
+        import asyncio
+
         asyncio.run(serve_until_stopped(host, args.bind, args.port, tls, _announce(folder, codes, args.bind)))
     except OSError as exc:
         raise UserError(
@@ -166,25 +167,26 @@ def cmd_resume_host(args: argparse.Namespace) -> int:
     return _serve(resumed.drill, resumed.folder, codes, args)
 
 
-def extend_resume(subcommands: list[Any]) -> None:
-    """Give ``drillsim resume`` a ``--host`` option (and the serving options) without touching its own code."""
-    sub = next(s for s in subcommands if s.name == "resume")
-    configure, run = sub.configure, sub.run
+def configure_resume(parser: argparse.ArgumentParser) -> None:
+    """``drillsim resume``'s options (cli/launch.py) plus ``--host`` and the serving options."""
+    from drillsim.launch import configure_resume as configure_local
 
-    def configure_both(parser: argparse.ArgumentParser) -> None:
-        sub._resolve(configure)(parser)  # a "module:function" name in the lazy subcommand table
-        parser.add_argument(
-            "--host",
-            action="store_true",
-            help="serve the resumed drill to its seats (a drill started by drillsim host)",
-        )
-        _serving_options(parser)
+    configure_local(parser)
+    parser.add_argument(
+        "--host",
+        action="store_true",
+        help="serve the resumed drill to its seats (a drill started by drillsim host)",
+    )
+    _serving_options(parser)
 
-    def run_either(args: argparse.Namespace) -> int:
-        return cmd_resume_host(args) if args.host else sub._resolve(run)(args)
 
-    sub.configure, sub.run = configure_both, run_either
-    sub.examples.append("drillsim resume drills/20261122-100000-crisis-team-flash-sale-latency --host")
+def cmd_resume(args: argparse.Namespace) -> int:
+    """``drillsim resume RUN``: in this terminal (cli/launch.py), or served to its seats with ``--host``."""
+    if args.host:
+        return cmd_resume_host(args)
+    from drillsim.launch import cmd_resume as resume_here
+
+    return resume_here(args)
 
 
 # ---------------------------------------------------------------------------- join

@@ -459,13 +459,11 @@ SUBCOMMANDS.append(
 )
 
 
-from drillsim import handbook_cmd  # noqa: E402  (light: no jinja2 at import)
-
 SUBCOMMANDS.append(
     Subcommand(
         "handbook",
-        handbook_cmd.cmd_handbook,
-        handbook_cmd.configure_handbook,
+        "drillsim.handbook_cmd:cmd_handbook",
+        "drillsim.handbook_cmd:configure_handbook",
         "write the exercise kit: the players' Situation Manual, the controller and evaluator handbook, the feedback form",
         [
             "drillsim handbook flash-sale-latency",
@@ -503,10 +501,13 @@ SUBCOMMANDS += [
     ),
     Subcommand(
         "resume",
-        "drillsim.launch:cmd_resume",
-        "drillsim.launch:configure_resume",
+        "drillsim.host_cmd:cmd_resume",
+        "drillsim.host_cmd:configure_resume",
         "continue an interrupted drill from its journal (starts paused)",
-        ["drillsim resume drills/20261122-100000-crisis-team-flash-sale-latency"],
+        [
+            "drillsim resume drills/20261122-100000-crisis-team-flash-sale-latency",
+            "drillsim resume drills/20261122-100000-crisis-team-flash-sale-latency --host",
+        ],
         description=(
             "Rebuild a drill from the inputs in its journal, check the rebuild matches the journal, and "
             "continue it in the terminal UI, paused. A drill that had ended opens at its debrief."
@@ -517,13 +518,11 @@ SUBCOMMANDS += [
 
 # --------------------------------------------------------------------------- seats (cli/host_cmd.py; websockets and textual load when a command runs)
 
-from drillsim import host_cmd  # noqa: E402  (light: no websockets or textual at import)
-
 SUBCOMMANDS += [
     Subcommand(
         "host",
-        host_cmd.cmd_host,
-        host_cmd.configure_host,
+        "drillsim.host_cmd:cmd_host",
+        "drillsim.host_cmd:configure_host",
         "serve a drill to seats over WebSocket: a controller, a room display and a seat per role",
         [
             "drillsim host flash-sale-latency",
@@ -538,8 +537,8 @@ SUBCOMMANDS += [
     ),
     Subcommand(
         "join",
-        host_cmd.cmd_join,
-        host_cmd.configure_join,
+        "drillsim.host_cmd:cmd_join",
+        "drillsim.host_cmd:configure_join",
         "open a seat of a hosted drill: a role, the controller or the room display",
         ["drillsim join ws://127.0.0.1:8765 --seat crisis-lead --code CODE"],
         description=(
@@ -549,7 +548,6 @@ SUBCOMMANDS += [
         ),
     ),
 ]
-host_cmd.extend_resume(SUBCOMMANDS)
 
 
 def launch_tui(args: argparse.Namespace) -> int:

@@ -25,6 +25,7 @@ pandas is imported inside the functions that build frames, so importing this mod
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import math
@@ -34,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from drillsim.simulator.stats import quantile
 from drillsim.simulator.text import escape_all
 
 if TYPE_CHECKING:
@@ -86,7 +88,7 @@ class FindingValue:
 
 
 @dataclass
-class Drill:
+class DrillRow:
     """One scored drill, normalised from any known scorecard version."""
 
     path: Path
@@ -109,6 +111,8 @@ class Drill:
     findings_source: str | None = None
     integrity: str | None = None
     """Why the drill's journal failed its integrity check (it does not replay the same), if it did."""
+    journal_sha256: str | None = None
+    """The sha256 of the journal the report was written from (scorecards from issue 17 on), if recorded."""
 
     @property
     def run_dir(self) -> Path:
@@ -121,7 +125,7 @@ class Drill:
 
 @dataclass
 class Collection:
-    drills: list[Drill] = field(default_factory=list)
+    drills: list[DrillRow] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -186,14 +190,6 @@ def _text(value: Any, default: str = "") -> str:
     return default if value is None else str(value)
 
 
-def _status(seconds: float | None, target: float | None) -> str:
-    if target is None:
-        return "reached" if seconds is not None else "not_reached"
-    if seconds is None:
-        return "missed"
-    return "met" if seconds <= target + 1e-9 else "late"
-
-
 def _version(data: dict[str, Any]) -> int:
     version = data.get("schema_version", 0)
     if isinstance(version, bool) or not isinstance(version, int) or version < 0:
@@ -211,10 +207,12 @@ def _require_scorecard(data: Any) -> dict[str, Any]:
     return data
 
 
-def _from_v0(data: dict[str, Any], path: Path) -> Drill:
+def _from_v0(data: dict[str, Any], path: Path) -> DrillRow:
     """Version 0 (before ``schema_version``): ``intervals`` a mapping of name to seconds, ``targets``
     and ``par`` mappings beside it, ``score`` a number, ``ratings`` a mapping of objective to
     rating; no scenario hash, title, seed or policy; the date may only be in ``wall``."""
+    from drillsim.reports.scoring import interval_status
+
     raw = data.get("intervals")
     if not isinstance(raw, dict):
         raise ScorecardError("version 0 scorecard: intervals is not a mapping")
@@ -224,10 +222,12 @@ def _from_v0(data: dict[str, Any], path: Path) -> Drill:
     for name, value in raw.items():
         seconds = _num(value)
         target = _num(targets.get(name))
-        intervals[str(name)] = IntervalValue(seconds, target, _num(pars.get(name)), _status(seconds, target), str(name))
+        intervals[str(name)] = IntervalValue(
+            seconds, target, _num(pars.get(name)), interval_status(seconds, target), str(name)
+        )
     ratings: dict[str, Any] = data["ratings"] if isinstance(data.get("ratings"), dict) else {}
     date = data.get("date") or (str(data["wall"])[:10] if isinstance(data.get("wall"), str) else None)
-    return Drill(
+    return DrillRow(
         path=path,
         schema_version=0,
         scenario_id=str(data["scenario_id"]),
@@ -255,8 +255,10 @@ def _integrity_in(data: dict[str, Any]) -> str | None:
     return None
 
 
-def _from_v1(data: dict[str, Any], path: Path, version: int) -> Drill:
+def _from_v1(data: dict[str, Any], path: Path, version: int) -> DrillRow:
     """Versions 1 and 2 (same shape; from 2 ``par`` is the playbook's median over many drills, not one drill)."""
+    from drillsim.reports.scoring import interval_status
+
     raw = data.get("intervals")
     if not isinstance(raw, list):
         raise ScorecardError("intervals is not a list")
@@ -265,7 +267,7 @@ def _from_v1(data: dict[str, Any], path: Path, version: int) -> Drill:
         if not isinstance(item, dict) or not isinstance(item.get("name"), str):
             continue
         seconds, target = _num(item.get("seconds")), _num(item.get("target"))
-        status = str(item["status"]) if isinstance(item.get("status"), str) else _status(seconds, target)
+        status = str(item["status"]) if isinstance(item.get("status"), str) else interval_status(seconds, target)
         intervals[item["name"]] = IntervalValue(
             seconds, target, _num(item.get("par")), status, _text(item.get("label"), item["name"])
         )
@@ -276,7 +278,7 @@ def _from_v1(data: dict[str, Any], path: Path, version: int) -> Drill:
         if isinstance(item, dict) and isinstance(item.get("id"), str):
             objectives[item["id"]] = _text(item.get("rating"), "N/A")
     seed = data.get("seed")
-    return Drill(
+    return DrillRow(
         path=path,
         schema_version=version,
         scenario_id=str(data["scenario_id"]),
@@ -293,6 +295,7 @@ def _from_v1(data: dict[str, Any], path: Path, version: int) -> Drill:
         objectives=objectives,
         findings=_findings_in(data),
         integrity=_integrity_in(data),
+        journal_sha256=data["journal_sha256"] if isinstance(data.get("journal_sha256"), str) else None,
     )
 
 
@@ -315,8 +318,8 @@ def _findings_in(data: dict[str, Any]) -> list[FindingValue] | None:
     return out
 
 
-def parse_scorecard(data: Any, path: Path) -> Drill:
-    """A scorecard's JSON (already parsed) as a ``Drill``; raises ``ScorecardError``."""
+def parse_scorecard(data: Any, path: Path) -> DrillRow:
+    """A scorecard's JSON (already parsed) as a ``DrillRow``; raises ``ScorecardError``."""
     card = _require_scorecard(data)
     version = _version(card)
     if version == 0:
@@ -324,7 +327,7 @@ def parse_scorecard(data: Any, path: Path) -> Drill:
     return _from_v1(card, path, version)
 
 
-def load_scorecard(path: str | os.PathLike[str], warnings: list[str] | None = None) -> Drill:
+def load_scorecard(path: str | os.PathLike[str], warnings: list[str] | None = None) -> DrillRow:
     """Read one scorecard file; raises ``ScorecardError`` naming the file and the reason."""
     from drillsim.simulator.files import FileRefused, read_limited
 
@@ -360,7 +363,7 @@ def load_scorecard(path: str | os.PathLike[str], warnings: list[str] | None = No
     return drill
 
 
-def _score_journal(path: Path) -> Drill:
+def _score_journal(path: Path) -> DrillRow:
     """A run folder with a journal but no scorecard: score it now (no par)."""
     from drillsim.reports.journal_io import JournalReadError, read_journal
     from drillsim.reports.scoring import score
@@ -369,7 +372,7 @@ def _score_journal(path: Path) -> Drill:
         records = read_journal(path)
     except JournalReadError as exc:
         raise ScorecardError(f"{exc} (skipped)") from None
-    integrity = journal_integrity(path, records)
+    integrity = journal_integrity(path, records, file_sha256(path))
     if integrity is not None and integrity[1]:
         raise ScorecardError(f"{integrity[0]} (skipped)")
     try:
@@ -392,27 +395,40 @@ def _journal_findings(records: list[dict[str, Any]], card: Any = None) -> list[F
     ]
 
 
-def attach_findings(drill: Drill, warnings: list[str] | None = None) -> None:
-    """Fill ``drill.findings`` from the run folder's journal when the scorecard has none.
+def attach_findings(drill: DrillRow, warnings: list[str] | None = None) -> None:
+    """Make sure the drill has its findings, from its scorecard or else from the run folder's journal.
 
-    Findings are not part of ``scorecard.json`` (schema 1): they are recomputed with
-    ``reports.lessons.findings(records)`` from ``journal.jsonl`` beside it.
+    A scorecard written by the report from issue 17 on carries its findings and the sha256 of
+    the journal it was written from (``journal_sha256``): when the journal beside it still has
+    that hash, the scorecard is trusted as it is (the report checked that journal: its integrity
+    warning, if any, is in the scorecard) and the journal is not read. A journal changed since
+    its report is named in a warning and checked again (replayed); so is the journal of a
+    scorecard without findings (written before), whose findings are recomputed from it.
     """
+    journal = drill.run_dir / JOURNAL_NAME
     if drill.findings is not None:
         drill.findings_source = drill.findings_source or "scorecard"
-        return
-    journal = drill.run_dir / JOURNAL_NAME
-    if not journal.is_file():
+        if drill.journal_sha256 is None or not journal.is_file():
+            return
+        digest = file_sha256(journal)
+        if digest == drill.journal_sha256:
+            return
+        if warnings is not None:
+            warnings.append(f"{journal}: changed since its report was written (not the journal_sha256 of {drill.path})")
+        if digest is None:
+            return
+    elif not journal.is_file():
         return
     from drillsim.reports.journal_io import JournalReadError, read_journal
 
     try:
         records = read_journal(journal)
-        integrity = journal_integrity(journal, records)
+        integrity = journal_integrity(journal, records, file_sha256(journal))
         refused = _matches_scorecard(drill, records) or (integrity[0] if integrity and integrity[1] else None)
         if refused is not None:
             if warnings is not None:
                 warnings.append(f"{refused}; the drill's findings are not used")
+            drill.findings, drill.findings_source = None, None
             return
         drill.integrity = integrity[0] if integrity is not None else None
         drill.findings = _journal_findings(records)
@@ -425,15 +441,58 @@ def attach_findings(drill: Drill, warnings: list[str] | None = None) -> None:
             warnings.append(f"{journal}: findings not computed ({type(exc).__name__}: {exc})")
 
 
-def journal_integrity(path: Path, records: list[dict[str, Any]]) -> tuple[str, bool] | None:
+def file_sha256(path: Path) -> str | None:
+    """The sha256 of a file's bytes (hex), or None when it cannot be read."""
+    import hashlib
+
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def _verified_path(digest: str) -> Path:
+    """Where the integrity check of a journal with this sha256 is kept, per drillsim version and journal format."""
+    import hashlib
+
+    from drillsim import __version__
+    from drillsim.simulator.metrics import FORMAT
+    from drillsim.simulator.whatif import cache_dir
+
+    key = hashlib.sha256(f"{__version__}/journal-{FORMAT}/{digest}".encode()).hexdigest()[:32]
+    return cache_dir() / "verified" / f"{key}.json"
+
+
+def journal_integrity(path: Path, records: list[dict[str, Any]], digest: str | None = None) -> tuple[str, bool] | None:
     """Why a journal fails its integrity check (``file:line: ...``) and whether that is fatal, or ``None``.
 
     Fatal: its scenario or roster copy is not valid or does not match its hash (the drill is
     skipped). Not fatal: its inputs, replayed, do not give the same journal (a warning: it was
-    edited, or written by an earlier drillsim build)."""
+    edited, or written by an earlier drillsim build).
+
+    With the journal's ``digest`` (sha256), the outcome of the replay is kept in the cache
+    (``<cache>/verified/``, keyed by the drillsim version, the journal format and the digest) and
+    read from there the next time the same bytes are checked: the replay is what costs."""
     from drillsim.simulator.replay import located, verify
 
-    integrity = verify(records)
+    cached = _verified_path(digest) if digest else None
+    integrity: tuple[str, bool] | None = None
+    try:
+        data = json.loads(cached.read_text(encoding="utf-8")) if cached else None
+    except (OSError, ValueError):
+        data = None
+    if isinstance(data, dict) and "problem" in data:
+        problem, fatal = data["problem"], bool(data.get("fatal"))
+        integrity = (problem, fatal) if isinstance(problem, str) else None
+    else:
+        integrity = verify(records)
+        if cached is not None:
+            from drillsim.simulator.journal import atomic_write
+
+            with contextlib.suppress(OSError):
+                problem, fatal = integrity if integrity is not None else (None, False)
+                atomic_write(cached, json.dumps({"problem": problem, "fatal": fatal}) + "\n")
     if integrity is None:
         return None
     problem, fatal = integrity
@@ -442,7 +501,7 @@ def journal_integrity(path: Path, records: list[dict[str, Any]]) -> tuple[str, b
     return located(path, f"{problem}; it was edited since the drill, or written by an earlier drillsim build"), False
 
 
-def _matches_scorecard(drill: Drill, records: list[dict[str, Any]]) -> str | None:
+def _matches_scorecard(drill: DrillRow, records: list[dict[str, Any]]) -> str | None:
     """A scorecard and the journal beside it must be of the same drill (seed and scenario hash)."""
     first = records[0]
     journal = drill.run_dir / JOURNAL_NAME
@@ -475,15 +534,6 @@ def load_drills(
 
 
 # ---------------------------------------------------------------------------- statistics (pure Python)
-
-
-def quantile(values: Sequence[float], q: float) -> float:
-    """Linear-interpolation quantile (numpy's default) of a non-empty sequence."""
-    ordered = sorted(values)
-    pos = (len(ordered) - 1) * q
-    low = math.floor(pos)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
 
 def summarize(values: Iterable[float | None]) -> dict[str, float | int | None]:
@@ -524,13 +574,13 @@ def trend(values: Sequence[float | None], *, lower_is_better: bool = True, toler
 # ---------------------------------------------------------------------------- frames
 
 
-def interval_names(drills: Sequence[Drill]) -> list[str]:
+def interval_names(drills: Sequence[DrillRow]) -> list[str]:
     """The key intervals any drill has, in ``KEY_INTERVALS`` order."""
     present = {name for d in drills for name, v in d.intervals.items() if v.seconds is not None or v.target}
     return [name for name in KEY_INTERVALS if name in present]
 
 
-def drills_frame(drills: Sequence[Drill]) -> pd.DataFrame:
+def drills_frame(drills: Sequence[DrillRow]) -> pd.DataFrame:
     """One row per drill in drill order.
 
     Columns: ``team``, ``scenario_id``, ``scenario_title``, ``scenario_hash``, ``scenario_changed``
@@ -608,7 +658,7 @@ def drills_frame(drills: Sequence[Drill]) -> pd.DataFrame:
     return frame
 
 
-def findings_frame(drills: Sequence[Drill]) -> pd.DataFrame:
+def findings_frame(drills: Sequence[DrillRow]) -> pd.DataFrame:
     """One row per area for improvement per drill: drill order, team, scenario, label, rule key, title, action, owner.
 
     ``key`` identifies "the same area for improvement": a generic rule (``slow-detection``,
@@ -729,17 +779,25 @@ def _names_by_order(drills: pd.DataFrame) -> dict[int, str]:
 
 
 def _recurring(
-    findings: pd.DataFrame, drills: pd.DataFrame, keys: list[str], minimum: int
-) -> tuple[pd.DataFrame, dict[int, str]]:
-    """One row per (team, key) raised in ``minimum`` or more drills: the drills' orders (sorted, unique),
-    and the latest row's other columns; grouped once, no scan of the frame per group."""
+    findings: pd.DataFrame, drills: pd.DataFrame, keys: list[str], latest: pd.Series, minimum: int
+) -> pd.DataFrame:
+    """One row per (team, key) raised in ``minimum`` or more drills, grouped once (no scan of the frame per row).
+
+    Columns: ``keys``, the latest row's other columns, ``drills`` (how many drills raised it),
+    ``labels`` (their names, in drill order) and ``latest`` (raised in the team's latest drill,
+    ``latest``: team -> its latest drill's order: still open).
+    """
+    names = _names_by_order(drills)
     part = findings.drop_duplicates([*keys, "order"]).sort_values([*keys, "order"], kind="stable")
+    part = part.assign(name=part["order"].map(names))
     grouped = part.groupby(keys, sort=False)
-    last = grouped.tail(1).set_index(keys)
-    orders = grouped["order"].agg(list)
-    out = last.assign(orders=orders).reset_index()
-    out = out[out["orders"].map(len) >= minimum]
-    return out, _names_by_order(drills)
+    out = grouped.tail(1).set_index(keys).drop(columns="name")
+    out["drills"] = grouped.size()
+    out["labels"] = grouped["name"].agg(", ".join)
+    out = out.reset_index()
+    # orders are sorted: the key is still open when its last drill is the team's latest
+    out["latest"] = out["order"].to_numpy() == out["team"].map(latest).fillna(-1).to_numpy()
+    return out[out["drills"] >= minimum]
 
 
 def recurring_findings(findings: pd.DataFrame, drills: pd.DataFrame, minimum: int = 2) -> pd.DataFrame:
@@ -755,27 +813,12 @@ def recurring_findings(findings: pd.DataFrame, drills: pd.DataFrame, minimum: in
     if findings.empty:
         return pd.DataFrame(columns=columns)
     known = drills[drills["findings"].notna()] if "findings" in drills.columns else drills
-    of = known.groupby("team")["order"].size()
-    latest = known.groupby("team")["order"].max()
-    rows, names = _recurring(findings, drills, ["team", "key"], minimum)
+    by_team = known.groupby("team")["order"]
+    rows = _recurring(findings, drills, ["team", "key"], by_team.max(), minimum)
     if rows.empty:
         return pd.DataFrame(columns=columns)
-    out = pd.DataFrame(
-        {
-            "team": rows["team"],
-            "key": rows["key"],
-            "title": rows["title"],
-            "owner": rows["owner"],
-            "drills": rows["orders"].map(len),
-            "of": rows["team"].map(of).fillna(0).astype(int),
-            "labels": rows["orders"].map(lambda orders: ", ".join(names[int(o)] for o in orders)),
-            "latest": [
-                int(latest.get(t, -1)) in orders for t, orders in zip(rows["team"], rows["orders"], strict=True)
-            ],
-        },
-        columns=columns,
-    )
-    return out.sort_values(["team", "drills", "key"], ascending=[True, False, True], ignore_index=True)
+    rows = rows.assign(of=rows["team"].map(by_team.size()).fillna(0).astype(int))[columns]
+    return rows.sort_values(["team", "drills", "key"], ascending=[True, False, True], ignore_index=True)
 
 
 def recurring_actions(findings: pd.DataFrame, drills: pd.DataFrame, minimum: int = 2) -> pd.DataFrame:
@@ -783,27 +826,13 @@ def recurring_actions(findings: pd.DataFrame, drills: pd.DataFrame, minimum: int
     import pandas as pd
 
     columns = ["team", "corrective_action", "owner", "drills", "labels", "latest"]
-    part_all = findings[findings["corrective_action"] != ""] if not findings.empty else findings
-    if part_all.empty:
+    part = findings[findings["corrective_action"] != ""] if not findings.empty else findings
+    if part.empty:
         return pd.DataFrame(columns=columns)
-    latest = drills.groupby("team")["order"].max()
-    rows, names = _recurring(part_all, drills, ["team", "corrective_action"], minimum)
+    rows = _recurring(part, drills, ["team", "corrective_action"], drills.groupby("team")["order"].max(), minimum)
     if rows.empty:
         return pd.DataFrame(columns=columns)
-    out = pd.DataFrame(
-        {
-            "team": rows["team"],
-            "corrective_action": rows["corrective_action"],
-            "owner": rows["owner"],
-            "drills": rows["orders"].map(len),
-            "labels": rows["orders"].map(lambda orders: ", ".join(names[int(o)] for o in orders)),
-            "latest": [
-                int(latest.get(t, -1)) in orders for t, orders in zip(rows["team"], rows["orders"], strict=True)
-            ],
-        },
-        columns=columns,
-    )
-    return out.sort_values(["team", "drills"], ascending=[True, False], ignore_index=True)
+    return rows[columns].sort_values(["team", "drills"], ascending=[True, False], ignore_index=True)
 
 
 # ---------------------------------------------------------------------------- the comparison
@@ -831,7 +860,7 @@ class Comparison:
 BY_COLUMNS = {"team": "team", "scenario": "scenario_id", "label": "label"}
 
 
-def compare(drills: Sequence[Drill], *, by: str = "team", warnings: Sequence[str] = ()) -> Comparison:
+def compare(drills: Sequence[DrillRow], *, by: str = "team", warnings: Sequence[str] = ()) -> Comparison:
     """Build every table of the comparison from loaded drills (``by``: team, scenario or label)."""
     if by not in BY_COLUMNS:
         raise ValueError(f"by must be one of {', '.join(BY_COLUMNS)}")

@@ -199,10 +199,11 @@ def milestones_figure(facts: DrillFacts, card: Scorecard) -> bytes:
         return png_bytes(fig)
 
 
+def figures_without_par(facts: DrillFacts) -> dict[str, bytes]:
+    """The figures that do not show par (``metrics``, ``members``): drawn while par is still being computed."""
+    return {"metrics": metrics_figure(facts), "members": members_figure(facts)}
+
+
 def render_figures(facts: DrillFacts, card: Scorecard) -> dict[str, bytes]:
     """Every figure as PNG bytes, by name (``metrics``, ``members``, ``milestones``)."""
-    return {
-        "metrics": metrics_figure(facts),
-        "members": members_figure(facts),
-        "milestones": milestones_figure(facts, card),
-    }
+    return {**figures_without_par(facts), "milestones": milestones_figure(facts, card)}

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import base64
 import functools
+import hashlib
 import json
 import logging
 import re
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,9 +27,9 @@ from typing import Any
 from drillsim.reports.aar import build_aar
 from drillsim.reports.exercise import ExerciseInfo, run_exercise
 from drillsim.reports.facts import DrillFacts
-from drillsim.reports.journal_io import atomic_write, read_journal
+from drillsim.reports.journal_io import atomic_write, journal_path, read_journal
 from drillsim.reports.lessons import Finding, declared_roles, findings_from, improvement_plan
-from drillsim.reports.par import par_for
+from drillsim.reports.par import start_par
 from drillsim.reports.scoring import RATING_NAMES, ClockResult, Interval, Par, Scorecard, score, scorecard_json
 from drillsim.simulator.describe import describe, readable_number
 from drillsim.simulator.durations import format_duration, format_time
@@ -521,24 +523,33 @@ def with_aar(text: str, aar: dict[str, Any]) -> str:
 
 def render_report(
     records: list[dict[str, Any]],
-    par: Par | None = None,
+    par: Par | Future[Par | None] | None = None,
     *,
     figures: bool = True,
     warnings: list[str] | None = None,
     exercise: ExerciseInfo | None = None,
 ) -> Rendered:
-    """Score a journal and render every report artefact in memory; ``exercise``: the AAR/IP overview settings."""
+    """Score a journal and render every report artefact in memory; ``exercise``: the AAR/IP overview settings.
+
+    ``par`` may still be being computed (``reports.par.start_par``): the figures without par are drawn
+    meanwhile, and a par that cannot be had adds a warning to ``warnings``."""
     from markupsafe import Markup
 
     facts = DrillFacts.from_records(records)
+    pngs: dict[str, bytes] = {}
+    if figures:
+        from drillsim.reports.figures import figures_without_par, milestones_figure
+
+        pngs = figures_without_par(facts)
+    if isinstance(par, Future):
+        par = par.result()
+        if par is None and warnings is not None:
+            warnings.append("par not available: the playbook could not be simulated for this scenario and roster")
     card = score(records, par)
     found = findings_from(facts, card)
     aar = build_aar(facts, card, found, exercise)
-    pngs: dict[str, bytes] = {}
     if figures:
-        from drillsim.reports.figures import render_figures
-
-        pngs = render_figures(facts, card)
+        pngs["milestones"] = milestones_figure(facts, card)
     md_src = {name: Markup(f"figures/{name}.png") for name in pngs}
     html_src = {
         name: Markup("data:image/png;base64," + base64.b64encode(data).decode("ascii")) for name, data in pngs.items()
@@ -585,22 +596,19 @@ def write_report(
     folder = Path(run_dir)
     warnings: list[str] = list(notes)  # the caller's, such as a failed integrity check (shown in the report)
     records = read_journal(folder, warnings)
-    if isinstance(par, Par):
-        par_values: Par | None = par
-    else:
-        par_values = par_for(records, **(par_options or {})) if par else None
-    if par is True and par_values is None:
-        warnings.append("par not available: the playbook could not be simulated for this scenario and roster")
+    # par is computed in the background while the figures are drawn (render_report waits for it)
+    par_values = par if isinstance(par, Par) else start_par(records, **(par_options or {})) if par else None
     exercise = run_exercise(folder, warnings)
     rendered = render_report(records, par_values, figures=figures, warnings=warnings, exercise=exercise)
     figure_paths = []
     for name, data in rendered.figures.items():
         figure_paths.append(atomic_write(folder / "figures" / f"{name}.png", data))
-    scorecard_text = rendered.scorecard_json
+    data = json.loads(rendered.scorecard_json)
     if notes:  # a failed integrity check travels with the scorecard: compare reports it without the journal
-        data = json.loads(scorecard_text)
         data["integrity"] = list(notes)
-        scorecard_text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    # the journal this scorecard was written from: compare trusts the scorecard while the journal keeps this hash
+    data["journal_sha256"] = hashlib.sha256(journal_path(folder).read_bytes()).hexdigest()
+    scorecard_text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     scorecard = atomic_write(folder / "scorecard.json", scorecard_text)
     markdown = atomic_write(folder / "report.md", rendered.markdown)
     html = atomic_write(folder / "report.html", rendered.html)

@@ -449,7 +449,7 @@ def score_credit(elapsed: float | None, target: float) -> float:
     return max(0.0, AT_TARGET * (1.0 - (elapsed - target) / target))
 
 
-def _interval_status(seconds: float | None, target: float | None) -> IntervalStatus:
+def interval_status(seconds: float | None, target: float | None) -> IntervalStatus:
     if target is None:
         return "reached" if seconds is not None else "not_reached"
     if seconds is None:
@@ -758,7 +758,7 @@ def _intervals(facts: DrillFacts, comm: CommunicationResult, clocks: list[ClockR
                 seconds=_r(seconds),
                 target=target,
                 par=None,
-                status=_interval_status(seconds, target),
+                status=interval_status(seconds, target),
                 credit=None if target is None else timeliness(seconds, target),
             )
         )
@@ -1115,7 +1115,7 @@ def _measure(
             interval = interval.model_copy(
                 update={
                     "seconds": _r(seconds),
-                    "status": _interval_status(seconds, interval.target),
+                    "status": interval_status(seconds, interval.target),
                     "credit": None if interval.target is None else timeliness(seconds, interval.target),
                 }
             )

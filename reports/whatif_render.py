@@ -254,7 +254,8 @@ def _grid(count: int) -> tuple[int, int]:
 
 
 def _column(sim: Simulation, roster_id: str, index: int) -> list[float | None]:
-    return [r.intervals[index] for r in sim.results[roster_id]]
+    runs = sim.results[roster_id]
+    return runs.numbers(runs.intervals[index])
 
 
 def ecdf_figure(sim: Simulation, stats: dict[str, RosterStats]) -> bytes:
@@ -351,7 +352,8 @@ def score_figure(sim: Simulation) -> bytes | None:
     ax = fig.add_subplot()
     bins = [i * 2.5 for i in range(41)]
     for g, roster in enumerate(sim.rosters):
-        scores = [r.score for r in sim.results[roster.id] if r.score is not None]
+        runs = sim.results[roster.id]
+        scores = [v for v in runs.numbers(runs.score) if v is not None]
         ax.hist(scores, bins=bins, color=COLOURS[g % len(COLOURS)], alpha=0.55, label=_plain(roster.id))
     ax.set_xlim(0, 100)
     ax.set_xlabel("score (0-100)")

@@ -32,6 +32,7 @@ import json
 import math
 import os
 import signal
+from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ from drillsim.simulator.engine import Drill
 from drillsim.simulator.metrics import FORMAT as JOURNAL_FORMAT
 from drillsim.simulator.model import PlaybookStep, Roster, Scenario
 from drillsim.simulator.policies import POLICY_NAMES, Policy, ScriptedPolicy, autoplay, make_policy
+from drillsim.simulator.stats import quantile
 from drillsim.simulator.variants import Variant, apply_variant
 
 SEED_STRIDE = 1_000_003
@@ -100,6 +102,99 @@ class RunSummary:
 def derive_seeds(seed: int, runs: int) -> list[int]:
     """The drill seeds of a simulation: ``seed * SEED_STRIDE + i`` for run ``i``."""
     return [seed * SEED_STRIDE + i for i in range(runs)]
+
+
+class RunColumns:
+    """One roster's runs stored by column as they arrive: 8-byte numbers, not a :class:`RunSummary` each.
+
+    Slot ``i`` holds run ``first + i``; a run is stored once, in any order (chunks arrive by completion).
+    ``None`` is kept as NaN. Iterating rebuilds the :class:`RunSummary` objects in run order (for
+    ``runs.csv`` and tests); the statistics read the columns (:meth:`numbers`). About 8 bytes per number
+    per drill, where a kept ``RunSummary`` costs some hundreds: the parent's memory stays flat as the
+    number of drills grows.
+    """
+
+    def __init__(self, roster: str, first: int, count: int, milestones: int) -> None:
+        self.roster = roster
+        self.first = first
+        self.count = count
+        self.filled = bytearray(count)
+        self.stored = 0
+        self.seed = array("q", bytes(8 * count))
+        self.impact_started = array("d", [math.nan]) * count
+        self.intervals = [array("d", [math.nan]) * count for _ in range(milestones)]
+        self.revenue_lost = array("d", bytes(8 * count))
+        self.penalties = array("q", bytes(8 * count))
+        self.score = array("d", [math.nan]) * count
+        self.end_reason = array("H", bytes(2 * count))
+        self._reasons: list[str | None] = [None]
+        self.measures: dict[str, array[float]] = {}
+
+    def add(self, summary: RunSummary) -> None:
+        """Store one run; raises ``ValueError`` for a run outside the slice or stored already."""
+        i = summary.run - self.first
+        if not 0 <= i < self.count or self.filled[i]:
+            raise ValueError(f"roster '{self.roster}': run {summary.run} is twice in the runs or beyond the slice")
+        self.filled[i] = 1
+        self.stored += 1
+        self.seed[i] = summary.seed
+        self.impact_started[i] = _nan(summary.impact_started)
+        for column, value in zip(self.intervals, summary.intervals, strict=True):
+            column[i] = _nan(value)
+        self.revenue_lost[i] = summary.revenue_lost
+        self.penalties[i] = summary.penalties
+        self.score[i] = _nan(summary.score)
+        if summary.end_reason not in self._reasons:
+            self._reasons.append(summary.end_reason)
+        self.end_reason[i] = self._reasons.index(summary.end_reason)
+        for name, value in summary.measures:
+            column = self.measures.get(name)
+            if column is None:
+                column = self.measures[name] = array("d", [math.nan]) * self.count
+            column[i] = _nan(value)
+
+    def missing(self) -> list[int]:
+        """The run indices not stored yet."""
+        return [self.first + i for i, flag in enumerate(self.filled) if not flag]
+
+    def numbers(self, column: array[float]) -> list[float | None]:
+        """A column of the stored runs in run order, NaN read back as None."""
+        return [None if v != v else v for v, flag in zip(column, self.filled, strict=True) if flag]
+
+    def __len__(self) -> int:
+        return self.stored
+
+    def __iter__(self) -> Iterator[RunSummary]:
+        for i, flag in enumerate(self.filled):
+            if not flag:
+                continue
+            yield RunSummary(
+                roster=self.roster,
+                run=self.first + i,
+                seed=self.seed[i],
+                impact_started=_none(self.impact_started[i]),
+                intervals=tuple(_none(column[i]) for column in self.intervals),
+                revenue_lost=self.revenue_lost[i],
+                penalties=self.penalties[i],
+                score=_none(self.score[i]),
+                end_reason=self._reasons[self.end_reason[i]],
+                measures=tuple((name, _none(column[i])) for name, column in self.measures.items()),
+            )
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, RunColumns | list | tuple):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _nan(value: float | None) -> float:
+    return math.nan if value is None else value
+
+
+def _none(value: float) -> float | None:
+    return None if value != value else value
 
 
 def summarize_drill(
@@ -245,8 +340,8 @@ class Simulation:
     seed: int
     runs: int
     milestones: list[MilestoneTarget]
-    results: dict[str, list[RunSummary]]
-    """Roster id -> its runs, run 0 first."""
+    results: dict[str, RunColumns]
+    """Roster id -> its runs (by column; iterating gives them in run order, run 0 first)."""
     scored: bool
     scenarios: dict[str, Scenario] = field(default_factory=dict)
     """Roster id -> the scenario it played (the variants' changed copies too)."""
@@ -259,8 +354,44 @@ class Simulation:
         return self.scenarios.get(roster_id, self.scenario)
 
     def all_runs(self) -> Iterator[RunSummary]:
+        """Every run, roster by roster, in run order (rebuilt from the columns one at a time)."""
         for roster in self.rosters:
             yield from self.results[roster.id]
+
+
+IN_FLIGHT = 4
+"""Chunks handed to each worker ahead of time: enough to keep it busy, few enough that the parent holds little."""
+
+
+def _drain(
+    executor: Executor,
+    submit: Callable[[tuple[int, list[int], list[int]]], Future[list[RunSummary]]],
+    tasks: Iterator[tuple[int, list[int], list[int]]],
+    jobs: int,
+    store: Callable[[int, list[RunSummary]], None],
+) -> None:
+    """Run ``tasks`` on ``executor``, at most ``jobs * IN_FLIGHT`` at a time, storing each chunk as it arrives.
+
+    The parent holds the chunks in flight and the columns, never a list of every task or result.
+    """
+    pending: dict[Future[list[RunSummary]], int] = {}
+    try:
+        for task in tasks:
+            pending[submit(task)] = task[0]
+            while len(pending) >= jobs * IN_FLIGHT:
+                _collect(pending, store)
+        while pending:
+            _collect(pending, store)
+    except BaseException:
+        for future in pending:
+            future.cancel()
+        raise
+
+
+def _collect(pending: dict[Future[list[RunSummary]], int], store: Callable[[int, list[RunSummary]], None]) -> None:
+    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+    for future in finished:
+        store(pending.pop(future), future.result())
 
 
 def simulate(
@@ -316,7 +447,6 @@ def simulate(
         raise ValueError(f"a roster is named twice: {', '.join(sorted({i for i in ids if ids.count(i) > 1}))}")
     spec = policy if isinstance(policy, PolicySpec) else PolicySpec.resolve(policy, scenario)
     job = _Job(scenario, rosters, spec, scorer, measure, {rid: s for rid, s in scenarios.items() if s is not scenario})
-    seeds = derive_seeds(seed, runs)
     wanted = range(runs)
     if shard is not None:
         k, n = shard
@@ -325,10 +455,13 @@ def simulate(
         wanted = range((k - 1) * runs // n, k * runs // n)
         if not wanted:
             raise ValueError(f"shard {k}/{n} of {runs} runs has no runs: use fewer shards")
+    if merged is not None:
+        wanted = range(runs)
     total = len(wanted) * len(rosters)
     jobs = min(jobs, total)
     size = chunk_size(len(wanted), jobs)
-    slots: list[list[RunSummary | None]] = [[None] * runs for _ in rosters]
+    milestones = milestone_targets(scenario)
+    columns = [RunColumns(r.id, wanted.start, len(wanted), len(milestones)) for r in rosters]
     done = 0
     if progress:
         progress(0, total)
@@ -336,82 +469,65 @@ def simulate(
     def store(index: int, chunk: list[RunSummary]) -> None:
         nonlocal done
         for summary in chunk:
-            slots[index][summary.run] = summary
+            columns[index].add(summary)
         done += len(chunk)
         if progress:
             progress(done, total)
 
-    tasks = [
-        (index, [wanted[i] for i in span], [seeds[wanted[i]] for i in span])
+    # chunk arguments made as they are handed out (ranges, seeds derived): nothing per run is held up front
+    tasks: Iterator[tuple[int, list[int], list[int]]] = (
+        (index, list(span), [seed * SEED_STRIDE + i for i in span])
         for index in range(len(rosters))
-        for span in _chunks(len(wanted), size)
-    ]
+        for span in (wanted[c.start : c.stop] for c in _chunks(len(wanted), size))
+    )
     if merged is not None:
-        tasks = []
+        tasks = iter(())
         for index, roster in enumerate(rosters):
             for summary in merged.get(roster.id, ()):
-                if not 0 <= summary.run < runs or slots[index][summary.run] is not None:
+                if not 0 <= summary.run < runs or columns[index].filled[summary.run]:
                     raise ValueError(
                         f"roster '{roster.id}': run {summary.run} is twice in the merged runs or beyond {runs}"
                     )
-                if summary.seed != seeds[summary.run]:
+                if summary.seed != seed * SEED_STRIDE + summary.run:
                     raise ValueError(f"roster '{roster.id}': run {summary.run} was played with another --seed")
-                slots[index][summary.run] = summary
-            missing = [i for i, s in enumerate(slots[index]) if s is None]
+                columns[index].add(summary)
+            missing = columns[index].missing()
             if missing:
                 raise ValueError(
                     f"roster '{roster.id}': {len(missing)} of {runs} runs are in none of the merged folders "
                     f"(the first: run {missing[0]}); merge every shard"
                 )
-        done = total = runs * len(rosters)
-    if executor is not None and tasks:
-        remote: dict[Future[list[RunSummary]], int] = {}
-        try:
-            for index, run_ids, chunk_seeds in tasks:
-                remote[executor.submit(_job_chunk, job, index, run_ids, chunk_seeds)] = index
-            while remote:
-                finished, _ = wait(remote, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    store(remote.pop(future), future.result())
-        except BaseException:
-            for future in remote:
-                future.cancel()
-            raise
+        done = total
+    if executor is not None:
+        _drain(executor, lambda task: executor.submit(_job_chunk, job, *task), tasks, jobs, store)
     elif jobs == 1:
         for index, run_ids, chunk_seeds in tasks:
             store(index, job.run_chunk(index, run_ids, chunk_seeds))
-    elif tasks:
-        executor = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(job,))
+    elif merged is None:
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(job,))
         try:
-            pending: dict[Future[list[RunSummary]], int] = {
-                executor.submit(_worker_chunk, index, run_ids, chunk_seeds): index
-                for index, run_ids, chunk_seeds in tasks
-            }
-            while pending:
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    store(pending.pop(future), future.result())
+            _drain(pool, lambda task: pool.submit(_worker_chunk, *task), tasks, jobs, store)
         except BaseException:
             # Interrupted or a drill failed: drop the queued chunks and stop the workers now rather than
             # letting them finish the chunks already handed out (the executor has no public way to do this).
-            processes = list((getattr(executor, "_processes", None) or {}).values())
-            executor.shutdown(wait=False, cancel_futures=True)
+            processes = list((getattr(pool, "_processes", None) or {}).values())
+            pool.shutdown(wait=False, cancel_futures=True)
             for process in processes:
                 with contextlib.suppress(Exception):
                     process.terminate()
             raise
-        executor.shutdown(wait=True)
-    results: dict[str, list[RunSummary]] = {}
-    for roster, column in zip(rosters, slots, strict=True):
-        results[roster.id] = [s for s in column if s is not None]
-        assert len(results[roster.id]) == (runs if merged is not None else len(wanted))
+        pool.shutdown(wait=True)
+    results: dict[str, RunColumns] = {}
+    for roster, column in zip(rosters, columns, strict=True):
+        assert not column.missing(), f"roster {roster.id}: runs not played"
+        results[roster.id] = column
     return Simulation(
         scenario=scenario,
         rosters=rosters,
         policy=spec.name,
         seed=seed,
         runs=runs,
-        milestones=milestone_targets(scenario),
+        milestones=milestones,
         shard=shard,
         results=results,
         scored=scorer is not None,
@@ -421,29 +537,6 @@ def simulate(
 
 
 # --------------------------------------------------------------------------- statistics
-
-
-def quantile(values: Sequence[float], q: float) -> float:
-    """The ``q`` quantile (0..1) of ``values`` by linear interpolation between order statistics.
-
-    Matches ``numpy.quantile``'s default ("linear", type 7). ``math.inf`` is allowed and
-    sorts last: a quantile that falls on or next to an infinite value is infinite.
-    """
-    if not values:
-        raise ValueError("quantile of no values")
-    if not 0.0 <= q <= 1.0:
-        raise ValueError("q must be between 0 and 1")
-    ordered = sorted(values)
-    position = q * (len(ordered) - 1)
-    low = math.floor(position)
-    high = min(low + 1, len(ordered) - 1)
-    fraction = position - low
-    a, b = ordered[low], ordered[high]
-    if fraction == 0.0 or a == b:
-        return a
-    if math.isinf(a) or math.isinf(b):
-        return math.inf
-    return a + (b - a) * fraction
 
 
 def wilson(successes: int, n: int, z: float = 1.959964) -> tuple[float, float]:
@@ -551,22 +644,34 @@ class RosterStats:
         }
 
 
-def roster_stats(runs: Sequence[RunSummary], milestones: Sequence[MilestoneTarget], team: str = "") -> RosterStats:
-    """The statistics of one roster's runs."""
-    if not runs:
+def roster_stats(
+    runs: Sequence[RunSummary] | RunColumns, milestones: Sequence[MilestoneTarget], team: str = ""
+) -> RosterStats:
+    """The statistics of one roster's runs (a list of summaries, or a simulation's columns)."""
+    if not isinstance(runs, RunColumns):
+        if not runs:
+            raise ValueError("no runs")
+        columns = RunColumns(runs[0].roster, 0, max(r.run for r in runs) + 1, len(milestones))
+        for summary in runs:
+            columns.add(summary)
+        runs = columns
+    if not runs.stored:
         raise ValueError("no runs")
-    intervals = {m.id: distribution([r.intervals[i] for r in runs], m.target) for i, m in enumerate(milestones)}
-    targeted = [(i, m.target) for i, m in enumerate(milestones) if m.target is not None]
-    all_met = sum(1 for r in runs if all((v := r.intervals[i]) is not None and v <= target for i, target in targeted))
-    scores = [r.score for r in runs]
+    intervals = {m.id: distribution(runs.numbers(runs.intervals[i]), m.target) for i, m in enumerate(milestones)}
+    targeted = [(runs.intervals[i], m.target) for i, m in enumerate(milestones) if m.target is not None]
+    # NaN (never reached) compares False: not met
+    all_met = sum(
+        1 for j, flag in enumerate(runs.filled) if flag and all(column[j] <= target for column, target in targeted)
+    )
+    scores = runs.numbers(runs.score)
     return RosterStats(
-        roster=runs[0].roster,
+        roster=runs.roster,
         team=team,
-        runs=len(runs),
+        runs=runs.stored,
         intervals=intervals,
         score=None if any(s is None for s in scores) else distribution(scores),
-        revenue_lost=distribution([r.revenue_lost for r in runs]),
-        penalties=distribution([float(r.penalties) for r in runs]),
+        revenue_lost=distribution(runs.numbers(runs.revenue_lost)),
+        penalties=distribution([float(p) for p, flag in zip(runs.penalties, runs.filled, strict=True) if flag]),
         all_met=all_met,
     )
 
@@ -626,6 +731,7 @@ def par_median(
     progress: Progress | None = None,
     policy: str = "playbook",
     tag: str = "",
+    executor: Executor | None = None,
 ) -> dict[str, Any]:
     """The ``policy``'s (default the playbook's) median over ``runs`` drills: par for a report.
 
@@ -638,7 +744,8 @@ def par_median(
     in ``<cache>/par/<key>.json`` (default :func:`cache_dir`), keyed by the engine version,
     the scenario's and roster's content hashes, ``runs``, ``seed`` and the scorer's and
     measure's names; an unreadable or unwritable cache is ignored. ``progress`` is called
-    only when the drills are really played (not on a cache hit).
+    only when the drills are really played (not on a cache hit). ``executor``: run the drills there
+    (see :func:`simulate`) instead of worker processes of its own.
     """
     folder = (cache or cache_dir()) / "par"
     path = folder / f"{par_key(scenario, roster, runs, seed, scorer, measure, policy, tag)}.json"
@@ -658,12 +765,11 @@ def par_median(
         scorer=scorer,
         measure=measure,
         progress=progress,
+        executor=executor,
     )
     stats = aggregate(sim)[roster.id]
-    measured: dict[str, list[float | None]] = {}
-    for summary in sim.results[roster.id]:
-        for name, value in summary.measures:
-            measured.setdefault(name, []).append(value)
+    column = sim.results[roster.id]
+    measured = {name: column.numbers(values) for name, values in column.measures.items()}
 
     def finite(value: float) -> float | None:
         return None if math.isinf(value) else round(value, 3)
@@ -680,9 +786,7 @@ def par_median(
         "p_met": {mid: d.p_met for mid, d in stats.intervals.items() if d.p_met is not None},
         "score": None if stats.score is None else finite(stats.score.median),
         # A name missing from some runs' measures counts as never reached in those runs.
-        "measures": {
-            name: distribution(values + [None] * (runs - len(values))).to_dict() for name, values in measured.items()
-        },
+        "measures": {name: distribution(values).to_dict() for name, values in measured.items()},
     }
     if use_cache:
         with contextlib.suppress(OSError):

@@ -262,3 +262,41 @@ def test_history_screen_lists_drills(quarters: Path) -> None:
             assert screen.query_one("#intervals", DataTable).row_count == 3
 
     asyncio.run(run())
+
+
+def test_a_reported_run_is_trusted_while_its_journal_keeps_the_recorded_hash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The report records the journal's sha256 in scorecard.json: compare then reads the scorecard's findings
+    without replaying the journal; a journal edited since is named and checked again; a journal-only folder's
+    check is kept by the hash of its bytes, and the second comparison says the same as the first."""
+    import hashlib
+    import os
+
+    assert main(["autoplay", "flash-sale-latency", "--seed", "3", "--no-report", "--out", str(tmp_path / "d")]) == 0
+    (folder,) = (tmp_path / "d").iterdir()
+    assert main(["report", str(folder), "--no-par"]) == 0
+    capsys.readouterr()
+    journal = folder / "journal.jsonl"
+    card = json.loads((folder / "scorecard.json").read_text(encoding="utf-8"))
+    assert card["journal_sha256"] == hashlib.sha256(journal.read_bytes()).hexdigest()
+    collection = load_drills([folder])
+    assert collection.warnings == [] and collection.drills[0].findings_source == "scorecard"
+
+    records = [json.loads(line) for line in journal.read_text(encoding="utf-8").splitlines()]
+    submitted = next(r for r in records if r["type"] == "action_submitted")
+    submitted["action"] = "rollback-model" if submitted["action"] != "rollback-model" else "add-replicas"
+    journal.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    collection = load_drills([folder])
+    assert any("changed since its report was written" in w for w in collection.warnings)
+    assert any("does not replay to the same drill" in w for w in collection.warnings)
+    assert collection.drills[0].findings_source == "journal"
+
+    only = tmp_path / "only"
+    only.mkdir()
+    shutil.copy(journal, only / "journal.jsonl")
+    first = load_drills([only]).warnings
+    verified = Path(os.environ["XDG_CACHE_HOME"]) / "drillsim" / "verified"
+    assert any(verified.iterdir())
+    assert load_drills([only]).warnings == first
+    assert any("does not replay to the same drill" in w for w in first)

@@ -209,3 +209,20 @@ def test_a_failing_drill_names_its_seed(scenario: Scenario, crisis: Roster, jobs
 
     with pytest.raises(SimulationError, match=r"drill \d+ \(seed \d+, roster crisis-team\) failed: RuntimeError: boom"):
         simulate(scenario, [crisis], 4, jobs=jobs, scorer=_failing_scorer)
+
+
+def test_par_computed_beside_the_figures_is_the_par_of_one_process(tmp_path: Path) -> None:
+    """The report starts par in the background (its own worker processes) and draws the figures meanwhile:
+    the par column is the one a single process computes."""
+    from drillsim.reports.render import write_report
+
+    assert main(["autoplay", "flash-sale-latency", "--seed", "2", "--no-report", "--out", str(tmp_path / "d")]) == 0
+    (folder,) = (tmp_path / "d").iterdir()
+    cards = []
+    for jobs in (2, 1):
+        write_report(folder, True, par_options={"jobs": jobs, "cache": tmp_path / f"cache-{jobs}"})
+        card = json.loads((folder / "scorecard.json").read_text(encoding="utf-8"))
+        cards.append([(i["name"], i.get("par"), i.get("par_p10"), i.get("par_p90")) for i in card["intervals"]])
+    assert cards[0] == cards[1]
+    assert any(par is not None for _, par, _, _ in cards[0])
+    assert (folder / "figures" / "milestones.png").is_file()

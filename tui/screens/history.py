@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from drillsim.reports.compare import CHANGED_MARK, KEY_INTERVALS, Drill, load_drills, summarize, trend
+from drillsim.reports.compare import CHANGED_MARK, KEY_INTERVALS, DrillRow, load_drills, summarize, trend
 from drillsim.reports.compare_render import span
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -23,7 +23,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Sparkline, Static
 
 
-def driver(drill: Drill) -> str:
+def driver(drill: DrillRow) -> str:
     """Who played it: ``people`` (the TUI), or ``autoplay: <policy>`` (the journal's drill_started says)."""
     return f"autoplay: {drill.policy}" if drill.policy else "people"
 
@@ -75,8 +75,8 @@ class HistoryScreen(Screen[None]):
     def __init__(self, drills_dir: Path, *, name: str | None = None, id: str | None = None) -> None:
         super().__init__(name=name, id=id)
         self.drills_dir = Path(drills_dir)
-        self.drills: list[Drill] = []
-        self.all_drills: list[Drill] = []
+        self.drills: list[DrillRow] = []
+        self.all_drills: list[DrillRow] = []
         self.show_autoplay: bool | None = None
         """None: hide autoplay drills while there are human ones."""
         self.warnings: list[str] = []
@@ -150,7 +150,7 @@ class HistoryScreen(Screen[None]):
         if event.data_table.id == "drills" and event.row_key.value is not None:
             self.show_trend(int(event.row_key.value))
 
-    def series(self, index: int) -> list[Drill]:
+    def series(self, index: int) -> list[DrillRow]:
         """The drills of the same team and scenario as drill ``index``, in drill order."""
         chosen = self.drills[index]
         return [
