@@ -43,7 +43,7 @@ from drillsim.simulator.model import (
     Penalty,
     Roster,
     Scenario,
-    dump,
+    shared_dump,
 )
 from drillsim.simulator.view import (
     ActionAvailability,
@@ -242,9 +242,9 @@ class Drill:
             speed=speed,
             team=self.team,
             label=label,
-            scenario=dump(scenario),
+            scenario=shared_dump(scenario),
             scenario_hash=scenario.content_hash(),
-            roster=dump(roster),
+            roster=shared_dump(roster),
             roster_hash=roster.content_hash(),
             participants=self.participants,
             policy=policy,
@@ -354,14 +354,28 @@ class Drill:
             return
         if not math.isfinite(t):
             raise ValueError("advance_to needs a finite time")
-        self.env.run(until=t)
-        # SimPy schedules the stop at now + (t - now), which can miss t by a rounding error;
-        # pin the clock to t exactly so the same input times give the same journal on replay.
-        self.env._now = t
+        # env.run(until=t) without its stop event: the events before t exactly (SimPy would stop at
+        # now + (t - now), which can miss t by a rounding error), then the clock pinned to t, so the same
+        # input times give the same journal on replay however the drill got there.
+        env = self.env
+        queue, step = env._queue, env.step  # type: ignore[attr-defined]
+        while queue and queue[0][0] < t:
+            step()
+        env._now = t
 
     def in_progress(self, action_id: str) -> bool:
         """Whether the action is queued or running now."""
         return any(task.action.id == action_id and not task.done for task in self.tasks)
+
+    def running_until(self, action_id: str) -> float | None:
+        """When the action's last run finishes, if every run of it now is under way (none still queued)."""
+        finish = None
+        for task in self.tasks:
+            if task.action.id == action_id and not task.done:
+                if task.finishes_at is None:
+                    return None
+                finish = task.finishes_at if finish is None else max(finish, task.finishes_at)
+        return finish
 
     def next_event_time(self) -> float:
         return float(self.env.peek())
@@ -1019,7 +1033,7 @@ class Drill:
         by_member = {name: self.participants.get(name) for name in self.members}
         for name, state in self.members.items():
             task = state.current
-            if task is not None and task.started_at is not None and task.finishes_at is not None:
+            if task is not None and not task.done and task.finishes_at is not None:  # not cancelled at the end
                 span = max(task.finishes_at - task.started_at, 1e-9)
                 status, label, progress, finish = (
                     "busy",

@@ -895,12 +895,12 @@ class Roster(Strict):
 # Models are frozen, so their dump and hash never change: compute them once per object
 # (thousands of simulated drills share one scenario). Keyed by id, holding the object so
 # the id cannot be reused while the entry lives; bounded.
-_DUMPS: dict[int, tuple[BaseModel, str, str]] = {}
+_DUMPS: dict[int, tuple[BaseModel, str, str, dict[str, Any]]] = {}
 _DUMPS_MAX = 64
 
 
-def _dumped(model: BaseModel) -> tuple[str, str]:
-    """(JSON in field order, content hash); field order matters: metrics are sampled in it."""
+def _dumped(model: BaseModel) -> tuple[str, str, dict[str, Any]]:
+    """(JSON in field order, content hash, that JSON parsed); field order matters: metrics are sampled in it."""
     entry = _DUMPS.get(id(model))
     if entry is None or entry[0] is not model:
         data = model.model_dump(mode="json", by_alias=True)
@@ -909,11 +909,11 @@ def _dumped(model: BaseModel) -> tuple[str, str]:
         # default) keeps every existing scenario's hash: drills stay comparable across drillsim versions.
         written = model.model_dump(mode="json", by_alias=True, exclude_defaults=True)
         digest = raw_hash(written)
-        entry = (model, ordered, digest)
+        entry = (model, ordered, digest, json.loads(ordered))
         if len(_DUMPS) >= _DUMPS_MAX:
             _DUMPS.pop(next(iter(_DUMPS)))
         _DUMPS[id(model)] = entry
-    return entry[1], entry[2]
+    return entry[1], entry[2], entry[3]
 
 
 def raw_hash(data: Any) -> str:
@@ -930,3 +930,9 @@ def dump(model: BaseModel) -> dict[str, Any]:
     """Plain JSON-ready data with aliases (``from``, ``for``), as the journal stores it (a fresh copy)."""
     data: dict[str, Any] = json.loads(_dumped(model)[0])
     return data
+
+
+def shared_dump(model: BaseModel) -> dict[str, Any]:
+    """What :func:`dump` gives, but one copy per model, shared by every caller: read it, never change it
+    (a drill's ``drill_started`` record holds it; thousands of simulated drills share one scenario)."""
+    return _dumped(model)[2]

@@ -79,7 +79,7 @@ class ScriptedPolicy(Policy):
         for _, index, what, step in ready:
             if what == "watch":
                 if drill.in_progress(step.action):
-                    self._due.append((now + RETRY, index, "watch", step))
+                    self._due.append((_next_look(drill, step.action, now), index, "watch", step))
                 elif step.action not in drill.done_actions:  # it failed: take it again
                     self._take(drill, now, index, step)
             else:
@@ -98,6 +98,19 @@ class ScriptedPolicy(Policy):
             self._due.append((now + RETRY, index, "watch", step))
         elif result.code == "requires":
             self._due.append((now + RETRY, index, "take", step))
+
+
+def _next_look(drill: Drill, action_id: str, now: float) -> float:
+    """The next of the looks every ``RETRY`` seconds at an action in progress that can find it over.
+
+    While it runs, it cannot be over before its finish time, so the looks before that are skipped (a look
+    at ``p`` sees what happened before ``p``); while it waits for its member, every look counts."""
+    look = now + RETRY
+    finish = drill.running_until(action_id)
+    if finish is not None:
+        while look <= finish:
+            look += RETRY
+    return look
 
 
 @dataclass
