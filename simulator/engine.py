@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import random
+import time
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -255,8 +256,9 @@ class Drill:
     # ------------------------------------------------------------------ journal
 
     def _emit(self, type_: str, *, input: bool = False, **fields: Any) -> Record:
-        self._sampler.before_record(self.now)
-        record: Record = {"seq": self._seq, "t": self.now, "type": type_}
+        now = self.now
+        self._sampler.before_record(now)
+        record: Record = {"seq": self._seq, "t": now, "type": type_}
         if input:
             record["input"] = True
             fields.setdefault("wall", _wall())
@@ -1122,5 +1124,12 @@ def readable_number(value: float) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+_WALL: list[Any] = [None, ""]  # (the second, its stamp): records written in the same second share one stamp
+
+
 def _wall() -> str:
-    return datetime.now(UTC).astimezone().isoformat(timespec="seconds")
+    """The wall clock to the second, local time with its offset (``2026-12-02T03:04:05+01:00``)."""
+    second = int(time.time())
+    if _WALL[0] != second:
+        _WALL[0], _WALL[1] = second, datetime.fromtimestamp(second, UTC).astimezone().isoformat(timespec="seconds")
+    return str(_WALL[1])

@@ -251,6 +251,7 @@ class RampSampler:
     def __init__(self, drill: Drill) -> None:
         self.drill = drill
         self.states = list(drill.metrics.values())
+        self.ids = [s.id for s in self.states]
         self.with_slo = [s for s in self.states if s.thresholds]
         # per metric, its own noise generator: samples do not depend on when they are computed
         self.noise = [random.Random(f"{drill.seed}:noise:{s.id}") for s in self.states]
@@ -290,7 +291,8 @@ class RampSampler:
 
     def before_record(self, t: float) -> None:
         """A real record is about to be written at ``t``: the samples before it go first."""
-        self.sample_until(t)
+        if t > (self.next_k * SAMPLE_EVERY):  # a sample is due before t
+            self.sample_until(t)
         if self.next_k > self.block_k:
             self.flush(t)
 
@@ -374,19 +376,20 @@ class RampSampler:
     def flush(self, t: float) -> None:
         """Write the computed samples as one ``metric_samples`` record at ``t`` (with the totals up to ``t``)."""
         drill = self.drill
-        self.integrate_until(t)
+        if t > self.t_int:
+            self.integrate_until(t)
         record: Record = {
             "seq": drill._seq,
             "t": t,
             "type": "metric_samples",
             "from": self.block_k * SAMPLE_EVERY,
             "every": SAMPLE_EVERY,
-            "values": {s.id: column for s, column in zip(self.states, self.columns, strict=True)},
+            "values": dict(zip(self.ids, self.columns, strict=True)),
             "revenue_lost": round(drill.revenue_lost, 2),
             "outside_slo": {mid: round(v, 3) for mid, v in drill.outside_slo.items()},
             "range": {s.id: [s.low, s.high] for s in self.states if s.low <= s.high},
         }
-        self.columns = [[] for _ in self.states]
+        self.columns = [[] for _ in self.ids]
         self.block_k = self.next_k
         drill._seq += 1
         if drill.journal is not None:
@@ -419,9 +422,12 @@ class RampSampler:
         if follows is None or b <= a:
             return 0.0
         base = follows.baseline
-        pieces = [a, b]
         ramp = follows.ramp
-        if ramp is not None and a < ramp.t1 < b:
+        if ramp is None or ramp.t1 <= a:  # a flat stretch (the usual case): one rectangle
+            f = (base - follows.at(a)) / base
+            return self.revenue_per_minute * clipped_integral(f, f, b - a) / 60.0 if f > 0.0 else 0.0
+        pieces = [a, b]
+        if a < ramp.t1 < b:
             pieces.insert(1, ramp.t1)
         total = 0.0
         for x, y in itertools.pairwise(pieces):
