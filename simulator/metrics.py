@@ -178,24 +178,6 @@ def holds_after(compare: Callable[[float, float], bool], v: float, slope: float,
     return slope <= 0  # operator.le
 
 
-_COMPARISONS: tuple[tuple[str, Callable[[float, float], bool]], ...] = (
-    ("above", operator.gt),
-    ("below", operator.lt),
-    ("at_least", operator.ge),
-    ("at_most", operator.le),
-)
-"""A metric condition's comparison fields and operators, in the order ``Condition.holds_for_value`` reads them."""
-
-
-def comparison(cond: Condition) -> tuple[Callable[[float, float], bool], float]:
-    """(operator, threshold) of a metric condition: ``cond.holds_for_value(v)`` is ``operator(v, threshold)``."""
-    for name, compare in _COMPARISONS:
-        threshold = getattr(cond, name)
-        if threshold is not None:
-            return compare, threshold
-    raise ValueError(f"a metric condition without a comparison: {cond!r}")
-
-
 class MetricWatch:
     """A waiting trigger's metric condition: its hold time starts when it comes true and resets when it stops."""
 
@@ -208,7 +190,10 @@ class MetricWatch:
         self.key = id(cond)  # its key in Drill._held and Drill._unarmed
         self.metric = metric
         self.hold: float = cond.for_ or 0.0
-        self.compare, self.threshold = comparison(cond)
+        found = cond.comparison()
+        if found is None:
+            raise ValueError(f"a metric condition without a comparison: {cond!r}")
+        _, self.compare, self.threshold = found
 
 
 def r4(value: float) -> float:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import operator
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from drillsim.simulator.durations import Duration, format_duration
@@ -339,6 +341,16 @@ class Effect(Strict):
         return self
 
 
+COMPARISONS: dict[str, tuple[Callable[[float, float], bool], str]] = {
+    "above": (operator.gt, "above"),
+    "below": (operator.lt, "below"),
+    "at_least": (operator.ge, "at least"),
+    "at_most": (operator.le, "at most"),
+}
+"""A metric condition's comparison fields: the operator (``value OP threshold``) and how a report words it.
+The one definition: the engine's watches and the lessons' evidence read it through ``Condition.comparison``."""
+
+
 class Condition(Strict):
     """A condition on the simulated world, used to trigger faults, injects and milestones and to raise lessons.
 
@@ -393,7 +405,7 @@ class Condition(Strict):
                 + (f"; got {', '.join(kinds)}" if kinds else "")
             )
         kind = kinds[0]
-        comparisons = [k for k in ("above", "below", "at_least", "at_most") if getattr(self, k) is not None]
+        comparisons = [k for k in COMPARISONS if getattr(self, k) is not None]
         if kind == "metric":
             if len(comparisons) != 1:
                 raise ValueError("a metric condition needs exactly one of 'above', 'below', 'at_least', 'at_most'")
@@ -407,17 +419,23 @@ class Condition(Strict):
             raise ValueError("a decision condition is written {decision: INJECT_ID, timed_out: true}")
         return self
 
+    def comparison(self) -> tuple[str, Callable[[float, float], bool], float] | None:
+        """(field, operator, threshold) of a metric condition (``above``, ``operator.gt``, 900.0); None otherwise."""
+        for name, (compare, _) in COMPARISONS.items():
+            threshold = getattr(self, name)
+            if threshold is not None:
+                return name, compare, threshold
+        return None
+
+    def comparison_text(self) -> str:
+        """``above 900``, ``at least 0.5``: the comparison in words; empty for a condition of another kind."""
+        found = self.comparison()
+        return f"{COMPARISONS[found[0]][1]} {found[2]:g}" if found else ""
+
     def holds_for_value(self, value: float) -> bool:
         """Whether a metric value satisfies the comparison (ignoring ``for``)."""
-        if self.above is not None:
-            return value > self.above
-        if self.below is not None:
-            return value < self.below
-        if self.at_least is not None:
-            return value >= self.at_least
-        if self.at_most is not None:
-            return value <= self.at_most
-        return False
+        found = self.comparison()
+        return found is not None and found[1](value, found[2])
 
 
 # --------------------------------------------------------------------------- faults, injects, actions
