@@ -7,12 +7,13 @@ is a ``simpy.Resource(capacity=1)``: a busy member makes the next action queue.
 from __future__ import annotations
 
 from collections.abc import Generator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import simpy
 from drillsim.simulator.durations import format_clock
 from drillsim.simulator.model import Action, Member
+from simpy.resources.resource import Request
 
 if TYPE_CHECKING:
     from drillsim.simulator.engine import Drill
@@ -52,8 +53,19 @@ class _Task:
     """A duration the submission fixed (a scripted replay of a real timeline), instead of a drawn one."""
 
 
+class _TaskRequest(Request):
+    """A request for a member that carries the action it is for: the member's resource holds the queue."""
+
+    def __init__(self, resource: simpy.Resource, task: _Task) -> None:
+        self.task = task
+        super().__init__(resource)
+
+
 @dataclass
 class _MemberState:
+    """A roster member: paged or engaged, and a ``simpy.Resource(capacity=1)`` whose users and queue are
+    the member's actions (``_TaskRequest``): the one holding it runs, the others wait their turn."""
+
     spec: Member
     index: int
     resource: simpy.Resource
@@ -61,12 +73,25 @@ class _MemberState:
     responding_since: float | None = None
     available_at: float | None = None
     ready: simpy.Event | None = None
-    current: _Task | None = None
-    waiting: list[_Task] = field(default_factory=list)
+
+    def _tasks(self) -> list[_Task]:
+        """The member's actions not done yet, in their turn (the resource's user first, then its queue)."""
+        requests = [*self.resource.users, *self.resource.queue]
+        return [r.task for r in requests if isinstance(r, _TaskRequest) and not r.task.done]
+
+    @property
+    def current(self) -> _Task | None:
+        """The action running now (its member holds the resource and has started it)."""
+        return next((task for task in self._tasks() if task.started_at is not None), None)
+
+    @property
+    def waiting(self) -> list[_Task]:
+        """The actions waiting for this member: queued, or granted while the member is still on the way."""
+        return [task for task in self._tasks() if task.started_at is None]
 
     @property
     def load(self) -> int:
-        return len(self.waiting) + (1 if self.current is not None else 0)
+        return len(self._tasks())
 
 
 class Team:
@@ -179,29 +204,28 @@ class Team:
             state, match = self._choose_member(action)
         task = _Task(action, state.spec.name, self.now, source, took=None if took is None else float(took))
         self.tasks.append(task)
-        state.waiting.append(task)
+        request = _TaskRequest(state.resource, task)  # in the member's queue from now on
         if not state.engaged:
             self._page(state, f"to {action.label.lower()}")
-        if state.current is not None or not state.engaged or len(state.waiting) > 1:
+        if state.load > 1 or not state.engaged:
             self._emit("action_queued", action=action.id, member=state.spec.name, ahead=state.load - 1)
-        self.env.process(self._run(task, state, match))
+        self.env.process(self._run(request, state, match))
         return Submission(True)
 
-    def _run(self: Drill, task: _Task, state: _MemberState, match: bool) -> Generator[simpy.Event, Any, None]:
+    def _run(self: Drill, request: _TaskRequest, state: _MemberState, match: bool) -> Generator[simpy.Event, Any, None]:
+        task = request.task
         action = task.action
-        with state.resource.request() as request:
+        with request:
             yield request
             if not state.engaged and state.ready is not None:
                 yield state.ready
             if self.ended:
                 return
-            state.waiting.remove(task)
             forbidden = next((a for a in self._forbidden_by.get(action.id, ()) if a in self.done_actions), None)
             if forbidden is not None:  # ruled out while it waited
                 task.done = True
                 self._emit("action_cancelled", action=action.id, member=state.spec.name, forbidden_by=forbidden)
                 return
-            state.current = task
             duration = self._draw_duration(action, state.spec, match) if task.took is None else task.took
             chance = self._chance(action, state.spec, match)
             success = self.rng.random() < chance
@@ -216,7 +240,6 @@ class Team:
                 waited=round(self.now - task.submitted_at, 3),
             )
             yield self.env.timeout(duration)
-            state.current = None
             task.done = True
             if self.ended:
                 return
