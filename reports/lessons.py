@@ -138,19 +138,11 @@ def _metric_held(condition: Condition, facts: DrillFacts) -> tuple[bool, list[st
             if since is None:
                 since = t
             if t - since >= need:
-                comparison = _comparison(condition)
+                comparison = condition.comparison_text()
                 return True, [f"{label} {comparison}{unit} from {fmt_clock(since)} (held at least {fmt_span(need)})"]
         else:
             since = None
     return False, []
-
-
-def _comparison(condition: Condition) -> str:
-    for name, word in (("above", "above"), ("below", "below"), ("at_least", "at least"), ("at_most", "at most")):
-        value = getattr(condition, name)
-        if value is not None:
-            return f"{word} {value:g}"
-    return ""
 
 
 def _short(text: str, limit: int = 90) -> str:

@@ -9,13 +9,12 @@ schema errors, so they read ``file:line:col: where: message``.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from drillsim.simulator.durations import format_duration
-from drillsim.simulator.loading import Level, Problem, SourceMap, _Problems, did_you_mean
 from drillsim.simulator.model import Condition, Effect, Roster, Scenario
+from drillsim.simulator.problems import Level, Problem, Problems, SourceMap, did_you_mean
 from drillsim.simulator.roles import ROLES
 
 Path = tuple[str | int, ...]
@@ -69,7 +68,7 @@ def effects(scenario: Scenario) -> Iterator[tuple[Path, Effect]]:
 
 def check_scenario(scenario: Scenario, *, source: SourceMap | None = None, path: str = "") -> list[Problem]:
     """Every cross-reference problem of a scenario (errors, and warnings for the doubtful)."""
-    out = _Problems(path, source)
+    out = Problems(path, source)
     metrics = set(scenario.metrics)
     actions = [a.id for a in scenario.actions]
     faults = [f.id for f in scenario.faults]
@@ -262,17 +261,10 @@ def check_scenario(scenario: Scenario, *, source: SourceMap | None = None, path:
                 _unknown("built-in roster", scenario.default_roster, known),
                 level="warning",
             )
-        else:
-            out.items.extend(_default_roster_covers(scenario, out.source, path))
     return out.items
 
 
-_DEFAULT_ROSTERS: dict[tuple[str, int, int], object] = {}
-"""Default rosters parsed in this process, by path, mtime and size: validating a library of scenarios
-that share a roster parses it once."""
-
-
-def _check_roles(scenario: Scenario, out: _Problems) -> None:
+def _check_roles(scenario: Scenario, out: Problems) -> None:
     """Roles are checked while the file validates (simulator.model); here only a needless declaration."""
     for role in scenario.roles:
         if role in ROLES:
@@ -284,29 +276,6 @@ def _check_roles(scenario: Scenario, out: _Problems) -> None:
             )
 
 
-def _default_roster_covers(scenario: Scenario, source: SourceMap, path: str) -> list[Problem]:
-    """Warnings when the scenario's own default roster cannot play it."""
-    from drillsim.simulator.library import resolve_roster
-    from drillsim.simulator.loading import check_file
-
-    assert scenario.default_roster is not None
-    found = resolve_roster(scenario.default_roster)
-    try:
-        stat = os.stat(found)
-        key: tuple[str, int, int] | None = (str(found), stat.st_mtime_ns, stat.st_size)
-    except (OSError, TypeError):  # not a plain file (a package resource): parse it each time
-        key = None
-    if key is not None and key in _DEFAULT_ROSTERS:
-        roster = _DEFAULT_ROSTERS[key]
-    else:
-        roster, _ = check_file(found, "roster", checks=False)
-        if key is not None:
-            _DEFAULT_ROSTERS[key] = roster
-    if not isinstance(roster, Roster):
-        return []  # the roster's own problems are reported when it is validated
-    return check_roster_covers(scenario, roster, source=source, path=path)
-
-
 def _beyond(key: str, value: float, duration: float) -> str:
     return (
         f"{key} {format_duration(value)} is not within the drill "
@@ -316,7 +285,7 @@ def _beyond(key: str, value: float, duration: float) -> str:
 
 def check_roster(roster: Roster, *, source: SourceMap | None = None, path: str = "") -> list[Problem]:
     """Problems of a roster on its own: member names must be unique."""
-    out = _Problems(path, source)
+    out = Problems(path, source)
     first: dict[str, int] = {}
     for index, member in enumerate(roster.members):
         if member.name in first:
@@ -342,7 +311,7 @@ def check_roster_covers(
     With the scenario's ``source`` map, each warning points at the first action needing the role.
     Playbook steps done ``by`` a member who is not on the roster are reported too.
     """
-    out = _Problems(path, source)
+    out = Problems(path, source)
     held = {role for member in roster.members for role in member.roles}
     for role in scenario.roles_needed:
         if role not in held:

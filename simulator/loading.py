@@ -20,19 +20,32 @@ demo.yaml:1:1: missing required key 'title'
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 import types
 import typing
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Union
 
 import yaml
+from drillsim.simulator import checks as checks_module
 from drillsim.simulator.files import FileRefused, read_limited
 from drillsim.simulator.model import Roster, Scenario
-from drillsim.simulator.text import escape
+from drillsim.simulator.problems import (
+    NO_POSITION,
+    LoadError,
+    Position,
+    Problem,
+    SourceMap,
+    TreePath,
+    breadcrumb,
+    did_you_mean,
+    errors,
+)
+from drillsim.simulator.problems import Problems as _Problems
 from pydantic import BaseModel, ValidationError
 from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
@@ -47,129 +60,10 @@ MAX_ALIASES = 500
 MAX_NODES = 50_000
 """Most values in a file once aliases are expanded (a scenario has a few thousand)."""
 
-Level = Literal["error", "warning"]
-Position = tuple[int | None, int | None]
-TreePath = tuple[str | int, ...]
-
-_NO_POSITION: Position = (None, None)
-
-
-# --------------------------------------------------------------------------- problems
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a file, located as precisely as the parser allows.
-
-    ``line`` and ``col`` are 1-based and ``None`` where no position is known (a missing
-    file, a check on a model built in code): a position is never invented.
-    """
-
-    path: str
-    """The file, as the user named it."""
-    line: int | None
-    col: int | None
-    where: str
-    """Breadcrumb into the document: ``injects[2].decision.options``; empty for the whole file."""
-    message: str
-    level: Level = "error"
-
-    def __str__(self) -> str:
-        location = self.path
-        if self.line is not None:
-            location += f":{self.line}"
-            if self.col is not None:
-                location += f":{self.col}"
-        text = f"{location}: "
-        if self.where:
-            text += f"{self.where}: "
-        if self.level == "warning":
-            text += "warning: "
-        # a problem quotes what the user wrote (an unknown key, an id, the file name): never raw
-        return escape(text + self.message, lines=True)
-
-    @property
-    def is_error(self) -> bool:
-        return self.level == "error"
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-class LoadError(Exception):
-    """A file could not be loaded; ``problems`` says everything that is wrong with it."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
-def errors(problems: Iterable[Problem]) -> list[Problem]:
-    """Only the error-level problems."""
-    return [p for p in problems if p.level == "error"]
-
-
-def breadcrumb(path: Sequence[str | int]) -> str:
-    """``("injects", 2, "decision", "options")`` -> ``injects[2].decision.options``."""
-    text = ""
-    for part in path:
-        if isinstance(part, int) and not isinstance(part, bool):
-            text += f"[{part}]"
-        elif re.fullmatch(r"[A-Za-z0-9_-]+", str(part)):
-            text += f".{part}" if text else str(part)
-        else:
-            text += f"[{json.dumps(str(part))}]"
-    return text
+_NO_POSITION: Position = NO_POSITION
 
 
 # --------------------------------------------------------------------------- positions
-
-
-class SourceMap:
-    """Positions (1-based line, column) of the keys and values of a YAML document by tree path."""
-
-    def __init__(self) -> None:
-        self.values: dict[TreePath, tuple[int, int]] = {}
-        self.keys: dict[TreePath, tuple[int, int]] = {}
-
-    def locate(self, path: Sequence[str | int], *, key: bool = False) -> Position:
-        """Where ``path`` is written: its key with ``key=True`` (else its value).
-
-        A path that is not in the file (a default value) falls back to its nearest
-        ancestor that is; an empty map gives no position at all.
-        """
-        tpath = tuple(path)
-        if key and tpath in self.keys:
-            return self.keys[tpath]
-        while True:
-            if tpath in self.values:
-                return self.values[tpath]
-            if tpath in self.keys:
-                return self.keys[tpath]
-            if not tpath:
-                return _NO_POSITION
-            tpath = tpath[:-1]
-
-
-class _Problems:
-    """Collects problems for one file."""
-
-    def __init__(self, name: str, source: SourceMap | None = None) -> None:
-        self.name = name
-        self.source = source or SourceMap()
-        self.items: list[Problem] = []
-
-    def add(
-        self,
-        message: str,
-        position: Position = _NO_POSITION,
-        where: str = "",
-        level: Level = "error",
-    ) -> None:
-        self.items.append(Problem(self.name, position[0], position[1], where, message, level))
-
-    def at(self, path: Sequence[str | int], message: str, *, key: bool = False, level: Level = "error") -> None:
-        self.add(message, self.source.locate(path, key=key), breadcrumb(path), level)
 
 
 def _mark(mark: Any) -> Position:
@@ -569,19 +463,6 @@ def describe(value: Any) -> str:
     return f"a {type(value).__name__} value ({value})"
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
-    """The closest choice to a misspelt word, if any is close."""
-    import difflib  # only for a misspelt word: validating good files never pays for it
-
-    choices = list(choices)
-    match = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    if match:
-        return match[0]
-    lowered = word.lower()
-    prefixed = [c for c in choices if len(lowered) >= 3 and (c.startswith(lowered) or lowered.startswith(c))]
-    return prefixed[0] if len(prefixed) == 1 else None
-
-
 def _quoted_values(expected: str) -> list[str]:
     return re.findall(r"'([^']*)'", expected)
 
@@ -910,6 +791,7 @@ def validate_data(
     data: Any, name: str, source: SourceMap | None = None, kind: Kind | None = None, *, checks: bool = True
 ) -> tuple[Scenario | Roster | None, list[Problem]]:
     """Validate parsed YAML data against the model (and run the cross-reference checks)."""
+    run_checks, checks = checks, checks_module  # the keyword keeps its name for callers
     out = _Problems(name, source)
     kind = kind or detect_kind(data)
     if not isinstance(data, dict):
@@ -933,14 +815,47 @@ def validate_data(
     except RecursionError:  # pragma: no cover - limits stop this first
         out.add(f"the document is nested too deeply (more than {MAX_DEPTH} levels)")
         return None, out.items
-    if checks:
-        from drillsim.simulator import checks as checks_module
-
+    if run_checks:
         if isinstance(model, Scenario):
-            out.items.extend(checks_module.check_scenario(model, source=out.source, path=name))
+            out.items.extend(checks.check_scenario(model, source=out.source, path=name))
+            if model.default_roster is not None and _is_builtin_roster(model.default_roster):
+                out.items.extend(_default_roster_covers(model, out.source, name))
         elif isinstance(model, Roster):
-            out.items.extend(checks_module.check_roster(model, source=out.source, path=name))
+            out.items.extend(checks.check_roster(model, source=out.source, path=name))
     return typing.cast(Scenario | Roster, model), _sorted(out.items)
+
+
+def _is_builtin_roster(roster_id: str) -> bool:
+    from drillsim.simulator.library import builtin_roster_ids
+
+    return roster_id in builtin_roster_ids()
+
+
+_DEFAULT_ROSTERS: dict[tuple[str, int, int], object] = {}
+"""Default rosters parsed in this process, by path, mtime and size: validating a library of scenarios
+that share a roster parses it once."""
+
+
+def _default_roster_covers(scenario: Scenario, source: SourceMap, path: str) -> list[Problem]:
+    """Warnings when the scenario's own default roster cannot play it."""
+    from drillsim.simulator.library import resolve_roster
+
+    assert scenario.default_roster is not None
+    found = resolve_roster(scenario.default_roster)
+    try:
+        stat = os.stat(found)
+        key: tuple[str, int, int] | None = (str(found), stat.st_mtime_ns, stat.st_size)
+    except (OSError, TypeError):  # not a plain file (a package resource): parse it each time
+        key = None
+    if key is not None and key in _DEFAULT_ROSTERS:
+        roster = _DEFAULT_ROSTERS[key]
+    else:
+        roster, _ = check_file(found, "roster", checks=False)
+        if key is not None:
+            _DEFAULT_ROSTERS[key] = roster
+    if not isinstance(roster, Roster):
+        return []  # the roster's own problems are reported when it is validated
+    return checks_module.check_roster_covers(scenario, roster, source=source, path=path)
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:

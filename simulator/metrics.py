@@ -178,24 +178,6 @@ def holds_after(compare: Callable[[float, float], bool], v: float, slope: float,
     return slope <= 0  # operator.le
 
 
-_COMPARISONS: tuple[tuple[str, Callable[[float, float], bool]], ...] = (
-    ("above", operator.gt),
-    ("below", operator.lt),
-    ("at_least", operator.ge),
-    ("at_most", operator.le),
-)
-"""A metric condition's comparison fields and operators, in the order ``Condition.holds_for_value`` reads them."""
-
-
-def comparison(cond: Condition) -> tuple[Callable[[float, float], bool], float]:
-    """(operator, threshold) of a metric condition: ``cond.holds_for_value(v)`` is ``operator(v, threshold)``."""
-    for name, compare in _COMPARISONS:
-        threshold = getattr(cond, name)
-        if threshold is not None:
-            return compare, threshold
-    raise ValueError(f"a metric condition without a comparison: {cond!r}")
-
-
 class MetricWatch:
     """A waiting trigger's metric condition: its hold time starts when it comes true and resets when it stops."""
 
@@ -208,7 +190,10 @@ class MetricWatch:
         self.key = id(cond)  # its key in Drill._held and Drill._unarmed
         self.metric = metric
         self.hold: float = cond.for_ or 0.0
-        self.compare, self.threshold = comparison(cond)
+        found = cond.comparison()
+        if found is None:
+            raise ValueError(f"a metric condition without a comparison: {cond!r}")
+        _, self.compare, self.threshold = found
 
 
 def r4(value: float) -> float:
@@ -261,6 +246,7 @@ class RampSampler:
     def __init__(self, drill: Drill) -> None:
         self.drill = drill
         self.states = list(drill.metrics.values())
+        self.ids = [s.id for s in self.states]
         self.with_slo = [s for s in self.states if s.thresholds]
         # per metric, its own noise generator: samples do not depend on when they are computed
         self.noise = [random.Random(f"{drill.seed}:noise:{s.id}") for s in self.states]
@@ -299,7 +285,8 @@ class RampSampler:
 
     def before_record(self, t: float) -> None:
         """A real record is about to be written at ``t``: the samples before it go first."""
-        self.sample_until(t)
+        if t > (self.next_k * SAMPLE_EVERY):  # a sample is due before t
+            self.sample_until(t)
         if self.next_k > self.block_k:
             self.flush(t)
 
@@ -383,19 +370,20 @@ class RampSampler:
     def flush(self, t: float) -> None:
         """Write the computed samples as one ``metric_samples`` record at ``t`` (with the totals up to ``t``)."""
         drill = self.drill
-        self.integrate_until(t)
+        if t > self.t_int:
+            self.integrate_until(t)
         record: Record = {
             "seq": drill._seq,
             "t": t,
             "type": "metric_samples",
             "from": self.block_k * SAMPLE_EVERY,
             "every": SAMPLE_EVERY,
-            "values": {s.id: column for s, column in zip(self.states, self.columns, strict=True)},
+            "values": dict(zip(self.ids, self.columns, strict=True)),
             "revenue_lost": round(drill.revenue_lost, 2),
             "outside_slo": {mid: round(v, 3) for mid, v in drill.outside_slo.items()},
             "range": {s.id: [s.low, s.high] for s in self.states if s.low <= s.high},
         }
-        self.columns = [[] for _ in self.states]
+        self.columns = [[] for _ in self.ids]
         self.block_k = self.next_k
         drill._seq += 1
         if drill.journal is not None:
@@ -429,9 +417,14 @@ class RampSampler:
         total = 0.0
         for follows, share in self.revenue_metrics:
             base = follows.baseline
-            pieces = [a, b]
             ramp = follows.ramp
-            if ramp is not None and a < ramp.t1 < b:
+            if ramp is None or ramp.t1 <= a:  # a flat stretch (the usual case): one rectangle
+                f = (base - follows.at(a)) / base
+                if f > 0.0:
+                    total += share * clipped_integral(f, f, b - a)
+                continue
+            pieces = [a, b]
+            if a < ramp.t1 < b:
                 pieces.insert(1, ramp.t1)
             for x, y in itertools.pairwise(pieces):
                 total += share * clipped_integral((base - follows.at(x)) / base, (base - follows.at(y)) / base, y - x)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import operator
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from drillsim.simulator.durations import Duration, format_duration
@@ -362,6 +364,16 @@ class Effect(Strict):
         return self
 
 
+COMPARISONS: dict[str, tuple[Callable[[float, float], bool], str]] = {
+    "above": (operator.gt, "above"),
+    "below": (operator.lt, "below"),
+    "at_least": (operator.ge, "at least"),
+    "at_most": (operator.le, "at most"),
+}
+"""A metric condition's comparison fields: the operator (``value OP threshold``) and how a report words it.
+The one definition: the engine's watches and the lessons' evidence read it through ``Condition.comparison``."""
+
+
 class Condition(Strict):
     """A condition on the simulated world, used to trigger faults, injects and milestones and to raise lessons.
 
@@ -416,7 +428,7 @@ class Condition(Strict):
                 + (f"; got {', '.join(kinds)}" if kinds else "")
             )
         kind = kinds[0]
-        comparisons = [k for k in ("above", "below", "at_least", "at_most") if getattr(self, k) is not None]
+        comparisons = [k for k in COMPARISONS if getattr(self, k) is not None]
         if kind == "metric":
             if len(comparisons) != 1:
                 raise ValueError("a metric condition needs exactly one of 'above', 'below', 'at_least', 'at_most'")
@@ -430,17 +442,23 @@ class Condition(Strict):
             raise ValueError("a decision condition is written {decision: INJECT_ID, timed_out: true}")
         return self
 
+    def comparison(self) -> tuple[str, Callable[[float, float], bool], float] | None:
+        """(field, operator, threshold) of a metric condition (``above``, ``operator.gt``, 900.0); None otherwise."""
+        for name, (compare, _) in COMPARISONS.items():
+            threshold = getattr(self, name)
+            if threshold is not None:
+                return name, compare, threshold
+        return None
+
+    def comparison_text(self) -> str:
+        """``above 900``, ``at least 0.5``: the comparison in words; empty for a condition of another kind."""
+        found = self.comparison()
+        return f"{COMPARISONS[found[0]][1]} {found[2]:g}" if found else ""
+
     def holds_for_value(self, value: float) -> bool:
         """Whether a metric value satisfies the comparison (ignoring ``for``)."""
-        if self.above is not None:
-            return value > self.above
-        if self.below is not None:
-            return value < self.below
-        if self.at_least is not None:
-            return value >= self.at_least
-        if self.at_most is not None:
-            return value <= self.at_most
-        return False
+        found = self.comparison()
+        return found is not None and found[1](value, found[2])
 
 
 # --------------------------------------------------------------------------- faults, injects, actions
@@ -918,12 +936,12 @@ class Roster(Strict):
 # Models are frozen, so their dump and hash never change: compute them once per object
 # (thousands of simulated drills share one scenario). Keyed by id, holding the object so
 # the id cannot be reused while the entry lives; bounded.
-_DUMPS: dict[int, tuple[BaseModel, str, str]] = {}
+_DUMPS: dict[int, tuple[BaseModel, str, str, dict[str, Any]]] = {}
 _DUMPS_MAX = 64
 
 
-def _dumped(model: BaseModel) -> tuple[str, str]:
-    """(JSON in field order, content hash); field order matters: metrics are sampled in it."""
+def _dumped(model: BaseModel) -> tuple[str, str, dict[str, Any]]:
+    """(JSON in field order, content hash, that JSON parsed); field order matters: metrics are sampled in it."""
     entry = _DUMPS.get(id(model))
     if entry is None or entry[0] is not model:
         data = model.model_dump(mode="json", by_alias=True)
@@ -932,11 +950,11 @@ def _dumped(model: BaseModel) -> tuple[str, str]:
         # default) keeps every existing scenario's hash: drills stay comparable across drillsim versions.
         written = model.model_dump(mode="json", by_alias=True, exclude_defaults=True)
         digest = raw_hash(written)
-        entry = (model, ordered, digest)
+        entry = (model, ordered, digest, json.loads(ordered))
         if len(_DUMPS) >= _DUMPS_MAX:
             _DUMPS.pop(next(iter(_DUMPS)))
         _DUMPS[id(model)] = entry
-    return entry[1], entry[2]
+    return entry[1], entry[2], entry[3]
 
 
 def raw_hash(data: Any) -> str:
@@ -953,3 +971,9 @@ def dump(model: BaseModel) -> dict[str, Any]:
     """Plain JSON-ready data with aliases (``from``, ``for``), as the journal stores it (a fresh copy)."""
     data: dict[str, Any] = json.loads(_dumped(model)[0])
     return data
+
+
+def shared_dump(model: BaseModel) -> dict[str, Any]:
+    """What :func:`dump` gives, but one copy per model, shared by every caller: read it, never change it
+    (a drill's ``drill_started`` record holds it; thousands of simulated drills share one scenario)."""
+    return _dumped(model)[2]

@@ -14,6 +14,7 @@ A step is taken at its ``at`` or, if its requirements are not met yet, retried e
 
 from __future__ import annotations
 
+import heapq
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -67,24 +68,25 @@ class ScriptedPolicy(Policy):
     _due: list[tuple[float, int, str, PlaybookStep]] = field(default_factory=list, init=False)
 
     def __post_init__(self) -> None:
-        self._due = sorted((step.at, i, "take", step) for i, step in enumerate(self.steps))
+        self._due = sorted((step.at, i, "take", step) for i, step in enumerate(self.steps))  # a heap
 
     def next_time(self, drill: Drill) -> float | None:
         return self._due[0][0] if self._due else None
 
     def act(self, drill: Drill) -> None:
         now = drill.now
-        ready = [item for item in self._due if item[0] <= now]
-        self._due = [item for item in self._due if item[0] > now]
+        due = self._due
+        ready = []
+        while due and due[0][0] <= now:  # in time order, then playbook order
+            ready.append(heapq.heappop(due))
         for _, index, what, step in ready:
             if what == "watch":
                 if drill.in_progress(step.action):
-                    self._due.append((now + RETRY, index, "watch", step))
+                    heapq.heappush(due, (_next_look(drill, step.action, now), index, "watch", step))
                 elif step.action not in drill.done_actions:  # it failed: take it again
                     self._take(drill, now, index, step)
             else:
                 self._take(drill, now, index, step)
-        self._due.sort()
 
     def _take(self, drill: Drill, now: float, index: int, step: PlaybookStep) -> None:
         deciding = [
@@ -95,9 +97,22 @@ class ScriptedPolicy(Policy):
         else:
             result = drill.submit(step.action, step.by, source="policy", took=step.took)
         if result.ok:
-            self._due.append((now + RETRY, index, "watch", step))
+            heapq.heappush(self._due, (now + RETRY, index, "watch", step))
         elif result.code == "requires":
-            self._due.append((now + RETRY, index, "take", step))
+            heapq.heappush(self._due, (now + RETRY, index, "take", step))
+
+
+def _next_look(drill: Drill, action_id: str, now: float) -> float:
+    """The next of the looks every ``RETRY`` seconds at an action in progress that can find it over.
+
+    While it runs, it cannot be over before its finish time, so the looks before that are skipped (a look
+    at ``p`` sees what happened before ``p``); while it waits for its member, every look counts."""
+    look = now + RETRY
+    finish = drill.running_until(action_id)
+    if finish is not None:
+        while look <= finish:
+            look += RETRY
+    return look
 
 
 @dataclass
