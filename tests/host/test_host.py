@@ -233,3 +233,26 @@ def test_views_are_pushed_only_when_they_change(host: HostProcess) -> None:
     lead.view(lambda v: v["paused"])
     with pytest.raises((TimeoutError, AssertionError)):
         lead.expect(lambda m: m["type"] == "view", timeout=1.5)
+
+
+def test_a_controllers_inject_to_a_role_reaches_that_seat_only_and_pages_its_member(host: HostProcess) -> None:
+    comms = join(host, "communications-manager")
+    lead = join(host, "crisis-lead")
+    controller = join(host, "controller")  # the drill stays paused: the inject goes out all the same
+    text = "Regulator on line 2: call back within the hour"
+    ack = controller.ack(controller.input("inject", text=text, to="communications-manager", channel="phone"))
+    assert ack["ok"], ack
+    journal = host.journal()
+    assert journal[ack["seq"]]["type"] == "facilitator_inject"
+    pages = [r for r in journal[ack["seq"] :] if r["type"] == "page"]
+    assert [(p["member"], p["reason"]) for p in pages] == [("Casey", "facilitator inject")]
+    # on the wire: the addressee's seat gets the inject and the page, and Casey is on the way
+    seen = comms.view(lambda v: any(i["text"] == text for i in v["feed"]))
+    assert any(i["seq"] == pages[0]["seq"] for i in seen["feed"])
+    casey = next(m for m in seen["members"] if m["name"] == "Casey")
+    assert casey["status"] == "paged", casey
+    # another role's seat never gets it: the lead's views after the inject (the drill moving) carry neither
+    assert controller.ack(controller.input("resume"))["ok"]
+    lead.view(lambda v: v["t"] > 60, timeout=30)
+    wire = "\n".join(lead.frames)
+    assert text not in wire and "Casey paged" not in wire
