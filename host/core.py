@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -29,6 +30,7 @@ from drillsim.host.protocol import Message, ProtocolError, encode
 from drillsim.host.run import INPUTS_NAME, Ack, InputLog
 from drillsim.host.views import CONTROLLER, ROOM, Audiences, Snapshot, live_score, seat_kind, seat_view
 from drillsim.simulator.engine import Drill
+from drillsim.simulator.journal import JournalWriter
 from drillsim.simulator.model import Action
 from drillsim.simulator.roles import ROLE_IDS
 
@@ -38,6 +40,37 @@ SCORE_EVERY = 5.0
 """Wall seconds between live-score updates on the controller's console."""
 SYNC_WAIT = 10.0
 """Longest wait (wall seconds) for a journal that fsyncs in the background to report an input on disk."""
+
+
+class OffLoopJournal:
+    """The drill's journal with the inputs' fsyncs taken off the event loop.
+
+    ``write`` hands each record to the OS at once (``JournalWriter`` flushes every record: a
+    killed host loses nothing it wrote) but does not fsync; ``fsync_to(seq)``, run in a worker
+    thread before an input is acknowledged, makes everything written so far durable. So an
+    input's fsync never stops the timer, the views or another seat's input meanwhile."""
+
+    def __init__(self, writer: JournalWriter) -> None:
+        self.writer = writer
+        self.synced = -1
+        """The highest seq known to be on disk."""
+
+    def write(self, record: dict[str, Any], sync: bool = False) -> None:
+        self.writer.write(record)
+
+    def fsync_to(self, seq: int) -> None:
+        if self.synced >= seq:
+            return
+        file = self.writer._file
+        try:
+            if file is not None:
+                os.fsync(file.fileno())
+        except (OSError, ValueError):  # closed meanwhile: close() synced it
+            return
+        self.synced = max(self.synced, seq)
+
+    def __getattr__(self, name: str) -> Any:  # path, ok, warnings, sync, close, write_all...
+        return getattr(self.writer, name)
 
 
 class HostCore:
@@ -53,6 +86,8 @@ class HostCore:
         clock: SimClock | None = None,
         log: Callable[[str], None] = print,
     ) -> None:
+        if isinstance(drill.journal, JournalWriter):
+            drill.journal = OffLoopJournal(drill.journal)  # type: ignore[assignment]
         self.drill = drill
         self.folder = folder
         self.seats = list(seats)
@@ -222,14 +257,19 @@ class HostCore:
         return ack
 
     async def _on_disk(self, ack: Ack) -> None:
-        """Wait until the journal has the input on disk. The engine's own writer fsyncs an input as it
-        writes it; a journal that fsyncs in a background thread (the TUI's) says how far it got in
-        ``synced``."""
-        journal = self.drill.journal
-        if ack.seq is None or journal is None or not isinstance(getattr(journal, "synced", None), int):
+        """Wait until the journal has the input on disk: fsync'd in a worker thread (``OffLoopJournal``), or,
+        for a journal that fsyncs in its own thread (the TUI's), until its ``synced`` seq reaches it. The
+        engine's plain writer fsyncs an input as it writes it."""
+        journal: Any = self.drill.journal
+        if ack.seq is None or journal is None or isinstance(journal, JournalWriter):
+            return
+        if isinstance(journal, OffLoopJournal):
+            await asyncio.get_running_loop().run_in_executor(None, journal.fsync_to, ack.seq)
+            return
+        if not isinstance(getattr(journal, "synced", None), int):
             return
         deadline = time.monotonic() + SYNC_WAIT
-        while journal.ok and journal.synced < ack.seq and time.monotonic() < deadline:  # type: ignore[attr-defined]
+        while journal.ok and journal.synced < ack.seq and time.monotonic() < deadline:
             await asyncio.sleep(0.002)
 
     def _apply_now(self, seat: str, message: Message, before: int) -> Ack:

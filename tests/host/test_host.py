@@ -181,7 +181,7 @@ def test_each_hostile_message_is_refused_while_the_drill_goes_on(host: HostProce
     # a flood is cut off
     flood = join(host, "communications-manager")
     with contextlib.suppress(ConnectionClosed):
-        for _ in range(200):
+        for _ in range(1000):  # far past the burst even if a busy machine sends them slowly
             flood.send({"type": "ping"})
     with pytest.raises(ConnectionClosed):
         while True:

@@ -53,6 +53,7 @@ async def test_a_local_seat_plays_a_drill_and_each_input_is_on_disk_when_acknowl
     assert any(m["id"] == "detected" for m in seat.view()["milestones"])
     ack = await seat.send("submit", action="activate-playbook")
     assert ack.ok and ack.seq is not None
+    assert local.drill.journal.synced >= ack.seq  # type: ignore[union-attr]  (fsync'd before the ack)
     record = on_disk(folder)[ack.seq]
     assert record["type"] == "action_submitted" and record["action"] == "activate-playbook" and record["by"] == "Avery"
     ack = await seat.send("pause")
@@ -143,8 +144,10 @@ async def test_a_held_clock_stops_the_drill_without_a_pause(tmp_path: Path) -> N
 async def test_an_acknowledgement_waits_for_a_journal_that_fsyncs_in_the_background(tmp_path: Path) -> None:
     from drillsim.tui.session import BackgroundJournal, background_journal
 
-    local, wall = started(tmp_path)
-    background_journal(local.drill)  # what the TUI does: fsyncs off the frame path
+    run = start_run(load_pair("flash-sale-latency", "crisis-team"), seed=7, out=tmp_path, speed=60)
+    background_journal(run.drill)  # what the TUI's start_drill does: fsyncs off the frame path
+    wall = Wall()
+    local = LocalHost(run.drill, run.folder, clock=SimClock(wall))
     journal = local.drill.journal
     assert isinstance(journal, BackgroundJournal)
     run_to(local, wall, 240)
