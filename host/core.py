@@ -54,9 +54,12 @@ class OffLoopJournal:
         self.writer = writer
         self.synced = -1
         """The highest seq known to be on disk."""
+        self.deferring = False
+        """True while the core applies an input (it fsyncs before the ack); any other input written
+        (the drill driven directly) is fsync'd as it is written, as the engine asks."""
 
     def write(self, record: dict[str, Any], sync: bool = False) -> None:
-        self.writer.write(record)
+        self.writer.write(record, sync=sync and not self.deferring)
 
     def fsync_to(self, seq: int) -> None:
         if self.synced >= seq:
@@ -65,7 +68,10 @@ class OffLoopJournal:
         try:
             if file is not None:
                 os.fsync(file.fileno())
-        except (OSError, ValueError):  # closed meanwhile: close() synced it
+        except ValueError:  # closed meanwhile: close() synced it
+            return
+        except OSError as exc:  # as when the engine's writer fails: the journal says so and the drill goes on
+            self.writer._fail(exc)
             return
         self.synced = max(self.synced, seq)
 
@@ -273,6 +279,16 @@ class HostCore:
             await asyncio.sleep(0.002)
 
     def _apply_now(self, seat: str, message: Message, before: int) -> Ack:
+        journal = self.drill.journal
+        if isinstance(journal, OffLoopJournal):
+            journal.deferring = True  # fsync'd in a worker thread before the ack (``_on_disk``)
+        try:
+            return self._apply_input(seat, message, before)
+        finally:
+            if isinstance(journal, OffLoopJournal):
+                journal.deferring = False
+
+    def _apply_input(self, seat: str, message: Message, before: int) -> Ack:
         drill = self.drill
         kind, fields = message.type, message.fields
         assert message.id is not None

@@ -11,6 +11,7 @@ API (all of it; ``drill`` is a started ``Drill``, ``folder`` its run folder or N
     from drillsim.host.local import LocalHost
 
     local = LocalHost(drill, folder)          # clock=SimClock(...) to share or fake the clock
+    #   (the TUI's tui.session.background_journal may wrap the journal before: acks then wait for its fsync)
     seat = local.seat()                       # the controller's seat (default); local.seat("crisis-lead") a role's
     local.tick()                              # from the UI's timer: the drill runs to the clock's sim time
     #   or: await local.start() ... await local.stop()   its own timer task (every host.core.TICK s)

@@ -60,7 +60,7 @@ def test_each_seat_sees_only_its_own_injects_and_controller_lines_never_reach_a_
         wire = "\n".join(seat.frames)
         assert "CONTROLLER-ONLY" not in wire
         assert '"controller":{' not in wire and "fault_label" not in wire
-        last = seat.view(timeout=5)
+        last = seat.view()  # the next view (WAIT: a busy machine pushes late, never wrongly)
         seen = {item["seq"] for item in last["feed"]}
         for record in injects:
             assert (record["seq"] in seen) == (record["to"] in ("everyone", role)), (role, record["inject"])
@@ -188,7 +188,7 @@ def test_each_hostile_message_is_refused_while_the_drill_goes_on(host: HostProce
             flood.recv(5)
     assert any(json.loads(f).get("code") == "flood" for f in flood.frames)
     # silence after connecting: closed, never let in
-    with connect(host.url, open_timeout=5) as silent, pytest.raises(ConnectionClosed):
+    with connect(host.url, open_timeout=30) as silent, pytest.raises(ConnectionClosed):
         silent.recv(15)
     assert len(inputs(host)) == length
     # and the drill went on: the host answers, time moves, an honest input is journaled
