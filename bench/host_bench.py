@@ -8,10 +8,14 @@ phases of the same length, measured in the same run:
 
 1. baseline: only the controller connected (the drill runs, one view stream);
 2. every seat connected; each role seat sends one input a second (an action of its role,
-   available if any), the controller a note every two seconds.
+   available if any), the controller a note every two seconds;
+
+then, with the drill paused, every seat connected for half a phase without inputs: views
+pushed only when they change means each seat gets its first view and (nearly) nothing else.
 
 Prints input -> ack latency (p50, p95, max; an ack means the input is fsync'd in the
-journal), views received per seat per second and their size, and the host's CPU (user +
+journal), views received per seat per second and their size, how many views repeated the one before
+(none should), the views of the paused phase, and the host's CPU (user +
 system, from /proc) per second of wall time: in total, per seat, and as a ratio against
 the baseline. Target (issue 19): p95 under 100 ms with 12 seats at 60x.
 """
@@ -78,6 +82,9 @@ class Client:
         self.latencies: list[float] = []
         self.sent: dict[str, float] = {}
         self.view: dict[str, Any] = {}
+        self.last_frame = ""
+        self.repeats = 0
+        """Views equal to the one before (the host should never send one)."""
 
     async def run(self, url: str, code: str, until: float, send_every: float | None) -> None:
         from websockets.asyncio.client import connect
@@ -95,6 +102,8 @@ class Client:
                         break
                     message = json.loads(frame)
                     if message["type"] == "view":
+                        self.repeats += frame == self.last_frame
+                        self.last_frame = frame
                         self.views += 1
                         self.view_bytes += len(frame)
                         self.view = message["view"]
@@ -134,6 +143,31 @@ async def phase(url: str, codes: dict[str, str], seats: list[str], seconds: floa
     return clients
 
 
+def fsync_times(folder: Path, n: int = 40) -> list[float]:
+    """Wall seconds of ``n`` appends + fsyncs on this disk: what an input's two fsyncs cost at least."""
+    times = []
+    with open(folder / "fsync-probe", "a", encoding="utf-8") as handle:
+        for _ in range(n):
+            start = time.monotonic()
+            handle.write('{"probe": true}\n')
+            handle.flush()
+            os.fsync(handle.fileno())
+            times.append(time.monotonic() - start)
+            time.sleep(0.02)
+    return sorted(times)
+
+
+async def pause(url: str, code: str) -> None:
+    from websockets.asyncio.client import connect
+
+    async with connect(url, max_size=None) as ws:
+        await ws.send(json.dumps({"type": "hello", "seat": "controller", "code": code}))
+        await ws.recv()
+        await ws.send(json.dumps({"type": "pause", "id": "bench-pause"}))
+        while json.loads(await ws.recv()).get("id") != "bench-pause":
+            pass
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=20.0, help="wall seconds per phase")
@@ -143,6 +177,7 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         proc, url, codes = start_host(args, Path(tmp))
+        probe = fsync_times(Path(tmp))
         try:
             seats = list(codes)
             cpu0, wall0 = cpu_seconds(proc.pid), time.monotonic()
@@ -150,6 +185,9 @@ def main() -> int:
             cpu1, wall1 = cpu_seconds(proc.pid), time.monotonic()
             clients = asyncio.run(phase(url, codes, seats, args.seconds, inputs=True))
             cpu2, wall2 = cpu_seconds(proc.pid), time.monotonic()
+            asyncio.run(pause(url, codes["controller"]))
+            time.sleep(1.0)
+            still = asyncio.run(phase(url, codes, seats, args.seconds / 2, inputs=False))
         finally:
             proc.terminate()
             proc.wait(timeout=10)
@@ -171,6 +209,16 @@ def main() -> int:
     )
     print(
         f"views per seat per second: median {statistics.median(views):.1f} (min {min(views):.1f}), {size / 1024:.1f} KiB each"
+    )
+    print(
+        f"this disk, same run: one append + fsync p50 {statistics.median(probe) * 1000:.1f} ms, "
+        f"p95 {probe[round(0.95 * len(probe)) - 1] * 1000:.1f} ms (an input waits for two, one after the other)"
+    )
+    repeats = sum(c.repeats for c in clients + still)
+    idle = [max(0, c.views - 1) for c in still]  # the first view of a (re)connected seat is its full view
+    print(
+        f"views equal to the previous one: {repeats}; paused drill, {len(seats)} seats, {args.seconds / 2:g} s: "
+        f"{sum(idle)} views after each seat's first (median {statistics.median(idle):g} a seat)"
     )
     print(
         f"host CPU: baseline (1 seat, no inputs) {base * 100:.1f}% of a core; {len(seats)} seats with inputs "

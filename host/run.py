@@ -93,13 +93,16 @@ class Ack:
 
 @dataclass
 class InputLog:
-    """The seats' client ids: which were applied and what the answer was (see the module docstring)."""
+    """The seats' client ids: which were applied and what the answer was (see the module docstring).
+    ``path`` None: a drill kept in memory; the ids are remembered in memory only."""
 
-    path: Path
+    path: Path | None
     acks: dict[tuple[str, str], Ack] = field(default_factory=dict)
 
     def load(self, records: list[dict[str, Any]]) -> None:
         """Resolve every line against the journal (after a resume)."""
+        if self.path is None:
+            return
         try:
             lines = self.path.read_text(encoding="utf-8").splitlines()
         except FileNotFoundError:
@@ -126,6 +129,8 @@ class InputLog:
                 self.acks[key] = Ack(True, None, seq)
 
     def intent(self, seat: str, client_id: str, kind: str, before: int) -> None:
+        if self.path is None:
+            return
         line = encode({"seat": seat, "id": client_id, "type": kind, "before": before}) + "\n"
         with open(self.path, "a", encoding="utf-8") as handle:
             handle.write(line)

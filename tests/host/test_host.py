@@ -60,7 +60,7 @@ def test_each_seat_sees_only_its_own_injects_and_controller_lines_never_reach_a_
         wire = "\n".join(seat.frames)
         assert "CONTROLLER-ONLY" not in wire
         assert '"controller":{' not in wire and "fault_label" not in wire
-        last = seat.view(timeout=5)
+        last = seat.view()  # the next view (WAIT: a busy machine pushes late, never wrongly)
         seen = {item["seq"] for item in last["feed"]}
         for record in injects:
             assert (record["seq"] in seen) == (record["to"] in ("everyone", role)), (role, record["inject"])
@@ -181,14 +181,14 @@ def test_each_hostile_message_is_refused_while_the_drill_goes_on(host: HostProce
     # a flood is cut off
     flood = join(host, "communications-manager")
     with contextlib.suppress(ConnectionClosed):
-        for _ in range(200):
+        for _ in range(1000):  # far past the burst even if a busy machine sends them slowly
             flood.send({"type": "ping"})
     with pytest.raises(ConnectionClosed):
         while True:
             flood.recv(5)
     assert any(json.loads(f).get("code") == "flood" for f in flood.frames)
     # silence after connecting: closed, never let in
-    with connect(host.url, open_timeout=5) as silent, pytest.raises(ConnectionClosed):
+    with connect(host.url, open_timeout=30) as silent, pytest.raises(ConnectionClosed):
         silent.recv(15)
     assert len(inputs(host)) == length
     # and the drill went on: the host answers, time moves, an honest input is journaled
@@ -233,3 +233,26 @@ def test_views_are_pushed_only_when_they_change(host: HostProcess) -> None:
     lead.view(lambda v: v["paused"])
     with pytest.raises((TimeoutError, AssertionError)):
         lead.expect(lambda m: m["type"] == "view", timeout=1.5)
+
+
+def test_a_controllers_inject_to_a_role_reaches_that_seat_only_and_pages_its_member(host: HostProcess) -> None:
+    comms = join(host, "communications-manager")
+    lead = join(host, "crisis-lead")
+    controller = join(host, "controller")  # the drill stays paused: the inject goes out all the same
+    text = "Regulator on line 2: call back within the hour"
+    ack = controller.ack(controller.input("inject", text=text, to="communications-manager", channel="phone"))
+    assert ack["ok"], ack
+    journal = host.journal()
+    assert journal[ack["seq"]]["type"] == "facilitator_inject"
+    pages = [r for r in journal[ack["seq"] :] if r["type"] == "page"]
+    assert [(p["member"], p["reason"]) for p in pages] == [("Casey", "facilitator inject")]
+    # on the wire: the addressee's seat gets the inject and the page, and Casey is on the way
+    seen = comms.view(lambda v: any(i["text"] == text for i in v["feed"]))
+    assert any(i["seq"] == pages[0]["seq"] for i in seen["feed"])
+    casey = next(m for m in seen["members"] if m["name"] == "Casey")
+    assert casey["status"] == "paged", casey
+    # another role's seat never gets it: the lead's views after the inject (the drill moving) carry neither
+    assert controller.ack(controller.input("resume"))["ok"]
+    lead.view(lambda v: v["t"] > 60, timeout=30)
+    wire = "\n".join(lead.frames)
+    assert text not in wire and "Casey paged" not in wire

@@ -21,12 +21,13 @@ from .conftest import HostProcess
 pytestmark = pytest.mark.serial
 
 
-async def until(pilot: Pilot[object], done: Callable[[], bool], timeout: float = 20.0) -> None:
-    for _ in range(int(timeout / 0.1)):
-        if done():
-            return
+async def until(pilot: Pilot[object], done: Callable[[], bool], timeout: float = 60.0) -> None:
+    """Wait for a state (wall-clock timeout, generous for a busy machine)."""
+    deadline = time.monotonic() + timeout
+    while not done():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:g} s")
         await pilot.pause(0.1)
-    raise AssertionError("timed out")
 
 
 def on(app: SeatApp, kind: type[Screen[None]]) -> bool:
@@ -114,3 +115,23 @@ async def test_a_dialog_on_the_controllers_console_stays_open_while_views_arrive
         await until(pilot, lambda: (controller.view_data or {}).get("ended") is True)
     ended = [r for r in host.journal() if r["type"] == "drill_ended"]
     assert ended and ended[0]["reason"] == "facilitator"
+
+
+async def test_a_seat_app_reconnects_by_itself_and_sends_again_what_was_not_recorded(
+    host: HostProcess, host_factory: Callable[..., HostProcess]
+) -> None:
+    controller = SeatApp(host.url, "controller", host.codes["controller"])
+    async with controller.run_test(size=(150, 45)) as pilot:
+        await until(pilot, lambda: on(controller, ControllerScreen) and controller.status == "connected")
+        host.kill()
+        await until(pilot, lambda: controller.status.startswith(("reconnecting", "host gone")))
+        controller.send_input("note", text="written while the host was down")  # what the note dialog sends
+        assert controller.pending and "waiting to be recorded" in str(
+            controller.screen.query_one("#seat-status").render()
+        )
+        port = host.url.rsplit(":", 1)[1]
+        back = host_factory("resume", str(host.folder), "--host", "--port", port)
+        await until(pilot, lambda: controller.status == "connected" and not controller.pending, timeout=120)
+        assert controller.recorded and controller.view_data is not None and controller.view_data["paused"]
+    notes = [r for r in back.journal() if r["type"] == "note" and r["text"] == "written while the host was down"]
+    assert len(notes) == 1

@@ -22,6 +22,6 @@ def test_a_host_and_three_seats_play_a_drill_in_tmux() -> None:
     if not drillsim.exists():
         pytest.skip("the drillsim console script is not installed next to this Python")
     env = {**os.environ, "DRILLSIM": str(drillsim)}
-    result = subprocess.run(["bash", str(SCRIPT)], env=env, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(["bash", str(SCRIPT)], env=env, capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "seats_tmux: host + 3 seats played flash-sale-latency to its end" in result.stdout
