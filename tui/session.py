@@ -22,14 +22,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from drillsim.simulator.engine import Drill
 from drillsim.simulator.journal import (
     JOURNAL_NAME,
     JournalWriter,
 )
-from drillsim.simulator.model import Roster, Scenario
+
+if TYPE_CHECKING:  # the launcher imports this module before its first paint: no pydantic, no engine here
+    from drillsim.simulator.engine import Drill
+    from drillsim.simulator.model import Roster, Scenario
 
 SPEEDS: tuple[float, ...] = (0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0)
 """The speeds ``+`` and ``-`` step through."""

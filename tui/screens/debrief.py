@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from drillsim.simulator.durations import format_clock
+from drillsim.tui import keys
 from drillsim.tui.messages import ReportWritten
 from drillsim.tui.screens.modals import (
     ChoiceScreen,
@@ -40,7 +41,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
 if TYPE_CHECKING:
-    from drillsim.tui.app import DrillsimApp
+    from drillsim.tui.shell import Shell
 
 HERE = Path(__file__).parent
 RATING_STYLE = {
@@ -278,7 +279,7 @@ class DebriefScreen(Screen[None]):
         self.report_files: tuple[str, ...] = ()
 
     @property
-    def drillsim(self) -> DrillsimApp:
+    def shell(self) -> Shell:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -530,7 +531,7 @@ class DebriefScreen(Screen[None]):
         self.set_report_status(text)
 
     def action_launcher(self) -> None:
-        self.drillsim.back_to_launcher()
+        self.shell.back_to_launcher()
 
     def action_discard(self) -> None:
         """Discard an accidental drill: its run folder moves aside (to ``.discarded/``), then the launcher."""
@@ -556,7 +557,7 @@ class DebriefScreen(Screen[None]):
                     return
                 self.session.run_dir = None
                 self.notify(f"Moved to {short_path(moved)}", title="Drill discarded", timeout=6)
-            self.drillsim.back_to_launcher()
+            self.shell.back_to_launcher()
 
         title = f"Discard this drill? ({self.drill.scenario.title}, {self.drill.team})"
         self.app.push_screen(ConfirmScreen(title, detail, yes="Discard the drill", no="Keep it"), done)
@@ -566,7 +567,7 @@ class DebriefScreen(Screen[None]):
             HelpScreen(
                 "Keys in the debrief",
                 [
-                    ("Debrief", self.drillsim.binding_rows(self)),
+                    ("Debrief", keys.binding_rows(self)),
                     (
                         "Fields",
                         [
@@ -574,7 +575,7 @@ class DebriefScreen(Screen[None]):
                             ("esc", "Leave the field (then e edits an entry, d removes one)"),
                         ],
                     ),
-                    ("Anywhere", self.drillsim.app_binding_rows()),
+                    ("Anywhere", keys.app_binding_rows(self.app)),
                 ],
             )
         )
