@@ -136,6 +136,7 @@ class LauncherScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
+        self.set_class(self.app.size.width < 100, "compact")  # before the children exist: no second styling pass
         title = Text()
         title.append(" drillsim ", "bold reverse")
         title.append("  tabletop drills for AI incidents · Enter opens the briefing, ctrl+s there starts")
