@@ -409,7 +409,7 @@ class DebriefScreen(Screen[None]):
         if not entries:
             self.notify("No hotwash entry yet: s records a strength, i an area for improvement.", timeout=4)
             return
-        options = [(str(r["seq"]), entry_label(r)) for r in entries]
+        options: list[tuple[str, str | Text]] = [(str(r["seq"]), entry_label(r)) for r in entries]
 
         def picked(seq: str | None) -> None:
             chosen = next((r for r in entries if str(r["seq"]) == seq), None)
