@@ -137,7 +137,7 @@ run_at() {
     wait_for "Facilitator note"
     keys -l "smoke note $SIZE"
     keys C-s
-    wait_for "NOTE facilitator: smoke note"   # in the feed (the toast may be gone by the time we look)
+    wait_for "facilitator: smoke note"  # in the feed (the toast may be gone by the time we look)
     keys Space
     keys 1                              # activate the playbook (available once detected)
     wait_for "Submitted"
