@@ -612,7 +612,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = exc.code
         return code if isinstance(code, int) else (EXIT_OK if code is None else EXIT_USAGE)
     from drillsim.simulator.library import LibraryError
-    from drillsim.simulator.loading import LoadError
 
     try:
         func = getattr(args, "func", None)
@@ -623,10 +622,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UserError, LibraryError) as exc:
         print(f"drillsim: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except LoadError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        return EXIT_USAGE
     except KeyboardInterrupt:
         print("drillsim: interrupted", file=sys.stderr)
         return 130
@@ -635,6 +630,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
+    except Exception as exc:
+        # A LoadError exists only once its module is imported: looking it up here keeps pydantic
+        # (which drillsim.simulator.loading imports) out of the launcher's first paint.
+        loading = sys.modules.get("drillsim.simulator.loading")
+        if loading is None or not isinstance(exc, loading.LoadError):
+            raise
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":

@@ -5,6 +5,11 @@
 #
 #   scripts/tmux_smoke.sh                 # uses `drillsim` on PATH
 #   DRILLSIM=.venv/bin/drillsim scripts/tmux_smoke.sh
+#   TMUX_SMOKE_SLOW=3 scripts/tmux_smoke.sh   # every wait three times as long
+#
+# On a busy machine every wait grows: TMUX_SMOKE_SLOW (default: the load average per core,
+# rounded up, between 1 and 8) multiplies each timeout, and keys are sent one at a time with
+# a pause that grows alike, so a slow app sees them in order and a check is never a race.
 #
 # Exits non-zero (and prints the screen) on the first check that fails.
 set -u
@@ -14,6 +19,14 @@ DRILLSIM=$(command -v "$DRILLSIM" || echo "$DRILLSIM")
 case $DRILLSIM in /*) ;; *) DRILLSIM="$PWD/$DRILLSIM" ;; esac   # the sessions run in other folders
 command -v tmux >/dev/null || { echo "tmux_smoke: tmux is not installed" >&2; exit 2; }
 [ -x "$DRILLSIM" ] || { echo "tmux_smoke: cannot run $DRILLSIM" >&2; exit 2; }
+
+if [ -z "${TMUX_SMOKE_SLOW:-}" ]; then
+    TMUX_SMOKE_SLOW=$(awk -v cores="$(nproc 2>/dev/null || echo 1)" \
+        '{ f = $1 / cores; f = (f == int(f)) ? f : int(f) + 1; if (f < 1) f = 1; if (f > 8) f = 8; print f }' \
+        /proc/loadavg 2>/dev/null || echo 1)
+fi
+SLOW=$TMUX_SMOKE_SLOW
+echo "tmux_smoke: waits x$SLOW"
 
 WORK=$(mktemp -d)
 SESSION="drillsim-smoke-$$"
@@ -31,7 +44,7 @@ fail() {
 
 # wait_for TEXT [SECONDS]: poll the screen until TEXT shows up
 wait_for() {
-    local text=$1 timeout=${2:-15} waited=0
+    local text=$1 timeout=$(( ${2:-15} * SLOW )) waited=0
     while true; do
         if screen | grep -qF -- "$text"; then
             return 0
@@ -44,7 +57,31 @@ wait_for() {
     done
 }
 
-keys() { tmux send-keys -t "$SESSION" "$@"; sleep 0.3; }
+# wait_gone TEXT [SECONDS]: poll the screen until TEXT is no longer on it
+wait_gone() {
+    local text=$1 timeout=$(( ${2:-15} * SLOW )) waited=0
+    while screen | grep -qF -- "$text"; do
+        sleep 0.25
+        waited=$((waited + 1))
+        [ "$waited" -ge $((timeout * 4)) ] && fail "'$text' still on screen after ${timeout}s"
+    done
+}
+
+# keys KEY...: each key on its own, with a pause after it (longer on a busy machine)
+keys() {
+    local pause
+    pause=$(awk -v s="$SLOW" 'BEGIN { print 0.3 * s }')
+    if [ "$1" = "-l" ]; then
+        tmux send-keys -t "$SESSION" -l "$2"
+        sleep "$pause"
+        return
+    fi
+    local key
+    for key in "$@"; do
+        tmux send-keys -t "$SESSION" "$key"
+        sleep "$pause"
+    done
+}
 
 # focus_line TEXT: the screen line holding TEXT, with its colours (a focused field looks different)
 focus_line() { tmux capture-pane -e -p -t "$SESSION" 2>/dev/null | grep -F -- "$1" || true; }
@@ -52,13 +89,29 @@ focus_line() { tmux capture-pane -e -p -t "$SESSION" 2>/dev/null | grep -F -- "$
 # keys_then_focus KEY TEXT [SECONDS]: press KEY, then wait until the field showing TEXT changes
 # its look (takes focus), so that typing goes into the field and not to the screen's key bindings
 keys_then_focus() {
-    local key=$1 text=$2 timeout=${3:-15} waited=0 before
+    local key=$1 text=$2 timeout=$(( ${3:-15} * SLOW )) waited=0 before
     before=$(focus_line "$text")
     keys "$key"
     while [ "$(focus_line "$text")" = "$before" ]; do
         sleep 0.25
         waited=$((waited + 1))
         [ "$waited" -ge $((timeout * 4)) ] && fail "'$text' did not take focus within ${timeout}s"
+    done
+}
+
+# speed_to xN: press + until the header shows the speed (one key at a time: a key that arrives
+# while the screen is still busy is not lost, nor counted twice)
+speed_to() {
+    local speed=$1 presses=0
+    until screen | grep -qF -- "$speed"; do
+        [ "$presses" -ge 6 ] && fail "the speed did not reach $speed after 6 presses of +"
+        tmux send-keys -t "$SESSION" +
+        presses=$((presses + 1))
+        local waited=0
+        while [ "$waited" -lt $((4 * SLOW)) ] && ! screen | grep -qF -- "$speed"; do
+            sleep 0.25
+            waited=$((waited + 1))
+        done
     done
 }
 
@@ -76,8 +129,7 @@ run_at() {
     wait_for "Start the drill"
     keys C-s
     wait_for "Incident feed"
-    keys + + + + +                      # x1 -> x30
-    wait_for "x30"
+    speed_to x30                        # x1 -> x30
     wait_for "PAGER" 20
     keys Space
     wait_for "PAUSED"
@@ -85,7 +137,7 @@ run_at() {
     wait_for "Facilitator note"
     keys -l "smoke note $SIZE"
     keys C-s
-    wait_for "Note saved"
+    wait_for "facilitator: smoke note"  # in the feed (the toast may be gone by the time we look)
     keys Space
     keys 1                              # activate the playbook (available once detected)
     wait_for "Submitted"
@@ -103,7 +155,7 @@ run_at() {
     until grep -qs "smoke strength" "$dir"/drills/*/report.md; do
         sleep 0.25
         waited=$((waited + 1))
-        [ "$waited" -ge 240 ] && fail "the report was not rewritten with the hotwash within 60s"
+        [ "$waited" -ge $((240 * SLOW)) ] && fail "the report was not rewritten with the hotwash within $((60 * SLOW))s"
     done
     wait_for "Report:" 60
     keys Escape
@@ -136,8 +188,7 @@ run_large_at() {
     keys C-s
     wait_for "Incident feed"
     wait_for "Actions"
-    keys + + + + +
-    wait_for "x30"
+    speed_to x30
     keys t
     wait_for "Ana"                      # the team pane, with who plays whom
     keys t
@@ -147,7 +198,8 @@ run_large_at() {
     wait_for "End the drill now?"
     wait_for "Keep playing"
     keys Enter                          # the default keeps playing
-    sleep 0.5
+    wait_gone "End the drill now?"      # the question closed, the drill screen is back
+    sleep "$SLOW"
     screen | grep -qF "DEBRIEF" && fail "Enter on the end question ended the drill"
     keys e
     wait_for "End the drill now?"

@@ -9,45 +9,30 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from drillsim.simulator.model import Roster, Scenario
-from drillsim.tui.commands import DrillCommands
-from drillsim.tui.screens.briefing import BriefingScreen
-from drillsim.tui.screens.debrief import DebriefScreen
-from drillsim.tui.screens.drill import DrillScreen
-from drillsim.tui.screens.launcher import LauncherScreen
-from drillsim.tui.screens.modals import ConfirmScreen
-from drillsim.tui.session import (
-    DrillSession,
-    RosterEntry,
-    ScenarioEntry,
-    Settings,
-    SimClock,
-    discover_rosters,
-    discover_scenarios,
-    find_roster,
-    start_drill,
-)
-from rich.text import Text
+from drillsim.tui import keys
+from drillsim.tui.session import Settings
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
+
+if TYPE_CHECKING:  # the screens, the engine and pydantic are imported when first needed, after the first paint
+    from drillsim.simulator.model import Roster, Scenario
+    from drillsim.tui.screens.drill import DrillScreen
+    from drillsim.tui.screens.launcher import LauncherScreen
+    from drillsim.tui.session import DrillSession, RosterEntry, ScenarioEntry
+    from textual.command import Provider
+    from textual.screen import Screen
 
 HERE = Path(__file__).parent
 DARK, LIGHT = "textual-dark", "textual-light"
-KEY_NAMES = {
-    "question_mark": "?",
-    "equals_sign": "=",
-    "plus": "+",
-    "minus": "-",
-    "escape": "esc",
-    "space": "space",
-}
 
 
-def key_label(keys: str) -> str:
-    return ", ".join(KEY_NAMES.get(k.strip(), k.strip()) for k in keys.split(","))
+def _drill_commands() -> type[Provider]:
+    """The palette's provider, imported when the palette first opens."""
+    from drillsim.tui.commands import DrillCommands
+
+    return DrillCommands
 
 
 class DrillsimApp(App[str | None]):
@@ -55,10 +40,18 @@ class DrillsimApp(App[str | None]):
 
     TITLE = "drillsim"
     CSS_PATH = HERE / "app.tcss"
-    COMMANDS = App.COMMANDS | {DrillCommands}
+    COMMANDS = App.COMMANDS | {_drill_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit"),
-        Binding("ctrl+t", "toggle_theme", "Light/dark", show=False, id="app.theme"),
+        Binding("ctrl+t", "toggle_theme", "Light/dark", tooltip="Switch light/dark theme", show=False, id="app.theme"),
+        Binding(
+            "ctrl+q",
+            "quit",
+            "Quit",
+            tooltip="Quit (asks first during a drill)",
+            show=False,
+            priority=True,
+            id="app.quit",
+        ),
     ]
 
     def __init__(
@@ -93,12 +86,17 @@ class DrillsimApp(App[str | None]):
 
     @property
     def scenarios(self) -> list[ScenarioEntry]:
+        from drillsim.tui.session import discover_scenarios
+
         if self._scenarios is None:
             self._scenarios = discover_scenarios(self.cwd, load=False)  # the launcher loads them after its first paint
         return self._scenarios
 
     @property
     def rosters(self) -> list[RosterEntry]:
+        """The library's rosters, loaded on first use (the launcher asks in its worker, after the first paint)."""
+        from drillsim.tui.session import discover_rosters
+
         if self._rosters is None:
             self._rosters = discover_rosters(self.cwd)
         return self._rosters
@@ -108,10 +106,15 @@ class DrillsimApp(App[str | None]):
     def on_mount(self) -> None:
         if self.session is not None:
             if self.session.drill.ended:
+                from drillsim.tui.screens.debrief import DebriefScreen
+
                 self.push_screen(DebriefScreen(self.session))
             else:
                 self.push_screen(self.drill_screen(self.session))
         elif self.initial_scenario is not None:
+            from drillsim.tui.screens.briefing import BriefingScreen
+            from drillsim.tui.session import find_roster
+
             roster = self.initial_roster or find_roster(
                 self.initial_scenario.default_roster or "crisis-team", self.rosters
             )
@@ -121,27 +124,41 @@ class DrillsimApp(App[str | None]):
 
     def launcher(self) -> LauncherScreen:
         from drillsim.simulator.library import DEFAULT_SCENARIO
+        from drillsim.tui.screens.launcher import LauncherScreen
 
-        return LauncherScreen(self.scenarios, self.rosters, self.settings, self.default_scenario or DEFAULT_SCENARIO)
+        return LauncherScreen(self.scenarios, self._rosters, self.settings, self.default_scenario or DEFAULT_SCENARIO)
 
     def drill_screen(self, session: DrillSession) -> DrillScreen:
+        from drillsim.tui.screens.drill import DrillScreen
+        from drillsim.tui.session import SimClock
+
         return DrillScreen(session, SimClock(self.monotonic), auto_advance=self.auto_advance)
 
     def open_briefing(self, scenario: Scenario, roster_id: str, settings: Settings) -> None:
+        from drillsim.tui.screens.briefing import BriefingScreen
+        from drillsim.tui.session import find_roster
+
         try:
             roster = find_roster(roster_id, self.rosters)
         except Exception as exc:
+            from rich.text import Text
+
             self.notify(Text(f"Roster '{roster_id}': {exc}").markup, title="Cannot load", severity="error", timeout=10)
             return
         self.push_screen(BriefingScreen(scenario, roster, settings))
 
     def start(self, scenario: Scenario, roster: Roster, settings: Settings, participants: dict[str, str]) -> None:
         """Start the drill (run folder, journal) and show it in place of the briefing."""
+        from drillsim.tui.session import start_drill
+
         self.session = start_drill(scenario, roster, settings, participants)
         self.switch_screen(self.drill_screen(self.session))
 
     def drill_finished(self, session: DrillSession) -> None:
         """The drill ended (time limit, resolved, or the facilitator): on to the debrief."""
+        from drillsim.tui.screens.debrief import DebriefScreen
+        from drillsim.tui.screens.drill import DrillScreen
+
         if session.drill.journal is not None:
             session.drill.journal.sync()
         if any(isinstance(s, DrillScreen) for s in self.screen_stack):
@@ -150,6 +167,8 @@ class DrillsimApp(App[str | None]):
         self.switch_screen(DebriefScreen(session))
 
     def back_to_launcher(self) -> None:
+        from drillsim.tui.screens.launcher import LauncherScreen
+
         if self.session is not None:
             self.session.close()
             self.session = None
@@ -169,6 +188,9 @@ class DrillsimApp(App[str | None]):
         return f"The drill is saved in {session.run_dir}\nContinue it with: drillsim resume {session.run_dir}"
 
     async def action_quit(self) -> None:
+        from drillsim.tui.screens.drill import DrillScreen
+        from drillsim.tui.screens.modals import ConfirmScreen
+
         session = self.session
         if session is None or session.drill.ended or isinstance(self.screen, ConfirmScreen):
             self.leave()
@@ -204,22 +226,12 @@ class DrillsimApp(App[str | None]):
     # ------------------------------------------------------------------ help
 
     def binding_rows(self, screen: Screen[Any], skip_prefix: str | None = None) -> list[tuple[str, str]]:
-        rows = []
-        for binding in screen.BINDINGS:
-            if not isinstance(binding, Binding):
-                continue
-            if skip_prefix and binding.id and binding.id.startswith(skip_prefix):
-                continue
-            rows.append((binding.key_display or key_label(binding.key), binding.tooltip or binding.description))
-        return rows
+        """The help rows of ``screen``'s own bindings (see :mod:`drillsim.tui.keys`)."""
+        return keys.binding_rows(screen, skip_prefix)
 
     def app_binding_rows(self) -> list[tuple[str, str]]:
-        return [
-            ("ctrl+p", "Command palette: search actions and controls"),
-            ("ctrl+t", "Switch light/dark theme"),
-            ("tab, shift+tab", "Move between panels"),
-            ("ctrl+q", "Quit (asks first during a drill)"),
-        ]
+        """The help rows of the keys every screen has."""
+        return keys.app_binding_rows(self)
 
 
 def make_app(

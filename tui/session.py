@@ -22,15 +22,17 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drillsim.host.clock import MAX_GAP, MAX_STEP_WALL, SimClock  # noqa: F401  (re-export: the one clock, in host)
-from drillsim.simulator.engine import Drill
 from drillsim.simulator.journal import (
     JOURNAL_NAME,
     JournalWriter,
 )
-from drillsim.simulator.model import Roster, Scenario
+
+if TYPE_CHECKING:  # the launcher imports this module before its first paint: no pydantic, no engine here
+    from drillsim.simulator.engine import Drill
+    from drillsim.simulator.model import Roster, Scenario
 
 SPEEDS: tuple[float, ...] = (0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0)
 """The speeds ``+`` and ``-`` step through."""

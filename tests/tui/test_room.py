@@ -162,3 +162,42 @@ async def test_history_tells_people_from_autoplay_and_explains_one_drill(app_fac
         assert table.row_count == 2
         cells = [str(c) for c in table.get_row_at(0)] + [str(c) for c in table.get_row_at(1)]
         assert "autoplay: playbook" in cells and "people" in cells
+
+
+async def test_ended_early_the_debrief_says_by_whom_and_no_inject_never_came(app_factory) -> None:
+    """Ended by the facilitator at 05:00: injects still to come are "not reached", not "never"."""
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_from_launcher(pilot)
+        await advance(pilot, screen, 300)
+        await pilot.press("e", "y")
+        await pilot.pause()
+        debrief = app.screen
+        assert isinstance(debrief, DebriefScreen)
+        summary = str(debrief.query_one("#summary").render())
+        assert "ended by the facilitator at 05:00" in summary
+        assert "it ended before" in summary and "scheduled inject" in summary and "the next at" in summary
+        assert "never" not in summary
+        await app.workers.wait_for_complete()
+
+
+async def test_every_debrief_key_fits_the_footer_at_120_columns(app_factory) -> None:
+    from textual.widgets._footer import FooterKey
+
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_from_launcher(pilot)
+        await advance(pilot, screen, 60)
+        screen.drill.end("facilitator")
+        screen.refresh_view()
+        await pilot.pause()
+        debrief = app.screen
+        assert isinstance(debrief, DebriefScreen)
+        await pilot.pause()
+        keys = [k for k in debrief.query(FooterKey) if not k.has_class("-command-palette")]
+        palette = next(k for k in debrief.query(FooterKey) if k.has_class("-command-palette"))
+        shown = [b for b in debrief.BINDINGS if getattr(b, "show", True)]
+        assert len(keys) >= len(shown)
+        for key in keys:  # left of the palette key, which is docked at the right end
+            assert key.region.right <= palette.region.x, (key.description, key.region, palette.region)
+        await app.workers.wait_for_complete()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import subprocess
@@ -14,6 +15,15 @@ REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "scripts" / "tmux_smoke.sh"
 
 
+def slowness() -> int:
+    """How much longer the script's waits are on a busy machine: the load per core, rounded up (1 to 8)."""
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        return 1
+    return max(1, min(8, math.ceil(load / (os.cpu_count() or 1))))
+
+
 @pytest.mark.serial
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
@@ -21,7 +31,8 @@ def test_tmux_smoke() -> None:
     drillsim = Path(sys.executable).with_name("drillsim")
     if not drillsim.exists():
         pytest.skip("the drillsim console script is not installed next to this Python")
-    env = {**os.environ, "DRILLSIM": str(drillsim)}
-    result = subprocess.run(["bash", str(SCRIPT)], env=env, capture_output=True, text=True, timeout=420)
+    slow = slowness()
+    env = {**os.environ, "DRILLSIM": str(drillsim), "TMUX_SMOKE_SLOW": str(slow)}
+    result = subprocess.run(["bash", str(SCRIPT)], env=env, capture_output=True, text=True, timeout=420 * slow)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "tmux_smoke: all ok" in result.stdout

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, ClassVar
 from drillsim.reports.exercise import GROUND_RULES
 from drillsim.simulator.durations import format_duration
 from drillsim.simulator.model import Roster, Scenario
+from drillsim.tui import keys
 from drillsim.tui.screens.modals import HelpScreen
 from drillsim.tui.session import Settings, format_speed
 from rich.text import Text
@@ -24,7 +25,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static
 
 if TYPE_CHECKING:
-    from drillsim.tui.app import DrillsimApp
+    from drillsim.tui.shell import Shell
 
 HERE = Path(__file__).parent
 
@@ -79,9 +80,16 @@ class BriefingScreen(Screen[None]):
 
     CSS_PATH = HERE / "briefing.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "start", "Start drill", priority=True, id="briefing.start"),
-        Binding("escape", "back", "Back", id="briefing.back"),
-        Binding("question_mark,f1", "help", "Help", key_display="?", id="briefing.help"),
+        Binding(
+            "ctrl+s",
+            "start",
+            "Start drill",
+            tooltip="Start the drill (the ground rules have been read)",
+            priority=True,
+            id="briefing.start",
+        ),
+        Binding("escape", "back", "Back", tooltip="Back to the launcher (nothing is recorded)", id="briefing.back"),
+        Binding("question_mark,f1", "help", "Help", tooltip="This help", key_display="?", id="briefing.help"),
     ]
 
     def __init__(self, scenario: Scenario, roster: Roster, settings: Settings, can_go_back: bool = True) -> None:
@@ -92,7 +100,7 @@ class BriefingScreen(Screen[None]):
         self.can_go_back = can_go_back
 
     @property
-    def drillsim(self) -> DrillsimApp:
+    def shell(self) -> Shell:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -157,7 +165,7 @@ class BriefingScreen(Screen[None]):
             self.query_one("#start", Button).focus()
 
     def action_start(self) -> None:
-        self.drillsim.start(self.scenario, self.roster, self.settings, self.participants())
+        self.shell.start(self.scenario, self.roster, self.settings, self.participants())
 
     def action_back(self) -> None:
         if self.can_go_back:
@@ -170,9 +178,9 @@ class BriefingScreen(Screen[None]):
             HelpScreen(
                 "Keys in the briefing",
                 [
-                    ("Briefing", self.drillsim.binding_rows(self)),
+                    ("Briefing", keys.binding_rows(self)),
                     ("Fields", [("tab", "Next field"), ("enter", "Next name; on Start, start the drill")]),
-                    ("Anywhere", self.drillsim.app_binding_rows()),
+                    ("Anywhere", keys.app_binding_rows(self.app)),
                 ],
             )
         )

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from drillsim.simulator.durations import format_clock
 from drillsim.simulator.records import current_hotwash
+from drillsim.tui import keys
 from drillsim.tui.messages import ReportWritten
 from drillsim.tui.screens.modals import (
     ChoiceScreen,
@@ -41,7 +42,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
 if TYPE_CHECKING:
-    from drillsim.tui.app import DrillsimApp
+    from drillsim.tui.shell import Shell
 
 HERE = Path(__file__).parent
 RATING_STYLE = {
@@ -137,8 +138,12 @@ def end_reason_text(drill: Any) -> str:
         why = f"ended ({reason.replace('_', ' ')}) at {format_clock(at)}"
     fired = {r.get("inject") for r in drill.records if r["type"] == "inject"}
     unfired = [i for i in scenario.injects if i.at is not None and i.at > at and i.id not in fired]
-    if unfired:
-        why += f"; {len(unfired)} scheduled inject{'s' if len(unfired) != 1 else ''} never came"
+    if unfired:  # not "never": they were still to come when the drill ended
+        first = min(float(i.at or 0) for i in unfired)
+        why += (
+            f"; it ended before {len(unfired)} scheduled inject{'s' if len(unfired) != 1 else ''}"
+            f" (the next at {format_clock(first)})"
+        )
     return why
 
 
@@ -218,33 +223,37 @@ class DebriefScreen(Screen[None]):
 
     CSS_PATH = HERE / "debrief.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "focus_strength", "Strength", id="debrief.strength"),
-        Binding("i", "focus_improvement", "Improvement", id="debrief.improvement"),
+        # Short footer words (the tooltips are the help's text), the most used first and help
+        # early, so that at 120 columns every key shows and at 80 the footer keeps ? in view.
+        Binding("s", "focus_strength", "Strength", tooltip="Type a strength: what went well", id="debrief.strength"),
+        Binding("i", "focus_improvement", "Improve", tooltip="Type an area for improvement", id="debrief.improvement"),
         Binding(
-            "e",
-            "edit_entry",
-            "Edit entry",
-            tooltip="Edit a hotwash entry (pick it, change the text)",
-            id="debrief.edit",
+            "e", "edit_entry", "Edit", tooltip="Edit a hotwash entry (pick it, change the text)", id="debrief.edit"
         ),
+        Binding("d", "remove_entry", "Remove", tooltip="Remove a hotwash entry (asks first)", id="debrief.remove"),
         Binding(
-            "d", "remove_entry", "Remove entry", tooltip="Remove a hotwash entry (asks first)", id="debrief.remove"
+            "w", "write", "Report", tooltip="Write the report again (Markdown, HTML, scorecard)", id="debrief.write"
         ),
-        Binding("o", "override", "Override rating", id="debrief.override"),
-        Binding("n", "note", "Note", id="debrief.note"),
-        Binding("f", "feedback", "Feedback form", id="debrief.feedback"),
-        Binding("w", "write", "Write report", id="debrief.write"),
-        Binding("l", "launcher", "Launcher", id="debrief.launcher"),
+        Binding("question_mark,f1", "help", "Help", tooltip="This help", key_display="?", id="debrief.help"),
+        Binding(
+            "o",
+            "override",
+            "Override",
+            tooltip="Override an objective's rating (P/S/M/U), with the reason",
+            id="debrief.override",
+        ),
+        Binding("n", "note", "Note", tooltip="Write a debrief note into the journal and the report", id="debrief.note"),
+        Binding("f", "feedback", "Feedback", tooltip="The participants' feedback form", id="debrief.feedback"),
+        Binding("l", "launcher", "Launcher", tooltip="Back to the launcher", id="debrief.launcher"),
         Binding(
             "x",
             "discard",
-            "Discard drill",
+            "Discard",
             tooltip="Discard this drill (asks first): its run folder moves to drills/.discarded/",
             id="debrief.discard",
         ),
         Binding("escape", "unfocus", "Leave field", show=False, id="debrief.unfocus"),
-        Binding("question_mark,f1", "help", "Help", key_display="?", id="debrief.help"),
-        Binding("q", "app.quit", "Quit", id="debrief.quit"),
+        Binding("q", "app.quit", "Quit", tooltip="Quit drillsim", show=False, id="debrief.quit"),
     ]
 
     def __init__(self, session: DrillSession, write_on_mount: bool = True) -> None:
@@ -259,7 +268,7 @@ class DebriefScreen(Screen[None]):
         self.report_files: tuple[str, ...] = ()
 
     @property
-    def drillsim(self) -> DrillsimApp:
+    def shell(self) -> Shell:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -284,7 +293,7 @@ class DebriefScreen(Screen[None]):
                     yield Input(placeholder="what to do better; Enter records it", id="improvement", compact=True)
                     yield Static(id="notes")
         yield Static(id="report-status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < 100, "compact")
@@ -380,7 +389,7 @@ class DebriefScreen(Screen[None]):
         if not entries:
             self.notify("No hotwash entry yet: s records a strength, i an area for improvement.", timeout=4)
             return
-        options = [(str(r["seq"]), entry_label(r)) for r in entries]
+        options: list[tuple[str, str | Text]] = [(str(r["seq"]), entry_label(r)) for r in entries]
 
         def picked(seq: str | None) -> None:
             chosen = next((r for r in entries if str(r["seq"]) == seq), None)
@@ -510,7 +519,7 @@ class DebriefScreen(Screen[None]):
         self.set_report_status(text)
 
     def action_launcher(self) -> None:
-        self.drillsim.back_to_launcher()
+        self.shell.back_to_launcher()
 
     def action_discard(self) -> None:
         """Discard an accidental drill: its run folder moves aside (to ``.discarded/``), then the launcher."""
@@ -536,7 +545,7 @@ class DebriefScreen(Screen[None]):
                     return
                 self.session.run_dir = None
                 self.notify(f"Moved to {short_path(moved)}", title="Drill discarded", timeout=6)
-            self.drillsim.back_to_launcher()
+            self.shell.back_to_launcher()
 
         title = f"Discard this drill? ({self.drill.scenario.title}, {self.drill.team})"
         self.app.push_screen(ConfirmScreen(title, detail, yes="Discard the drill", no="Keep it"), done)
@@ -546,7 +555,7 @@ class DebriefScreen(Screen[None]):
             HelpScreen(
                 "Keys in the debrief",
                 [
-                    ("Debrief", self.drillsim.binding_rows(self)),
+                    ("Debrief", keys.binding_rows(self)),
                     (
                         "Fields",
                         [
@@ -554,7 +563,7 @@ class DebriefScreen(Screen[None]):
                             ("esc", "Leave the field (then e edits an entry, d removes one)"),
                         ],
                     ),
-                    ("Anywhere", self.drillsim.app_binding_rows()),
+                    ("Anywhere", keys.app_binding_rows(self.app)),
                 ],
             )
         )

@@ -42,7 +42,7 @@ class FeedbackScreen(FormScreen[FeedbackForm | None]):
         self.participants = participants
 
     def compose(self) -> ComposeResult:
-        scale = [
+        scale: list[tuple[Text | str, int]] = [
             (Text("not answered", "dim"), NOT_ANSWERED),
             *((f"{n}  {label}", n) for n, label in enumerate(SCALE, 1)),
         ]

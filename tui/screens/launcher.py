@@ -5,7 +5,9 @@ and ctrl+s there starts the drill (Enter in the briefing moves between the name 
 
 The launcher paints first and loads (validates) the scenarios afterwards, in a thread
 worker: a row shows "checking" until its file is loaded. Enter on a row still being
-checked loads that one file at once.
+checked loads that one file at once. The rosters load in the same worker (the roster choice
+offers "default" until then). Nothing this module imports at the top pulls in pydantic or
+the engine: the first paint pays only for Textual (bench/launcher_bench.py).
 """
 
 from __future__ import annotations
@@ -14,9 +16,7 @@ import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from drillsim.simulator.durations import format_duration
-from drillsim.simulator.model import Scenario
-from drillsim.tui.screens.modals import HelpScreen
+from drillsim.tui import keys
 from drillsim.tui.session import (
     SPEEDS,
     RosterEntry,
@@ -36,7 +36,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
 if TYPE_CHECKING:
-    from drillsim.tui.app import DrillsimApp
+    from drillsim.simulator.model import Scenario
+    from drillsim.tui.shell import Shell
 
 HERE = Path(__file__).parent
 DEFAULT_ROSTER_CHOICE = "__scenario_default__"
@@ -66,6 +67,8 @@ def scenario_detail(entry: ScenarioEntry) -> Group | Text:
         text.append(entry.error or "unknown error")
         text.append("\n\nRun 'drillsim validate' on it for every problem with its line and column.", "dim")
         return text
+    from drillsim.simulator.durations import format_duration
+
     s: Scenario = entry.scenario
     head = Text()
     head.append(s.title, "bold")
@@ -99,18 +102,25 @@ class LauncherScreen(Screen[None]):
 
     CSS_PATH = HERE / "launcher.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open_briefing", "Briefing", priority=False, id="launcher.open"),
-        Binding("r", "focus_roster", "Roster", id="launcher.roster"),
-        Binding("s", "focus_settings", "Settings", id="launcher.settings"),
-        Binding("h", "history", "History", id="launcher.history"),
-        Binding("question_mark,f1", "help", "Help", key_display="?", id="launcher.help"),
-        Binding("q", "app.quit", "Quit", id="launcher.quit"),
+        Binding(
+            "enter",
+            "open_briefing",
+            "Briefing",
+            tooltip="Open the highlighted scenario's briefing (ctrl+s there starts the drill)",
+            priority=False,
+            id="launcher.open",
+        ),
+        Binding("r", "focus_roster", "Roster", tooltip="Choose the roster (the team's people)", id="launcher.roster"),
+        Binding("s", "focus_settings", "Settings", tooltip="Team, label, speed and seed", id="launcher.settings"),
+        Binding("h", "history", "History", tooltip="Past drills and each team's trend", id="launcher.history"),
+        Binding("question_mark,f1", "help", "Help", tooltip="This help", key_display="?", id="launcher.help"),
+        Binding("q", "app.quit", "Quit", tooltip="Quit drillsim", id="launcher.quit"),
     ]
 
     def __init__(
         self,
         scenarios: list[ScenarioEntry],
-        rosters: list[RosterEntry],
+        rosters: list[RosterEntry] | None,
         settings: Settings,
         default_scenario: str,
     ) -> None:
@@ -122,10 +132,11 @@ class LauncherScreen(Screen[None]):
         self.default_index = 0
 
     @property
-    def drillsim(self) -> DrillsimApp:
+    def shell(self) -> Shell:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
+        self.set_class(self.app.size.width < 100, "compact")  # before the children exist: no second styling pass
         title = Text()
         title.append(" drillsim ", "bold reverse")
         title.append("  tabletop drills for AI incidents · Enter opens the briefing, ctrl+s there starts")
@@ -177,7 +188,7 @@ class LauncherScreen(Screen[None]):
 
     def _roster_options(self) -> list[tuple[str, str]]:
         options = [("default", DEFAULT_ROSTER_CHOICE)]
-        for entry in self.rosters:
+        for entry in self.rosters or []:
             if entry.roster is not None:
                 options.append((f"{entry.id} ({len(entry.roster.members)} people)", entry.id))
         return options
@@ -197,7 +208,7 @@ class LauncherScreen(Screen[None]):
         table.move_cursor(row=start)
         table.focus()
         self._show_detail(start)
-        if not all(entry.loaded for entry in self.scenarios):
+        if self.rosters is None or not all(entry.loaded for entry in self.scenarios):
             self.call_after_refresh(self._load_scenarios)  # paint first, then check the files
 
     @staticmethod
@@ -215,6 +226,8 @@ class LauncherScreen(Screen[None]):
         if s is None:
             title.append(entry.id, "red")
             return ("", "", Text("does not load", "red"), title)
+        from drillsim.simulator.durations import format_duration
+
         title.append(s.title)
         return (s.severity, format_duration(s.duration), s.category, title)
 
@@ -244,6 +257,20 @@ class LauncherScreen(Screen[None]):
         rest = [(i, load_scenario_entry(entries[i])) for i in pending]
         if rest:
             self._from_thread(rest)
+        if self.rosters is None:
+            rosters = self.shell.rosters  # loads them once for the app
+            with contextlib.suppress(RuntimeError):
+                self.app.call_from_thread(self._show_rosters, rosters)
+
+    def _show_rosters(self, rosters: list[RosterEntry]) -> None:
+        if not self.is_mounted:
+            return
+        self.rosters = rosters
+        select: Select[str] = self.query_one("#roster", Select)
+        chosen = select.value
+        select.set_options(self._roster_options())
+        if any(value == chosen for _, value in self._roster_options()):
+            select.value = chosen
 
     def _from_thread(self, loaded: list[tuple[int, ScenarioEntry]]) -> None:
         with contextlib.suppress(RuntimeError):  # the app closed while the files were being checked
@@ -315,7 +342,7 @@ class LauncherScreen(Screen[None]):
             return
         choice = self.query_one("#roster", Select).value
         roster_id = default_roster_id(entry.scenario) if choice == DEFAULT_ROSTER_CHOICE else str(choice)
-        self.drillsim.open_briefing(entry.scenario, roster_id, settings)
+        self.shell.open_briefing(entry.scenario, roster_id, settings)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -334,13 +361,15 @@ class LauncherScreen(Screen[None]):
         self.app.push_screen(HistoryScreen(self.settings.out))
 
     def action_help(self) -> None:
+        from drillsim.tui.screens.modals import HelpScreen
+
         self.app.push_screen(
             HelpScreen(
                 "Keys in the launcher",
                 [
-                    ("Launcher", self.drillsim.binding_rows(self)),
-                    ("Scenario list", [("up/down", "Choose a scenario"), ("enter", "Open its briefing")]),
-                    ("Anywhere", self.drillsim.app_binding_rows()),
+                    ("Launcher", keys.binding_rows(self)),
+                    ("Scenario list", [("up/down", "Choose a scenario")]),
+                    ("Anywhere", keys.app_binding_rows(self.app)),
                 ],
             )
         )

@@ -1,0 +1,38 @@
+"""What a screen may ask of the app around it, as a :class:`Protocol`.
+
+Screens type ``self.app`` as :class:`Shell` instead of importing the app class, so no screen
+imports ``drillsim.tui.app`` (which imports the screens): the TUI's modules have no import
+circle (tests/test_layering.py checks it).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from drillsim.simulator.model import Roster, Scenario
+    from drillsim.tui.session import DrillSession, RosterEntry, Settings
+    from textual.screen import Screen
+
+
+class Shell(Protocol):
+    """The flow between screens: launcher -> briefing -> drill -> debrief -> launcher."""
+
+    session: DrillSession | None
+
+    @property
+    def rosters(self) -> list[RosterEntry]: ...
+
+    def open_briefing(self, scenario: Scenario, roster_id: str, settings: Settings) -> None: ...
+
+    def start(self, scenario: Scenario, roster: Roster, settings: Settings, participants: dict[str, str]) -> None: ...
+
+    def drill_finished(self, session: DrillSession) -> None: ...
+
+    def back_to_launcher(self) -> None: ...
+
+    async def action_quit(self) -> None: ...
+
+    def binding_rows(self, screen: Screen[Any], skip_prefix: str | None = None) -> list[tuple[str, str]]: ...
+
+    def app_binding_rows(self) -> list[tuple[str, str]]: ...
