@@ -69,6 +69,9 @@ FRESH = 8.0
 """Wall seconds a new feed item counts as new (the feed's title says how many)."""
 METRICS_EVERY = 0.5
 """Wall seconds between the timer's redraws of the metric cards (at high speed every tick has new samples)."""
+CLOCKS_EVERY = 0.5
+"""Wall seconds between the timer's redraws when only the clocks moved (at high speed, every tick): each
+redraw composites the whole screen (the header, countdowns and progress bars are all over it)."""
 PANES = ("actions", "team", "clocks")
 """The right column's panes; at a compact size one shows at a time (tabs, or ``t``)."""
 
@@ -179,6 +182,7 @@ class DrillScreen(Screen[None]):
         self._pending_ack: tuple[int, Text] | None = None
         self._tick_key: tuple[object, ...] = ()
         self._metrics_at = float("-inf")
+        self._drawn_at = float("-inf")
         self._metrics_forced = True
         self._scanned = 0
         self.open_injects: dict[int, dict[str, object]] = {}
@@ -305,9 +309,13 @@ class DrillScreen(Screen[None]):
             drill.advance_to(self.clock.target())
         # nothing new (no record, the same second on the clocks, the same wall second for the feed's
         # "new" count): nothing to redraw, so the screen costs next to nothing while little happens
-        key = (len(drill.records), int(drill.now), int(self.clock.monotonic()), drill.paused, self.clock.held)
+        wall = self.clock.monotonic()
+        events = (len(drill.records), drill.paused, self.clock.held)
+        key = (*events, int(drill.now), int(wall))
         if key == self._tick_key:
             return
+        if events == self._tick_key[:3] and wall - self._drawn_at < CLOCKS_EVERY:
+            return  # only the clocks moved (at high speed, every tick): they follow at most twice a second
         self._tick_key = key
         self.refresh_view(tick=True)
 
@@ -367,7 +375,7 @@ class DrillScreen(Screen[None]):
             banner.display = shown
         if shown:
             banner.show(view)
-        wall = self.clock.monotonic()
+        wall = self._drawn_at = self.clock.monotonic()
         if self._metrics_forced or wall - self._metrics_at >= METRICS_EVERY or view.paused or view.ended:
             # at x60 a tick brings new samples every time: the cards follow at most twice a second
             self._metrics_at, self._metrics_forced = wall, False
