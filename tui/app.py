@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 from drillsim.simulator.model import Roster, Scenario
 from drillsim.tui.commands import DrillCommands
+from drillsim.tui.messages import DrillFinished
 from drillsim.tui.screens.briefing import BriefingScreen
 from drillsim.tui.screens.debrief import DebriefScreen
 from drillsim.tui.screens.drill import DrillScreen
@@ -139,6 +140,9 @@ class DrillsimApp(App[str | None]):
         """Start the drill (run folder, journal) and show it in place of the briefing."""
         self.session = start_drill(scenario, roster, settings, participants)
         self.switch_screen(self.drill_screen(self.session))
+
+    def on_drill_finished(self, message: DrillFinished) -> None:
+        self.drill_finished(message.session)
 
     def drill_finished(self, session: DrillSession) -> None:
         """The drill ended (time limit, resolved, or the facilitator): on to the debrief."""

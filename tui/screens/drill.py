@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from drillsim.simulator.durations import format_clock
 from drillsim.simulator.view import DrillView
-from drillsim.tui.messages import ActionRequested, DecisionAnswered
+from drillsim.tui.messages import ActionRequested, DecisionAnswered, DrillFinished
 from drillsim.tui.screens.modals import (
     ConfirmScreen,
     DecisionScreen,
@@ -56,6 +56,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.screen import Screen
+from textual.signal import Signal
 from textual.widget import Widget
 from textual.widgets import Footer, Static, Tab, Tabs
 
@@ -193,6 +194,8 @@ class DrillScreen(Screen[None]):
         self._warned: set[str] = set()
         self._finished = False
         self.last_view: DrillView | None = None
+        self.view_changed: Signal[DrillView] = Signal(self, "view-changed")
+        """Published with each new view; a dialog that shows live drill state subscribes (``open_dialog``'s ``follow``)."""
 
     @property
     def drillsim(self) -> DrillsimApp:
@@ -325,10 +328,17 @@ class DrillScreen(Screen[None]):
         done: Callable[[ResultT | None], None] | None = None,
         *,
         hold: bool = True,
+        follow: Callable[[DrillView], None] | None = None,
     ) -> None:
-        """Push a dialog; with ``hold`` the sim clock stands still until it closes, then goes on from there."""
+        """Push a dialog; with ``hold`` the sim clock stands still until it closes, then goes on from there.
+
+        ``follow``: called with each new view while the dialog is open (subscribed to ``view_changed``).
+        """
         if hold:
             self.hold_clock()
+        if follow is not None:
+            # once the dialog runs (a signal takes running nodes only); it unsubscribes as it closes
+            dialog.call_later(self.view_changed.subscribe, dialog, follow, immediate=True)
 
         def closed(result: ResultT | None) -> None:
             if hold:
@@ -398,19 +408,10 @@ class DrillScreen(Screen[None]):
         self._show_feed(view)
         self._show_warnings()
         self._warn_before_the_end(view)
-        top = self.app.screen
-        if isinstance(top, DecisionScreen):
-            open_ = {d.inject: d for d in view.decisions}
-            if top.decision.inject in open_:
-                top.update_time(open_[top.decision.inject])
-        elif isinstance(top, MemberScreen) and top.action_id in drill.actions and top.is_mounted:
-            choices = member_choices(
-                drill.actions[top.action_id], view.members, drill.roster, view.t, drill.default_member(top.action_id)
-            )
-            top.update(choices, view.t)
+        self.view_changed.publish(view)  # the open participants' dialogs follow (their countdown, who is free)
         if view.ended and not self._finished:
             self._finished = True
-            self.drillsim.drill_finished(self.session)
+            self.post_message(DrillFinished(self.session))
 
     def _show_hint(self, menu: ActionMenu) -> None:
         hint = action_hint(menu.current())
@@ -584,8 +585,15 @@ class DrillScreen(Screen[None]):
             if member:
                 self.submit(action_id, by=member)
 
+        chooser = MemberScreen(action_id, action.label, choices, view.t)
+
+        def follow(view: DrillView) -> None:
+            if chooser.is_mounted:
+                live = member_choices(action, view.members, drill.roster, view.t, drill.default_member(action.id))
+                chooser.update(live, view.t)
+
         # the participants' dialog: like a decision it does not hold the clock
-        self.open_dialog(MemberScreen(action_id, action.label, choices, view.t), done, hold=False)
+        self.open_dialog(chooser, done, hold=False, follow=follow)
 
     @on(DecisionAnswered)
     def decision_answered(self, event: DecisionAnswered) -> None:
@@ -605,12 +613,18 @@ class DrillScreen(Screen[None]):
             self.notify("No decision is open.", timeout=3)
             return
         decision = decisions[0]
+        dialog = DecisionScreen(decision)
 
         def done(choice: str | None) -> None:
             if choice:
                 self.answer(decision.inject, choice)
 
-        self.open_dialog(DecisionScreen(decision), done, hold=False)  # the countdown keeps running
+        def follow(view: DrillView) -> None:
+            live = next((d for d in view.decisions if d.inject == decision.inject), None)
+            if live is not None:
+                dialog.update_time(live)
+
+        self.open_dialog(dialog, done, hold=False, follow=follow)  # the countdown keeps running
 
     # ------------------------------------------------------------------ facilitator
 
