@@ -158,6 +158,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0, help="wall seconds per idle measurement")
     parser.add_argument("--keys", type=int, default=40, help="key presses per latency measurement")
+    parser.add_argument(
+        "--scenario",
+        action="append",
+        help="only this scenario (repeatable; default: flash-sale-latency, llm-pii-exposure)",
+    )
+    parser.add_argument("--speed", type=float, action="append", help="only this speed (repeatable; default: 1 and 60)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="tui-bench-"))
     bare_file = work / "bare.py"
@@ -173,8 +179,8 @@ def main() -> int:
         f"{statistics.median(bare_keys) * 1000:5.1f} ms  p95 {p95(bare_keys) * 1000:5.1f} ms"
     )
 
-    for scenario in ("flash-sale-latency", "llm-pii-exposure"):
-        for speed in (1.0, 60.0):
+    for scenario in args.scenario or ("flash-sale-latency", "llm-pii-exposure"):
+        for speed in args.speed or (1.0, 60.0):
             child = drill(scenario, speed, work)
             cpu = idle_cpu(child, args.seconds)
             ratio = f"{cpu / bare_cpu:.0f}x bare" if bare_cpu >= 0.001 else "bare: under 0.1%"

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from drillsim.tui.session import DrillSession
 
 
 class ActionRequested(Message):
@@ -32,3 +36,11 @@ class ReportWritten(Message):
         self.path = path
         self.error = error
         self.files = files
+
+
+class DrillFinished(Message):
+    """The drill screen's drill ended (time limit, resolved, or the facilitator): the app goes on to the debrief."""
+
+    def __init__(self, session: DrillSession) -> None:
+        super().__init__()
+        self.session = session

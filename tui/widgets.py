@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from drillsim.simulator.durations import format_clock, format_duration
 from drillsim.simulator.engine import OFF_ROLE_RELIABILITY, OFF_ROLE_SLOWDOWN, SKILL_SPEEDUP, readable_number
@@ -16,14 +16,21 @@ from drillsim.simulator.model import Action, Roster
 from drillsim.simulator.view import ActionAvailability, DecisionView, DrillView, FeedItem, MemberView, MetricView
 from drillsim.tui.messages import ActionRequested, DecisionAnswered
 from drillsim.tui.session import format_speed
+from rich.console import Group
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult, RenderResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
+from textual.renderables.bar import Bar
 from textual.widget import Widget
-from textual.widgets import Button, OptionList, ProgressBar, RichLog, Static
+from textual.widgets import Button, OptionList, RichLog, Static
 from textual.widgets.option_list import Option
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from textual.geometry import Region
 
 ACTION_KEYS = "1234567890abcghjklmorsuvwxyz"
 """Shortcut keys of the action menu, in menu order (letters the facilitator's keys use are left out)."""
@@ -265,6 +272,22 @@ class IncidentFeed(RichLog):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self._written: list[int] = []
         self._compact = False
+        self._appending = False
+
+    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False) -> Self:
+        """While lines are appended, a longer log repaints itself and its scrollbar instead of laying out the screen.
+
+        ``RichLog.write`` grows the log's virtual size, a reactive that lays out the whole
+        screen (every widget arranged and drawn again); the feed's own size does not change,
+        so only a scrollbar appearing needs the layout.
+        """
+        if layout and self._appending and not recompose:
+            shown = self.show_vertical_scrollbar
+            self._refresh_scrollbars()
+            if self.show_vertical_scrollbar == shown:
+                self._scroll_update(self.virtual_size)
+                layout = False
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
     def show(
         self,
@@ -279,11 +302,17 @@ class IncidentFeed(RichLog):
             self.clear()
             written = self._written = []
             self._compact = compact
-        for item in items[len(written) :]:
-            self.write(feed_line(item, item.seq in fresh, participants, compact), expand=True)
-            written.append(item.seq)
-        self.scroll_end(animate=False)
-        self.call_after_refresh(self.scroll_end, animate=False)  # lines written before a layout land late
+        self._appending = True
+        try:
+            for item in items[len(written) :]:
+                self.write(feed_line(item, item.seq in fresh, participants, compact), expand=True)
+                written.append(item.seq)
+        finally:
+            self._appending = False
+        self.scroll_end(animate=False, immediate=True)
+
+    def on_resize(self) -> None:
+        self.scroll_end(animate=False, immediate=True)  # a panel above it appeared or went: the newest stays in view
 
 
 # ---------------------------------------------------------------------------- metrics
@@ -507,18 +536,39 @@ class MetricCard(_Children, Vertical):
 STATUS_STYLE = {"standby": "dim", "paged": "bold yellow", "idle": "green", "busy": "bold cyan"}
 
 
-class MemberRow(_Children, Vertical):
-    """A roster member: who plays them, status, the running action's progress and the queue."""
+class MemberRow(Widget):
+    """A roster member: who plays them, status, the running action's progress and the queue.
+
+    One widget drawing its two lines itself (name and status beside a progress bar drawn as
+    Textual's ``Bar`` draws it, then the detail): a team of ten is ten widgets, not sixty,
+    which is most of what the screen composites each time its clocks move. At one line of
+    height (the medium and compact sizes) the detail line is left out and the name gets
+    more room.
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"member-row--bar", "member-row--inactive"}
+    DEFAULT_CSS = """
+    MemberRow {
+        height: 2;
+    }
+    MemberRow > .member-row--bar {
+        color: $primary;
+        background: $surface;
+    }
+    MemberRow > .member-row--inactive {
+        color: $panel;
+        background: $surface;
+    }
+    """
+    TEXT_WIDTH = 18
+    """Cells of the name and status beside the bar (two-line rows)."""
+    TEXT_WIDTH_ONE_LINE = 26
+    """The same on one-line rows (the detail line, with who plays them, is not shown)."""
 
     def __init__(self, member: MemberView) -> None:
         super().__init__(classes="member-row")
         self.member_name = member.name
-
-    def compose(self) -> ComposeResult:
-        with Horizontal(classes="member-line"):
-            yield Static(classes="member-text")
-            yield ProgressBar(total=100, show_eta=False, show_percentage=False, classes="member-bar")
-        yield Static(classes="member-detail")
+        self._lines: tuple[Text, int, bool, Text] | None = None
 
     def show(self, member: MemberView, now: float) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
@@ -526,12 +576,8 @@ class MemberRow(_Children, Vertical):
         text.append(f" {member.status:<7}", STATUS_STYLE.get(member.status, ""))
         if member.participant:
             text.append(f" {member.participant}", "italic")
-        update_if_changed(self._child(".member-text"), text, layout=False)
-        bar = self.query_one(ProgressBar)
         progress = round(member.progress * 100)
-        if bar.progress != progress:
-            bar.update(progress=progress)
-        bar.set_class(member.status not in ("busy", "paged"), "-inactive")
+        active = member.status in ("busy", "paged")
         detail = Text(no_wrap=True, overflow="ellipsis")
         who = f"{member.participant} · " if member.participant else ""
         detail.append("  " + who + ", ".join(member.roles), "dim")
@@ -544,7 +590,30 @@ class MemberRow(_Children, Vertical):
             detail.append(f"  responds in {format_duration(max(0.0, member.finishes_at - now))}", "yellow")
         if member.queued:
             detail.append(f"  +{len(member.queued)} queued: {', '.join(member.queued)}", "yellow")
-        update_if_changed(self._child(".member-detail"), detail, layout=False)
+        lines = (text, progress, active, detail)
+        if lines != self._lines:
+            self._lines = lines
+            self.refresh()  # its own lines only: a row's size never depends on its text
+
+    def render(self) -> RenderResult:
+        if self._lines is None:
+            return Text()
+        text, progress, active, detail = self._lines
+        one_line = self.size.height <= 1
+        text_width = min(self.size.width, self.TEXT_WIDTH_ONE_LINE if one_line else self.TEXT_WIDTH)
+        style = self.get_component_rich_style("member-row--bar" if active else "member-row--inactive")
+        bar_width = max(0, self.size.width - text_width)
+        bar = Bar(
+            highlight_range=(0, bar_width * progress / 100),
+            highlight_style=Style.from_color(style.color),
+            background_style=Style.from_color(style.bgcolor),
+            width=bar_width,
+        )
+        grid = Table.grid(expand=True)
+        grid.add_column(width=text_width, no_wrap=True, overflow="ellipsis")
+        grid.add_column(width=bar_width, no_wrap=True)
+        grid.add_row(text, bar)
+        return grid if one_line else Group(grid, detail)
 
 
 # ---------------------------------------------------------------------------- actions

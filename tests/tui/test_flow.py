@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from drillsim.simulator.durations import format_clock
 from drillsim.simulator.journal import read_journal
 from drillsim.tui.screens.briefing import BriefingScreen
 from drillsim.tui.screens.debrief import DebriefScreen
@@ -21,7 +22,7 @@ from drillsim.tui.screens.modals import (
 )
 from drillsim.tui.session import Settings
 from drillsim.tui.widgets import ActionMenu, DecisionPanel, IncidentFeed, PausedBanner
-from textual.widgets import Input, OptionList
+from textual.widgets import Input, OptionList, Static
 
 from .conftest import SIZE
 from .helpers import advance, of_type, start_from_launcher, types
@@ -373,6 +374,23 @@ async def test_the_decision_dialog_does_not_hold_the_clock(app_factory, clock) -
         await pilot.press("1")
         await pilot.pause()
         assert of_type(screen.drill.records, "decision_answered")[0]["t"] >= at + 59
+
+
+async def test_an_open_decision_dialog_counts_down_with_the_drill(app_factory) -> None:
+    """The dialog follows the drill's views while it is open: its title says the time left now."""
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_from_launcher(pilot)
+        await advance(pilot, screen, 8 * 60 + 5)
+        await pilot.press("d")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, DecisionScreen)
+        before = dialog.decision.time_left
+        await advance(pilot, screen, 8 * 60 + 35)
+        assert dialog.decision.time_left == before - 30
+        title = dialog.query_one("#choice-title", Static).content
+        assert str(title) == f"Decision, {format_clock(before - 30)} left"
 
 
 async def test_ad_hoc_inject(app_factory) -> None:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from drillsim.simulator.durations import format_clock
 from drillsim.simulator.view import DrillView
-from drillsim.tui.messages import ActionRequested, DecisionAnswered
+from drillsim.tui.messages import ActionRequested, DecisionAnswered, DrillFinished
 from drillsim.tui.screens.modals import (
     ConfirmScreen,
     DecisionScreen,
@@ -56,11 +56,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.screen import Screen
+from textual.signal import Signal
 from textual.widget import Widget
 from textual.widgets import Footer, Static, Tab, Tabs
 
 if TYPE_CHECKING:
-    from drillsim.tui.app import DrillsimApp
+    from drillsim.tui.shell import Shell
 
 HERE = Path(__file__).parent
 TICK = 0.2
@@ -69,6 +70,9 @@ FRESH = 8.0
 """Wall seconds a new feed item counts as new (the feed's title says how many)."""
 METRICS_EVERY = 0.5
 """Wall seconds between the timer's redraws of the metric cards (at high speed every tick has new samples)."""
+CLOCKS_EVERY = 0.5
+"""Wall seconds between the timer's redraws when only the clocks moved (at high speed, every tick): each
+redraw composites the whole screen (the header, countdowns and progress bars are all over it)."""
 PANES = ("actions", "team", "clocks")
 """The right column's panes; at a compact size one shows at a time (tabs, or ``t``)."""
 
@@ -179,6 +183,7 @@ class DrillScreen(Screen[None]):
         self._pending_ack: tuple[int, Text] | None = None
         self._tick_key: tuple[object, ...] = ()
         self._metrics_at = float("-inf")
+        self._drawn_at = float("-inf")
         self._metrics_forced = True
         self._scanned = 0
         self.open_injects: dict[int, dict[str, object]] = {}
@@ -189,9 +194,11 @@ class DrillScreen(Screen[None]):
         self._warned: set[str] = set()
         self._finished = False
         self.last_view: DrillView | None = None
+        self.view_changed: Signal[DrillView] = Signal(self, "view-changed")
+        """Published with each new view; a dialog that shows live drill state subscribes (``open_dialog``'s ``follow``)."""
 
     @property
-    def drillsim(self) -> DrillsimApp:
+    def drillsim(self) -> Shell:
         return self.app  # type: ignore[return-value]
 
     # ------------------------------------------------------------------ layout
@@ -305,9 +312,13 @@ class DrillScreen(Screen[None]):
             drill.advance_to(self.clock.target())
         # nothing new (no record, the same second on the clocks, the same wall second for the feed's
         # "new" count): nothing to redraw, so the screen costs next to nothing while little happens
-        key = (len(drill.records), int(drill.now), int(self.clock.monotonic()), drill.paused, self.clock.held)
+        wall = self.clock.monotonic()
+        events = (len(drill.records), drill.paused, self.clock.held)
+        key = (*events, int(drill.now), int(wall))
         if key == self._tick_key:
             return
+        if events == self._tick_key[:3] and wall - self._drawn_at < CLOCKS_EVERY:
+            return  # only the clocks moved (at high speed, every tick): they follow at most twice a second
         self._tick_key = key
         self.refresh_view(tick=True)
 
@@ -317,10 +328,17 @@ class DrillScreen(Screen[None]):
         done: Callable[[ResultT | None], None] | None = None,
         *,
         hold: bool = True,
+        follow: Callable[[DrillView], None] | None = None,
     ) -> None:
-        """Push a dialog; with ``hold`` the sim clock stands still until it closes, then goes on from there."""
+        """Push a dialog; with ``hold`` the sim clock stands still until it closes, then goes on from there.
+
+        ``follow``: called with each new view while the dialog is open (subscribed to ``view_changed``).
+        """
         if hold:
             self.hold_clock()
+        if follow is not None:
+            # once the dialog runs (a signal takes running nodes only); it unsubscribes as it closes
+            dialog.call_later(self.view_changed.subscribe, dialog, follow, immediate=True)
 
         def closed(result: ResultT | None) -> None:
             if hold:
@@ -367,7 +385,7 @@ class DrillScreen(Screen[None]):
             banner.display = shown
         if shown:
             banner.show(view)
-        wall = self.clock.monotonic()
+        wall = self._drawn_at = self.clock.monotonic()
         if self._metrics_forced or wall - self._metrics_at >= METRICS_EVERY or view.paused or view.ended:
             # at x60 a tick brings new samples every time: the cards follow at most twice a second
             self._metrics_at, self._metrics_forced = wall, False
@@ -390,19 +408,10 @@ class DrillScreen(Screen[None]):
         self._show_feed(view)
         self._show_warnings()
         self._warn_before_the_end(view)
-        top = self.app.screen
-        if isinstance(top, DecisionScreen):
-            open_ = {d.inject: d for d in view.decisions}
-            if top.decision.inject in open_:
-                top.update_time(open_[top.decision.inject])
-        elif isinstance(top, MemberScreen) and top.action_id in drill.actions and top.is_mounted:
-            choices = member_choices(
-                drill.actions[top.action_id], view.members, drill.roster, view.t, drill.default_member(top.action_id)
-            )
-            top.update(choices, view.t)
+        self.view_changed.publish(view)  # the open participants' dialogs follow (their countdown, who is free)
         if view.ended and not self._finished:
             self._finished = True
-            self.drillsim.drill_finished(self.session)
+            self.post_message(DrillFinished(self.session))
 
     def _show_hint(self, menu: ActionMenu) -> None:
         hint = action_hint(menu.current())
@@ -576,8 +585,15 @@ class DrillScreen(Screen[None]):
             if member:
                 self.submit(action_id, by=member)
 
+        chooser = MemberScreen(action_id, action.label, choices, view.t)
+
+        def follow(view: DrillView) -> None:
+            if chooser.is_mounted:
+                live = member_choices(action, view.members, drill.roster, view.t, drill.default_member(action.id))
+                chooser.update(live, view.t)
+
         # the participants' dialog: like a decision it does not hold the clock
-        self.open_dialog(MemberScreen(action_id, action.label, choices, view.t), done, hold=False)
+        self.open_dialog(chooser, done, hold=False, follow=follow)
 
     @on(DecisionAnswered)
     def decision_answered(self, event: DecisionAnswered) -> None:
@@ -597,12 +613,18 @@ class DrillScreen(Screen[None]):
             self.notify("No decision is open.", timeout=3)
             return
         decision = decisions[0]
+        dialog = DecisionScreen(decision)
 
         def done(choice: str | None) -> None:
             if choice:
                 self.answer(decision.inject, choice)
 
-        self.open_dialog(DecisionScreen(decision), done, hold=False)  # the countdown keeps running
+        def follow(view: DrillView) -> None:
+            live = next((d for d in view.decisions if d.inject == decision.inject), None)
+            if live is not None:
+                dialog.update_time(live)
+
+        self.open_dialog(dialog, done, hold=False, follow=follow)  # the countdown keeps running
 
     # ------------------------------------------------------------------ facilitator
 
