@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from drillsim.reports.compare import CHANGED_MARK, KEY_INTERVALS, Comparison, drill_name
-from drillsim.reports.figures import png_bytes
+from drillsim.reports.figures import plain, png_bytes
 from drillsim.reports.journal_io import atomic_write
 
 if TYPE_CHECKING:
@@ -332,11 +332,6 @@ def terminal_summary(cmp: Comparison, *, rows_per_group: int = TERMINAL_ROWS) ->
 # ---------------------------------------------------------------------------- figures
 
 
-def _plain(text: Any, limit: int = 40) -> str:
-    value = " ".join(str(text).split()).replace("$", r"\$")
-    return value if len(value) <= limit else value[: limit - 1] + "…"
-
-
 def _style() -> Any:
     return {
         "font.size": 10,
@@ -377,7 +372,7 @@ def scenario_figure(cmp: Comparison, scenario: str) -> bytes:
         step = max(1, math.ceil(len(slots) / 7))
         ticks = list(slots)[::step]
         axes[0].set_xticks(
-            [slots[label] for label in ticks], [_plain(label, 12) for label in ticks], fontsize=8, rotation=25
+            [slots[label] for label in ticks], [plain(label, 12) for label in ticks], fontsize=8, rotation=25
         )
         for ax, measure in zip(axes, panels, strict=False):
             scale = 1.0 if measure == "score" else 60.0
@@ -394,7 +389,7 @@ def scenario_figure(cmp: Comparison, scenario: str) -> bytes:
                     markersize=4,
                     linewidth=1.2 if many else 1.5,
                     color=SERIES[n % len(SERIES)],
-                    label=_plain(team, 24),
+                    label=plain(team, 24),
                 )
             if measure != "score":
                 for column, style in (
@@ -481,7 +476,7 @@ def relative_figure(cmp: Comparison) -> bytes:
             ax.set_title(KEY_INTERVALS[name])
             ax.set_xlabel("× target")
             ax.grid(axis="x", alpha=0.3)
-        axes[0].set_yticks(range(len(groups)), [_plain(g or "(no label)", 20) for g in groups])
+        axes[0].set_yticks(range(len(groups)), [plain(g or "(no label)", 20) for g in groups])
         axes[0].invert_yaxis()
         return png_bytes(fig)
 

@@ -294,16 +294,6 @@ class DrillFacts:
         """When play stopped: ``ended_at``, or the last record's time for a drill that did not end."""
         return self.ended_at if self.ended_at is not None else self.last_t
 
-    # The names lessons.py and figures.py still read (renamed at the merge: impact_at -> impact_started_at,
-    # end_at -> played_until).
-    @property
-    def impact_at(self) -> float | None:
-        return self.impact_started_at
-
-    @property
-    def end_at(self) -> float:
-        return self.played_until
-
     @property
     def anchor(self) -> float:
         """The time milestone targets are measured from: impact start, or 0 when no impact happened."""

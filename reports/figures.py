@@ -25,7 +25,7 @@ ACCENT = "#2166ac"
 MUTED = "#8c8c8c"
 
 
-def _plain(text: str, limit: int = 48) -> str:
+def plain(text: object, limit: int = 48) -> str:
     """Text safe for matplotlib: no mathtext, one line, bounded length."""
     text = " ".join(str(text).split()).replace("$", r"\$")
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -95,13 +95,13 @@ def metrics_figure(facts: DrillFacts) -> bytes:
             ax.axhline(metric.baseline, color=MUTED, linestyle=":", linewidth=1)
             for run in done:
                 ax.axvline(float(run.finished_at or 0.0) / 60.0, color=GOOD, alpha=0.5, linewidth=1)
-            unit = f" ({_plain(metric.unit, 12)})" if metric.unit else ""
-            ax.set_ylabel(_plain(metric.label or metric_id, 28) + unit)
+            unit = f" ({plain(metric.unit, 12)})" if metric.unit else ""
+            ax.set_ylabel(plain(metric.label or metric_id, 28) + unit)
             ax.grid(alpha=0.3)
         top = axes[0]
         for run in done:
             top.annotate(
-                _plain(facts.action_label(run.action), 28),
+                plain(facts.action_label(run.action), 28),
                 xy=(float(run.finished_at or 0.0) / 60.0, 1.0),
                 xycoords=("data", "axes fraction"),
                 rotation=60,
@@ -111,11 +111,11 @@ def metrics_figure(facts: DrillFacts) -> bytes:
                 color=GOOD,
                 annotation_clip=False,
             )
-        if facts.impact_at is not None:
+        if facts.impact_started_at is not None:
             for ax in axes:
-                ax.axvline(facts.impact_at / 60.0, color=BAD, linewidth=1.5)
+                ax.axvline(facts.impact_started_at / 60.0, color=BAD, linewidth=1.5)
         axes[-1].set_xlabel("sim time (minutes)")
-        axes[-1].set_xlim(0, max(facts.end_at, 60.0) / 60.0)
+        axes[-1].set_xlim(0, max(facts.played_until, 60.0) / 60.0)
         return png_bytes(fig)
 
 
@@ -134,7 +134,7 @@ def members_figure(facts: DrillFacts) -> bytes:
             mine = [r for r in facts.started_runs() if r.member == name]
             for n, run in enumerate(mine):
                 start = float(run.started_at or 0.0)
-                end = float(run.finished_at if run.finished_at is not None else facts.end_at)
+                end = float(run.finished_at if run.finished_at is not None else facts.played_until)
                 if run.waited > 0:
                     ax.broken_barh(
                         [(start - run.waited, run.waited)], (row - 0.3, 0.6), facecolors="#fdb863", edgecolor="none"
@@ -147,15 +147,15 @@ def members_figure(facts: DrillFacts) -> bytes:
                 ax.text(
                     start,
                     row - 0.34 if above else row + 0.34,
-                    _plain(facts.action_label(run.action), 30),
+                    plain(facts.action_label(run.action), 30),
                     fontsize=8,
                     va="bottom" if above else "top",
                 )
-        ax.set_yticks(range(len(names)), [_plain(n, 20) for n in names])
+        ax.set_yticks(range(len(names)), [plain(n, 20) for n in names])
         ax.set_ylim(len(names) - 0.2, -0.8)
-        ticks = range(0, int(max(facts.end_at, 60.0)) + 60, 300 if facts.end_at > 1200 else 60)
+        ticks = range(0, int(max(facts.played_until, 60.0)) + 60, 300 if facts.played_until > 1200 else 60)
         ax.set_xticks(list(ticks), [f"{t // 60}" for t in ticks])
-        ax.set_xlim(0, max(facts.end_at, 60.0))
+        ax.set_xlim(0, max(facts.played_until, 60.0))
         ax.set_xlabel(
             "sim time (minutes)\norange: waiting for the member, purple: outside the member's role, red: failed"
         )
@@ -190,7 +190,7 @@ def milestones_figure(facts: DrillFacts, card: Scorecard) -> bytes:
                 ax.plot([interval.par_p10 / 60.0, interval.par_p90 / 60.0], [row, row], color=INK, linewidth=1.5)
             if par is not None:
                 ax.plot(par / 60.0, row, marker="D", color="#f1a340", markersize=8, markeredgecolor=INK)
-        ax.set_yticks(range(len(rows)), [_plain(r[0], 34) for r in rows])
+        ax.set_yticks(range(len(rows)), [plain(r[0], 34) for r in rows])
         ax.invert_yaxis()
         ax.set_xlabel(
             "minutes from impact start\nblack bar: target, diamond: par (the playbook's median), line: its 10th to 90th percentile"

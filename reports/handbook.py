@@ -28,6 +28,7 @@ from drillsim.reports.aar import FEEDBACK_QUESTIONS, FEEDBACK_TEXT, SCALE
 from drillsim.reports.exercise import GROUND_RULES, ExerciseInfo, critical_tasks
 from drillsim.reports.journal_io import atomic_write
 from drillsim.reports.scoring import RATING_NAMES
+from drillsim.simulator.describe import action_label
 from drillsim.simulator.durations import format_clock, format_duration
 from drillsim.simulator.model import Condition, Inject, Roster, Scenario
 from drillsim.simulator.roles import role_title
@@ -60,13 +61,6 @@ def _label(scenario: Scenario, milestone: str) -> str:
     return spec.label if spec and spec.label else milestone.replace("-", " ").capitalize()
 
 
-def _action_label(scenario: Scenario, action_id: str) -> str:
-    try:
-        return scenario.action(action_id).label
-    except KeyError:
-        return action_id
-
-
 def condition_text(scenario: Scenario, condition: Condition) -> str:
     """A trigger in words: "when Recommender p95 latency > 900 ms", "if Contained is not reached by 10:00"."""
     kind = condition.kind
@@ -87,7 +81,7 @@ def condition_text(scenario: Scenario, condition: Condition) -> str:
             return f"if {label} is not reached by {format_clock(condition.not_by)} (contingency)"
         return f"when {label} is reached"
     if kind == "action":
-        label = _action_label(scenario, str(condition.action))
+        label = action_label(scenario, str(condition.action))
         if condition.not_by is not None:
             return f"if '{label}' is not done by {format_clock(condition.not_by)} (contingency)"
         return f"when '{label}' is done"
@@ -119,7 +113,7 @@ def _expected(scenario: Scenario, inject: Inject) -> str:
         later = [s for s in steps if s.at >= inject.at]
         steps = later or steps
     if steps:
-        return f"{role_title(inject.to, scenario.roles)}: '{_action_label(scenario, steps[0].action)}' (playbook, {format_clock(steps[0].at)})"
+        return f"{role_title(inject.to, scenario.roles)}: '{action_label(scenario, steps[0].action)}' (playbook, {format_clock(steps[0].at)})"
     return (
         "Take note; no action required."
         if inject.to == "everyone"
@@ -301,7 +295,7 @@ def handbook_context(
     playbook = [
         {
             "at": format_clock(s.at),
-            "action": _action_label(scenario, s.action),
+            "action": action_label(scenario, s.action),
             "role": role_title(_role(scenario, s.action) or "", scenario.roles),
         }
         for s in sorted(scenario.playbook, key=lambda s: s.at)

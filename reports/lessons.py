@@ -18,13 +18,12 @@ from drillsim.reports.facts import DrillFacts
 from drillsim.reports.scoring import (
     ClockResult,
     Scorecard,
-    fmt_clock,
-    fmt_span,
     milestone_interval_name,
     score_facts,
+    shorten,
     team_time,
 )
-from drillsim.simulator.durations import format_duration
+from drillsim.simulator.durations import format_duration, format_time
 from drillsim.simulator.model import Condition
 from drillsim.simulator.roles import role_title
 from pydantic import BaseModel, ConfigDict
@@ -64,13 +63,13 @@ def evaluate(condition: Condition, facts: DrillFacts) -> tuple[bool, list[str]]:
         reached = facts.milestones.get(name)
         label = facts.milestone_label(name)
         if condition.not_by is None:
-            return reached is not None, ([f"{label} reached at {fmt_clock(reached)}"] if reached is not None else [])
+            return reached is not None, ([f"{label} reached at {format_time(reached)}"] if reached is not None else [])
         if reached is None:
             return True, [
-                f"{label} not reached by the end of the drill ({fmt_clock(facts.end_at)}); due by {fmt_clock(condition.not_by)}"
+                f"{label} not reached by the end of the drill ({format_time(facts.played_until)}); due by {format_time(condition.not_by)}"
             ]
         if reached > condition.not_by:
-            return True, [f"{label} reached at {fmt_clock(reached)}, after {fmt_clock(condition.not_by)}"]
+            return True, [f"{label} reached at {format_time(reached)}, after {format_time(condition.not_by)}"]
         return False, []
     if kind == "action":
         name = str(condition.action)
@@ -80,29 +79,24 @@ def evaluate(condition: Condition, facts: DrillFacts) -> tuple[bool, list[str]]:
             if done is None:
                 return False, []
             who = next((r.member for r in facts.runs if r.action == name and r.finished_at == done), None)
-            return True, [f"'{label}' done at {fmt_clock(done)}" + (f" by {who}" if who else "")]
+            return True, [f"'{label}' done at {format_time(done)}" + (f" by {who}" if who else "")]
         if done is None:
             return True, [
-                f"'{label}' not done by the end of the drill ({fmt_clock(facts.end_at)}); due by {fmt_clock(condition.not_by)}"
+                f"'{label}' not done by the end of the drill ({format_time(facts.played_until)}); due by {format_time(condition.not_by)}"
             ]
         if done > condition.not_by:
-            return True, [f"'{label}' done at {fmt_clock(done)}, after {fmt_clock(condition.not_by)}"]
+            return True, [f"'{label}' done at {format_time(done)}, after {format_time(condition.not_by)}"]
         return False, []
     if kind == "clock":
         clock = facts.clocks.get(str(condition.clock))
         if clock is None or clock.started_at is None:
             return bool(condition.missed), [f"the {clock.regime if clock else condition.clock} clock never started"]
-        missed = clock.missed_at is not None or (
-            clock.met_at is None
-            and clock.due_at is not None
-            and facts.end_at > float(clock.due_at)
-            and clock.notified_at is None
-        )
+        missed = clock.status(facts.played_until) == "missed"
         if missed:
             return bool(condition.missed), [
-                f"the {clock.regime} clock started at {fmt_clock(clock.started_at)} and was due at {fmt_clock(clock.due_at)}"
+                f"the {clock.regime} clock started at {format_time(clock.started_at)} and was due at {format_time(clock.due_at)}"
                 + (
-                    f"; notified at {fmt_clock(clock.notified_at)}"
+                    f"; notified at {format_time(clock.notified_at)}"
                     if clock.notified_at is not None
                     else "; never notified"
                 )
@@ -113,7 +107,7 @@ def evaluate(condition: Condition, facts: DrillFacts) -> tuple[bool, list[str]]:
         timed_out = found is not None and found.timed_out_at is not None
         if timed_out and found is not None:
             return bool(condition.timed_out), [
-                f"'{_short(found.prompt)}' arrived at {fmt_clock(found.arrived_at)} and timed out at {fmt_clock(found.timed_out_at)}"
+                f"'{shorten(found.prompt, 90)}' arrived at {format_time(found.arrived_at)} and timed out at {format_time(found.timed_out_at)}"
             ]
         return not condition.timed_out and found is not None, []
     if kind == "metric":
@@ -139,15 +133,12 @@ def _metric_held(condition: Condition, facts: DrillFacts) -> tuple[bool, list[st
                 since = t
             if t - since >= need:
                 comparison = condition.comparison_text()
-                return True, [f"{label} {comparison}{unit} from {fmt_clock(since)} (held at least {fmt_span(need)})"]
+                return True, [
+                    f"{label} {comparison}{unit} from {format_time(since)} (held at least {format_time(need)})"
+                ]
         else:
             since = None
     return False, []
-
-
-def _short(text: str, limit: int = 90) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # ---------------------------------------------------------------------------- findings
@@ -192,17 +183,17 @@ def _recorded_late(facts: DrillFacts, clock: ClockResult) -> Finding:
         else ""
     )
     recorded = (
-        f"recorded at {fmt_clock(clock.recorded_at)} by '{_short(facts.action_label(str(spec.recorded_by)), 60)}'"
+        f"recorded at {format_time(clock.recorded_at)} by '{shorten(facts.action_label(str(spec.recorded_by)), 60)}'"
         if clock.recorded_at is not None
-        else f"never recorded by the end ({fmt_clock(facts.end_at)})"
+        else f"never recorded by the end ({format_time(facts.played_until)})"
     )
     return _improvement(
         facts,
         f"clock-recorded-late:{clock.id}",
-        f"The {clock.regime} clock ran {fmt_span(clock.record_delay)} before the team recorded it",
+        f"The {clock.regime} clock ran {format_time(clock.record_delay)} before the team recorded it",
         [
-            f"the law started it at {fmt_clock(clock.started_at)} ({facts.milestone_label(spec.starts_on)}); {recorded}: "
-            f"{fmt_span(clock.record_delay)}{real}, more than a quarter of the deadline ({fmt_span(clock.record_target)})"
+            f"the law started it at {format_time(clock.started_at)} ({facts.milestone_label(spec.starts_on)}); {recorded}: "
+            f"{format_time(clock.record_delay)}{real}, more than a quarter of the deadline ({format_time(clock.record_target)})"
         ],
         f"Record the {clock.regime} start when the first credible evidence arrives, with that time; "
         "make the recording a timed step of the first hour and pre-draft the notification.",
@@ -285,7 +276,7 @@ def _generic(facts: DrillFacts, card: Scorecard, covered: set[str] | None = None
                     "alert-rule",
                     "The alert fired later than the detection target (the monitoring, not the team)",
                     [
-                        f"impact started at {fmt_clock(card.impact_started_at)}; the first alert ({detection.first_alert_inject}) fired at {fmt_clock(detection.first_alert_at)}, {fmt_span(detection.alert_from_impact)} after impact (target {fmt_span(target)})"
+                        f"impact started at {format_time(card.impact_started_at)}; the first alert ({detection.first_alert_inject}) fired at {format_time(detection.first_alert_at)}, {format_time(detection.alert_from_impact)} after impact (target {format_time(target)})"
                     ],
                     "Tighten the alert rule on the customer-facing metric (threshold, window) so it fires within the target.",
                     "ai-ops-engineer",
@@ -297,7 +288,7 @@ def _generic(facts: DrillFacts, card: Scorecard, covered: set[str] | None = None
                     facts,
                     "alert-rule",
                     "No alert fired during the drill (the monitoring, not the team)",
-                    [f"impact started at {fmt_clock(card.impact_started_at)}; no alert or page inject fired"],
+                    [f"impact started at {format_time(card.impact_started_at)}; no alert or page inject fired"],
                     "Add an alert on the customer-facing metric that pages the on-call owner.",
                     "ai-ops-engineer",
                 )
@@ -312,20 +303,24 @@ def _generic(facts: DrillFacts, card: Scorecard, covered: set[str] | None = None
                     else "The alert was acknowledged later than the detection target"
                 )
                 evidence = (
-                    f"alert at {fmt_clock(detection.first_alert_at)}; "
+                    f"alert at {format_time(detection.first_alert_at)}; "
                     + (
                         "no paged responder acted before the end"
                         if detection.ack_at is None
-                        else f"{detection.responder or 'the responder'} acted at {fmt_clock(detection.ack_at)}, {fmt_span(detection.ack_from_alert)} after the alert"
+                        else f"{detection.responder or 'the responder'} acted at {format_time(detection.ack_at)}, {format_time(detection.ack_from_alert)} after the alert"
                     )
-                    + f" (target {fmt_span(target)} from impact)"
+                    + f" (target {format_time(target)} from impact)"
                 )
             else:
                 title = "Nobody detected the incident" if seconds is None else "Detection was slower than the target"
                 evidence = (
-                    f"impact started at {fmt_clock(card.impact_started_at)}; "
-                    + ("not detected by the end" if seconds is None else f"detected {fmt_span(seconds)} after impact")
-                    + f" (target {fmt_span(target)})"
+                    f"impact started at {format_time(card.impact_started_at)}; "
+                    + (
+                        "not detected by the end"
+                        if seconds is None
+                        else f"detected {format_time(seconds)} after impact"
+                    )
+                    + f" (target {format_time(target)})"
                 )
             out.append(
                 _improvement(
@@ -343,9 +338,9 @@ def _generic(facts: DrillFacts, card: Scorecard, covered: set[str] | None = None
     if comm.updates == 0 and (comm.cadence is not None or communicators):
         sent = [s for s in comm.statements if not s.counted]
         evidence = [
-            f"no sound stakeholder update between impact ({fmt_clock(card.impact_started_at)}) and the end ({fmt_clock(card.ended_at)})"
+            f"no sound stakeholder update between impact ({format_time(card.impact_started_at)}) and the end ({format_time(card.ended_at)})"
         ]
-        evidence += [f"{fmt_clock(s.t)} '{_short(s.label, 60)}' did not count: {s.why}" for s in sent]
+        evidence += [f"{format_time(s.t)} '{shorten(s.label, 60)}' did not count: {s.why}" for s in sent]
         out.append(
             _improvement(
                 facts,
@@ -368,7 +363,7 @@ def _generic(facts: DrillFacts, card: Scorecard, covered: set[str] | None = None
                     "late-first-update",
                     "The first stakeholder update came late",
                     [
-                        f"first update at {fmt_clock(comm.first_update_at)}, {fmt_span(comm.first_update_from_impact)} after impact (target {fmt_span(comm.first_update_target)})"
+                        f"first update at {format_time(comm.first_update_at)}, {format_time(comm.first_update_from_impact)} after impact (target {format_time(comm.first_update_target)})"
                     ],
                     "Pre-approve a first-update template the communications manager can post without waiting for the cause.",
                     "communications-manager",
@@ -381,7 +376,7 @@ def _generic(facts: DrillFacts, card: Scorecard, covered: set[str] | None = None
                     "update-gap",
                     "Updates stopped for longer than the agreed cadence",
                     [
-                        f"no update from {fmt_clock(comm.largest_gap_from)} to {fmt_clock(comm.largest_gap_until)} ({fmt_span(comm.largest_gap)}; cadence {fmt_span(comm.cadence)}, counted until {comm.gap_end})"
+                        f"no update from {format_time(comm.largest_gap_from)} to {format_time(comm.largest_gap_until)} ({format_time(comm.largest_gap)}; cadence {format_time(comm.cadence)}, counted until {comm.gap_end})"
                     ],
                     "Give every update the time of the next one and have the deputy watch the update timer.",
                     "communications-manager",
@@ -396,8 +391,8 @@ def _generic(facts: DrillFacts, card: Scorecard, covered: set[str] | None = None
                 "premature-statement",
                 "A statement went out before any signal the team could have seen",
                 [
-                    f"{fmt_clock(s.t)} '{_short(s.label, 60)}'; first signal "
-                    + (f"at {fmt_clock(signal)}" if signal is not None else "never")
+                    f"{format_time(s.t)} '{shorten(s.label, 60)}'; first signal "
+                    + (f"at {format_time(signal)}" if signal is not None else "never")
                     for s in premature
                 ],
                 "Say only what the evidence shows; statements of cause go through the crisis lead and legal.",
@@ -413,20 +408,24 @@ def _generic(facts: DrillFacts, card: Scorecard, covered: set[str] | None = None
                     f"clock-never-started:{clock.id}",
                     f"The {clock.regime} clock was never started",
                     [
-                        f"nobody made the decision that starts the {clock.regime} clock during the drill (ended {fmt_clock(card.ended_at)})"
+                        f"nobody made the decision that starts the {clock.regime} clock during the drill (ended {format_time(card.ended_at)})"
                     ],
                     f"Add the {clock.regime} assessment to the incident checklist and decide it explicitly in the first hour.",
                     "compliance-officer",
                 )
             )
         elif clock.status == "missed":
-            notified = "never notified" if clock.notified_at is None else f"notified at {fmt_clock(clock.notified_at)}"
+            notified = (
+                "never notified" if clock.notified_at is None else f"notified at {format_time(clock.notified_at)}"
+            )
             out.append(
                 _improvement(
                     facts,
                     f"clock-missed:{clock.id}",
                     f"The {clock.regime} deadline was missed",
-                    [f"clock started at {fmt_clock(clock.started_at)}, due at {fmt_clock(clock.due_at)}, {notified}"],
+                    [
+                        f"clock started at {format_time(clock.started_at)}, due at {format_time(clock.due_at)}, {notified}"
+                    ],
                     f"Pre-draft the {clock.regime} notification and name who files it as soon as the clock starts.",
                     "compliance-officer",
                 )
@@ -466,7 +465,7 @@ def _generic(facts: DrillFacts, card: Scorecard, covered: set[str] | None = None
                     "load",
                     f"{top.member} carried most of the work",
                     [
-                        f"{top.member} took {top.actions} of {card.people.total_actions} actions ({top.share:.0%}); busy {fmt_span(top.busy_seconds)}"
+                        f"{top.member} took {top.actions} of {card.people.total_actions} actions ({top.share:.0%}); busy {format_time(top.busy_seconds)}"
                     ],
                     "Delegate by role from the start; the crisis lead assigns owners instead of doing the work.",
                     "crisis-lead",
@@ -486,7 +485,7 @@ def _generic(facts: DrillFacts, card: Scorecard, covered: set[str] | None = None
                     facts,
                     f"role-missing:{role}",
                     f"Nobody on the roster is a {role_title(role, declared_roles(facts))}",
-                    [f"the scenario needs the role for: {'; '.join(_short(x, 60) for x in labels[:4])}"],
+                    [f"the scenario needs the role for: {'; '.join(shorten(x, 60) for x in labels[:4])}"],
                     f"Name a {role_title(role, declared_roles(facts))} (and a deputy) on the on-call roster.",
                     "crisis-lead",
                 )
@@ -500,8 +499,8 @@ def _generic(facts: DrillFacts, card: Scorecard, covered: set[str] | None = None
                 "decision-timeout",
                 "Decisions were left unanswered past their deadline",
                 [
-                    f"'{_short(d.prompt, 70)}' arrived at {fmt_clock(d.arrived_at)}, deadline {fmt_clock(d.deadline_at)}"
-                    + (f": {_short(d.consequence, 80)}" if d.consequence else "")
+                    f"'{shorten(d.prompt, 70)}' arrived at {format_time(d.arrived_at)}, deadline {format_time(d.deadline_at)}"
+                    + (f": {shorten(d.consequence, 80)}" if d.consequence else "")
                     for d in timed_out
                 ],
                 "The crisis lead names who answers stakeholder questions and answers with the next update time when facts are missing.",
@@ -519,8 +518,8 @@ def _generic(facts: DrillFacts, card: Scorecard, covered: set[str] | None = None
                 "decision-quality",
                 "A decision was answered with a poor or harmful option",
                 [
-                    f"'{_short(d.prompt, 60)}' ({fmt_clock(d.arrived_at)}): '{_short(d.choice_label or d.choice or '', 60)}' is {d.quality}"
-                    + (f": {_short(d.why, 100)}" if d.why else "")
+                    f"'{shorten(d.prompt, 60)}' ({format_time(d.arrived_at)}): '{shorten(d.choice_label or d.choice or '', 60)}' is {d.quality}"
+                    + (f": {shorten(d.why, 100)}" if d.why else "")
                     for d in judged
                 ],
                 "Rehearse the decision with its options and their consequences; the crisis lead states the reason for the choice in the log.",
@@ -542,7 +541,7 @@ def _generic(facts: DrillFacts, card: Scorecard, covered: set[str] | None = None
                 "penalties",
                 f"Penalties incurred: {sum(p.points for p in listed)} points"
                 + (f" (of {card.penalty_total})" if len(listed) < len(card.penalties) else ""),
-                [f"{fmt_clock(p.t)} −{p.points}: {_short(p.reason, 100)}" for p in listed],
+                [f"{format_time(p.t)} −{p.points}: {shorten(p.reason, 100)}" for p in listed],
                 "Review the don'ts in the playbook: no speculation about causes, no fix times, no decisions left to others.",
                 owner,
             )
@@ -555,7 +554,7 @@ def _generic(facts: DrillFacts, card: Scorecard, covered: set[str] | None = None
                 "role-mismatch",
                 "Actions were done by someone without the responsible role",
                 [
-                    f"{fmt_clock(m.t)} {m.member} did '{_short(facts.action_label(m.action), 60)}' (needs {role_title(m.action_role, declared_roles(facts))})"
+                    f"{format_time(m.t)} {m.member} did '{shorten(facts.action_label(m.action), 60)}' (needs {role_title(m.action_role, declared_roles(facts))})"
                     for m in card.people.role_mismatches
                 ],
                 "Check the RACI at the start of the drill and hand tasks to the role that owns them.",
@@ -605,7 +604,7 @@ def _strengths(facts: DrillFacts, card: Scorecard) -> list[Finding]:
                 "par-beaten",
                 "Faster than par's fast end (quicker than nine playbook drills in ten)",
                 [
-                    f"{i.label}: {fmt_span(i.seconds)} vs par {fmt_span(i.par)} (p10 {fmt_span(i.par_p10)})"
+                    f"{i.label}: {format_time(i.seconds)} vs par {format_time(i.par)} (p10 {format_time(i.par_p10)})"
                     for i in beat
                 ],
             )
@@ -624,7 +623,7 @@ def _strengths(facts: DrillFacts, card: Scorecard) -> list[Finding]:
                 "communication",
                 "Stakeholders were kept informed on time",
                 [
-                    f"{comm.updates} updates; first {fmt_span(comm.first_update_from_impact)} after impact; largest gap {fmt_span(comm.largest_gap)}"
+                    f"{comm.updates} updates; first {format_time(comm.first_update_from_impact)} after impact; largest gap {format_time(comm.largest_gap)}"
                 ],
             )
         )
@@ -640,7 +639,7 @@ def _strengths(facts: DrillFacts, card: Scorecard) -> list[Finding]:
                 "clocks-met",
                 "Every regulatory clock was met",
                 [
-                    f"{c.regime}: started {fmt_clock(c.started_at)}, notified {fmt_clock(c.notified_at)} (due {fmt_clock(c.due_at)})"
+                    f"{c.regime}: started {format_time(c.started_at)}, notified {format_time(c.notified_at)} (due {format_time(c.due_at)})"
                     for c in card.clocks
                 ],
             )
@@ -656,13 +655,13 @@ def _strengths(facts: DrillFacts, card: Scorecard) -> list[Finding]:
                 "decisions",
                 "Every decision was settled in time with a sound option",
                 [
-                    f"'{_short(d.prompt, 70)}' "
+                    f"'{shorten(d.prompt, 70)}' "
                     + (
-                        f"answered in {fmt_span(d.response_seconds)}"
+                        f"answered in {format_time(d.response_seconds)}"
                         if d.answered_at is not None
-                        else f"already answered by what the team had done ({fmt_clock(d.resolved_at)})"
+                        else f"already answered by what the team had done ({format_time(d.resolved_at)})"
                     )
-                    + f": '{_short(d.choice_label or '', 60)}'"
+                    + f": '{shorten(d.choice_label or '', 60)}'"
                     for d in settled
                 ],
             )

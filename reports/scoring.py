@@ -719,7 +719,7 @@ def _recording(facts: DrillFacts, clocks: list[ClockResult]) -> list[ClockResult
             out.append(clock)
             continue
         at = recorded.get(clock.id)
-        delay = max(0.0, (facts.end_at if at is None else at) - clock.started_at)
+        delay = max(0.0, (facts.played_until if at is None else at) - clock.started_at)
         target = facts.scenario.scaled(spec.deadline) * RECORD_WITHIN
         out.append(clock.model_copy(update={"recorded_at": at, "record_delay": _r(delay), "record_target": target}))
     return out
@@ -730,10 +730,10 @@ def _recording_row(facts: DrillFacts, clock: ClockResult) -> tuple[str, str, flo
     assert clock.record_delay is not None and clock.record_target is not None
     real = format_duration(clock.record_delay * facts.scenario.time_scale)
     scale = f" ({real} real)" if facts.scenario.time_scale != 1 else ""
-    when = "never recorded" if clock.recorded_at is None else f"recorded at {fmt_clock(clock.recorded_at)}"
+    when = "never recorded" if clock.recorded_at is None else f"recorded at {format_time(clock.recorded_at)}"
     detail = (
-        f"ran {fmt_span(clock.record_delay)}{scale} from {fmt_clock(clock.started_at)} before the team knew: {when}; "
-        f"full credit within {fmt_span(clock.record_target)}, a quarter of the deadline"
+        f"ran {format_time(clock.record_delay)}{scale} from {format_time(clock.started_at)} before the team knew: {when}; "
+        f"full credit within {format_time(clock.record_target)}, a quarter of the deadline"
     )
     return (
         f"{clock.id}:recorded",
@@ -1085,8 +1085,8 @@ def _measure(
                 kind="clock",
                 status="late",
                 credit=timeliness(delay, target),
-                detail=f"{clock.regime}: notified in time, but it ran {fmt_span(delay)} before the team "
-                f"recorded it (full credit within {fmt_span(target)})",
+                detail=f"{clock.regime}: notified in time, but it ran {format_time(delay)} before the team "
+                f"recorded it (full credit within {format_time(target)})",
             )
         if clock.status == "met":
             return MeasureResult(
@@ -1347,10 +1347,6 @@ def shorten(text: str, limit: int = 80) -> str:
     """The text on one line, cut to ``limit`` characters with an ellipsis."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-fmt_clock = fmt_span = format_time
-"""The names lessons.py still imports (``simulator.durations.format_time`` owns the rule)."""
 
 
 # ---------------------------------------------------------------------------- the API

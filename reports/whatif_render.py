@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from drillsim.reports.figures import png_bytes
+from drillsim.reports.figures import plain, png_bytes
 from drillsim.simulator.durations import format_duration
 from drillsim.simulator.journal import atomic_write, slug
 from drillsim.simulator.whatif import Distribution, RosterStats, Simulation
@@ -237,11 +237,6 @@ def summary_json(sim: Simulation, stats: dict[str, RosterStats]) -> str:
 # --------------------------------------------------------------------------- figures
 
 
-def _plain(text: str, limit: int = 40) -> str:
-    text = " ".join(str(text).split()).replace("$", r"\$")
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _figure(width: float, height: float) -> Any:
     from matplotlib.figure import Figure
 
@@ -277,7 +272,7 @@ def ecdf_figure(sim: Simulation, stats: dict[str, RosterStats]) -> bytes:
             ys = [0.0, *((i + 1) / n for i in range(len(values))), len(values) / n]
             d = stats[roster.id].intervals[m.id]
             label = roster.id if d.p_met is None else f"{roster.id}: {fmt_pct(d.p_met)} met"
-            ax.step(xs, ys, where="post", color=colour, linewidth=1.8, label=_plain(label))
+            ax.step(xs, ys, where="post", color=colour, linewidth=1.8, label=plain(label, 40))
         if m.target is not None:
             ax.axvline(m.target / 60.0, color=TARGET, linestyle="--", linewidth=1.2)
             ax.annotate(
@@ -291,7 +286,7 @@ def ecdf_figure(sim: Simulation, stats: dict[str, RosterStats]) -> bytes:
                 ha="left",
                 va="top",
             )
-        ax.set_title(_plain(m.label), fontsize=10)
+        ax.set_title(plain(m.label, 40), fontsize=10)
         ax.set_ylim(0, 1.02)
         ax.set_xlim(0, horizon)
         ax.grid(alpha=0.3)
@@ -301,7 +296,7 @@ def ecdf_figure(sim: Simulation, stats: dict[str, RosterStats]) -> bytes:
         ax.legend(fontsize=7, loc="lower right")
     for ax in axes[len(milestones) :]:
         ax.set_visible(False)
-    fig.suptitle(_plain(f"{sim.scenario.title}: time to each milestone ({sim.runs:,} runs per roster)", 90))
+    fig.suptitle(plain(f"{sim.scenario.title}: time to each milestone ({sim.runs:,} runs per roster)", 90))
     return png_bytes(fig)
 
 
@@ -326,21 +321,21 @@ def histograms_figure(sim: Simulation) -> bytes:
                         bins=bins,
                         color=COLOURS[g % len(COLOURS)],
                         alpha=0.55,
-                        label=_plain(roster.id),
+                        label=plain(roster.id, 40),
                     )
             ax.legend(fontsize=7)
         else:
             ax.text(0.5, 0.5, "never reached", ha="center", va="center", transform=ax.transAxes)
         if m.target is not None:
             ax.axvline(m.target / 60.0, color=TARGET, linestyle="--", linewidth=1.2)
-        ax.set_title(_plain(m.label), fontsize=10)
+        ax.set_title(plain(m.label, 40), fontsize=10)
         ax.set_xlabel("minutes from impact", fontsize=8)
         ax.set_ylabel("runs", fontsize=8)
         ax.tick_params(labelsize=8)
         ax.grid(alpha=0.3)
     for ax in axes[len(milestones) :]:
         ax.set_visible(False)
-    fig.suptitle(_plain(f"{sim.scenario.title}: distribution of times from impact", 90))
+    fig.suptitle(plain(f"{sim.scenario.title}: distribution of times from impact", 90))
     return png_bytes(fig)
 
 
@@ -354,13 +349,13 @@ def score_figure(sim: Simulation) -> bytes | None:
     for g, roster in enumerate(sim.rosters):
         runs = sim.results[roster.id]
         scores = [v for v in runs.numbers(runs.score) if v is not None]
-        ax.hist(scores, bins=bins, color=COLOURS[g % len(COLOURS)], alpha=0.55, label=_plain(roster.id))
+        ax.hist(scores, bins=bins, color=COLOURS[g % len(COLOURS)], alpha=0.55, label=plain(roster.id, 40))
     ax.set_xlim(0, 100)
     ax.set_xlabel("score (0-100)")
     ax.set_ylabel("runs")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
-    ax.set_title(_plain(f"{sim.scenario.title}: score", 80))
+    ax.set_title(plain(f"{sim.scenario.title}: score", 80))
     return png_bytes(fig)
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from drillsim.reports.lessons import findings
 from drillsim.reports.render import render_report
-from drillsim.reports.scoring import fmt_span, score
+from drillsim.reports.scoring import score
+from drillsim.simulator.durations import format_time
 from drillsim.simulator.engine import Drill
 from drillsim.simulator.policies import ScriptedPolicy, autoplay
 
@@ -49,8 +50,8 @@ def test_recording_awareness_late_costs_score_and_is_a_finding() -> None:
     assert "clock-recorded-late:gdpr-art33" in rules
     assert "clock-recorded-late:gdpr-art33" not in [f.rule for f in findings(prompt)]
     md = render_report(late, figures=False).markdown
-    assert "| GDPR Art. 33 | 72h |" in md and f"(+{fmt_span(clock.record_delay)})" in md
-    assert "GDPR Art. 33 clock recorded by the team (it had run" in md  # the timeline
+    assert "| GDPR Art. 33 | 72h |" in md and f"(+{format_time(clock.record_delay)})" in md
+    assert "GDPR Art. 33 clock recorded; it has run since" in md  # the timeline (the live feed's words)
 
 
 def test_a_clock_never_recorded_counts_its_whole_run() -> None:
