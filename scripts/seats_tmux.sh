@@ -71,6 +71,9 @@ press_until() {
 
 tmux new-session -d -s "$SESSION" -n host -x 160 -y 48 -c "$WORK" \
     "$DRILLSIM host flash-sale-latency --roster crisis-team --seed 7 --speed $SPEED --port 0 --out $WORK/drills 2>&1 | tee -i $WORK/host.log; sleep 600"
+# a detached session's new windows are 80x24; the seats are played at the comfortable 120x40, where
+# every panel (the milestones the script waits for among them) shows in full
+tmux set-option -t "$SESSION" default-size 120x40
 wait_for host "Ctrl-C stops the host" 120
 URL=$(grep -o 'listening on [^ ]*' "$WORK/host.log" | cut -d' ' -f3)
 RUN=$(grep -o 'run folder: .*' "$WORK/host.log" | cut -d' ' -f3-)
