@@ -4,6 +4,9 @@ Trainers write these as YAML (see docs/authoring.md); every field's docstring be
 its JSON Schema description, so editors can complete and explain fields. The models
 check each value on its own; cross-references between parts of a scenario (an inject
 naming an action, an action stopping a fault) are checked in ``simulator.checks``.
+
+It is long because it is the whole format in one place, read top to bottom like docs/authoring.md;
+the condition and effect kinds (a tagged union each) sit with the models that hold them.
 """
 
 from __future__ import annotations
