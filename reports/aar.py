@@ -155,15 +155,7 @@ def _lesson_key(facts: DrillFacts, number: int) -> set[str]:
         condition = facts.scenario.lessons[number - 1].when
     except IndexError:
         return set()
-    kind = condition.kind
-    value = {
-        "milestone": condition.milestone,
-        "action": condition.action,
-        "clock": condition.clock,
-        "decision": condition.decision,
-        "metric": condition.metric,
-    }.get(str(kind))
-    return {f"{kind}:{value}"} if value else set()
+    return {f"{condition.kind}:{condition.subject}"}
 
 
 def _items(f: Finding, facts: DrillFacts, card: Scorecard) -> list[_Item]:

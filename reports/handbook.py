@@ -30,7 +30,16 @@ from drillsim.reports.journal_io import atomic_write
 from drillsim.reports.scoring import RATING_NAMES
 from drillsim.simulator.describe import action_label
 from drillsim.simulator.durations import format_clock, format_duration
-from drillsim.simulator.model import Condition, Inject, Roster, Scenario
+from drillsim.simulator.model import (
+    ActionCondition,
+    ClockCondition,
+    Condition,
+    Inject,
+    MetricCondition,
+    MilestoneCondition,
+    Roster,
+    Scenario,
+)
 from drillsim.simulator.roles import role_title
 
 DOCUMENTS = ("situation-manual", "controller-handbook", "feedback-form")
@@ -63,10 +72,9 @@ def _label(scenario: Scenario, milestone: str) -> str:
 
 def condition_text(scenario: Scenario, condition: Condition) -> str:
     """A trigger in words: "when Recommender p95 latency > 900 ms", "if Contained is not reached by 10:00"."""
-    kind = condition.kind
-    if kind == "metric":
-        spec = scenario.metrics.get(str(condition.metric))
-        name = spec.label if spec and spec.label else str(condition.metric)
+    if isinstance(condition, MetricCondition):
+        spec = scenario.metrics.get(condition.metric)
+        name = spec.label if spec and spec.label else condition.metric
         unit = f" {spec.unit}" if spec and spec.unit else ""
         parts = []
         for attr, sign in (("above", ">"), ("below", "<"), ("at_least", "≥"), ("at_most", "≤")):
@@ -75,21 +83,19 @@ def condition_text(scenario: Scenario, condition: Condition) -> str:
                 parts.append(f"{sign} {value:g}{unit}")
         held = f" for {format_duration(condition.for_)}" if condition.for_ else ""
         return f"when {name} {' and '.join(parts)}{held}"
-    if kind == "milestone":
-        label = _label(scenario, str(condition.milestone))
+    if isinstance(condition, MilestoneCondition):
+        label = _label(scenario, condition.milestone)
         if condition.not_by is not None:
             return f"if {label} is not reached by {format_clock(condition.not_by)} (contingency)"
         return f"when {label} is reached"
-    if kind == "action":
-        label = action_label(scenario, str(condition.action))
+    if isinstance(condition, ActionCondition):
+        label = action_label(scenario, condition.action)
         if condition.not_by is not None:
             return f"if '{label}' is not done by {format_clock(condition.not_by)} (contingency)"
         return f"when '{label}' is done"
-    if kind == "clock":
+    if isinstance(condition, ClockCondition):
         return f"when the {condition.clock} clock is missed"
-    if kind == "decision":
-        return f"when the decision '{condition.decision}' times out"
-    return "on a condition"
+    return f"when the decision '{condition.decision}' times out"
 
 
 def _expected(scenario: Scenario, inject: Inject) -> str:
@@ -132,7 +138,7 @@ def _controller_notes(scenario: Scenario, inject: Inject) -> str:
     notes = []
     if inject.red_herring:
         notes.append("red herring (players are not told)")
-    if inject.when is not None and inject.when.not_by is not None:
+    if inject.when is not None and inject.when.deadline is not None:
         notes.append("contingency inject: arrives only if the team is behind")
     if inject.decision is not None:
         for option in inject.decision.options:

@@ -24,7 +24,14 @@ from drillsim.reports.scoring import (
     team_time,
 )
 from drillsim.simulator.durations import format_duration, format_time
-from drillsim.simulator.model import Condition
+from drillsim.simulator.model import (
+    ActionCondition,
+    ClockCondition,
+    Condition,
+    DecisionCondition,
+    MetricCondition,
+    MilestoneCondition,
+)
 from drillsim.simulator.roles import role_title
 from pydantic import BaseModel, ConfigDict
 
@@ -57,9 +64,8 @@ class Finding(BaseModel):
 
 def evaluate(condition: Condition, facts: DrillFacts) -> tuple[bool, list[str]]:
     """Whether a scenario condition held over the whole drill, with the evidence."""
-    kind = condition.kind
-    if kind == "milestone":
-        name = str(condition.milestone)
+    if isinstance(condition, MilestoneCondition):
+        name = condition.milestone
         reached = facts.milestones.get(name)
         label = facts.milestone_label(name)
         if condition.not_by is None:
@@ -71,8 +77,8 @@ def evaluate(condition: Condition, facts: DrillFacts) -> tuple[bool, list[str]]:
         if reached > condition.not_by:
             return True, [f"{label} reached at {format_time(reached)}, after {format_time(condition.not_by)}"]
         return False, []
-    if kind == "action":
-        name = str(condition.action)
+    if isinstance(condition, ActionCondition):
+        name = condition.action
         done = facts.action_done_at(name)
         label = facts.action_label(name)
         if condition.not_by is None:
@@ -87,8 +93,8 @@ def evaluate(condition: Condition, facts: DrillFacts) -> tuple[bool, list[str]]:
         if done > condition.not_by:
             return True, [f"'{label}' done at {format_time(done)}, after {format_time(condition.not_by)}"]
         return False, []
-    if kind == "clock":
-        clock = facts.clocks.get(str(condition.clock))
+    if isinstance(condition, ClockCondition):
+        clock = facts.clocks.get(condition.clock)
         if clock is None or clock.started_at is None:
             return bool(condition.missed), [f"the {clock.regime if clock else condition.clock} clock never started"]
         missed = clock.status(facts.played_until) == "missed"
@@ -102,7 +108,7 @@ def evaluate(condition: Condition, facts: DrillFacts) -> tuple[bool, list[str]]:
                 )
             ]
         return not condition.missed, []
-    if kind == "decision":
+    if isinstance(condition, DecisionCondition):
         found = next((d for d in facts.decisions if d.inject == condition.decision), None)
         timed_out = found is not None and found.timed_out_at is not None
         if timed_out and found is not None:
@@ -110,13 +116,11 @@ def evaluate(condition: Condition, facts: DrillFacts) -> tuple[bool, list[str]]:
                 f"'{shorten(found.prompt, 90)}' arrived at {format_time(found.arrived_at)} and timed out at {format_time(found.timed_out_at)}"
             ]
         return not condition.timed_out and found is not None, []
-    if kind == "metric":
-        return _metric_held(condition, facts)
-    return False, []
+    return _metric_held(condition, facts)
 
 
-def _metric_held(condition: Condition, facts: DrillFacts) -> tuple[bool, list[str]]:
-    metric = str(condition.metric)
+def _metric_held(condition: MetricCondition, facts: DrillFacts) -> tuple[bool, list[str]]:
+    metric = condition.metric
     need = float(condition.for_ or 0.0)
     since: float | None = None
     spec = facts.scenario.metrics.get(metric)
@@ -213,12 +217,10 @@ def findings(records: list[dict[str, Any]], card: Scorecard | None = None) -> li
 
 def _never(condition: Condition, facts: DrillFacts) -> bool | None:
     """For a ``not_by`` condition: True when it never happened, False when it happened late; else None."""
-    if condition.not_by is None:
-        return None
-    if condition.kind == "milestone":
-        return facts.milestones.get(str(condition.milestone)) is None
-    if condition.kind == "action":
-        return facts.action_done_at(str(condition.action)) is None
+    if isinstance(condition, MilestoneCondition) and condition.not_by is not None:
+        return facts.milestones.get(condition.milestone) is None
+    if isinstance(condition, ActionCondition) and condition.not_by is not None:
+        return facts.action_done_at(condition.action) is None
     return None
 
 
@@ -245,9 +247,9 @@ def findings_from(facts: DrillFacts, card: Scorecard) -> list[Finding]:
             if never is not None:
                 found = found.model_copy(update={"status": "never" if never else "late"})
             out.append(found)
-            if lesson.when.kind == "action" and lesson.when.not_by is None:
+            if isinstance(lesson.when, ActionCondition) and lesson.when.not_by is None:
                 covered.add(f"action:{lesson.when.action}")
-            if lesson.when.kind == "decision":
+            if isinstance(lesson.when, DecisionCondition):
                 covered.add(f"decision:{lesson.when.decision}")
     out.extend(_generic(facts, card, covered))
     out.extend(_strengths(facts, card))
@@ -255,9 +257,10 @@ def findings_from(facts: DrillFacts, card: Scorecard) -> list[Finding]:
 
 
 def _subject(condition: Condition, facts: DrillFacts) -> str:
-    if condition.kind == "milestone":
-        return facts.milestone_label(str(condition.milestone))
-    return f"'{facts.action_label(str(condition.action))}'"
+    if isinstance(condition, MilestoneCondition):
+        return facts.milestone_label(condition.milestone)
+    assert isinstance(condition, ActionCondition), "only milestone and action conditions have a not_by"
+    return f"'{facts.action_label(condition.action)}'"
 
 
 def _generic(facts: DrillFacts, card: Scorecard, covered: set[str] | None = None) -> list[Finding]:

@@ -13,7 +13,17 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from drillsim.simulator.durations import format_duration
-from drillsim.simulator.model import Condition, Effect, Roster, Scenario
+from drillsim.simulator.model import (
+    ActionCondition,
+    ClockCondition,
+    Condition,
+    DecisionCondition,
+    Effect,
+    MetricCondition,
+    MilestoneCondition,
+    Roster,
+    Scenario,
+)
 from drillsim.simulator.problems import Level, Problem, Problems, SourceMap, did_you_mean
 from drillsim.simulator.roles import ROLES
 
@@ -116,23 +126,23 @@ def check_scenario(scenario: Scenario, *, source: SourceMap | None = None, path:
 
     # conditions
     for where, condition in conditions(scenario):
-        if condition.metric is not None:
-            need("metric", condition.metric, metrics, (*where, "metric"))
-        if condition.action is not None:
-            need("action", condition.action, actions, (*where, "action"))
-        if condition.milestone is not None:
-            need("milestone", condition.milestone, milestones, (*where, "milestone"))
-        if condition.clock is not None:
-            need("clock", condition.clock, clocks, (*where, "clock"))
-        if condition.decision is not None:
-            if condition.decision not in injects:
+        match condition:
+            case MetricCondition():
+                need("metric", condition.metric, metrics, (*where, "metric"))
+            case ActionCondition():
+                need("action", condition.action, actions, (*where, "action"))
+            case MilestoneCondition():
+                need("milestone", condition.milestone, milestones, (*where, "milestone"))
+            case ClockCondition():
+                need("clock", condition.clock, clocks, (*where, "clock"))
+            case DecisionCondition() if condition.decision not in injects:
                 out.at((*where, "decision"), _unknown("inject", condition.decision, injects))
-            else:
+            case DecisionCondition():
                 inject = next(i for i in scenario.injects if i.id == condition.decision)
                 if inject.decision is None:
                     out.at((*where, "decision"), f"inject '{condition.decision}' opens no decision")
-        if condition.not_by is not None and condition.not_by > scenario.duration:
-            out.at((*where, "not_by"), _beyond("not_by", condition.not_by, scenario.duration))
+        if condition.deadline is not None and condition.deadline > scenario.duration:
+            out.at((*where, "not_by"), _beyond("not_by", condition.deadline, scenario.duration))
 
     # actions
     for i, action in enumerate(scenario.actions):

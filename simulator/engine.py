@@ -37,6 +37,7 @@ from drillsim.simulator.model import (
     Condition,
     Fault,
     Inject,
+    MetricCondition,
     Roster,
     Scenario,
     shared_dump,
@@ -142,15 +143,12 @@ class Drill(Triggers, Decisions, Team, Clocks):
         self.penalty_points = 0
         self.revenue_lost = 0.0
         self.outside_slo = dict.fromkeys(scenario.metrics, 0.0)
-        self._held: dict[int, float | None] = {}
+        self.held_since: dict[int, float | None] = {}
         # Triggers waiting for their condition, by id (dicts: membership is by key, not model equality).
         self._pending_faults: dict[str, Fault] = {f.id: f for f in scenario.faults if f.when is not None}
         self._pending_injects: dict[str, Inject] = {i.id: i for i in scenario.injects if i.when is not None}
         self._pending_milestones: dict[str, Condition] = {
             mid: spec.when for mid, spec in self.milestone_specs.items() if spec.when is not None
-        }
-        self._kinds: dict[int, str] = {
-            id(c): c.kind for c in [*self._pending_faults_conds(), *self._pending_milestones.values()]
         }
         # The conditions that can come true with time alone: metric conditions, looked at whenever a
         # metric changes or crosses a threshold, and not_by conditions, looked at once, at not_by.
@@ -167,7 +165,7 @@ class Drill(Triggers, Decisions, Team, Clocks):
         self._unarmed: set[int] = {
             id(cond)
             for cond in self._pending_milestones.values()
-            if cond.kind == "metric" and cond.holds_for_value(self.metrics[cond.metric or ""].baseline)
+            if isinstance(cond, MetricCondition) and cond.holds_for_value(self.metrics[cond.metric].baseline)
         }
 
         self._sampler = make_sampler(self, journal_format)

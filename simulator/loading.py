@@ -33,7 +33,7 @@ from typing import Any, Literal, Union
 import yaml
 from drillsim.simulator import checks as checks_module
 from drillsim.simulator.files import FileRefused, read_limited
-from drillsim.simulator.model import Roster, Scenario
+from drillsim.simulator.model import KIND_TAGS, Roster, Scenario
 from drillsim.simulator.problems import (
     NO_POSITION,
     LoadError,
@@ -404,8 +404,9 @@ def field_by_alias(model: type[BaseModel]) -> dict[str, Any]:
     return {(info.alias or name): info for name, info in model.model_fields.items()}
 
 
-def model_at(root: type[BaseModel], path: Sequence[str | int]) -> type[BaseModel] | None:
-    """The model class that validates the mapping at ``path`` below ``root`` (or ``None``)."""
+def model_at(root: type[BaseModel], path: Sequence[str | int], tag: str | None = None) -> type[BaseModel] | None:
+    """The model class that validates the mapping at ``path`` below ``root`` (or ``None``); of an effect or
+    condition there, the kind named by ``tag`` (its union tag) when known."""
     candidates: list[Any] = [root]
     for part in path:
         following: list[Any] = []
@@ -421,11 +422,9 @@ def model_at(root: type[BaseModel], path: Sequence[str | int]) -> type[BaseModel
                 elif origin is dict:
                     following.append(typing.get_args(alt)[1])
         candidates = following
-    for tp in candidates:
-        for alt in _unwrap(tp):
-            if _is_model(alt):
-                return typing.cast(type[BaseModel], alt)
-    return None
+    models = [alt for tp in candidates for alt in _unwrap(tp) if _is_model(alt)]
+    chosen = [m for m in models if m.__name__ == tag] or models
+    return typing.cast(type[BaseModel], chosen[0]) if chosen else None
 
 
 def _all_model_names(root: type[BaseModel]) -> set[str]:
@@ -574,15 +573,18 @@ class _Located:
     union_at: int | None  # index into path where a union branch was taken
     branch: str | None
     err: dict[str, Any]
+    tag: str | None = None  # the effect or condition kind the error is in (its union tag), if any
 
 
-def _resolve(data: Any, loc: Sequence[Any]) -> tuple[TreePath, int | None, str | None, bool]:
-    """Map a pydantic ``loc`` onto the data: ``(path, union position, branch, is_key)``."""
+def _resolve(data: Any, loc: Sequence[Any]) -> tuple[TreePath, int | None, str | None, bool, str | None]:
+    """Map a pydantic ``loc`` onto the data: ``(path, union position, branch, is_key, tag)``. An effect's
+    or condition's kind is chosen from its keys (a tagged union): its tag is not a branch that was tried."""
     path: list[str | int] = []
     current = data
     union_at: int | None = None
     branch: str | None = None
     is_key = False
+    tag: str | None = None
     for part in loc:
         if isinstance(current, dict):
             found = _dict_key(current, part)
@@ -596,13 +598,15 @@ def _resolve(data: Any, loc: Sequence[Any]) -> tuple[TreePath, int | None, str |
             continue
         if part == "[key]":
             is_key = True
+        elif part in KIND_TAGS:
+            tag = part
         elif _is_union_tag(part):
             if union_at is None:
                 union_at, branch = len(path), _branch(part)
         else:
             path.append(part)  # a missing key
             current = None
-    return tuple(path), union_at, branch, is_key
+    return tuple(path), union_at, branch, is_key, tag
 
 
 _MISSING = object()
@@ -635,8 +639,8 @@ def _value_at(data: Any, path: TreePath) -> Any:
 def _pydantic_problems(exc: ValidationError, data: Any, root: type[BaseModel], out: _Problems) -> None:
     located: list[tuple[_Located, bool]] = []
     for err in exc.errors(include_url=False):
-        path, union_at, branch, is_key = _resolve(data, err["loc"])
-        located.append((_Located(path, union_at, branch, dict(err)), is_key))
+        path, union_at, branch, is_key, tag = _resolve(data, err["loc"])
+        located.append((_Located(path, union_at, branch, dict(err), tag), is_key))
 
     # Union branches: keep the branches that fit the input (a mapping -> the model branch).
     by_union: dict[TreePath, set[str]] = {}
@@ -653,6 +657,19 @@ def _pydantic_problems(exc: ValidationError, data: Any, root: type[BaseModel], o
         elif not isinstance(value, dict) and scalars:
             dropped.update((where, b) for b in models)
 
+    # A misspelt kind key (``sacle``) is validated as the kind it resembles: its "unknown key 'sacle' (did
+    # you mean 'scale'?)" says all; the same kind's "missing required key 'scale'" would only repeat it.
+    misspelt = {
+        (item.path[:-1], did_you_mean(str(item.path[-1]), field_by_alias(KIND_TAGS[item.tag])))
+        for item, _ in located
+        if item.tag and item.err["type"] == "extra_forbidden"
+    }
+    located = [
+        (item, is_key)
+        for item, is_key in located
+        if not (item.tag and item.err["type"] == "missing" and (item.path[:-1], item.path[-1]) in misspelt)
+    ]
+
     # Several scalar branches failing at the same place become one "expected A or B" message.
     merged: dict[TreePath, list[dict[str, Any]]] = {}
     for item, is_key in located:
@@ -661,7 +678,7 @@ def _pydantic_problems(exc: ValidationError, data: Any, root: type[BaseModel], o
         if item.union_at is not None and item.union_at == len(item.path) and not is_key:
             merged.setdefault(item.path, []).append(item.err)
             continue
-        _one_problem(item.path, item.err, is_key, data, root, out)
+        _one_problem(item.path, item.err, is_key, data, root, out, item.tag)
     for path, errs in merged.items():
         value = _value_at(data, path)
         if len(errs) == 1:
@@ -693,7 +710,13 @@ def _after_comma(path: TreePath, source: SourceMap) -> bool:
 
 
 def _one_problem(
-    path: TreePath, err: dict[str, Any], is_key: bool, data: Any, root: type[BaseModel], out: _Problems
+    path: TreePath,
+    err: dict[str, Any],
+    is_key: bool,
+    data: Any,
+    root: type[BaseModel],
+    out: _Problems,
+    tag: str | None = None,
 ) -> None:
     kind = err["type"]
     if kind == "missing":
@@ -713,7 +736,7 @@ def _one_problem(
         return
     if kind == "extra_forbidden":
         parent, name = path[:-1], str(path[-1])
-        model = model_at(root, parent)
+        model = model_at(root, parent, tag)
         allowed = list(field_by_alias(model)) if model else []
         hint = did_you_mean(name, allowed)
         if hint:

@@ -33,7 +33,7 @@ from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any
 
 import simpy
-from drillsim.simulator.model import Condition, Effect
+from drillsim.simulator.model import EPS, MetricCondition
 
 if TYPE_CHECKING:
     from drillsim.simulator.engine import Drill
@@ -46,8 +46,6 @@ HISTORY = 360
 """Samples kept per metric for the view (30 minutes at 5 s)."""
 BLOCK_MAX = 720
 """Most samples in one ``metric_samples`` record (an hour at 5 s)."""
-EPS = 1e-9
-"""Seconds (and relative value) below which two times or a value and a threshold count as equal."""
 
 Record = dict[str, Any]
 
@@ -123,22 +121,21 @@ class MetricState:
                 self.ramp = None
         self.value_t = t
 
-    def apply(self, effect: Effect, t: float, owner: str) -> None:
+    def set_to(self, value: float, t: float) -> None:
+        """Jump to ``value`` at ``t`` (a ``set`` or ``scale`` effect), ending a running ramp."""
+        self.ramp = None
+        self.value = value
+        self.value_t = t
+
+    def ramp_to(self, target: float, over: float, t: float, owner: str) -> None:
+        """Move from the value at ``t`` to ``target`` in a straight line over ``over`` seconds (a ``ramp`` effect)."""
         current = self.at(t)
-        if effect.set is not None:
+        self.value = current
+        if over <= 0:
             self.ramp = None
-            self.value = self.baseline if effect.set == "baseline" else float(effect.set)
-        elif effect.scale is not None:
-            self.ramp = None
-            self.value = current * effect.scale
-        elif effect.ramp is not None:
-            target = self.baseline if effect.ramp.to == "baseline" else float(effect.ramp.to)
-            self.value = current
-            if effect.ramp.over <= 0:
-                self.ramp = None
-                self.value = target
-            else:
-                self.ramp = Ramp(t, current, t + effect.ramp.over, target, owner)
+            self.value = target
+        else:
+            self.ramp = Ramp(t, current, t + over, target, owner)
         self.value_t = t
 
     def cancel_ramp_of(self, owner: str, t: float) -> None:
@@ -183,17 +180,14 @@ class MetricWatch:
 
     __slots__ = ("compare", "cond", "hold", "key", "metric", "pending", "threshold", "trigger_id")
 
-    def __init__(self, pending: dict[str, Any], trigger_id: str, cond: Condition, metric: MetricState) -> None:
+    def __init__(self, pending: dict[str, Any], trigger_id: str, cond: MetricCondition, metric: MetricState) -> None:
         self.pending = pending  # the pending faults, injects or milestones; it waits while trigger_id is there
         self.trigger_id = trigger_id
         self.cond = cond
-        self.key = id(cond)  # its key in Drill._held and Drill._unarmed
+        self.key = id(cond)  # its key in Drill.held_since and Drill._unarmed
         self.metric = metric
         self.hold: float = cond.for_ or 0.0
-        found = cond.comparison()
-        if found is None:
-            raise ValueError(f"a metric condition without a comparison: {cond!r}")
-        _, self.compare, self.threshold = found
+        _, self.compare, self.threshold = cond.comparison()
 
 
 def r4(value: float) -> float:
@@ -481,7 +475,7 @@ class RampSampler:
                     drill._emit("metric_breach", metric=state.id, value=value, bound=bound)
                 else:
                     drill._emit("metric_restored", metric=state.id, value=value)
-        held, unarmed = drill._held, drill._unarmed
+        held, unarmed = drill.held_since, drill._unarmed
         held_long_enough = False
         for watch in drill._metric_watches:
             if watch.trigger_id not in watch.pending:
@@ -517,7 +511,7 @@ class RampSampler:
                     crossing = ramp.t0 + (threshold - ramp.v0) / slope
                     if t + EPS < crossing < best:
                         best = crossing
-        held = drill._held
+        held = drill.held_since
         for watch in drill._metric_watches:
             since = held.get(watch.key)
             if since is not None and watch.hold and watch.trigger_id in watch.pending:
@@ -636,7 +630,7 @@ class SampledMonitor:
         """Start or reset the hold time of each waiting metric condition on the values just sampled;
         whether one of them has now held long enough (so it is true)."""
         drill = self.drill
-        held, unarmed = drill._held, drill._unarmed
+        held, unarmed = drill.held_since, drill._unarmed
         held_long_enough = False
         for watch in drill._metric_watches:
             if watch.trigger_id not in watch.pending:

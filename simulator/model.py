@@ -4,6 +4,9 @@ Trainers write these as YAML (see docs/authoring.md); every field's docstring be
 its JSON Schema description, so editors can complete and explain fields. The models
 check each value on its own; cross-references between parts of a scenario (an inject
 naming an action, an action stopping a fault) are checked in ``simulator.checks``.
+
+It is long because it is the whole format in one place, read top to bottom like docs/authoring.md;
+the condition and effect kinds (a tagged union each) sit with the models that hold them.
 """
 
 from __future__ import annotations
@@ -12,19 +15,24 @@ import hashlib
 import json
 import math
 import operator
-from collections.abc import Callable
-from typing import Annotated, Any, Literal
+from collections.abc import Callable, Mapping, Sequence
+from typing import Annotated, Any, ClassVar, Literal, Protocol
 
 from drillsim.simulator.durations import Duration, format_duration
+from drillsim.simulator.problems import did_you_mean
 from drillsim.simulator.roles import ROLE_IDS, known_roles
 from drillsim.simulator.text import control_message
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
+    SerializationInfo,
     SerializerFunctionWrapHandler,
     StringConstraints,
+    Tag,
     ValidationInfo,
     WithJsonSchema,
     field_validator,
@@ -40,6 +48,9 @@ DRILL_LIMIT = 4 * 86400.0
 """The longest drill (``duration``) accepted by default: 4 days of sim time."""
 LONG_DRILL_LIMIT = 14 * 86400.0
 """The longest drill with ``long_drill: true``: 14 days of sim time."""
+
+EPS = 1e-9
+"""Seconds (and relative value) below which two times or a value and a threshold count as equal."""
 
 MAX_NUMBER = 1e12
 """The largest magnitude of any number in a scenario or roster (a metric, a threshold, a factor):
@@ -339,29 +350,97 @@ class Ramp(Strict):
     """How long the ramp takes."""
 
 
-class Effect(Strict):
-    """One change to a metric: ``set`` it, ``scale`` it, or ``ramp`` it, optionally after a delay."""
+EFFECT_KEYS = ("metric", "set", "scale", "ramp", "after")
+"""Every key an effect can have, in the order journals have always stored them."""
+CONDITION_KEYS = (
+    "metric", "above", "below", "at_least", "at_most", "for",
+    "milestone", "action", "not_by", "clock", "missed", "decision", "timed_out",
+)  # fmt: skip
+"""Every key a condition can have, in the order journals have always stored them."""
+
+
+def _flat_dump(data: dict[str, Any], info: SerializationInfo, keys: tuple[str, ...]) -> dict[str, Any]:
+    """An effect or condition dumped flat: every key of every kind, ``null`` where this kind has none.
+    Journals store the scenario as dumped, and before each kind had its own class they held this shape
+    (so a new journal is byte-identical to an old one); a dump without defaults (the content hash) is as is."""
+    if info.exclude_defaults or info.exclude_none or info.exclude_unset:
+        return data
+    return {key: data.get(key if info.by_alias or key != "for" else "for_") for key in keys}
+
+
+class MetricTarget(Protocol):
+    """What an effect moves: a metric's state in a running drill (``simulator.metrics.MetricState``)."""
+
+    baseline: float
+
+    def at(self, t: float) -> float: ...
+    def set_to(self, value: float, t: float) -> None: ...
+    def ramp_to(self, target: float, over: float, t: float, owner: str) -> None: ...
+
+
+class _ClockState(Protocol):
+    missed: bool
+
+
+class World(Protocol):
+    """What a condition reads of a running drill (``simulator.engine.Drill``)."""
+
+    held_since: dict[int, float | None]
+    """Since when each metric condition (by ``id``) has held, or None."""
+    milestones: dict[str, float]
+    done_actions: dict[str, float]
+    timed_out: set[str]
+
+    @property
+    def clocks(self) -> Mapping[str, _ClockState]: ...
+
+
+class _EffectKind(Strict):
+    """What every effect has: the metric it moves and a delay. Each kind applies itself (:meth:`apply`)."""
 
     metric: str
     """The metric id this effect moves."""
-    set: float | Baseline | None = None
-    """Jump to this value (or ``baseline``) at once."""
-    scale: Annotated[float, Field(ge=0, le=1000)] | None = None
-    """Multiply the current value by this factor at once (0 to 1000)."""
-    ramp: Ramp | None = None
-    """Move linearly to a value over a duration."""
     after: Duration = 0.0
     """Delay from the start of the fault or the end of the action before this effect applies."""
 
-    @model_validator(mode="after")
-    def _exactly_one(self) -> Effect:
-        given = [k for k in ("set", "scale", "ramp") if getattr(self, k) is not None]
-        if len(given) != 1:
-            raise ValueError(
-                "an effect needs exactly one of 'set', 'scale' or 'ramp'"
-                + (f"; got {', '.join(given)}" if given else "")
-            )
-        return self
+    @model_serializer(mode="wrap")
+    def _flat(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> dict[str, Any]:
+        return _flat_dump(handler(self), info, EFFECT_KEYS)
+
+    def apply(self, state: MetricTarget, t: float, owner: str) -> None:
+        """Move the metric's state at sim time ``t`` (``owner``: the fault, action or decision it comes from)."""
+        raise NotImplementedError
+
+
+class SetEffect(_EffectKind):
+    """Jump a metric to a value at once: ``{metric: m, set: 120}``."""
+
+    set: float | Baseline
+    """Jump to this value (or ``baseline``) at once."""
+
+    def apply(self, state: MetricTarget, t: float, owner: str) -> None:
+        state.set_to(state.baseline if self.set == "baseline" else float(self.set), t)
+
+
+class ScaleEffect(_EffectKind):
+    """Multiply a metric by a factor at once: ``{metric: m, scale: 2.5}``."""
+
+    scale: Annotated[float, Field(ge=0, le=1000)]
+    """Multiply the current value by this factor at once (0 to 1000)."""
+
+    def apply(self, state: MetricTarget, t: float, owner: str) -> None:
+        state.set_to(state.at(t) * self.scale, t)
+
+
+class RampEffect(_EffectKind):
+    """Move a metric in a straight line: ``{metric: m, ramp: {to: 900, over: 5m}}``."""
+
+    ramp: Ramp
+    """Move linearly to a value over a duration."""
+
+    def apply(self, state: MetricTarget, t: float, owner: str) -> None:
+        target = state.baseline if self.ramp.to == "baseline" else float(self.ramp.to)
+        state.ramp_to(target, self.ramp.over, t, owner)
 
 
 COMPARISONS: dict[str, tuple[Callable[[float, float], bool], str]] = {
@@ -374,17 +453,37 @@ COMPARISONS: dict[str, tuple[Callable[[float, float], bool], str]] = {
 The one definition: the engine's watches and the lessons' evidence read it through ``Condition.comparison``."""
 
 
-class Condition(Strict):
-    """A condition on the simulated world, used to trigger faults, injects and milestones and to raise lessons.
+class _ConditionKind(Strict):
+    """What every condition kind has: a name for reports (``kind``) and :meth:`holds`, how the engine asks it."""
 
-    Write one kind at a time:
-    a metric against a threshold (``{metric: latency_p95_ms, above: 900, for: 1m}``);
-    a milestone reached (``{milestone: contained}``) or not reached by a time (``{milestone: contained, not_by: 10m}``);
-    an action done (``{action: rollback-model}``) or not done by a time (``{action: notify-dpo, not_by: 30m}``);
-    a regulatory clock missed (``{clock: gdpr-72h, missed: true}``); a decision that timed out (``{decision: ceo-asks, timed_out: true}``).
-    """
+    kind: ClassVar[str]
+    """metric, milestone, action, clock or decision: the key that names the kind in YAML."""
 
-    metric: str | None = None
+    @model_serializer(mode="wrap")
+    def _flat(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> dict[str, Any]:
+        return _flat_dump(handler(self), info, CONDITION_KEYS)
+
+    def holds(self, world: World, t: float) -> bool:
+        """Whether the condition is true in the drill ``world`` at sim time ``t``."""
+        raise NotImplementedError
+
+    @property
+    def deadline(self) -> float | None:
+        """The ``not_by`` time of a milestone or action condition; None for every other condition."""
+        return None
+
+    @property
+    def subject(self) -> str:
+        """The id the condition names: the metric, milestone, action, clock or decision inject."""
+        subject: str = getattr(self, self.kind)
+        return subject
+
+
+class MetricCondition(_ConditionKind):
+    """A metric against a threshold: ``{metric: latency_p95_ms, above: 900, for: 1m}``."""
+
+    kind: ClassVar[str] = "metric"
+    metric: str
     """Metric id compared against a threshold."""
     above: float | None = None
     """True while the metric is strictly above this value."""
@@ -396,69 +495,252 @@ class Condition(Strict):
     """True while the metric is at or below this value."""
     for_: Duration | None = Field(default=None, alias="for")
     """How long the metric condition must hold continuously."""
-    milestone: str | None = None
-    """Milestone id: true once it is reached (or, with ``not_by``, when it was not reached in time)."""
-    action: str | None = None
-    """Action id: true once the action succeeded (or, with ``not_by``, when it was not done in time)."""
-    not_by: Duration | None = None
-    """With ``milestone`` or ``action``: true from this sim time on if it had not happened by then (contingency injects, lessons)."""
-    clock: str | None = None
-    """Regulatory clock id, with ``missed: true``."""
-    missed: bool | None = None
-    """With ``clock``: true when the clock's deadline passed without the satisfying action, or it never started."""
-    decision: str | None = None
-    """Inject id of a decision, with ``timed_out: true``."""
-    timed_out: bool | None = None
-    """With ``decision``: true when nobody answered before the deadline."""
-
-    @property
-    def kind(self) -> str:
-        """Which kind of condition this is: metric, milestone, action, clock or decision."""
-        for name in ("metric", "milestone", "action", "clock", "decision"):
-            if getattr(self, name) is not None:
-                return name
-        return "empty"
 
     @model_validator(mode="after")
-    def _one_kind(self) -> Condition:
-        kinds = [k for k in ("metric", "milestone", "action", "clock", "decision") if getattr(self, k) is not None]
-        if len(kinds) != 1:
-            raise ValueError(
-                "a condition names exactly one of 'metric', 'milestone', 'action', 'clock' or 'decision'"
-                + (f"; got {', '.join(kinds)}" if kinds else "")
-            )
-        kind = kinds[0]
-        comparisons = [k for k in COMPARISONS if getattr(self, k) is not None]
-        if kind == "metric":
-            if len(comparisons) != 1:
-                raise ValueError("a metric condition needs exactly one of 'above', 'below', 'at_least', 'at_most'")
-        elif comparisons or self.for_ is not None:
-            raise ValueError("'above', 'below', 'at_least', 'at_most' and 'for' belong to a metric condition")
-        if self.not_by is not None and kind not in ("milestone", "action"):
-            raise ValueError("'not_by' belongs to a milestone or action condition")
-        if (self.missed is not None) != (kind == "clock"):
-            raise ValueError("a clock condition is written {clock: ID, missed: true}")
-        if (self.timed_out is not None) != (kind == "decision"):
-            raise ValueError("a decision condition is written {decision: INJECT_ID, timed_out: true}")
+    def _one_comparison(self) -> MetricCondition:
+        if sum(getattr(self, k) is not None for k in COMPARISONS) != 1:
+            raise ValueError("a metric condition needs exactly one of 'above', 'below', 'at_least', 'at_most'")
         return self
 
-    def comparison(self) -> tuple[str, Callable[[float, float], bool], float] | None:
-        """(field, operator, threshold) of a metric condition (``above``, ``operator.gt``, 900.0); None otherwise."""
+    def holds(self, world: World, t: float) -> bool:
+        since = world.held_since.get(id(self))
+        return since is not None and t - since >= (self.for_ or 0.0) - EPS
+
+    def comparison(self) -> tuple[str, Callable[[float, float], bool], float]:
+        """(field, operator, threshold): (``above``, ``operator.gt``, 900.0)."""
         for name, (compare, _) in COMPARISONS.items():
             threshold = getattr(self, name)
             if threshold is not None:
                 return name, compare, threshold
-        return None
+        raise AssertionError("checked by _one_comparison")
 
     def comparison_text(self) -> str:
-        """``above 900``, ``at least 0.5``: the comparison in words; empty for a condition of another kind."""
-        found = self.comparison()
-        return f"{COMPARISONS[found[0]][1]} {found[2]:g}" if found else ""
+        """``above 900``, ``at least 0.5``: the comparison in words."""
+        name, _, threshold = self.comparison()
+        return f"{COMPARISONS[name][1]} {threshold:g}"
 
     def holds_for_value(self, value: float) -> bool:
         """Whether a metric value satisfies the comparison (ignoring ``for``)."""
-        found = self.comparison()
-        return found is not None and found[1](value, found[2])
+        _, compare, threshold = self.comparison()
+        return compare(value, threshold)
+
+
+class _HappenedCondition(_ConditionKind):
+    """A milestone or action condition: true once it happened, or, with ``not_by``, if it had not by then."""
+
+    not_by: Duration | None = None
+    """True from this sim time on if it had not happened by then (contingency injects, lessons)."""
+
+    def happened_at(self, world: World) -> float | None:
+        """When the milestone was reached or the action done, or None."""
+        raise NotImplementedError
+
+    def holds(self, world: World, t: float) -> bool:
+        at = self.happened_at(world)
+        if self.not_by is None:
+            return at is not None
+        return t >= self.not_by and (at is None or at > self.not_by)
+
+    @property
+    def deadline(self) -> float | None:
+        return self.not_by
+
+
+class MilestoneCondition(_HappenedCondition):
+    """A milestone reached (``{milestone: contained}``) or not reached by a time (``{milestone: contained, not_by: 10m}``)."""
+
+    kind: ClassVar[str] = "milestone"
+    milestone: str
+    """Milestone id: true once it is reached (or, with ``not_by``, when it was not reached in time)."""
+
+    def happened_at(self, world: World) -> float | None:
+        return world.milestones.get(self.milestone)
+
+
+class ActionCondition(_HappenedCondition):
+    """An action done (``{action: rollback-model}``) or not done by a time (``{action: notify-dpo, not_by: 30m}``)."""
+
+    kind: ClassVar[str] = "action"
+    action: str
+    """Action id: true once the action succeeded (or, with ``not_by``, when it was not done in time)."""
+
+    def happened_at(self, world: World) -> float | None:
+        return world.done_actions.get(self.action)
+
+
+_CLOCK_FORM = "a clock condition is written {clock: ID, missed: true}"
+_DECISION_FORM = "a decision condition is written {decision: INJECT_ID, timed_out: true}"
+
+
+class ClockCondition(_ConditionKind):
+    """A regulatory clock missed: ``{clock: gdpr-72h, missed: true}``."""
+
+    kind: ClassVar[str] = "clock"
+    clock: str
+    """Regulatory clock id, with ``missed: true``."""
+    missed: bool | None = None
+    """True when the clock's deadline passed without the satisfying action, or it never started."""
+
+    @model_validator(mode="after")
+    def _written(self) -> ClockCondition:
+        if self.missed is None:
+            raise ValueError(_CLOCK_FORM)
+        return self
+
+    def holds(self, world: World, t: float) -> bool:
+        state = world.clocks.get(self.clock)
+        return state is not None and state.missed
+
+
+class DecisionCondition(_ConditionKind):
+    """A decision that timed out: ``{decision: ceo-asks, timed_out: true}``."""
+
+    kind: ClassVar[str] = "decision"
+    decision: str
+    """Inject id of a decision, with ``timed_out: true``."""
+    timed_out: bool | None = None
+    """True when nobody answered before the deadline."""
+
+    @model_validator(mode="after")
+    def _written(self) -> DecisionCondition:
+        if self.timed_out is None:
+            raise ValueError(_DECISION_FORM)
+        return self
+
+    def holds(self, world: World, t: float) -> bool:
+        return self.decision in world.timed_out
+
+
+_CONDITION_KINDS: dict[str, type[_ConditionKind]] = {
+    cls.kind: cls for cls in (MetricCondition, MilestoneCondition, ActionCondition, ClockCondition, DecisionCondition)
+}
+"""Each condition kind by the key that names it."""
+
+
+def _condition_kind(value: Any) -> str | None:
+    """The discriminator: the kind a condition is, from the keys present (a key written ``null`` is absent)."""
+    if isinstance(value, _ConditionKind):
+        return type(value).__name__
+    if not isinstance(value, dict):
+        return "MetricCondition"  # validated as one kind, so the message says a mapping was expected
+    return _kind_tag(value, _CONDITION_KINDS, CONDITION_KEYS)
+
+
+def _one_condition_kind(value: Any) -> Any:
+    """Before the kind is chosen: one clear message for a mapping with no kind key, several, or a key of
+    another kind (rather than each kind's complaints); keys written ``null`` are dropped (journals before
+    conditions were a union held every key)."""
+    value = _without_nulls(value, CONDITION_KEYS)
+    if not isinstance(value, dict):
+        return value
+    kinds = [k for k in _CONDITION_KINDS if k in value]
+    if not kinds and _misspelt_kind(value, list(_CONDITION_KINDS), CONDITION_KEYS):
+        return value  # validated as that kind: "unknown key 'metrc' (did you mean 'metric'?)"
+    if len(kinds) != 1:
+        raise ValueError(
+            "a condition names exactly one of 'metric', 'milestone', 'action', 'clock' or 'decision'"
+            + (f"; got {', '.join(kinds)}" if kinds else _unknown_keys(value, CONDITION_KEYS))
+        )
+    kind = kinds[0]
+    if kind != "metric" and any(k in value for k in (*COMPARISONS, "for")):
+        raise ValueError("'above', 'below', 'at_least', 'at_most' and 'for' belong to a metric condition")
+    if "not_by" in value and kind not in ("milestone", "action"):
+        raise ValueError("'not_by' belongs to a milestone or action condition")
+    if "missed" in value and kind != "clock":
+        raise ValueError(_CLOCK_FORM)
+    if "timed_out" in value and kind != "decision":
+        raise ValueError(_DECISION_FORM)
+    return value
+
+
+def _without_nulls(value: Any, keys: tuple[str, ...]) -> Any:
+    """A mapping without the keys of ``keys`` written ``null`` (journals before the kinds were a union held
+    every key, ``null`` where unused); anything else as it is."""
+    if not isinstance(value, dict):
+        return value
+    return {k: v for k, v in value.items() if v is not None or k not in keys}
+
+
+def _misspelt_kind(value: dict[Any, Any], kinds: Sequence[str], keys: tuple[str, ...]) -> str | None:
+    """The kind key that an unknown key of a mapping without one is a misspelling of (``sacle``: ``scale``):
+    that kind is validated, so the message is "unknown key 'sacle' (did you mean 'scale'?)"."""
+    for key in value:
+        if isinstance(key, str) and key not in keys:
+            hint = did_you_mean(key, kinds)
+            if hint is not None:
+                return hint
+    return None
+
+
+def _kind_tag(value: dict[Any, Any], kinds: Mapping[str, type[BaseModel]], keys: tuple[str, ...]) -> str | None:
+    """The union tag of the kind a mapping is: its one kind key's, or the one an unknown key misspells."""
+    given = [k for k in kinds if k in value]
+    key = (given[0] if len(given) == 1 else None) if given else _misspelt_kind(value, list(kinds), keys)
+    return kinds[key].__name__ if key else None
+
+
+def _unknown_keys(value: dict[Any, Any], keys: tuple[str, ...]) -> str:
+    """``; unknown key 'zzz'``: what a mapping without a kind key has instead, for its message."""
+    unknown = [repr(str(key)) for key in value if key not in keys]
+    return f"; unknown key{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}" if unknown else ""
+
+
+def _effect_kind(value: Any) -> str | None:
+    """The discriminator: which kind an effect is, from the key present (or misspelt)."""
+    if isinstance(value, _EffectKind):
+        return type(value).__name__
+    if not isinstance(value, dict):
+        return "SetEffect"  # validated as one kind, so the message says a mapping was expected
+    return _kind_tag(value, _EFFECT_KINDS, EFFECT_KEYS)
+
+
+def _one_effect_kind(value: Any) -> Any:
+    """Before the kind is chosen: one clear message for a mapping with none or several of the kind keys."""
+    value = _without_nulls(value, EFFECT_KEYS)
+    if isinstance(value, dict):
+        given = [k for k in _EFFECT_KINDS if k in value]
+        if len(given) > 1 or not (given or _misspelt_kind(value, list(_EFFECT_KINDS), EFFECT_KEYS)):
+            raise ValueError(
+                "an effect needs exactly one of 'set', 'scale' or 'ramp'"
+                + (f"; got {', '.join(given)}" if given else _unknown_keys(value, EFFECT_KEYS))
+            )
+    return value
+
+
+_EFFECT_KINDS: dict[str, type[_EffectKind]] = {"set": SetEffect, "scale": ScaleEffect, "ramp": RampEffect}
+"""Each effect kind by the key that names it."""
+
+Effect = Annotated[
+    Annotated[SetEffect, Tag("SetEffect")]
+    | Annotated[ScaleEffect, Tag("ScaleEffect")]
+    | Annotated[RampEffect, Tag("RampEffect")],
+    Discriminator(_effect_kind),
+    BeforeValidator(_one_effect_kind),
+]
+"""One change to a metric: ``set`` it, ``scale`` it, or ``ramp`` it, optionally after a delay (one class per kind)."""
+
+Condition = Annotated[
+    Annotated[MetricCondition, Tag("MetricCondition")]
+    | Annotated[MilestoneCondition, Tag("MilestoneCondition")]
+    | Annotated[ActionCondition, Tag("ActionCondition")]
+    | Annotated[ClockCondition, Tag("ClockCondition")]
+    | Annotated[DecisionCondition, Tag("DecisionCondition")],
+    Discriminator(_condition_kind),
+    BeforeValidator(_one_condition_kind),
+]
+"""A condition on the simulated world, used to trigger faults, injects and milestones and to raise lessons.
+
+Write one kind at a time:
+a metric against a threshold (``{metric: latency_p95_ms, above: 900, for: 1m}``);
+a milestone reached (``{milestone: contained}``) or not reached by a time (``{milestone: contained, not_by: 10m}``);
+an action done (``{action: rollback-model}``) or not done by a time (``{action: notify-dpo, not_by: 30m}``);
+a regulatory clock missed (``{clock: gdpr-72h, missed: true}``); a decision that timed out (``{decision: ceo-asks, timed_out: true}``).
+"""
+
+KIND_TAGS: dict[str, type[BaseModel]] = {
+    cls.__name__: cls for cls in (*_EFFECT_KINDS.values(), *_CONDITION_KINDS.values())
+}
+"""The effect and condition kinds by their union tag (the class name: a validation error's ``loc`` holds it)."""
 
 
 # --------------------------------------------------------------------------- faults, injects, actions

@@ -12,8 +12,8 @@ from collections.abc import Generator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import simpy
-from drillsim.simulator.metrics import EPS, MetricWatch
-from drillsim.simulator.model import Action, Condition, Effect, Fault, Penalty
+from drillsim.simulator.metrics import MetricWatch
+from drillsim.simulator.model import Action, Condition, Effect, Fault, MetricCondition, Penalty
 
 if TYPE_CHECKING:
     from drillsim.simulator.engine import Drill
@@ -37,8 +37,8 @@ class Triggers:
     def _not_by_times(self: Drill) -> set[float]:
         times: set[float] = set()
         for cond in self._pending_faults_conds():
-            if cond.not_by is not None:
-                times.add(cond.not_by)
+            if cond.deadline is not None:
+                times.add(cond.deadline)
         return times
 
     def _waiting_conditions(self: Drill) -> list[tuple[dict[str, Any], str, Condition]]:
@@ -57,37 +57,16 @@ class Triggers:
     def _watch_conditions(self: Drill) -> None:
         """Make the watches of the conditions that can come true with time alone (see simulator/metrics.py)."""
         for pending, trigger_id, cond in self._waiting_conditions():
-            if self._kinds[id(cond)] == "metric":
-                metric = self.metrics[cond.metric or ""]
-                self._metric_watches.append(MetricWatch(pending, trigger_id, cond, metric))
-            elif cond.not_by is not None:
-                self._deadline_watches.append(_DeadlineWatch(pending, trigger_id, cond, cond.not_by))
+            if isinstance(cond, MetricCondition):
+                self._metric_watches.append(MetricWatch(pending, trigger_id, cond, self.metrics[cond.metric]))
+            elif cond.deadline is not None:
+                self._deadline_watches.append(_DeadlineWatch(pending, trigger_id, cond, cond.deadline))
         self._deadline_watches.sort(key=lambda watch: watch.due)
 
     def _pending_faults_conds(self: Drill) -> list[Condition]:
         """Conditions of the faults and injects still waiting to fire."""
         conds = [f.when for f in self._pending_faults.values()] + [i.when for i in self._pending_injects.values()]
         return [c for c in conds if c is not None]
-
-    def _cond_true(self: Drill, cond: Condition, t: float) -> bool:
-        kind = self._kinds.get(id(cond)) or cond.kind
-        if kind == "metric":
-            key = id(cond)
-            since = self._held.get(key)
-            return since is not None and t - since >= (cond.for_ or 0.0) - EPS
-        if kind in ("milestone", "action"):
-            happened = self.milestones if kind == "milestone" else self.done_actions
-            name = cond.milestone if kind == "milestone" else cond.action
-            at = happened.get(name or "")
-            if cond.not_by is None:
-                return at is not None
-            return t >= cond.not_by and (at is None or at > cond.not_by)
-        if kind == "clock":
-            state = self.clocks.get(cond.clock or "")
-            return state is not None and state.missed
-        if kind == "decision":
-            return (cond.decision or "") in self.timed_out
-        return False
 
     def _check_deadlines(self: Drill, t: float) -> bool:
         """Whether a waiting not_by condition whose time came since the previous sample is true.
@@ -98,7 +77,7 @@ class Triggers:
         while self._deadlines_passed < len(deadlines) and deadlines[self._deadlines_passed].due <= t:
             watch = deadlines[self._deadlines_passed]
             self._deadlines_passed += 1
-            if watch.trigger_id in watch.pending and self._cond_true(watch.cond, t):
+            if watch.trigger_id in watch.pending and watch.cond.holds(self, t):
                 came_true = True
         return came_true
 
@@ -121,11 +100,11 @@ class Triggers:
     def _fire_ready(self: Drill) -> None:
         t = self.now
         for fault_id, fault in list(self._pending_faults.items()):
-            if fault_id in self._pending_faults and fault.when is not None and self._cond_true(fault.when, t):
+            if fault_id in self._pending_faults and fault.when is not None and fault.when.holds(self, t):
                 del self._pending_faults[fault_id]
                 self._start_fault(fault)
         for inject_id, inject in list(self._pending_injects.items()):
-            if inject_id in self._pending_injects and inject.when is not None and self._cond_true(inject.when, t):
+            if inject_id in self._pending_injects and inject.when is not None and inject.when.holds(self, t):
                 del self._pending_injects[inject_id]
                 self._deliver(inject)
         for mid, cond in list(self._pending_milestones.items()):
@@ -133,7 +112,7 @@ class Triggers:
                 continue
             if mid in self.milestones:
                 del self._pending_milestones[mid]
-            elif self._cond_true(cond, t):
+            elif cond.holds(self, t):
                 del self._pending_milestones[mid]
                 self._mark(mid, "condition")
 
@@ -168,7 +147,7 @@ class Triggers:
 
     def _apply(self: Drill, effect: Effect, owner: str) -> None:
         self._sampler.before_change(self.now)
-        self.metrics[effect.metric].apply(effect, self.now, owner)
+        effect.apply(self.metrics[effect.metric], self.now, owner)
         self._sampler.changed(self.now)
 
     def _stop_fault(self: Drill, fault_id: str, action: Action, member: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from pathlib import Path
@@ -229,3 +230,21 @@ def test_builtin_roster_round_trip(ident: str, path: Path) -> None:
     roster = load_roster(path)
     assert roster.id == ident
     assert Roster.model_validate(dump(roster)) == roster
+
+
+def test_a_journals_flat_copy_of_conditions_and_effects_loads_and_dumps_flat() -> None:
+    """Journals store each condition and effect with every key (``null`` where unused): such a copy loads
+    as the kind it is, and a dump keeps that shape, so a new journal reads like an old one."""
+    flat_effect = "{metric: latency_ms, set: null, scale: null, ramp: {to: baseline, over: 1m}, after: 0}"
+    text = (
+        (DATA / "valid" / "tiny.yaml")
+        .read_text()
+        .replace("{metric: latency_ms, ramp: {to: baseline, over: 1m}}", flat_effect)
+    )
+    assert flat_effect in text
+    scenario = load_scenario_text(text)
+    effect = dump(scenario)["actions"][0]["effects"][0]
+    assert list(effect) == ["metric", "set", "scale", "ramp", "after"] and effect["set"] is None
+    condition = dump(scenario)["injects"][0]["when"]
+    assert list(condition)[:6] == ["metric", "above", "below", "at_least", "at_most", "for"]
+    assert load_scenario_text(json.dumps(dump(scenario))) == scenario

@@ -28,7 +28,7 @@ def test_committed_schema_matches_the_models(kind: typing.Literal["scenario", "r
 def test_schema_uses_the_written_key_names() -> None:
     schema = json_schema("scenario")
     assert "from" in schema["$defs"]["Inject"]["properties"]
-    assert "for" in schema["$defs"]["Condition"]["properties"]
+    assert "for" in schema["$defs"]["MetricCondition"]["properties"]
     assert "from_" not in json.dumps(schema)
 
 

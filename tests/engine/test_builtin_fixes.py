@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from drillsim.simulator.engine import Drill
-from drillsim.simulator.model import Effect, PlaybookStep, Scenario
+from drillsim.simulator.model import ActionCondition, Effect, PlaybookStep, RampEffect, ScaleEffect, Scenario
 from drillsim.simulator.policies import ScriptedPolicy, autoplay
 
 from tests.engine.helpers import load_builtin, load_builtin_roster
@@ -190,9 +190,9 @@ def _worsens(scenario: Scenario, effect: Effect) -> bool:
     spec = scenario.metrics[effect.metric]
     lower_is_better = spec.slo is not None and spec.slo.max is not None
     higher_is_better = (spec.slo is not None and spec.slo.min is not None) or effect.metric in scenario.business.shares
-    if effect.scale is not None:
+    if isinstance(effect, ScaleEffect):
         return (lower_is_better and effect.scale > 1) or (higher_is_better and effect.scale < 1)
-    target = effect.ramp.to if effect.ramp is not None else effect.set
+    target = effect.ramp.to if isinstance(effect, RampEffect) else effect.set
     if not isinstance(target, float | int):
         return False
     return (lower_is_better and target > spec.baseline) or (higher_is_better and target < spec.baseline)
@@ -218,7 +218,7 @@ def test_red_herring_has_pull_and_chasing_it_costs(scenario_id: str) -> None:
     assert taken and taken[0] == arrived + 30 < chased.milestones.get("identified", math.inf)
     # cost: a lesson names it, and it costs points, moves a metric the wrong way, or takes the time of
     # someone the response needs after the red herring arrives (their next step marks a milestone)
-    assert any(lesson.when.action == chase for lesson in scenario.lessons)
+    assert any(isinstance(lesson.when, ActionCondition) and lesson.when.action == chase for lesson in scenario.lessons)
     action = scenario.action(chase)
     worse = [e.metric for e in action.effects if _worsens(scenario, e)]
     needed = [
