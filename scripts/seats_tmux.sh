@@ -83,7 +83,10 @@ line() { grep -E "^  $1 +drillsim join" "$WORK/host.log" | sed -E 's/^ +[a-z-]+ 
 for seat in controller crisis-lead ai-ops-engineer; do
     command=$(line "$seat")
     [ -n "$command" ] || fail host "no join command for $seat"
-    tmux new-window -t "$SESSION" -n "$seat" -c "$WORK" "${command/drillsim/$DRILLSIM}; sleep 600"
+    # the seat starts once its window has its full size: a window opens at 80x24 and is resized a
+    # moment later, and an app that starts in between on a busy machine can miss the resize
+    tmux new-window -t "$SESSION" -n "$seat" -c "$WORK" \
+        "for _ in \$(seq 100); do [ \"\$(tput cols)\" -ge 120 ] && break; sleep 0.1; done; ${command/drillsim/$DRILLSIM}; sleep 600"
 done
 # each seat is up once its first view is drawn and the host says it is connected
 wait_for controller "Ground truth (controller only)" 180
