@@ -80,7 +80,7 @@ def cmd_autoplay(args: argparse.Namespace) -> int:
             mark = "missed" if spec.target is not None else "not reached"
             print(f"  {'✗' if spec.target is not None else '·'} {label:<44} {'—':>7}  {target} ({mark})")
         else:
-            from_impact = reached - (drill.impact_started or 0.0)
+            from_impact = reached - (drill.impact_started_at or 0.0)
             ok = spec.target is None or from_impact <= spec.target
             print(f"  {'✓' if ok else '✗'} {label:<44} {format_clock(reached):>7}  {target}")
     currency = scenario.business.currency

@@ -244,7 +244,7 @@ def _read_shards(folders: list[Path], scenario: Any, seed: int) -> dict[str, lis
                         roster=row["roster"],
                         run=int(row["run"]),
                         seed=int(row["seed"]),
-                        impact_started=_number(row["impact_started_s"]),
+                        impact_started_at=_number(row["impact_started_s"]),
                         intervals=tuple(_number(row[f"{m}_from_impact_s"]) for m in milestones),
                         revenue_lost=float(row["revenue_lost"]),
                         penalties=int(row["penalties"]),

@@ -200,7 +200,7 @@ def csv_text(sim: Simulation) -> str:
                 run.roster,
                 run.run,
                 run.seed,
-                _csv_number(run.impact_started),
+                _csv_number(run.impact_started_at),
                 *(_csv_number(v) for v in run.intervals),
                 _csv_number(run.revenue_lost, 2),
                 run.penalties,

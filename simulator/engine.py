@@ -49,8 +49,8 @@ from drillsim.simulator.team import (
     SKILL_SPEEDUP,
     Submission,
     Team,
+    _ActionRun,
     _MemberState,
-    _Task,
 )
 from drillsim.simulator.triggers import Triggers, _DeadlineWatch
 from drillsim.simulator.view import (
@@ -133,10 +133,10 @@ class Drill(Triggers, Decisions, Team, Clocks):
         self.milestone_specs = scenario.scoring.milestones
         self.milestones: dict[str, float] = {}
         self.done_actions: dict[str, float] = {}
-        self.tasks: list[_Task] = []
+        self.tasks: list[_ActionRun] = []
         self.fault_started: dict[str, float] = {}
         self.fault_stopped: dict[str, float] = {}
-        self.impact_started: float | None = None
+        self.impact_started_at: float | None = None
         self.decisions: dict[str, _OpenDecision] = {}
         self.timed_out: set[str] = set()
         self.clocks = {c.id: _ClockState() for c in scenario.clocks}

@@ -45,7 +45,7 @@ class PlayReport:
 
 def _reached(drill: Drill) -> dict[str, float]:
     """Milestones reached, measured from impact start."""
-    origin = drill.impact_started or 0.0
+    origin = drill.impact_started_at or 0.0
     return {m: t - origin for m, t in drill.milestones.items()}
 
 

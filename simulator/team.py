@@ -39,7 +39,7 @@ class Submission:
 
 
 @dataclass
-class _Task:
+class _ActionRun:
     """A submitted action on its way: waiting for its member, running, or done."""
 
     action: Action
@@ -53,10 +53,10 @@ class _Task:
     """A duration the submission fixed (a scripted replay of a real timeline), instead of a drawn one."""
 
 
-class _TaskRequest(Request):
+class _ActionRunRequest(Request):
     """A request for a member that carries the action it is for: the member's resource holds the queue."""
 
-    def __init__(self, resource: simpy.Resource, task: _Task) -> None:
+    def __init__(self, resource: simpy.Resource, task: _ActionRun) -> None:
         self.task = task
         super().__init__(resource)
 
@@ -64,7 +64,7 @@ class _TaskRequest(Request):
 @dataclass
 class _MemberState:
     """A roster member: paged or engaged, and a ``simpy.Resource(capacity=1)`` whose users and queue are
-    the member's actions (``_TaskRequest``): the one holding it runs, the others wait their turn."""
+    the member's actions (``_ActionRunRequest``): the one holding it runs, the others wait their turn."""
 
     spec: Member
     index: int
@@ -74,18 +74,18 @@ class _MemberState:
     available_at: float | None = None
     ready: simpy.Event | None = None
 
-    def _tasks(self) -> list[_Task]:
+    def _tasks(self) -> list[_ActionRun]:
         """The member's actions not done yet, in their turn (the resource's user first, then its queue)."""
         requests = [*self.resource.users, *self.resource.queue]
-        return [r.task for r in requests if isinstance(r, _TaskRequest) and not r.task.done]
+        return [r.task for r in requests if isinstance(r, _ActionRunRequest) and not r.task.done]
 
     @property
-    def current(self) -> _Task | None:
+    def current(self) -> _ActionRun | None:
         """The action running now (its member holds the resource and has started it)."""
         return next((task for task in self._tasks() if task.started_at is not None), None)
 
     @property
-    def waiting(self) -> list[_Task]:
+    def waiting(self) -> list[_ActionRun]:
         """The actions waiting for this member: queued, or granted while the member is still on the way."""
         return [task for task in self._tasks() if task.started_at is None]
 
@@ -202,9 +202,9 @@ class Team:
             match = action.role in state.spec.roles
         else:
             state, match = self._choose_member(action)
-        task = _Task(action, state.spec.name, self.now, source, took=None if took is None else float(took))
+        task = _ActionRun(action, state.spec.name, self.now, source, took=None if took is None else float(took))
         self.tasks.append(task)
-        request = _TaskRequest(state.resource, task)  # in the member's queue from now on
+        request = _ActionRunRequest(state.resource, task)  # in the member's queue from now on
         if not state.engaged:
             self._page(state, f"to {action.label.lower()}")
         if state.load > 1 or not state.engaged:
@@ -212,7 +212,9 @@ class Team:
         self.env.process(self._run(request, state, match))
         return Submission(True)
 
-    def _run(self: Drill, request: _TaskRequest, state: _MemberState, match: bool) -> Generator[simpy.Event, Any, None]:
+    def _run(
+        self: Drill, request: _ActionRunRequest, state: _MemberState, match: bool
+    ) -> Generator[simpy.Event, Any, None]:
         task = request.task
         action = task.action
         with request:

@@ -121,8 +121,8 @@ class Triggers:
             return
         self.fault_started[fault.id] = self.now
         self._emit("fault_started", fault=fault.id, impact=fault.impact)
-        if fault.impact and self.impact_started is None:
-            self.impact_started = self.now
+        if fault.impact and self.impact_started_at is None:
+            self.impact_started_at = self.now
             self._emit("impact_started", fault=fault.id)
         self._fault_procs[fault.id] = self._apply_effects(fault.effects, f"fault:{fault.id}")
 

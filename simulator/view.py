@@ -109,7 +109,6 @@ class ActionAvailability:
     available: bool
     reason: str | None
     """Why it cannot be taken now (None when available)."""
-    communication: str | None
     penalty: bool
 
 
@@ -149,7 +148,6 @@ def action_availability(drill: Drill) -> list[ActionAvailability]:
                 action.role,
                 why is None,
                 None if why is None else why[1],
-                action.communication_kind,
                 action.penalty is not None,
             )
         )

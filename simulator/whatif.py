@@ -87,7 +87,7 @@ class RunSummary:
     roster: str
     run: int
     seed: int
-    impact_started: float | None
+    impact_started_at: float | None
     """Sim seconds when impact started; None when no impact fault fired (milestones are then timed from 0)."""
     intervals: tuple[float | None, ...]
     """Seconds from impact to each milestone of :func:`milestone_targets` (same order); None = never reached."""
@@ -121,7 +121,7 @@ class RunColumns:
         self.filled = bytearray(count)
         self.stored = 0
         self.seed = array("q", bytes(8 * count))
-        self.impact_started = array("d", [math.nan]) * count
+        self.impact_started_at = array("d", [math.nan]) * count
         self.intervals = [array("d", [math.nan]) * count for _ in range(milestones)]
         self.revenue_lost = array("d", bytes(8 * count))
         self.penalties = array("q", bytes(8 * count))
@@ -138,7 +138,7 @@ class RunColumns:
         self.filled[i] = 1
         self.stored += 1
         self.seed[i] = summary.seed
-        self.impact_started[i] = _nan(summary.impact_started)
+        self.impact_started_at[i] = _nan(summary.impact_started_at)
         for column, value in zip(self.intervals, summary.intervals, strict=True):
             column[i] = _nan(value)
         self.revenue_lost[i] = summary.revenue_lost
@@ -172,7 +172,7 @@ class RunColumns:
                 roster=self.roster,
                 run=self.first + i,
                 seed=self.seed[i],
-                impact_started=_none(self.impact_started[i]),
+                impact_started_at=_none(self.impact_started_at[i]),
                 intervals=tuple(_none(column[i]) for column in self.intervals),
                 revenue_lost=self.revenue_lost[i],
                 penalties=self.penalties[i],
@@ -206,7 +206,7 @@ def summarize_drill(
     measure: Measure | None = None,
 ) -> RunSummary:
     """The :class:`RunSummary` of an ended drill."""
-    anchor = drill.impact_started if drill.impact_started is not None else 0.0
+    anchor = drill.impact_started_at if drill.impact_started_at is not None else 0.0
     intervals = tuple(None if (t := drill.milestones.get(mid)) is None else round(t - anchor, 3) for mid in milestones)
     score = None if scorer is None else round(float(scorer(drill.records)), 3)
     measures = () if measure is None else tuple(_measured(measure(drill.records)))
@@ -214,7 +214,7 @@ def summarize_drill(
         roster=roster_id,
         run=run,
         seed=drill.seed,
-        impact_started=None if drill.impact_started is None else round(drill.impact_started, 3),
+        impact_started_at=None if drill.impact_started_at is None else round(drill.impact_started_at, 3),
         intervals=intervals,
         revenue_lost=round(drill.revenue_lost, 2),
         penalties=int(drill.penalty_points),

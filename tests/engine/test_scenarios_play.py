@@ -29,7 +29,7 @@ def test_seed_flash_sale_timeline_reproduces_the_seed_outcome(seed: int) -> None
     first_alert = next(r["t"] for r in drill.records if r["type"] == "inject" and r["alert"])
     # 00:00 alert triggered: latency > 5x baseline, within the drill's first minute (solved exactly on the ramp)
     assert 50.0 <= first_alert <= 60.0
-    assert drill.impact_started == 0.0 and 0 < first_alert <= 5 * 60  # MTTD under 5 minutes
+    assert drill.impact_started_at == 0.0 and 0 < first_alert <= 5 * 60  # MTTD under 5 minutes
     assert reached["detected"] == first_alert
     t0 = 60.0  # the seed's 00:00 in drill time: the script's steps are one minute later than the guide's
     assert reached["declared"] == t0 + 150.0  # 00:02 crisis lead activates the playbook (30 s)
