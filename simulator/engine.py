@@ -25,7 +25,7 @@ import simpy
 from drillsim import __version__
 from drillsim.simulator.clocks import Clocks, _ClockState
 from drillsim.simulator.decisions import Decisions, _OpenDecision
-from drillsim.simulator.describe import describe, readable_number
+from drillsim.simulator.describe import FEED_TYPES, describe, readable_number
 from drillsim.simulator.journal import JournalWriter
 from drillsim.simulator.metrics import (
     FORMAT,
@@ -116,7 +116,10 @@ class Drill(Triggers, Decisions, Team, Clocks):
         self.ended = False
         self.end_reason: str | None = None
         self.ended_at: float | None = None
-        self._feed: list[FeedItem] = []
+        self._feed_items: list[FeedItem] = []
+        # Records not yet put in words for the feed: describing is left until someone reads the feed (a
+        # policy's drill never does). Each with what the feed's rules need from that moment.
+        self._feed_pending: list[tuple[Record, bool]] = []
         self._discussion: tuple[str, ...] = ()
         self._alerted = False  # an alert has reached the feed: SLO lines follow it, never precede it
         # action id -> the actions whose success rules it out (``forbids``)
@@ -201,7 +204,9 @@ class Drill(Triggers, Decisions, Team, Clocks):
         # An input is fsync'd at once: nothing a person typed is lost. A policy's inputs are not: the
         # policy plays them again (the journal is synced when the drill ends).
         self._append(record, sync=input and self.policy is None)
-        self._to_feed(record)
+        if type_ in FEED_TYPES:
+            # whether a clock's line is held back depends on the moment (it waits for the team to record it)
+            self._feed_pending.append((record, type_ == "clock_started" and self._unrecorded(fields["clock"])))
         return record
 
     def _append(self, record: Record, sync: bool = False) -> None:
@@ -210,21 +215,32 @@ class Drill(Triggers, Decisions, Team, Clocks):
         if self.journal is not None:
             self.journal.write(record, sync=sync)
 
-    def _to_feed(self, r: Record) -> None:
-        """The record's line in the live feed (``simulator.describe``), if the players see it now."""
+    @property
+    def _feed(self) -> list[FeedItem]:
+        """The live feed's items so far (the records written since the last look put in words first)."""
+        pending = self._feed_pending
+        if pending:
+            self._feed_pending = []
+            for record, held_back in pending:
+                self._to_feed(record, held_back)
+        return self._feed_items
+
+    def _to_feed(self, r: Record, held_back: bool = False) -> None:
+        """The record's line in the live feed (``simulator.describe``), if the players see it now; in record
+        order. ``held_back``: a clock started that the team has not recorded yet when it was written."""
         line = describe(r, self.scenario, self.clocks, feed=True)
         if line is None:
             return
         match r:
             case {"type": "inject", "alert": alert}:
                 self._alerted = self._alerted or alert
-            case {"type": "clock_started", "clock": clock} if self._unrecorded(clock):
+            case {"type": "clock_started"} if held_back:
                 return  # the law's clock runs from the evidence; the players learn it when they record it
             case {"type": "metric_breach" | "metric_restored", "metric": metric} if (
                 not self._alerted or self.scenario.metrics[metric].visibility == "controller"
             ):
                 return  # a dashboard line is not an alert: none before the first alert, none for ground truth
-        self._feed.append(FeedItem(r["seq"], r["t"], line.kind, line.channel, line.sender, line.to, line.text))
+        self._feed_items.append(FeedItem(r["seq"], r["t"], line.kind, line.channel, line.sender, line.to, line.text))
 
     # ------------------------------------------------------------------ time
 

@@ -32,7 +32,7 @@ class DrillStarted(_Record):
 
     type: Literal["drill_started"]
     format: NotRequired[int]
-    """The journal format (2); absent in format 1."""
+    """The journal format (3; 2 wrote a block of samples before every record); absent in format 1."""
     version: str
     seed: int
     speed: float
@@ -87,7 +87,8 @@ MetricSamples = TypedDict(
         "range": dict[str, list[float]],  # metric -> [lowest, highest] sample so far
     },
 )
-"""Format 2: the samples since the previous record, written just before the next real record."""
+"""Formats 2 and 3: the samples since the previous block, written just before a real record (format 3: once
+they are ``BLOCK_MIN`` or more, and at the end; format 2: before every real record with samples before it)."""
 
 
 class MetricSample(_Record):

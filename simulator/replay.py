@@ -174,8 +174,8 @@ def rebuild(records: list[Record], journal: JournalWriter | None = None, *, to_e
 
 
 def _next_real(records: list[Record], seq: int) -> Record:
-    """The first record at or after ``seq`` that is not a block of metric samples (format 2 writes the
-    samples before a record just before it, whether an input or an event of the world wrote it)."""
+    """The first record at or after ``seq`` that is not a block of metric samples (formats 2 and 3 write a
+    block just before a record, whether an input or an event of the world wrote it)."""
     for record in records[seq:]:
         if record["type"] != "metric_samples":
             return record

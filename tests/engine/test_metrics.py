@@ -10,7 +10,8 @@ import pytest
 from drillsim.reports.render import render_report
 from drillsim.simulator.engine import Drill
 from drillsim.simulator.journal import JournalWriter, read_journal
-from drillsim.simulator.metrics import FORMAT, SAMPLE_EVERY, clipped_integral, samples_of
+from drillsim.simulator.metrics import BLOCK_MIN, FORMAT, SAMPLE_EVERY, clipped_integral, samples_of
+from drillsim.simulator.policies import play
 from drillsim.simulator.replay import check, rebuild
 
 from tests.engine.helpers import tiny_roster, tiny_scenario
@@ -110,12 +111,56 @@ def test_a_long_drill_with_a_journal_keeps_flat_memory(tmp_path: Path) -> None:
     assert lengths == [0, 0]  # the samples are on disk, not in memory
 
 
-def test_new_drills_write_format_2_and_rebuild_exactly() -> None:
+def test_new_drills_write_format_3_and_rebuild_exactly() -> None:
     drill = Drill(tiny_scenario(), tiny_roster(), seed=4)
     drill.submit("ack")
     drill.advance_to(1000)
-    assert drill.records[0]["format"] == FORMAT == 2
+    drill.end()
+    assert drill.records[0]["format"] == FORMAT == 3
+    blocks = [r for r in drill.records if r["type"] == "metric_samples"]
+    # a block holds a minute of samples or more, but the last one (at the end), not the few between two records
+    assert all(len(b["values"]["latency"]) >= BLOCK_MIN for b in blocks[:-1])
+    assert len(blocks) < len([r for r in drill.records if r["type"] != "metric_samples"])
     assert check(json.loads(json.dumps(drill.records))) is None
+
+
+def _without_blocks(records: list[dict]) -> list[dict]:
+    """The records but the blocks of samples, without their positions and the format."""
+    return [
+        {k: v for k, v in r.items() if k not in ("seq", "format", "wall")}
+        for r in records
+        if r["type"] != "metric_samples"
+    ]
+
+
+def test_a_format_2_journal_rebuilds_with_a_block_before_every_record_and_reports_the_same() -> None:
+    journal = Path(__file__).parents[1] / "data" / "journals" / "flash-sale-format2.jsonl"
+    records = read_journal(journal).records
+    assert records[0]["format"] == 2
+    assert check(records) is None  # record for record, a block before every record with samples before it
+    rebuilt = rebuild(records)
+    assert rebuilt.journal_format == 2
+    # the same drill in format 3: the same records and samples in fewer blocks, the same report
+    scenario, roster = rebuilt.scenario, rebuilt.roster
+    new = play(scenario, roster, seed=5, policy="reference", wall=records[0]["wall"])
+    new.note("debrief: good drill")
+    assert new.records[0]["format"] == 3
+    assert _without_blocks(new.records) == _without_blocks(records)
+    assert [(s["t"], s["values"]) for s in samples_of(new.records) if s["values"]] == [
+        (s["t"], s["values"]) for s in samples_of(records) if s["values"]
+    ]
+    assert len([r for r in new.records if r["type"] == "metric_samples"]) < len(
+        [r for r in records if r["type"] == "metric_samples"]
+    )
+    new_records = json.loads(json.dumps(new.records))
+    for mine, theirs in zip(
+        [r for r in new_records if "wall" in r], [r for r in records if "wall" in r], strict=True
+    ):  # the wall clock of the inputs: when the journal was written
+        mine["wall"] = theirs["wall"]
+    old_report = render_report(records, figures=False)
+    new_report = render_report(new_records, figures=False)
+    assert new_report.markdown == old_report.markdown
+    assert new_report.scorecard == old_report.scorecard
 
 
 def test_a_format_1_journal_rebuilds_with_the_sampled_engine_and_reports_the_same() -> None:
