@@ -162,7 +162,10 @@ class MetricState:
 
     def breach_after(self, t: float) -> str | None:
         """The SLO bound the metric is outside of just after ``t`` (at a bound, its slope decides)."""
-        v, slope = self.at(t), self.slope(t)
+        if self.ramp is None:  # a plain value (the usual case): no slope
+            v, slope = self.value, 0.0
+        else:
+            v, slope = self.at(t), self.slope(t)
         if self.slo_min is not None and holds_after(operator.lt, v, slope, self.slo_min):
             return "min"
         if self.slo_max is not None and holds_after(operator.gt, v, slope, self.slo_max):
@@ -385,7 +388,15 @@ class RampSampler:
             else:
                 t0, v0, t1, v1 = ramp.t0, ramp.v0, ramp.t1, ramp.v1
                 dv, dt = v1 - v0, t1 - t0
-                trues = [v1 if k * every >= t1 else v0 + dv * (k * every - t0) / dt for k in range(k0, k1 + 1)]
+                # the samples on the ramp, then those at its end (k * every >= t1)
+                k_end = min(k1 + 1, max(k0, math.ceil(t1 / every)))
+                while k_end > k0 and (k_end - 1) * every >= t1:
+                    k_end -= 1
+                while k_end <= k1 and k_end * every < t1:
+                    k_end += 1
+                trues = [v0 + dv * (k * every - t0) / dt for k in range(k0, k_end)]
+                if k_end <= k1:
+                    trues.extend([v1] * (k1 + 1 - k_end))
                 if draw is None:
                     shown = round4(trues)
                 else:
@@ -500,11 +511,12 @@ class RampSampler:
 
     def _update(self, t: float) -> None:
         drill = self.drill
-        self.sample_until(t)
         self.integrate_until(t)
-        for state in self.states:
-            if state.ramp is not None and state.ramp.t1 <= t + EPS:
-                state.settle(max(t, state.ramp.t1))
+        ended = [state for state in self.states if state.ramp is not None and state.ramp.t1 <= t + EPS]
+        if ended:
+            self.sample_until(t)  # the samples before t as the ramps gave them (the rest wait: nothing else here
+            for state in ended:  # changes a sample)
+                state.settle(max(t, state.ramp.t1))  # type: ignore[union-attr]
         for state in self.with_slo:
             bound = state.breach_after(t)
             if (bound is not None) != state.breached:
