@@ -4,8 +4,10 @@
 
 For each built-in scenario (or each --scenario) it autoplays the playbook N times (after one
 warm-up drill) and prints drills per second, milliseconds per drill and, of those, the set-up
-(building the Drill: the scenario's journal copy, processes), and the same drills on the
-format-1 engine (a SimPy process sampling every 5 s: the engine before issue 17) as a ratio.
+(building the Drill: the scenario's journal copy, processes), in the journal format new drills
+write (3), and the same drills written in format 2 (a block of samples before every record) and
+on the format-1 engine (a SimPy process sampling every 5 s: the engine before issue 17), each as
+a ratio.
 It then compares the engine's cost per event with a bare SimPy loop that schedules the same
 number of events, measured in the same run. The events of a drill are the world's moments:
 the SimPy events it scheduled plus its metric samples (each sample was a SimPy timeout in the
@@ -28,6 +30,7 @@ import simpy
 from drillsim.simulator.engine import Drill
 from drillsim.simulator.library import DEFAULT_ROSTER, builtin_scenarios, resolve_roster
 from drillsim.simulator.loading import load_roster, load_scenario
+from drillsim.simulator.metrics import FORMAT
 from drillsim.simulator.policies import autoplay, make_policy
 
 
@@ -37,7 +40,7 @@ def scheduled_events(drill: Drill) -> int:
 
 
 def world_events(drill: Drill) -> int:
-    """The drill's SimPy events plus its metric samples (format 2 computes those without SimPy)."""
+    """The drill's SimPy events plus its metric samples (formats 2 and 3 compute those without SimPy)."""
     sampler = drill._sampler
     samples = getattr(sampler, "next_k", 0)
     return scheduled_events(drill) + samples
@@ -77,7 +80,8 @@ def main() -> None:
     parser.add_argument("--scenario", action="append", metavar="ID", help="only this built-in scenario (repeatable)")
     args = parser.parse_args()
     print(
-        f"{'scenario':<22} {'drills/s':>8} {'ms/drill':>8} {'set-up':>6} {'fmt-1 ms':>8} {'vs fmt-1':>8} "
+        f"{'scenario':<22} {'drills/s':>8} {'ms/drill':>8} {'set-up':>6} {'fmt-2 ms':>8} {'vs fmt-2':>8} "
+        f"{'fmt-1 ms':>8} {'vs fmt-1':>8} "
         f"{'events':>6} {'µs/event':>8} {'bare µs':>7} {'ratio':>5}"
     )
     for scenario_id, path in builtin_scenarios():
@@ -86,7 +90,8 @@ def main() -> None:
         scenario = load_scenario(path)
         roster = load_roster(resolve_roster(scenario.default_roster or DEFAULT_ROSTER))
         autoplay(Drill(scenario, roster, 0), make_policy("playbook", scenario, 0))  # warm-up
-        per_drill, set_up, n_events = play_ms(scenario, roster, range(args.repeat), 2)
+        per_drill, set_up, n_events = play_ms(scenario, roster, range(args.repeat), FORMAT)
+        two, _, _ = play_ms(scenario, roster, range(args.repeat), 2)
         old, _, _ = play_ms(scenario, roster, range(args.repeat), 1)
         # the bare loop's cost per event does not depend on how many it runs (one timeout pending at a
         # time): ten drills' worth per measurement, the median of 9, so the ratio is not timer noise
@@ -94,7 +99,8 @@ def main() -> None:
         per_event = per_drill / n_events * 1000
         bare_per_event = bare / n_events * 1000
         print(
-            f"{scenario_id:<22} {1000 / per_drill:>8.1f} {per_drill:>8.2f} {set_up:>6.2f} {old:>8.2f} "
+            f"{scenario_id:<22} {1000 / per_drill:>8.1f} {per_drill:>8.2f} {set_up:>6.2f} {two:>8.2f} "
+            f"{per_drill / two:>8.2f} {old:>8.2f} "
             f"{per_drill / old:>8.2f} {n_events:>6} {per_event:>8.2f} {bare_per_event:>7.2f} "
             f"{per_event / bare_per_event:>5.1f}"
         )

@@ -248,7 +248,7 @@ class Drill(Triggers, Decisions, Team, Clocks):
     def now(self) -> float:
         if self.ended_at is not None:
             return self.ended_at
-        return float(self.env.now)
+        return float(self.env._now)  # type: ignore[attr-defined]  # (Environment.now without its property call)
 
     def advance_to(self, t: float) -> None:
         """Run the world up to sim time ``t`` (events strictly before ``t``); nothing moves while paused or ended."""
