@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 FORMAT = 3
 """The journal format new drills write (``format`` in ``drill_started``; absent means 1). Formats 2 and 3 differ
 only in where the blocks of samples go: format 2 writes one before every real record that has samples before
-it, format 3 one once it holds ``BLOCK_MIN`` samples (so a block spans a minute or more, not the few seconds
+it, format 3 one once it holds ``BLOCK_MIN`` samples (so a block spans five minutes or more, not the few seconds
 between two records). The samples, and the reports made of them, are the same."""
 FORMATS = (1, 2, 3)
 """The journal formats this drillsim writes and replays."""
@@ -52,9 +52,10 @@ HISTORY = 360
 """Samples kept per metric for the view (30 minutes at 5 s)."""
 BLOCK_MAX = 720
 """Most samples in one ``metric_samples`` record (an hour at 5 s)."""
-BLOCK_MIN = 12
-"""Format 3: the samples a block holds before the next real record writes it (a minute at 5 s; the last block,
-at the end, holds what is left)."""
+BLOCK_MIN = 60
+"""Format 3: the samples a block holds before the next real record writes it (five minutes at 5 s; the last
+block, at the end, holds what is left). More samples a block, fewer records and fewer, longer loops; a journal
+cut short by a crash lacks at most these last samples (the drill's rebuild computes them again)."""
 
 Record = dict[str, Any]
 

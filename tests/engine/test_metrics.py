@@ -118,7 +118,7 @@ def test_new_drills_write_format_3_and_rebuild_exactly() -> None:
     drill.end()
     assert drill.records[0]["format"] == FORMAT == 3
     blocks = [r for r in drill.records if r["type"] == "metric_samples"]
-    # a block holds a minute of samples or more, but the last one (at the end), not the few between two records
+    # a block holds five minutes of samples or more, but the last one (at the end), not the few between two records
     assert all(len(b["values"]["latency"]) >= BLOCK_MIN for b in blocks[:-1])
     assert len(blocks) < len([r for r in drill.records if r["type"] != "metric_samples"])
     assert check(json.loads(json.dumps(drill.records))) is None
