@@ -289,6 +289,7 @@ class RampSampler:
         self.columns: list[list[float]] = [[] for _ in self.states]
         self.next_k = 0  # index of the next sample to compute
         self.block_k = 0  # index of the first sample not yet written
+        self.at_record_k = 0  # the samples before the latest record that had a sample since the one before it
         self.t_int = 0.0  # impact is integrated up to this time
         self.revenue_per_minute = drill.scenario.business.revenue_per_minute
         self.revenue_metrics = revenue_metrics(drill)
@@ -323,10 +324,17 @@ class RampSampler:
         """A real record is about to be written at ``t``: the block of samples before it goes first once it
         holds ``block_min`` samples (format 2: any); until then they wait (a metric about to change computes
         them first)."""
+        if t <= self.at_record_k * SAMPLE_EVERY:  # no sample since the previous record that had one before it
+            return
+        k = math.floor(t / SAMPLE_EVERY)
+        self.at_record_k = k if k * SAMPLE_EVERY >= t else k + 1
         if t > (self.block_k + self.block_min - 1) * SAMPLE_EVERY:  # that many samples are due before t
             self.sample_until(t)
             if self.next_k > self.block_k:
                 self.flush(t)
+        elif t > self.t_int:
+            # impact integrated up to t where format 2 wrote a block (and integrated): the same sums, to the last bit
+            self.integrate_until(t)
 
     def finish(self, t: float) -> None:
         """The drill ends at ``t``: the samples up to and including ``t``, impact up to ``t``, the last block."""

@@ -4,15 +4,19 @@ and format-1 journals still rebuilt by the engine that wrote them."""
 from __future__ import annotations
 
 import json
+import random
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from drillsim.reports.render import render_report
 from drillsim.simulator.engine import Drill
 from drillsim.simulator.journal import JournalWriter, read_journal
-from drillsim.simulator.metrics import BLOCK_MIN, FORMAT, SAMPLE_EVERY, clipped_integral, samples_of
+from drillsim.simulator.library import builtin_scenarios
+from drillsim.simulator.metrics import BLOCK_MIN, FORMAT, SAMPLE_EVERY, clipped_integral, round4, samples_of
 from drillsim.simulator.policies import play
 from drillsim.simulator.replay import check, rebuild
+from drillsim.simulator.session import load_pair
 
 from tests.engine.helpers import tiny_roster, tiny_scenario
 
@@ -133,6 +137,11 @@ def _without_blocks(records: list[dict]) -> list[dict]:
     ]
 
 
+def _rows(records: list[dict]) -> list[tuple[float, dict]]:
+    """Every sample, (time, values), whatever blocks hold it."""
+    return [(s["t"], s["values"]) for s in samples_of(records) if s["values"]]
+
+
 def test_a_format_2_journal_rebuilds_with_a_block_before_every_record_and_reports_the_same() -> None:
     journal = Path(__file__).parents[1] / "data" / "journals" / "flash-sale-format2.jsonl"
     records = read_journal(journal).records
@@ -177,3 +186,34 @@ def test_a_format_1_journal_rebuilds_with_the_sampled_engine_and_reports_the_sam
     report = render_report(records, figures=False)
     assert render_report(rebuilt.records, figures=False).markdown == report.markdown
     assert report.scorecard.business.revenue_lost > 0
+
+
+@pytest.mark.parametrize("scenario_id", [scenario_id for scenario_id, _ in builtin_scenarios()])
+def test_format_3_writes_the_records_and_samples_of_format_2_in_fewer_blocks(scenario_id: str) -> None:
+    loaded = load_pair(scenario_id)
+    drills = {
+        fmt: play(loaded.scenario, loaded.roster, seed=1, policy="random", wall="w", journal_format=fmt)
+        for fmt in (2, 3)
+    }
+    two, three = drills[2].records, drills[3].records
+    assert _without_blocks(three) == _without_blocks(two)
+    assert _rows(three) == _rows(two)
+    blocks = [[r for r in records if r["type"] == "metric_samples"] for records in (two, three)]
+    totals = [{k: b[-1][k] for k in ("t", "revenue_lost", "outside_slo", "range")} for b in blocks]
+    assert totals[0] == totals[1]  # the drill's totals and ranges at its end
+    assert len(blocks[1]) < len(blocks[0])
+    # the same view, to the last bit of the impact sums (the feed's items but their record numbers)
+    views = [drills[fmt].view(controller=True) for fmt in (2, 3)]
+    views = [replace(v, feed=tuple(replace(item, seq=0) for item in v.feed)) for v in views]
+    assert views[1] == views[0]
+    assert drills[3].revenue_lost == drills[2].revenue_lost and drills[3].outside_slo == drills[2].outside_slo
+
+
+def test_round4_gives_the_floats_round_gives() -> None:
+    rng = random.Random(4)
+    tricky = [0.0, 1e-9, 0.00005, 0.00015, 0.00025, 2.5e-5, 0.1 + 0.2, 999999.99995, 1e6, 2e6 + 0.00005, -0.00001]
+    lists = [tricky * 2, [-3.5] * 9]
+    lists += [[(rng.randint(0, 10**7) + 0.5) / 1e4 for _ in range(20)] for _ in range(300)]  # exact halves
+    lists += [[rng.random() * 10 ** rng.randint(-6, 6) for _ in range(rng.randint(0, 40))] for _ in range(300)]
+    for values in lists:
+        assert [repr(v) for v in round4(values)] == [repr(round(v, 4)) for v in values]
