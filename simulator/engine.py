@@ -129,9 +129,7 @@ class Drill(Triggers, Decisions, Team, Clocks):
                 self._forbidden_by.setdefault(target, []).append(a.id)
 
         self.metrics = {mid: MetricState(mid, spec) for mid, spec in scenario.metrics.items()}
-        self.members = {
-            m.name: _MemberState(m, i, simpy.Resource(self.env, capacity=1)) for i, m in enumerate(roster.members)
-        }
+        self.members = {m.name: _MemberState(m, i, self.env) for i, m in enumerate(roster.members)}
         self.actions = {a.id: a for a in scenario.actions}
         self.milestone_specs = scenario.scoring.milestones
         self.milestones: dict[str, float] = {}

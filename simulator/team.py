@@ -68,15 +68,26 @@ class _MemberState:
 
     spec: Member
     index: int
-    resource: simpy.Resource
+    env: simpy.Environment
     engaged: bool = False
     responding_since: float | None = None
     available_at: float | None = None
     ready: simpy.Event | None = None
+    _resource: simpy.Resource | None = None
+
+    @property
+    def resource(self) -> simpy.Resource:
+        """The member's queue, made when first asked for (most members of a roster do nothing in a drill)."""
+        if self._resource is None:
+            self._resource = simpy.Resource(self.env, capacity=1)
+        return self._resource
 
     def _tasks(self) -> list[_ActionRun]:
         """The member's actions not done yet, in their turn (the resource's user first, then its queue)."""
-        requests = [*self.resource.users, *self.resource.queue]
+        resource = self._resource
+        if resource is None:
+            return []
+        requests = [*resource.users, *resource.queue]
         return [r.task for r in requests if isinstance(r, _ActionRunRequest) and not r.task.done]
 
     @property
