@@ -14,6 +14,7 @@ the SimPy events it scheduled plus its metric samples (each sample was a SimPy t
 format-1 engine; now they are computed in a loop between real events), so the denominator is
 the same for both engines. Times are CPU time of this process (the machine may be shared).
 Targets: flash-sale under 2 ms per drill (issue 17); under 3x the bare SimPy cost per event.
+``--where`` prints instead the shares of a drill's time: SimPy itself, the samples, the policy.
 
 ``Drill.advance_to`` steps SimPy itself and schedules no event; before, ``env.run(until=t)`` scheduled a
 stop event (twice: once more as it stopped the run), which is not a moment of the world, so baselines of
@@ -78,7 +79,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--scenario", action="append", metavar="ID", help="only this built-in scenario (repeatable)")
+    parser.add_argument("--where", action="store_true", help="where a drill's time goes instead (shares of it)")
     args = parser.parse_args()
+    if args.where:
+        where(args)
+        return
     print(
         f"{'scenario':<22} {'drills/s':>8} {'ms/drill':>8} {'set-up':>6} {'fmt-2 ms':>8} {'vs fmt-2':>8} "
         f"{'fmt-1 ms':>8} {'vs fmt-1':>8} "
@@ -104,6 +109,58 @@ def main() -> None:
             f"{per_drill / old:>8.2f} {n_events:>6} {per_event:>8.2f} {bare_per_event:>7.2f} "
             f"{per_event / bare_per_event:>5.1f}"
         )
+
+
+def where(args: argparse.Namespace) -> None:
+    """Shares of a format-3 playbook drill's time: SimPy itself (a bare loop of as many SimPy events), the
+    samples' values, the policy (its submissions, the rejected ones apart), everything else. Measured with
+    timers around those calls (each adds a fraction of a microsecond), so the shares are approximate."""
+    from collections import Counter
+
+    from drillsim.simulator import metrics, policies
+
+    spent: Counter[str] = Counter()
+
+    def timed(cls: type, name: str, key: str, rejected: str | None = None) -> None:
+        original = getattr(cls, name)
+
+        def wrapper(*a: object, **k: object) -> object:
+            start = time.perf_counter()
+            result = original(*a, **k)
+            took = time.perf_counter() - start
+            spent[key] += took
+            if rejected is not None and not getattr(result, "ok", True):
+                spent[rejected] += took
+            return result
+
+        setattr(cls, name, wrapper)
+
+    timed(metrics.RampSampler, "_compute", "sample values (noise, rounding)")
+    timed(policies.ScriptedPolicy, "act", "the policy, with the submissions it makes")
+    timed(Drill, "submit", "  of which submissions", rejected="  of which rejected submissions (retries)")
+    for scenario_id, path in builtin_scenarios():
+        if args.scenario and scenario_id not in args.scenario:
+            continue
+        scenario = load_scenario(path)
+        roster = load_roster(resolve_roster(scenario.default_roster or DEFAULT_ROSTER))
+        spent.clear()
+        total, events = 0.0, 0
+        for seed in range(args.repeat):
+            start = time.perf_counter()
+            drill = Drill(scenario, roster, seed)
+            autoplay(drill, make_policy("playbook", scenario, seed))
+            total += time.perf_counter() - start
+            events += scheduled_events(drill)
+        simpy_share = statistics.median(bare_simpy(events) for _ in range(5)) / total
+        print(f"{scenario_id}: {total / args.repeat * 1000:.2f} ms a drill (timers included)")
+        print(f"  {'SimPy itself (a bare loop of its events)':<44} {simpy_share:6.1%}")
+        for key in (
+            "sample values (noise, rounding)",
+            "the policy, with the submissions it makes",
+            "  of which submissions",
+            "  of which rejected submissions (retries)",
+        ):
+            print(f"  {key:<44} {spent[key] / total:6.1%}")
 
 
 if __name__ == "__main__":
