@@ -1185,7 +1185,7 @@ def rate(measures: list[MeasureResult], donts: list[PenaltyItem] | int | None = 
         return "N/A", "no measure observed"
     missed = [m for m in known if m.status == "missed"]
     late = [m for m in known if m.status == "late"]
-    never = "; ".join(f"{m.measure} {'not reached' if m.cut_short else 'never'} ({m.detail})" for m in missed)
+    never = "; ".join(f"{m.measure} ({m.detail})" if m.cut_short else f"{m.measure} never ({m.detail})" for m in missed)
     dont = "; ".join(
         f"{format_time(p.t)} {shorten(p.reason, 70)}" + (f" (-{p.points})" if p.points else "") for p in donts
     )

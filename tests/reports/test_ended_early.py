@@ -127,7 +127,12 @@ def test_a_target_the_drill_ended_before_still_earns_nothing() -> None:
 @pytest.mark.parametrize(
     ("end", "cut_short", "reason_has", "detail_has"),
     [
-        (240, True, "contained not reached", "Contained: not reached before the drill ended at 04:00 (target 10:00)"),
+        (
+            240,
+            True,
+            "contained (Contained: not reached before the drill ended",
+            "Contained: not reached before the drill ended at 04:00 (target 10:00)",
+        ),
         (720, False, "contained never", "Contained: not reached (target 10:00)"),
     ],
 )
