@@ -34,11 +34,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import DataTable, Static
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the settings fields' widgets are imported when they are mounted, after the first paint
     from drillsim.simulator.model import Scenario
     from drillsim.tui.shell import Shell
+    from textual.widgets import Input, Select
 
 HERE = Path(__file__).parent
 DEFAULT_ROSTER_CHOICE = "__scenario_default__"
@@ -160,6 +161,8 @@ class LauncherScreen(Screen[None]):
                 pane.border_title = "Scenario"
                 yield Static(id="detail")
         if not self.deferred:
+            from textual.widgets import Footer
+
             self.settings_ready = True
             yield Footer()
 
@@ -175,6 +178,8 @@ class LauncherScreen(Screen[None]):
 
     def _settings_fields(self) -> list[Vertical]:
         """The settings row's fields: two Selects and three Inputs, about a third of the launcher's widgets."""
+        from textual.widgets import Input, Label, Select
+
         return [
             Vertical(
                 Label("Roster"),
@@ -235,6 +240,8 @@ class LauncherScreen(Screen[None]):
         bare Textual app's (bench/launcher_bench.py)."""
         if not self.is_mounted or self.settings_ready:
             return
+        from textual.widgets import Footer
+
         await self.mount(Footer())
         await self.query_one("#settings", Horizontal).mount_all(self._settings_fields())
         self.settings_ready = True
@@ -323,6 +330,8 @@ class LauncherScreen(Screen[None]):
         if not self.is_mounted or not self.settings_ready:
             return
         self.rosters = rosters
+        from textual.widgets import Select
+
         select: Select[str] = self.query_one("#roster", Select)
         chosen = select.value
         select.set_options(self._roster_options())
@@ -368,6 +377,8 @@ class LauncherScreen(Screen[None]):
     def read_settings(self) -> Settings | None:
         if not self.settings_ready:  # Enter before the fields were mounted: the settings given
             return self.settings
+        from textual.widgets import Input, Select
+
         seed_text = self.query_one("#seed", Input).value.strip()
         try:
             seed = int(seed_text) if seed_text else None
@@ -385,6 +396,8 @@ class LauncherScreen(Screen[None]):
         )
 
     def action_open_briefing(self) -> None:
+        from textual.widgets import Input, Select
+
         if isinstance(self.focused, Input):
             return
         entry = self.selected()
@@ -409,11 +422,11 @@ class LauncherScreen(Screen[None]):
 
     def action_focus_roster(self) -> None:
         if self.settings_ready:
-            self.query_one("#roster", Select).focus()
+            self.query_one("#roster").focus()
 
     def action_focus_settings(self) -> None:
         if self.settings_ready:
-            self.query_one("#team", Input).focus()
+            self.query_one("#team").focus()
 
     def action_history(self) -> None:
         """Past drills in the drills folder and the selected team and scenario's trend."""
