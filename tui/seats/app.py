@@ -6,6 +6,11 @@ widgets, and sends inputs. Each input gets a client id and stays *sent* until th
 acknowledges it as *recorded* (in the journal); a seat that drops reconnects by itself
 with backoff, gets its full view back and resends what was not acknowledged (the host
 answers a resend without applying it twice).
+
+Why one module of about 650 lines: the app (connection, resend) and its three seat screens
+(role, controller, room) share the status line, the input bookkeeping and the compact layout
+(below 110x32 the right column shows one pane at a time behind tabs); split, each would import
+the others' internals.
 """
 
 from __future__ import annotations
