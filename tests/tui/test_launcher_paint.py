@@ -86,3 +86,16 @@ async def test_a_later_launcher_is_not_deferred(deferred, app_factory) -> None:
         assert isinstance(screen, LauncherScreen)
         assert not screen.deferred and screen.settings_ready
         assert len(screen.query("#team")) == 1
+
+
+async def test_the_fields_are_mounted_once_whatever_calls_first(deferred, app_factory) -> None:
+    """The Ready event and the fallback timer both ask: one set of fields, one footer."""
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, LauncherScreen)
+        screen.after_first_paint()
+        screen.after_first_paint()
+        await pilot.pause(0.7)  # past the fallback timer
+        assert screen.settings_ready
+        assert len(screen.query(Footer)) == 1 and len(screen.query("#team")) == 1

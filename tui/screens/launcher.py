@@ -136,6 +136,7 @@ class LauncherScreen(Screen[None]):
         """Whether the settings fields are mounted (at once, or a moment after the app's first paint)."""
         self.deferred = False
         """Whether the fields and the footer wait for the app's first paint (``after_first_paint``)."""
+        self._completing = False
 
     @property
     def shell(self) -> Shell:
@@ -228,9 +229,10 @@ class LauncherScreen(Screen[None]):
 
     def after_first_paint(self) -> None:
         """Once the first frame is on the terminal: the fields, the footer, then the files."""
-        if not self.deferred:
+        if not self.deferred or self._completing:  # once: the Ready event, or the fallback timer
             return
-        self.run_worker(self._complete(), group="launcher-complete", exclusive=True)
+        self._completing = True
+        self.run_worker(self._complete(), group="launcher-complete")
 
     async def _complete(self) -> None:
         """Mount the settings fields and the footer, then check the scenario files (in a thread).
