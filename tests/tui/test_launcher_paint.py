@@ -34,6 +34,9 @@ async def test_fields_and_footer_come_after_the_first_frame(deferred, app_factor
         await pilot.pause()
         assert screen.query_one("#team", Input).value == ""
         assert len(screen.query(Footer)) == 1
+        await pilot.pause()
+        keys = {str(key.key) for key in screen.query("FooterKey")}  # a late footer still shows the keys
+        assert {"r", "s", "h", "q"} <= keys, keys
         await pilot.pause(0.3)  # the rosters load in a thread after the fields exist
         labels = [str(label) for label, _ in screen._roster_options()]
         assert any(label.startswith("crisis-team (") for label in labels)

@@ -247,6 +247,7 @@ class LauncherScreen(Screen[None]):
         await self.mount(Footer())
         await self.query_one("#settings", Horizontal).mount_all(self._settings_fields())
         self.settings_ready = True
+        self.refresh_bindings()  # a footer mounted after the screen's first bindings update waits for the next
         if self.rosters is None or not all(entry.loaded for entry in self.scenarios):
             self._load_scenarios()
 
