@@ -296,12 +296,19 @@ def _possible_from(facts: DrillFacts, requires: list[str]) -> tuple[float | None
         if t is None:
             t = facts.action_done_at(req)
         if t is None:
-            missing.append(facts.milestone_label(req) if req in facts.scenario.scoring.milestones else req)
+            missing.append(_requirement_label(facts, req))
         else:
             times.append(t)
     if missing:
         return None, missing
     return (max(times) if times else 0.0), []
+
+
+def _requirement_label(facts: DrillFacts, req: str) -> str:
+    """A requirement in words: an action's label in quotes, else the milestone's label (never a bare id)."""
+    if any(a.id == req for a in facts.scenario.actions):
+        return f"'{facts.action_label(req)}'"
+    return facts.milestone_label(req)
 
 
 def _holders(facts: DrillFacts, role: str) -> list[str]:
@@ -340,7 +347,10 @@ def _action_cause(facts: DrillFacts, action_id: str) -> str:
         )
     if not runs:
         if missing:
-            return f"nobody took '{action.label}': it needs {', '.join(missing)}, which was never reached"
+            return (  # not "never": the drill may have ended before the requirement's time
+                f"nobody took '{action.label}': it needs {', '.join(missing)}, not reached by the end of the drill"
+                f" ({format_time(facts.played_until)})"
+            )
         return (
             f"nobody took '{action.label}' ({role_title(action.role, declared_roles(facts))}), possible from {format_time(possible)}"
             f" until the end at {format_time(facts.played_until)}"

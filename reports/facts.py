@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from drillsim.simulator.describe import action_label, milestone_label
+from drillsim.simulator.durations import format_time
 from drillsim.simulator.metrics import samples_of
 from drillsim.simulator.model import Roster, Scenario
 from drillsim.simulator.records import current_hotwash
@@ -62,6 +63,17 @@ class DecisionFacts:
 
 
 ClockStatus = Literal["met", "missed", "open", "never_started"]
+
+
+def ended_before(played_until: float, due_at: float | None) -> bool:
+    """Whether play stopped before ``due_at``: something due then that had not happened was cut short
+    (the team did not get the chance), not "never" (docs/scoring.md, "A drill ended early")."""
+    return due_at is not None and played_until < float(due_at) - 1e-9
+
+
+def before_the_end(played_until: float) -> str:
+    """The words for something a drill ended before: "before the drill ended at 04:00"."""
+    return f"before the drill ended at {format_time(played_until)}"
 
 
 @dataclass
@@ -293,6 +305,15 @@ class DrillFacts:
     def played_until(self) -> float:
         """When play stopped: ``ended_at``, or the last record's time for a drill that did not end."""
         return self.ended_at if self.ended_at is not None else self.last_t
+
+    def ended_before(self, due_at: float | None) -> bool:
+        """Whether this drill stopped before ``due_at`` (see the module function ``ended_before``)."""
+        return ended_before(self.played_until, due_at)
+
+    @property
+    def before_the_end(self) -> str:
+        """ "before the drill ended at 04:00": this drill's words for something it ended before."""
+        return before_the_end(self.played_until)
 
     @property
     def anchor(self) -> float:

@@ -55,8 +55,9 @@ class Finding(BaseModel):
     due: str | None = None
     """ISO date, the drill date plus the rule's due period (null without a drill date)."""
     due_days: int | None = None
-    status: Literal["late", "never"] | None = None
-    """For a ``not_by`` lesson: whether it happened late or never at all."""
+    status: Literal["late", "never", "not_reached"] | None = None
+    """For a ``not_by`` lesson: whether it happened late, never at all, or was ``not_reached`` because the
+    drill ended before its ``not_by`` time (the team did not get the chance)."""
 
 
 # ---------------------------------------------------------------------------- conditions
@@ -233,7 +234,10 @@ def findings_from(facts: DrillFacts, card: Scorecard) -> list[Finding]:
         if held:
             never = _never(lesson.when, facts)
             title = lesson.finding
-            if never:
+            cut_short = bool(never) and facts.ended_before(getattr(lesson.when, "not_by", None))
+            if cut_short:
+                title = f"{_subject(lesson.when, facts)} not reached {facts.before_the_end} (due by {format_time(lesson.when.not_by)})"  # type: ignore[union-attr]
+            elif never:
                 title = lesson.finding_never or f"{_subject(lesson.when, facts)} never happened during the drill"
             found = _improvement(
                 facts,
@@ -245,7 +249,8 @@ def findings_from(facts: DrillFacts, card: Scorecard) -> list[Finding]:
                 lesson.due,
             )
             if never is not None:
-                found = found.model_copy(update={"status": "never" if never else "late"})
+                status = "not_reached" if cut_short else "never" if never else "late"
+                found = found.model_copy(update={"status": status})
             out.append(found)
             if isinstance(lesson.when, ActionCondition) and lesson.when.not_by is None:
                 covered.add(f"action:{lesson.when.action}")
@@ -298,8 +303,21 @@ def _generic(facts: DrillFacts, card: Scorecard, covered: set[str] | None = None
             )
         at, _ = team_time(facts, "detected", detection)
         seconds = None if at is None else at - card.impact_started_at
+        cut_short = seconds is None and facts.ended_before(card.impact_started_at + target)
         if seconds is None or seconds > target + 1e-9:
-            if detection.source == "alert":
+            if cut_short:
+                title = (
+                    f"The alert was not acknowledged {facts.before_the_end}"
+                    if detection.source == "alert"
+                    else f"The incident was not detected {facts.before_the_end}"
+                )
+                evidence = (
+                    f"impact started at {format_time(card.impact_started_at)}"
+                    + (f"; alert at {format_time(detection.first_alert_at)}" if detection.source == "alert" else "")
+                    + f"; the drill ended at {format_time(facts.played_until)}, before the detection target"
+                    + f" ({format_time(target)} from impact, due at {format_time(card.impact_started_at + target)})"
+                )
+            elif detection.source == "alert":
                 title = (
                     "Nobody acknowledged the alert"
                     if detection.ack_at is None
@@ -343,12 +361,17 @@ def _generic(facts: DrillFacts, card: Scorecard, covered: set[str] | None = None
         evidence = [
             f"no sound stakeholder update between impact ({format_time(card.impact_started_at)}) and the end ({format_time(card.ended_at)})"
         ]
+        due = None if comm.first_update_target is None else facts.anchor + comm.first_update_target
+        title = "No stakeholder update was sent"
+        if facts.ended_before(due):
+            title = f"No stakeholder update was sent {facts.before_the_end}"
+            evidence[0] += f", before the first update was due ({format_time(due)})"
         evidence += [f"{format_time(s.t)} '{shorten(s.label, 60)}' did not count: {s.why}" for s in sent]
         out.append(
             _improvement(
                 facts,
                 "no-update",
-                "No stakeholder update was sent",
+                title,
                 evidence,
                 "Send a templated first update within the target and state the time of the next one.",
                 "communications-manager",

@@ -26,7 +26,7 @@ from typing import Any
 
 from drillsim.reports.aar import build_aar
 from drillsim.reports.exercise import ExerciseInfo, run_exercise
-from drillsim.reports.facts import DrillFacts
+from drillsim.reports.facts import DrillFacts, before_the_end
 from drillsim.reports.journal_io import atomic_write, journal_path, read_journal
 from drillsim.reports.lessons import Finding, declared_roles, findings_from, improvement_plan
 from drillsim.reports.par import start_par
@@ -130,7 +130,8 @@ PAR_TEAMS = {
 """How the report names the team par was played by."""
 
 STATUS_WORDS = {"missed": "never", "not_reached": "never", "met": "on time", "late": "late", "reached": "reached"}
-"""How interval statuses read in the report: never, late, on time."""
+"""How interval statuses read in the report: never, late, on time (a missed one whose target had not passed when
+the drill ended reads "not reached before the drill ended at ..." instead: ``Scorecard.cut_short``)."""
 
 
 def _money(value: float, currency: str) -> str:
@@ -250,7 +251,9 @@ def build_context(
             "seconds": format_time(i.seconds) if i.seconds is not None else "not reached",
             "target": format_time(i.target) if i.target is not None else "—",
             "par": par_cell(i, card.par_available),
-            "status": STATUS_WORDS.get(i.status, i.status.replace("_", " "))
+            "status": f"not reached {before_the_end(card.ended_at)}"
+            if card.cut_short(i)
+            else STATUS_WORDS.get(i.status, i.status.replace("_", " "))
             + (" (no target)" if i.target is None and i.status == "not_reached" else ""),
             "ok": i.status in ("met", "reached"),
             "optional": i.target is None and i.status == "not_reached",

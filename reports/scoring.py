@@ -18,7 +18,7 @@ import contextlib
 import itertools
 from typing import Any, Literal
 
-from drillsim.reports.facts import ClockStatus, DrillFacts
+from drillsim.reports.facts import ClockStatus, DrillFacts, ended_before
 from drillsim.simulator.durations import format_duration, format_time
 from pydantic import BaseModel, ConfigDict
 
@@ -295,6 +295,9 @@ class MeasureResult(Model):
     status: MeasureStatus
     credit: float | None
     detail: str
+    cut_short: bool = False
+    """Not reached because the drill ended before its target passed: still ``missed`` and no credit,
+    but the report says "not reached before the drill ended", never "never" (docs/scoring.md)."""
 
 
 class ObjectiveRating(Model):
@@ -411,6 +414,14 @@ class Scorecard(Model):
             if item.id == moment_id:
                 return item.t
         return None
+
+    def cut_short(self, interval: Interval) -> bool:
+        """Whether a missed interval's target had not yet passed when the drill ended (its start moment
+        plus its target is after the end): not reached, but the team did not get the chance."""
+        start = self.moment(interval.start)
+        if interval.status != "missed" or interval.target is None or start is None:
+            return False
+        return ended_before(self.ended_at, start + interval.target)
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -1069,6 +1080,16 @@ def _measure(
 ) -> MeasureResult:
     if measure == "communication":
         if comm.updates == 0:
+            due = None if comm.first_update_target is None else facts.anchor + comm.first_update_target
+            if facts.ended_before(due):
+                return MeasureResult(
+                    measure=measure,
+                    kind="communication",
+                    status="missed",
+                    credit=0.0,
+                    detail=f"no update {facts.before_the_end} (first update target {format_time(comm.first_update_target)})",
+                    cut_short=True,
+                )
             return MeasureResult(measure=measure, kind="communication", status="missed", credit=0.0, detail="no update")
         if comm.first_update_credit is None or comm.cadence_credit is None:
             return MeasureResult(measure=measure, kind="communication", status="met", credit=1.0, detail="updates sent")
@@ -1129,12 +1150,22 @@ def _measure(
                 credit=1.0 if reached else 0.0,
                 detail=f"{label}: {'reached at ' + format_time(interval.seconds) if reached else 'not reached'}",
             )
-        if interval.seconds is None:
+        cut_short = interval.seconds is None and facts.ended_before(facts.anchor + interval.target)
+        if cut_short:
+            detail = f"{label}: not reached {facts.before_the_end} (target {format_time(interval.target)})"
+        elif interval.seconds is None:
             detail = f"{label}: not reached (target {format_time(interval.target)})"
         else:
             detail = f"{label}: {format_time(interval.seconds)} from impact (target {format_time(interval.target)})"
         status = {"met": "met", "late": "late"}.get(interval.status, "missed")  # type: ignore[assignment]
-        return MeasureResult(measure=measure, kind="milestone", status=status, credit=interval.credit, detail=detail)
+        return MeasureResult(
+            measure=measure,
+            kind="milestone",
+            status=status,
+            credit=interval.credit,
+            detail=detail,
+            cut_short=cut_short,
+        )
     return MeasureResult(
         measure=measure,
         kind="unknown",
@@ -1154,7 +1185,7 @@ def rate(measures: list[MeasureResult], donts: list[PenaltyItem] | int | None = 
         return "N/A", "no measure observed"
     missed = [m for m in known if m.status == "missed"]
     late = [m for m in known if m.status == "late"]
-    never = "; ".join(f"{m.measure} never ({m.detail})" for m in missed)
+    never = "; ".join(f"{m.measure} ({m.detail})" if m.cut_short else f"{m.measure} never ({m.detail})" for m in missed)
     dont = "; ".join(
         f"{format_time(p.t)} {shorten(p.reason, 70)}" + (f" (-{p.points})" if p.points else "") for p in donts
     )
@@ -1248,12 +1279,18 @@ def _breakdown(
             at, note = team_time(facts, milestone, detection)
             seconds = None if at is None else at - facts.anchor
             credit = score_credit(seconds, spec.target)
-            if seconds is None:
-                seen = "never" if milestone not in facts.milestones else "no team credit"
+            if seconds is None and milestone not in facts.milestones and facts.ended_before(facts.anchor + spec.target):
+                detail = f"not reached {facts.before_the_end} (target {format_time(spec.target)})"
             else:
-                when = "on time" if seconds <= spec.target + 1e-9 else f"late by {format_time(seconds - spec.target)}"
-                seen = f"{format_time(seconds)} from impact, {when}"
-            detail = f"{seen}, target {format_time(spec.target)}" + (f"; {note}" if note else "")
+                if seconds is None:
+                    seen = "never" if milestone not in facts.milestones else "no team credit"
+                else:
+                    when = (
+                        "on time" if seconds <= spec.target + 1e-9 else f"late by {format_time(seconds - spec.target)}"
+                    )
+                    seen = f"{format_time(seconds)} from impact, {when}"
+                detail = f"{seen}, target {format_time(spec.target)}"
+            detail += f"; {note}" if note else ""
             rows.append((milestone, facts.milestone_label(milestone), credit, detail))
         items["milestones"] = rows
     if comm.first_update_target is not None and comm.cadence is not None:
@@ -1262,6 +1299,8 @@ def _breakdown(
             if comm.first_update_from_impact is None
             else f"{format_time(comm.first_update_from_impact)} from impact"
         )
+        if comm.first_update_from_impact is None and facts.ended_before(facts.anchor + comm.first_update_target):
+            first = f"not sent {facts.before_the_end}"
         gap = "no updates" if comm.largest_gap is None else format_time(comm.largest_gap)
         first_credit = score_credit(comm.first_update_from_impact, comm.first_update_target)
         cadence_credit = 0.0 if not comm.updates else score_credit(comm.largest_gap or 0.0, comm.cadence)

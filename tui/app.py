@@ -82,6 +82,8 @@ class DrillsimApp(App[str | None]):
         self._rosters = rosters
         self.default_scenario = default_scenario
         self.theme = theme
+        self.painted = False
+        """Whether the first frame has been shown (Textual's Ready event)."""
 
     # ------------------------------------------------------------------ library
 
@@ -122,6 +124,11 @@ class DrillsimApp(App[str | None]):
             self.push_screen(BriefingScreen(self.initial_scenario, roster, self.settings, can_go_back=False))
         else:
             self.push_screen(self.launcher())
+
+    def on_ready(self) -> None:
+        """The first frame is on the terminal: the launcher mounts what it left out of its first paint."""
+        self.painted = True
+        getattr(self.screen, "after_first_paint", lambda: None)()
 
     def launcher(self) -> LauncherScreen:
         from drillsim.simulator.library import DEFAULT_SCENARIO

@@ -135,3 +135,82 @@ async def test_a_seat_app_reconnects_by_itself_and_sends_again_what_was_not_reco
         assert controller.recorded and controller.view_data is not None and controller.view_data["paused"]
     notes = [r for r in back.journal() if r["type"] == "note" and r["text"] == "written while the host was down"]
     assert len(notes) == 1
+
+
+# ---------------------------------------------------------------- every panel at 80x24 (#18), no host needed
+
+
+def _view_of(seat: str) -> dict[str, object]:
+    """The largest built-in scenario (llm-pii-exposure) eight minutes in, as the host sends it to ``seat``."""
+    from drillsim.host.views import seat_view
+    from drillsim.simulator.engine import Drill
+    from drillsim.simulator.library import resolve_roster, resolve_scenario
+    from drillsim.simulator.loading import load_roster, load_scenario
+
+    scenario = load_scenario(resolve_scenario("llm-pii-exposure"))
+    roster = load_roster(resolve_roster(scenario.default_roster or "crisis-team"))
+    drill = Drill(scenario, roster, 7)
+    drill.advance_to(500)
+    return seat_view(drill, seat)
+
+
+PANEL_OF = {"actions": "#actions", "team": "#team", "clocks": "#milestones", "truth": "#truth"}
+
+
+@pytest.mark.parametrize(
+    ("seat", "size", "compact"),
+    [
+        ("crisis-lead", (80, 24), True),
+        ("controller", (80, 24), True),
+        ("crisis-lead", (120, 40), False),
+        ("controller", (120, 40), True),  # four panels: one at a time below 48 rows
+        ("controller", (150, 50), False),
+    ],
+)
+async def test_every_panel_of_a_seat_is_reachable(seat: str, size: tuple[int, int], compact: bool) -> None:
+    app = SeatApp("ws://127.0.0.1:9", seat, "code", connect=False)
+    async with app.run_test(size=size) as pilot:
+        app.show_view(_view_of(seat))
+        await until(pilot, lambda: on(app, RoleScreen))
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RoleScreen) and screen.compact is compact
+        panes = [name for name, _ in screen.PANES]
+        for step, pane in enumerate(panes):
+            if step:
+                await pilot.press("t")  # the next pane
+                await pilot.pause()
+            assert screen.pane == pane
+            shown = screen.query_one(PANEL_OF[pane])
+            # compact: the pane has the column's height (not a one-line sliver); wide: every panel shows
+            assert shown.display and shown.region.height >= (10 if compact else 3), (pane, shown.region)
+            for other in panes:
+                if other != pane:
+                    assert screen.query_one(PANEL_OF[other]).display is not compact
+        await pilot.press("t")
+        await pilot.pause()
+        assert screen.pane == panes[0]  # round again
+
+
+async def test_the_clocks_pane_at_80x24_shows_every_milestone() -> None:
+    """The role seat at 80x24 showed one milestone line: its clocks pane now has the column's height."""
+    data = _view_of("crisis-lead")
+    reached = [m for m in data["milestones"] if m.get("reached_at") is not None]  # type: ignore[union-attr]
+    assert len(reached) >= 2
+    app = SeatApp("ws://127.0.0.1:9", "crisis-lead", "code", connect=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.show_view(data)
+        await until(pilot, lambda: on(app, RoleScreen))
+        screen = app.screen
+        assert isinstance(screen, RoleScreen)
+        screen.show_pane("clocks")
+        await pilot.pause()
+        text = "\n".join(
+            line.text
+            for line in screen.query_one("#milestones").render_lines(
+                screen.query_one("#milestones").region.reset_offset
+            )
+        )
+        for milestone in reached:
+            label = str(milestone.get("label") or milestone["id"])  # type: ignore[index]
+            assert label.split()[0] in text

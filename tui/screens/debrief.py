@@ -16,7 +16,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from drillsim.simulator.durations import format_clock
+from drillsim.simulator.durations import format_clock, format_time
 from drillsim.simulator.records import current_hotwash
 from drillsim.tui import keys
 from drillsim.tui.messages import ReportWritten
@@ -118,7 +118,10 @@ def write_report(run_dir: Path, par: Any = True) -> tuple[str, ...]:
 
 
 def end_reason_text(drill: Any) -> str:
-    """Why and when the drill ended, in words, and what scheduled injects it never reached."""
+    """Why and when the drill ended, in words, and what scheduled injects it never reached.
+
+    The end moment is rounded as the report rounds it (``format_time``), so that the debrief's
+    "ended at 10:31" and its findings' "before the drill ended at 10:31" agree."""
     scenario, at = drill.scenario, drill.now
     reason = drill.end_reason or ""
     if reason == "time_limit":
@@ -129,13 +132,11 @@ def end_reason_text(drill: Any) -> str:
             for m in scenario.scoring.end_on
             if m in scenario.scoring.milestones
         ]
-        why = (
-            f"resolved at {format_clock(at)}: " + (", ".join(labels) if labels else "every end milestone") + " reached"
-        )
+        why = f"resolved at {format_time(at)}: " + (", ".join(labels) if labels else "every end milestone") + " reached"
     elif reason == "facilitator":
-        why = f"ended by the facilitator at {format_clock(at)}"
+        why = f"ended by the facilitator at {format_time(at)}"
     else:
-        why = f"ended ({reason.replace('_', ' ')}) at {format_clock(at)}"
+        why = f"ended ({reason.replace('_', ' ')}) at {format_time(at)}"
     fired = {r.get("inject") for r in drill.records if r["type"] == "inject"}
     unfired = [i for i in scenario.injects if i.at is not None and i.at > at and i.id not in fired]
     if unfired:  # not "never": they were still to come when the drill ended

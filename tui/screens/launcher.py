@@ -3,7 +3,8 @@
 The default scenario is highlighted and the table has focus, so Enter opens its briefing
 and ctrl+s there starts the drill (Enter in the briefing moves between the name fields).
 
-The launcher paints first and loads (validates) the scenarios afterwards, in a thread
+The launcher paints first (the title, the scenario table and the highlighted scenario), then
+mounts the settings fields and the footer, then loads (validates) the scenarios in a thread
 worker: a row shows "checking" until its file is loaded. Enter on a row still being
 checked loads that one file at once. The rosters load in the same worker (the roster choice
 offers "default" until then). Nothing this module imports at the top pulls in pydantic or
@@ -33,11 +34,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import DataTable, Static
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the settings fields' widgets are imported when they are mounted, after the first paint
     from drillsim.simulator.model import Scenario
     from drillsim.tui.shell import Shell
+    from textual.widgets import Input, Select
 
 HERE = Path(__file__).parent
 DEFAULT_ROSTER_CHOICE = "__scenario_default__"
@@ -130,6 +132,11 @@ class LauncherScreen(Screen[None]):
         self.settings = settings
         self.default_scenario = default_scenario
         self.default_index = 0
+        self.settings_ready = False
+        """Whether the settings fields are mounted (at once, or a moment after the app's first paint)."""
+        self.deferred = False
+        """Whether the fields and the footer wait for the app's first paint (``after_first_paint``)."""
+        self._completing = False
 
     @property
     def shell(self) -> Shell:
@@ -146,45 +153,103 @@ class LauncherScreen(Screen[None]):
                 table: DataTable[Text | str] = DataTable(id="scenarios", cursor_type="row", zebra_stripes=True)
                 table.border_title = "Scenarios"
                 yield table
-                with Horizontal(id="settings") as settings:
-                    settings.border_title = "Settings"
-                    with Vertical(classes="field wide"):
-                        yield Label("Roster")
-                        yield Select(
-                            self._roster_options(),
-                            value=DEFAULT_ROSTER_CHOICE,
-                            allow_blank=False,
-                            id="roster",
-                            compact=True,
-                        )
-                    with Vertical(classes="field"):
-                        yield Label("Team")
-                        yield Input(self.settings.team or "", placeholder="roster's", id="team", compact=True)
-                    with Vertical(classes="field"):
-                        yield Label("Label")
-                        yield Input(self.settings.label or "", placeholder="e.g. 2026-Q4", id="label", compact=True)
-                    with Vertical(classes="field narrow"):
-                        yield Label("Speed")
-                        yield Select(
-                            [(format_speed(s), s) for s in SPEEDS],
-                            value=self.settings.speed if self.settings.speed in SPEEDS else 1.0,
-                            allow_blank=False,
-                            id="speed",
-                            compact=True,
-                        )
-                    with Vertical(classes="field narrow"):
-                        yield Label("Seed")
-                        yield Input(
-                            "" if self.settings.seed is None else str(self.settings.seed),
-                            placeholder="random",
-                            id="seed",
-                            type="integer",
-                            compact=True,
-                        )
+                self.deferred = self._defer()
+                fields = [] if self.deferred else self._settings_fields()
+                settings = Horizontal(*fields, id="settings")  # deferred: its fields come after the first paint
+                settings.border_title = "Settings"
+                yield settings
             with VerticalScroll(id="detail-pane") as pane:
                 pane.border_title = "Scenario"
                 yield Static(id="detail")
-        yield Footer()
+        if not self.deferred:
+            from textual.widgets import Footer
+
+            self.settings_ready = True
+            yield Footer()
+
+    DEFER_HEADLESS: ClassVar[bool] = False
+    """Defer the fields in a headless app too (a test of the deferred start; Pilot tests click them at once)."""
+
+    def _defer(self) -> bool:
+        """Whether to leave the settings fields and the footer out of the first paint: only for the
+        app's first screen on a terminal, where the first paint is what the facilitator waits for."""
+        if getattr(self.app, "painted", True):
+            return False
+        return self.DEFER_HEADLESS or not self.app.is_headless
+
+    def _settings_fields(self) -> list[Vertical]:
+        """The settings row's fields: two Selects and three Inputs, about a third of the launcher's widgets."""
+        from textual.widgets import Input, Label, Select
+
+        return [
+            Vertical(
+                Label("Roster"),
+                Select(
+                    self._roster_options(),
+                    value=DEFAULT_ROSTER_CHOICE,
+                    allow_blank=False,
+                    id="roster",
+                    compact=True,
+                ),
+                classes="field wide",
+            ),
+            Vertical(
+                Label("Team"),
+                Input(self.settings.team or "", placeholder="roster's", id="team", compact=True),
+                classes="field",
+            ),
+            Vertical(
+                Label("Label"),
+                Input(self.settings.label or "", placeholder="e.g. 2026-Q4", id="label", compact=True),
+                classes="field",
+            ),
+            Vertical(
+                Label("Speed"),
+                Select(
+                    [(format_speed(s), s) for s in SPEEDS],
+                    value=self.settings.speed if self.settings.speed in SPEEDS else 1.0,
+                    allow_blank=False,
+                    id="speed",
+                    compact=True,
+                ),
+                classes="field narrow",
+            ),
+            Vertical(
+                Label("Seed"),
+                Input(
+                    "" if self.settings.seed is None else str(self.settings.seed),
+                    placeholder="random",
+                    id="seed",
+                    type="integer",
+                    compact=True,
+                ),
+                classes="field narrow",
+            ),
+        ]
+
+    def after_first_paint(self) -> None:
+        """Once the first frame is on the terminal: the fields, the footer, then the files."""
+        if not self.deferred or self._completing:  # once: the Ready event, or the fallback timer
+            return
+        self._completing = True
+        self.run_worker(self._complete(), group="launcher-complete")
+
+    async def _complete(self) -> None:
+        """Mount the settings fields and the footer, then check the scenario files (in a thread).
+
+        The table and the highlighted scenario paint first: the fields and the footer's keys are
+        most of the launcher's widgets, and composing them before the first paint made it twice a
+        bare Textual app's (bench/launcher_bench.py)."""
+        if not self.is_mounted or self.settings_ready:
+            return
+        from textual.widgets import Footer
+
+        await self.mount(Footer())
+        await self.query_one("#settings", Horizontal).mount_all(self._settings_fields())
+        self.settings_ready = True
+        self.refresh_bindings()  # a footer mounted after the screen's first bindings update waits for the next
+        if self.rosters is None or not all(entry.loaded for entry in self.scenarios):
+            self._load_scenarios()
 
     def _roster_options(self) -> list[tuple[str, str]]:
         options = [("default", DEFAULT_ROSTER_CHOICE)]
@@ -208,8 +273,10 @@ class LauncherScreen(Screen[None]):
         table.move_cursor(row=start)
         table.focus()
         self._show_detail(start)
-        if self.rosters is None or not all(entry.loaded for entry in self.scenarios):
+        if not self.deferred and (self.rosters is None or not all(entry.loaded for entry in self.scenarios)):
             self.call_after_refresh(self._load_scenarios)  # paint first, then check the files
+        if self.deferred:  # the app calls after_first_paint once the first frame is shown (its Ready event)
+            self.set_timer(0.5, self.after_first_paint)  # and should that event have gone to another screen
 
     @staticmethod
     def _cells(entry: ScenarioEntry) -> tuple[Text | str, ...]:
@@ -263,9 +330,11 @@ class LauncherScreen(Screen[None]):
                 self.app.call_from_thread(self._show_rosters, rosters)
 
     def _show_rosters(self, rosters: list[RosterEntry]) -> None:
-        if not self.is_mounted:
+        if not self.is_mounted or not self.settings_ready:
             return
         self.rosters = rosters
+        from textual.widgets import Select
+
         select: Select[str] = self.query_one("#roster", Select)
         chosen = select.value
         select.set_options(self._roster_options())
@@ -309,6 +378,10 @@ class LauncherScreen(Screen[None]):
         return self.scenarios[row] if 0 <= row < len(self.scenarios) else None
 
     def read_settings(self) -> Settings | None:
+        if not self.settings_ready:  # Enter before the fields were mounted: the settings given
+            return self.settings
+        from textual.widgets import Input, Select
+
         seed_text = self.query_one("#seed", Input).value.strip()
         try:
             seed = int(seed_text) if seed_text else None
@@ -326,6 +399,8 @@ class LauncherScreen(Screen[None]):
         )
 
     def action_open_briefing(self) -> None:
+        from textual.widgets import Input, Select
+
         if isinstance(self.focused, Input):
             return
         entry = self.selected()
@@ -340,7 +415,7 @@ class LauncherScreen(Screen[None]):
         settings = self.read_settings()
         if settings is None:
             return
-        choice = self.query_one("#roster", Select).value
+        choice = self.query_one("#roster", Select).value if self.settings_ready else DEFAULT_ROSTER_CHOICE
         roster_id = default_roster_id(entry.scenario) if choice == DEFAULT_ROSTER_CHOICE else str(choice)
         self.shell.open_briefing(entry.scenario, roster_id, settings)
 
@@ -349,10 +424,12 @@ class LauncherScreen(Screen[None]):
         self.query_one("#scenarios", DataTable).focus()
 
     def action_focus_roster(self) -> None:
-        self.query_one("#roster", Select).focus()
+        if self.settings_ready:
+            self.query_one("#roster").focus()
 
     def action_focus_settings(self) -> None:
-        self.query_one("#team", Input).focus()
+        if self.settings_ready:
+            self.query_one("#team").focus()
 
     def action_history(self) -> None:
         """Past drills in the drills folder and the selected team and scenario's trend."""

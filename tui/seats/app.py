@@ -6,6 +6,11 @@ widgets, and sends inputs. Each input gets a client id and stays *sent* until th
 acknowledges it as *recorded* (in the journal); a seat that drops reconnects by itself
 with backoff, gets its full view back and resends what was not acknowledged (the host
 answers a resend without applying it twice).
+
+Why one module of about 650 lines: the app (connection, resend) and its three seat screens
+(role, controller, room) share the status line, the input bookkeeping and the compact layout
+(below 110x32 the right column shows one pane at a time behind tabs); split, each would import
+the others' internals.
 """
 
 from __future__ import annotations
@@ -46,7 +51,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Digits, Footer, Static
+from textual.widgets import Digits, Footer, Static, Tab, Tabs
 
 HERE = Path(__file__).parent
 BACKOFF = (0.5, 1.0, 2.0, 4.0, 8.0)
@@ -251,11 +256,31 @@ class SeatScreen(Screen[None]):
                 status.update(text)
 
 
-class RoleScreen(SeatScreen):
-    """A role's seat: its inbox, the shared status, its actions, its decisions, the team."""
+PANE_KEY = Binding(
+    "t",
+    "next_pane",
+    "Panes",
+    tooltip="Show the next panel of the right column (at small sizes one shows at a time)",
+    id="seat.pane",
+)
+"""``t``: the next pane of the right column (no action key uses t)."""
 
+
+class RoleScreen(SeatScreen):
+    """A role's seat: its inbox, the shared status, its actions, its decisions, the team.
+
+    Below 110 columns or 32 rows (80x24) the layout is compact: the metrics one line each and
+    the right column one pane at a time behind tabs (``PANES``; ``t`` switches), each at its
+    full height, so every panel is reachable at 80x24.
+    """
+
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-short"), (32, "-tall")]
+    PANES: ClassVar[tuple[tuple[str, str], ...]] = (("actions", "Actions"), ("team", "Team"), ("clocks", "Clocks"))
+    """The right column's panes (id, tab label), in ``t`` order."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "decide", "Decide", id="seat.decide"),
+        PANE_KEY,
         *(
             Binding(key, f"take('{key}')", f"Take action {key}", show=False, id=f"seat.action.{key}")
             for key in ACTION_KEYS
@@ -271,6 +296,8 @@ class RoleScreen(SeatScreen):
         self.keys = {a.id: self.KEYS[i] for i, a in enumerate(self.actions[: len(self.KEYS)])}
         self.by_key = {k: a for a, k in self.keys.items()}
         self._feed_state: tuple[int, int] = (-1, -1)
+        self.pane = self.PANES[0][0]
+        self.set_class(True, f"show-{self.pane}")
 
     def compose(self) -> ComposeResult:
         yield DrillHeader(id="header")
@@ -286,21 +313,61 @@ class RoleScreen(SeatScreen):
                 feed.border_title = self.INBOX
                 yield feed
             with Vertical(id="right"):
+                yield Tabs(*(Tab(label, id=f"tab-{pane}") for pane, label in self.PANES), id="panes")
                 yield from self.compose_side()
         yield Footer()
 
     def compose_side(self) -> ComposeResult:
-        with VerticalScroll(id="team") as team:
+        """The right column; each panel has the class ``pane-ID`` of the pane it belongs to."""
+        with VerticalScroll(id="team", classes="side-pane pane-team") as team:
             team.border_title = "Team"
             for member in self.view.members:
                 yield MemberRow(member)
-        menu = ActionMenu(id="actions")
+        menu = ActionMenu(id="actions", classes="side-pane pane-actions")
         menu.border_title = f"Actions: {self.seat_app.seat}"
         yield menu
-        yield Static(id="action-hint")
-        milestones = MilestonePanel(id="milestones")
+        yield Static(id="action-hint", classes="side-pane pane-actions")
+        milestones = MilestonePanel(id="milestones", classes="side-pane pane-clocks")
         milestones.border_title = "Milestones and clocks"
         yield milestones
+
+    @property
+    def compact(self) -> bool:
+        """Below 110 columns or 32 rows: one pane of the right column at a time."""
+        return self.has_class("-narrow") or self.has_class("-short")
+
+    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
+        event.stop()
+        if event.tab is not None and event.tab.id:
+            self.show_pane(event.tab.id.removeprefix("tab-"))
+
+    def show_pane(self, pane: str) -> None:
+        """Show one pane of the right column (at a compact size; every size keeps the choice)."""
+        names = [name for name, _ in self.PANES]
+        if pane not in names:
+            return
+        for name in names:
+            self.set_class(name == pane, f"show-{name}")
+        self.pane = pane
+        with contextlib.suppress(NoMatches):
+            tabs = self.query_one("#panes", Tabs)
+            if tabs.active != f"tab-{pane}":
+                tabs.active = f"tab-{pane}"
+            if pane == "actions":
+                self.query_one(ActionMenu).focus()
+
+    def action_next_pane(self) -> None:
+        names = [name for name, _ in self.PANES]
+        self.show_pane(names[(names.index(self.pane) + 1) % len(names)])
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit)  # after the breakpoint classes changed
+
+    def _fit(self) -> None:
+        """The wrapping and the footer follow the layout: at a compact size the footer packs its keys."""
+        with contextlib.suppress(NoMatches):
+            self.query_one(Footer).compact = self.compact
+        self.show(self.data)
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -328,7 +395,7 @@ class RoleScreen(SeatScreen):
         menu.show(self.actions, self.keys, None, compact=False)
         self.query_one("#action-hint", Static).update(action_hint(menu.current()))
         self.query_one(DecisionPanel).show(view.decisions)
-        self.query_one(MilestonePanel).show(view)
+        self.query_one(MilestonePanel).show(view, wrap=self.compact)
         state = (view.feed[-1].seq if view.feed else -1, len(view.feed))
         if state != self._feed_state:
             self._feed_state = state
@@ -394,13 +461,23 @@ def paused_text(view: DrillView) -> Text:
     return text
 
 
+SPEED = Binding.Group("Speed", compact=True)
+"""``+`` and ``-`` share one footer entry."""
+
+
 class ControllerScreen(RoleScreen, inherit_bindings=False):
-    """The controller's console: everything the players see and the ground truth, and the drill's controls."""
+    """The controller's console: everything the players see and the ground truth, and the drill's controls.
+
+    Its right column has four panels (truth, actions, milestones and clocks, team): below 48 rows
+    (120x40 too) they show one at a time behind tabs."""
+
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-short"), (48, "-tall")]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "toggle_pause", "Pause/resume", priority=True, id="ctl.pause"),
-        Binding("plus,equals_sign", "faster", "Faster", key_display="+", id="ctl.faster"),
-        Binding("minus", "slower", "Slower", key_display="-", id="ctl.slower"),
+        PANE_KEY,
+        Binding("plus,equals_sign", "faster", "Faster", key_display="+", group=SPEED, id="ctl.faster"),
+        Binding("minus", "slower", "Slower", key_display="-", group=SPEED, id="ctl.slower"),
         Binding("i", "inject", "Inject", id="ctl.inject"),
         Binding("n", "note", "Note", id="ctl.note"),
         Binding("o", "observe", "Observation", id="ctl.observe"),
@@ -414,19 +491,20 @@ class ControllerScreen(RoleScreen, inherit_bindings=False):
     INBOX = "Everything (controller)"
     KEYS = ACTION_KEYS.replace("o", "")
     CONTROLS = True
+    PANES = (("actions", "Actions"), ("truth", "Truth"), ("clocks", "Clocks"), ("team", "Team"))
 
     def compose_side(self) -> ComposeResult:
-        truth = Static(id="truth")
+        truth = Static(id="truth", classes="side-pane pane-truth")
         truth.border_title = "Ground truth (controller only)"
         yield truth
-        menu = ActionMenu(id="actions")
+        menu = ActionMenu(id="actions", classes="side-pane pane-actions")
         menu.border_title = "All actions"
         yield menu
-        yield Static(id="action-hint")
-        milestones = MilestonePanel(id="milestones")
+        yield Static(id="action-hint", classes="side-pane pane-actions")
+        milestones = MilestonePanel(id="milestones", classes="side-pane pane-clocks")
         milestones.border_title = "Milestones (targets) and clocks"
         yield milestones
-        with VerticalScroll(id="team") as team:
+        with VerticalScroll(id="team", classes="side-pane pane-team") as team:
             team.border_title = "Team"
             for member in self.view.members:
                 yield MemberRow(member)
