@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 
 if TYPE_CHECKING:  # the screens, the engine and pydantic are imported when first needed, after the first paint
     from drillsim.simulator.model import Roster, Scenario
-    from drillsim.tui.messages import DrillFinished
+    from drillsim.tui.messages import DrillFinished, QuitRequested
     from drillsim.tui.screens.drill import DrillScreen
     from drillsim.tui.screens.launcher import LauncherScreen
     from drillsim.tui.session import DrillSession, RosterEntry, ScenarioEntry
@@ -154,6 +154,9 @@ class DrillsimApp(App[str | None]):
 
         self.session = start_drill(scenario, roster, settings, participants)
         self.switch_screen(self.drill_screen(self.session))
+
+    async def on_quit_requested(self, message: QuitRequested) -> None:
+        await self.action_quit()
 
     def on_drill_finished(self, message: DrillFinished) -> None:
         self.drill_finished(message.session)
