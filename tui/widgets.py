@@ -892,6 +892,8 @@ def milestone_table(view: DrillView, wrap: bool = False) -> Table:
             left = (c.due_at or view.t) - view.t
             state = Text(f"due in {format_duration(left)}", "bold yellow")
         clocks.append((label, state))
+    if not rows and not clocks:  # the players' view: milestones once reached, clocks once started
+        rows.append((Text("None reached yet", "dim"), Text("")))
     if wrap:
         for label, when in clocks + rows:
             table.add_row(Text.assemble(label, "  ", when))
