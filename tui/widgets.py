@@ -22,6 +22,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult, RenderResult
 from textual.containers import Vertical
+from textual.reactive import var
 from textual.renderables.bar import Bar
 from textual.widget import Widget
 from textual.widgets import Button, OptionList, RichLog, Static
@@ -189,7 +190,20 @@ class DrillHeader(Static):
 
 
 class PausedBanner(Static):
-    """The big PAUSED panel with the discussion questions of the latest inject."""
+    """The big PAUSED panel with the discussion questions of the latest inject.
+
+    ``view``: bind it to a screen's view (``data_bind``): shown while the drill is paused; or call ``show``."""
+
+    view: var[DrillView | None] = var(None, init=False)
+
+    def watch_view(self, view: DrillView | None) -> None:
+        if view is None:
+            return
+        shown = view.paused and not view.ended
+        if self.display != shown:
+            self.display = shown
+        if shown:
+            self.show(view)
 
     def show(self, view: DrillView) -> None:
         text = Text()
@@ -834,7 +848,15 @@ class DecisionCard(Vertical):
 
 
 class DecisionPanel(Vertical):
-    """Every open decision, most urgent first; hidden when there is none."""
+    """Every open decision, most urgent first; hidden when there is none.
+
+    ``view``: bind it to a screen's view (``data_bind``) and the panel follows it; or call ``show``."""
+
+    view: var[DrillView | None] = var(None, init=False)
+
+    def watch_view(self, view: DrillView | None) -> None:
+        if view is not None:
+            self.show(view.decisions)
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]

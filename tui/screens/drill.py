@@ -68,7 +68,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.screen import Screen
 from textual.signal import Signal
 from textual.widget import Widget
@@ -189,10 +189,11 @@ class DrillScreen(Screen[None]):
         ),
     ]
 
-    view: reactive[DrillView | None] = reactive(None, init=False)
+    view: var[DrillView | None] = var(None, init=False)
     """What the screen shows (the seat's view, the players' or the controller's); set by ``refresh_view``
-    (once per tick, only when it changed), redrawn by ``watch_view``."""
-    controller: reactive[bool] = reactive(False, init=False)
+    (once per tick, only when it changed), redrawn by ``watch_view`` (a ``var``: no repaint of the whole
+    screen, each widget repaints what changed)."""
+    controller: var[bool] = var(False, init=False)
     """The controller's view is on (``ctrl+k``, after a confirmation)."""
 
     def __init__(self, session: DrillSession, clock: SimClock, auto_advance: bool = True) -> None:
@@ -238,14 +239,14 @@ class DrillScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         view = self.seat.drill_view()  # the controller's: every metric gets a card (hidden when not shown)
         yield DrillHeader(id="header")
-        yield PausedBanner(id="paused")
+        yield PausedBanner(id="paused").data_bind(DrillScreen.view)
         with Horizontal(id="body"):
             with Vertical(id="left"):
                 with Horizontal(id="metrics"):
                     for metric in view.metrics:
                         yield MetricCard(metric.id)
                 yield Static(id="open-injects")
-                yield DecisionPanel(id="decisions")
+                yield DecisionPanel(id="decisions").data_bind(DrillScreen.view)
                 feed = IncidentFeed(id="feed", wrap=True, markup=False, highlight=False, auto_scroll=True, min_width=20)
                 feed.border_title = "Incident feed"
                 yield feed
@@ -432,18 +433,14 @@ class DrillScreen(Screen[None]):
         self.refresh_view()
 
     def redraw(self, view: DrillView) -> None:
-        """Set every widget from ``view``; each redraws only if what it shows changed."""
+        """Set the widgets from ``view`` that need more than it (the layout, the filter, the seat's actions,
+        the controller's extras); each redraws only if what it shows changed. The paused banner and the
+        decisions follow ``view`` by themselves (``data_bind``)."""
         if not self.is_mounted:
             return
         compact, one_line = self.compact, self.one_line
         header = self._w("#header", DrillHeader)
         header.show(view, self.session.recording, held=self.clock.held, compact=compact, controller=self.controller)
-        banner = self._w("#paused", PausedBanner)
-        shown = view.paused and not view.ended
-        if banner.display != shown:
-            banner.display = shown
-        if shown:
-            banner.show(view)
         wall = self._drawn_at = self.clock.monotonic()
         if self._metrics_forced or wall - self._metrics_at >= METRICS_EVERY or view.paused or view.ended:
             # at x60 a tick brings new samples every time: the cards follow at most twice a second
@@ -468,7 +465,6 @@ class DrillScreen(Screen[None]):
         title = f"Actions for {self.feed_filter.role}" if self.feed_filter.role else "Actions"
         if menu.border_title != title:
             menu.border_title = title
-        self._w("#decisions", DecisionPanel).show(view.decisions)
         self._show_open_injects(view)
         milestones = self._w("#milestones", MilestonePanel)
         milestones.show(view, wrap=compact)
