@@ -160,14 +160,6 @@ class DrillScreen(Screen[None]):
         ),
         Binding("e", "end", "End", tooltip="End the drill (asks first); the debrief follows", id="drill.end"),
         Binding(
-            "ctrl+k",
-            "controller_view",
-            "Controller view",
-            tooltip="Show the controller's information: penalties, fault labels, targets, ground truth, the live "
-            "score (asks first: the screen may be on a projector); again: back to the players' view",
-            id="drill.controller",
-        ),
-        Binding(
             "t",
             "next_pane",
             "Panes",
@@ -175,6 +167,14 @@ class DrillScreen(Screen[None]):
             id="drill.pane",
         ),
         Binding("question_mark,f1", "help", "Help", tooltip="This help", key_display="?", id="drill.help"),
+        Binding(
+            "ctrl+k",
+            "controller_view",
+            "Controller view",
+            tooltip="Show the controller's information: penalties, fault labels, targets, ground truth, the live "
+            "score (asks first: the screen may be on a projector); again: back to the players' view",
+            id="drill.controller",
+        ),
         Binding(
             "q",
             "quit_drill",
