@@ -958,7 +958,8 @@ def controller_table(view: DrillView, extras: Mapping[str, Any]) -> Table:
         table.add_row(Text(("⚡ " if fault["impact"] else "· ") + str(fault["label"])), state)
     score = extras.get("score")
     table.add_row(Text("live score", "bold"), Text(f"{score['total']:g} / 100", "bold") if score else Text("…", "dim"))
-    table.add_row(Text("penalties", "bold"), Text(f"-{view.penalty_points}", "bold red" if view.penalty_points else ""))
+    points = view.penalty_points
+    table.add_row(Text("penalties", "bold"), Text(f"-{points}", "bold red") if points else Text("none", "dim"))
     for penalty in (extras.get("penalties") or [])[-3:]:
         table.add_row(Text(f"  {penalty['reason']}", "red"), Text(f"-{penalty['points']}"))
     shown = {m.id: m for m in view.metrics}

@@ -95,6 +95,15 @@ SHOW_CONTROLLER = "Show the controller's information? The screen may be on a pro
 """The question ``ctrl+k`` asks before the controller's view (Cancel is the default)."""
 
 
+def recorded_text(done: Text) -> Text:
+    """``✓ Submitted: X`` as the hint line says it once recorded: ``✓ Submitted (recorded): X`` (the word
+    before the label, so a long label cut at the edge never hides it)."""
+    cut = done.plain.find(":")
+    if cut < 0:
+        return done.copy().append(" (recorded)", "green")
+    return Text.assemble(done[:cut], (" (recorded)", "green"), done[cut:])
+
+
 class DrillScreen(Screen[None]):
     """The drill in progress.
 
@@ -524,7 +533,7 @@ class DrillScreen(Screen[None]):
         ack = await recorded
         done = self._inputs.pop(number, None)
         if done is not None and number == self._sent:  # the latest input: the hint line says it is recorded
-            self._ack = done.copy().append("  recorded", "dim")
+            self._ack = recorded_text(done)
         if on_ack is not None:
             on_ack(ack)
         if self.is_mounted:
