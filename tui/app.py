@@ -9,9 +9,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from drillsim.tui import keys
 from drillsim.tui.session import Settings
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -23,7 +22,6 @@ if TYPE_CHECKING:  # the screens, the engine and pydantic are imported when firs
     from drillsim.tui.screens.launcher import LauncherScreen
     from drillsim.tui.session import DrillSession, RosterEntry, ScenarioEntry
     from textual.command import Provider
-    from textual.screen import Screen
 
 HERE = Path(__file__).parent
 DARK, LIGHT = "textual-dark", "textual-light"
@@ -229,16 +227,6 @@ class DrillsimApp(App[str | None]):
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT if self.theme == DARK else DARK
-
-    # ------------------------------------------------------------------ help
-
-    def binding_rows(self, screen: Screen[Any], skip_prefix: str | None = None) -> list[tuple[str, str]]:
-        """The help rows of ``screen``'s own bindings (see :mod:`drillsim.tui.keys`)."""
-        return keys.binding_rows(screen, skip_prefix)
-
-    def app_binding_rows(self) -> list[tuple[str, str]]:
-        """The help rows of the keys every screen has."""
-        return keys.app_binding_rows(self)
 
 
 def make_app(
