@@ -419,12 +419,12 @@ class DrillScreen(Screen[None]):
         if not self.is_mounted:
             return
         view = self.seat_view()
-        if tick and view == self.view:
-            return
         if not tick:
             self._metrics_forced = True
         if view == self.view:
-            self.redraw(view)  # the same view, drawn again (a filter, a resize, an acknowledgement)
+            # the same view, drawn again: a filter, a resize, an acknowledgement, the feed's "new" count
+            # going down, the controller's live score (the timer calls this only when one of them moved)
+            self.redraw(view)
         else:
             self.view = view
 
