@@ -228,6 +228,8 @@ class HostCore:
         elif kind == "answer":
             if not controller and self.audiences.of_inject(fields["inject"]) not in ("everyone", seat):
                 raise ProtocolError("not-your-decision", f"the decision '{fields['inject']}' is not put to you", cid)
+        elif kind == "observe" and fields["objective"] not in {o.id for o in self.drill.scenario.objectives}:
+            raise ProtocolError("bad-field", f"no objective '{fields['objective']}' in this scenario", cid)
         elif kind == "note" and fields.get("objective") is not None:
             if fields["objective"] not in {o.id for o in self.drill.scenario.objectives}:
                 raise ProtocolError("bad-field", f"no objective '{fields['objective']}' in this scenario", cid)
@@ -255,9 +257,34 @@ class HostCore:
             if again is not None:  # the same id sent twice at once
                 return again
             before = len(self.drill.records)
-            loop = asyncio.get_running_loop()
-            await loop.run_in_executor(None, self.inputs.intent, seat, message.id, message.type, before)
+            if self.inputs.path is not None:  # a drill in memory has no seat-inputs.jsonl to fsync
+                loop = asyncio.get_running_loop()
+                await loop.run_in_executor(None, self.inputs.intent, seat, message.id, message.type, before)
             ack = self._apply_now(seat, message, before)
+        await self._on_disk(ack)
+        self.stats["inputs"] += 1
+        return ack
+
+    def apply_at_once(self, seat: str, message: Message) -> Ack:
+        """``apply`` for an in-process seat (``host.local``): checked and applied now, in the caller's step (a
+        key press shows its effect at once); ``await settle(ack)`` before acknowledging it. The client id
+        goes to ``seat-inputs.jsonl`` first but is fsync'd with the journal, after: an in-process seat's
+        ids never outlive the process, so no resend can come after a power cut. Raises ``ProtocolError``."""
+        assert message.id is not None
+        again = self.answered(seat, message.id)
+        if again is not None:
+            return again
+        self.authorise(seat, message)
+        if self._input_lock.locked():  # a remote input is between its intent and its record: never interleave
+            raise ProtocolError("busy", "another input is being recorded; send it again", message.id)
+        before = len(self.drill.records)
+        self.inputs.intent(seat, message.id, message.type, before, sync=False)
+        return self._apply_now(seat, message, before)
+
+    async def settle(self, ack: Ack) -> Ack:
+        """Wait until an ``apply_at_once`` input (its client id and its journal record) is on disk."""
+        if self.inputs.path is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self.inputs.fsync)
         await self._on_disk(ack)
         self.stats["inputs"] += 1
         return ack
@@ -307,6 +334,8 @@ class HostCore:
         elif kind == "note":
             author = f"evaluator:{fields['objective']}" if fields.get("objective") else "controller"
             drill.note(fields["text"], author)
+        elif kind == "observe":
+            drill.observe(fields["objective"], fields["task"], fields["text"], fields["rating"], fields["author"])
         elif kind == "inject":
             if drill.ended:
                 ok, reason = False, "the drill has ended"

@@ -18,9 +18,12 @@ API (all of it; ``drill`` is a started ``Drill``, ``folder`` its run folder or N
     local.clock.hold(drill.now) / .release()  # a dialog is open: sim time stands still (not a pause)
 
     ack = await seat.send("submit", action="rollback-model")       # by="Blake" to choose the member
+    ack, recorded = seat.post("submit", action="rollback-model")  # applied now (a UI shows it at once);
+    ack = await recorded                                           #   the Ack once the journal has it on disk
     ack = await seat.send("answer", inject="ceo-asks", action="brief-execs")
     ack = await seat.send("inject", text="...", to="compliance-officer", channel="email", **{"from": "Regulator"})
     ack = await seat.send("note", text="...", objective=None)      # objective: an evaluator observation
+    ack = await seat.send("observe", objective="contain", task=None, text="...", rating="S", author="R. Ortiz")
     ack = await seat.send("pause" | "resume" | "end");  await seat.send("speed", speed=30)
     #   ack: host.run.Ack(ok, reason, seq); seq is the input's journal record, on disk when send returns.
     #   client_id="..." resends an earlier input: the same Ack again, nothing applied twice.
@@ -30,6 +33,9 @@ API (all of it; ``drill`` is a started ``Drill``, ``folder`` its run folder or N
                          # view["controller"]: ground truth, live score, penalties, fault labels)
     seat.changed()       # that view if it differs from the last one this seat took, else None
     seat.drill_view()    # the view as a DrillView for the TUI's widgets; seat.actions(): its ActionAvailability
+    seat.player_view()   # the controller's seat only: what the players may see (the room's rules, with every
+                         # role's inbox, actions and the team): the single terminal's default, on a projector
+    seat.live_score(on)  # whether the host keeps the controller's live score up to date (off: no scoring thread)
     seat.welcome         # kind ("role" | "controller" | "room"), member, title, run, team
     seat.leave(); local.close()               # close() closes the journal
 
@@ -41,6 +47,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -49,7 +56,7 @@ from drillsim.host.clock import SimClock
 from drillsim.host.core import HostCore
 from drillsim.host.protocol import ProtocolError, actions_from, drill_view_from, encode, parse
 from drillsim.host.run import Ack
-from drillsim.host.views import CONTROLLER, seats_of
+from drillsim.host.views import CONTROLLER, Audiences, seats_of
 from drillsim.simulator.engine import Drill
 from drillsim.simulator.view import ActionAvailability, DrillView
 
@@ -117,6 +124,8 @@ class LocalSeat:
         self.welcome: dict[str, Any] = host.core.welcome(seat)
         self._last = ""
         self._n = 0
+        self._token = secrets.token_hex(4)
+        """In the client ids: a resumed drill's seat-inputs.jsonl holds the ids of the process before."""
 
     @property
     def kind(self) -> str:
@@ -126,19 +135,28 @@ class LocalSeat:
     def member(self) -> str | None:
         return self.welcome["member"]
 
-    async def send(self, kind: str, *, client_id: str | None = None, **fields: Any) -> Ack:
-        """Send one input (the protocol's ``submit``, ``answer``, ``note``, ``inject``, ``pause``, ``resume``,
-        ``speed``, ``end``); returns its ``Ack`` once the journal has it. Raises ``ProtocolError`` if refused."""
+    def post(self, kind: str, *, client_id: str | None = None, **fields: Any) -> tuple[Ack, asyncio.Task[Ack]]:
+        """Send one input and apply it now (``HostCore.apply_at_once``): the ``Ack`` it will get, and a task
+        that finishes once the journal has it on disk (only then is it acknowledged: "recorded"). Needs a
+        running event loop. Raises ``ProtocolError`` if refused (nothing applied)."""
         if client_id is None:
             self._n += 1
-            client_id = f"local-{self._n}"
+            client_id = f"local-{self._token}-{self._n}"
         core = self.host.core
         try:
             message = parse(encode({**fields, "type": kind, "id": client_id}))  # the same checks as a remote frame
-            return await core.apply(self.name, message)
+            ack = core.apply_at_once(self.name, message)
         except ProtocolError:
             core.stats["refused"] += 1
             raise
+        return ack, asyncio.ensure_future(core.settle(ack))
+
+    async def send(self, kind: str, *, client_id: str | None = None, **fields: Any) -> Ack:
+        """Send one input (the protocol's ``submit``, ``answer``, ``note``, ``observe``, ``inject``, ``pause``,
+        ``resume``, ``speed``, ``end``); returns its ``Ack`` once the journal has it. Raises ``ProtocolError``
+        if refused."""
+        _ack, recorded = self.post(kind, client_id=client_id, **fields)
+        return await recorded
 
     def view(self) -> dict[str, Any]:
         """What this seat may see now (``host.views.seat_view``)."""
@@ -163,7 +181,48 @@ class LocalSeat:
         """The actions this seat may take, with whether each is available now and why not."""
         return actions_from(view if view is not None else self.view())
 
+    def player_view(self, view: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The controller's view (this seat's now, by default) as the players may see it (``player_view``)."""
+        return player_view(view if view is not None else self.view(), self.host.core.audiences)
+
+    def live_score(self, on: bool) -> None:
+        """Whether the host computes the controller's live score (every ``host.core.SCORE_EVERY`` s, in a thread)."""
+        if on and self.name in self.host.seats:
+            self.host.core.present.add(self.name)
+        else:
+            self.host.core.present.discard(self.name)
+
     def leave(self) -> None:
         self.host.seats.pop(self.name, None)
         self.host.core.present.discard(self.name)
         self.host.core.dirty = True
+
+
+def player_view(view: dict[str, Any], audiences: Audiences) -> dict[str, Any]:
+    """The controller's seat view with what only the controller may see taken out (``host.views``' rules):
+    every seat's feed lines but the controller's (penalties, notes, "stopped" lines), the metrics any seat
+    sees, milestones once reached and without targets, clocks once started, no penalty points, no hint
+    of which actions are don'ts, no ground truth. What the room sees, plus every role's inbox, decisions,
+    actions and the team: the single terminal's players are all in the room."""
+    if view.get("kind") != CONTROLLER:
+        raise ValueError("player_view takes the controller's view")
+    drill = audiences.drill
+    records = drill.records
+
+    def public(audience: str) -> bool:
+        return audience != CONTROLLER
+
+    metric_vis = audiences.metric_vis
+    shown_metrics = {m["id"] for m in view["metrics"] if public(metric_vis.get(m["id"], CONTROLLER))}
+    out = {key: value for key, value in view.items() if key != "controller"}
+    out.update(
+        metrics=[m for m in view["metrics"] if m["id"] in shown_metrics],
+        outside_slo={k: v for k, v in view["outside_slo"].items() if k in shown_metrics},
+        penalty_points=0,
+        decisions=[d for d in view["decisions"] if public(audiences.of_inject(d["inject"]))],
+        milestones=[{**m, "target": None} for m in view["milestones"] if m["reached_at"] is not None],
+        clocks=[c for c in view["clocks"] if c["started_at"] is not None],
+        feed=[f for f in view["feed"] if public(audiences.of_record(records[f["seq"]]))],
+        actions=[{**a, "penalty": False} for a in view["actions"]],
+    )
+    return out

@@ -11,6 +11,8 @@ Seat -> host::
     {"type": "submit", "id": "c1", "action": "rollback-model", "by": "Blake"}      by: optional, a holder of the seat's role
     {"type": "answer", "id": "c2", "inject": "ceo-asks", "action": "brief-execs"}
     {"type": "note", "id": "c3", "text": "...", "objective": "contain"}          controller (objective: an evaluator observation)
+    {"type": "observe", "id": "c7", "objective": "contain", "task": "t1", "text": "...", "rating": "S", "author": "..."}
+                                                             controller (task, rating, author optional)
     {"type": "inject", "id": "c4", "text": "...", "to": "compliance-officer", "channel": "email", "from": "Regulator"}
     {"type": "pause" | "resume" | "end", "id": "c5"}  {"type": "speed", "id": "c6", "speed": 30}
     {"type": "ping"}
@@ -51,7 +53,8 @@ MAX_TEXT = 4000
 """Longest text in an input (the scenario format's limit)."""
 MAX_ID = 100
 SEAT_INPUTS = frozenset({"submit", "answer"})
-CONTROLLER_INPUTS = frozenset({"submit", "answer", "note", "inject", "pause", "resume", "speed", "end"})
+CONTROLLER_INPUTS = frozenset({"submit", "answer", "note", "observe", "inject", "pause", "resume", "speed", "end"})
+RATINGS = ("P", "S", "M", "U")
 INPUTS = CONTROLLER_INPUTS
 CHANNELS = ("chat", "email", "phone", "pager", "alert", "ticket", "social", "press", "regulator", "status-page")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -122,6 +125,15 @@ def parse(frame: str | bytes) -> Message:
     elif kind == "note":
         fields["text"] = _text(data, "text")
         fields["objective"] = _text(data, "objective", required=False, limit=64)
+    elif kind == "observe":
+        fields["objective"] = _text(data, "objective", limit=64)
+        fields["task"] = _text(data, "task", required=False, limit=64)
+        fields["text"] = _text(data, "text")
+        rating = data.get("rating")
+        if rating is not None and rating not in RATINGS:
+            raise ProtocolError("bad-field", f"'rating' is one of {', '.join(RATINGS)} or null", client_id)
+        fields["rating"] = rating
+        fields["author"] = _text(data, "author", required=False, limit=200) or "evaluator"
     elif kind == "inject":
         fields["text"] = _text(data, "text")
         fields["to"] = _text(data, "to", required=False, limit=64) or "everyone"

@@ -128,14 +128,27 @@ class InputLog:
             else:
                 self.acks[key] = Ack(True, None, seq)
 
-    def intent(self, seat: str, client_id: str, kind: str, before: int) -> None:
+    def intent(self, seat: str, client_id: str, kind: str, before: int, sync: bool = True) -> None:
+        """Append the client id (``sync``: fsync'd; else with the OS only, ``fsync`` later)."""
         if self.path is None:
             return
         line = encode({"seat": seat, "id": client_id, "type": kind, "before": before}) + "\n"
         with open(self.path, "a", encoding="utf-8") as handle:
             handle.write(line)
             handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                os.fsync(handle.fileno())
+
+    def fsync(self) -> None:
+        """Make every intent written so far durable (after ``intent(..., sync=False)``)."""
+        if self.path is None:
+            return
+        with contextlib.suppress(FileNotFoundError):
+            fd = os.open(self.path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
 
 
 @dataclass

@@ -137,7 +137,7 @@ run_at() {
     wait_for "Facilitator note"
     keys -l "smoke note $SIZE"
     keys C-s
-    wait_for "facilitator: smoke note"  # in the feed (the toast may be gone by the time we look)
+    wait_for "Note saved"  # the hint line: sent, then recorded (notes are the controller's: not in the players' feed)
     keys Space
     keys 1                              # activate the playbook (available once detected)
     wait_for "Submitted"
@@ -192,7 +192,7 @@ run_large_at() {
     keys t
     wait_for "Ana"                      # the team pane, with who plays whom
     keys t
-    wait_for "GDPR"                     # milestones and clocks
+    wait_for "Milestones and clocks"    # milestones and clocks (the players see a clock once it started)
     keys t
     keys e
     wait_for "End the drill now?"

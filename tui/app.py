@@ -9,21 +9,19 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from drillsim.tui import keys
 from drillsim.tui.session import Settings
 from textual.app import App
 from textual.binding import Binding, BindingType
 
 if TYPE_CHECKING:  # the screens, the engine and pydantic are imported when first needed, after the first paint
     from drillsim.simulator.model import Roster, Scenario
-    from drillsim.tui.messages import DrillFinished
+    from drillsim.tui.messages import DrillFinished, QuitRequested
     from drillsim.tui.screens.drill import DrillScreen
     from drillsim.tui.screens.launcher import LauncherScreen
     from drillsim.tui.session import DrillSession, RosterEntry, ScenarioEntry
     from textual.command import Provider
-    from textual.screen import Screen
 
 HERE = Path(__file__).parent
 DARK, LIGHT = "textual-dark", "textual-light"
@@ -162,6 +160,9 @@ class DrillsimApp(App[str | None]):
         self.session = start_drill(scenario, roster, settings, participants)
         self.switch_screen(self.drill_screen(self.session))
 
+    async def on_quit_requested(self, message: QuitRequested) -> None:
+        await self.action_quit()
+
     def on_drill_finished(self, message: DrillFinished) -> None:
         self.drill_finished(message.session)
 
@@ -233,16 +234,6 @@ class DrillsimApp(App[str | None]):
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT if self.theme == DARK else DARK
-
-    # ------------------------------------------------------------------ help
-
-    def binding_rows(self, screen: Screen[Any], skip_prefix: str | None = None) -> list[tuple[str, str]]:
-        """The help rows of ``screen``'s own bindings (see :mod:`drillsim.tui.keys`)."""
-        return keys.binding_rows(screen, skip_prefix)
-
-    def app_binding_rows(self) -> list[tuple[str, str]]:
-        """The help rows of the keys every screen has."""
-        return keys.app_binding_rows(self)
 
 
 def make_app(

@@ -28,7 +28,7 @@ class DrillCommands(Provider):
         if not isinstance(screen, DrillScreen) or screen.drill.ended:
             return []
         rows: list[tuple[str, str, Callable[[], Any]]] = []
-        for action in screen.drill.availability():
+        for action in screen.actions:  # the seat's view of them (the players' or the controller's)
             key = screen.keys.get(action.id)
             label = f"Action: {action.label}"
             help_text = f"[{key}] {action.role}" if key else action.role

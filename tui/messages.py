@@ -44,3 +44,7 @@ class DrillFinished(Message):
     def __init__(self, session: DrillSession) -> None:
         super().__init__()
         self.session = session
+
+
+class QuitRequested(Message):
+    """A screen asks the app to quit (the app asks first during a drill and says where the journal is)."""

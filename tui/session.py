@@ -147,9 +147,10 @@ class BackgroundJournal:
     The engine asks for an fsync after every input; done in the key handler that wait shows as
     lag (tens of ms on a busy disk). Here ``write`` hands the record to the OS straight away (a
     killed drillsim loses nothing written) and a background thread fsyncs it; ``synced`` is the
-    highest seq known to be on disk, and ``on_synced(seq)`` is called (from that thread) after
-    each fsync, so the screen acknowledges an input once it is recorded. Only a power cut in the
-    few milliseconds between the write and the fsync can cost the last input.
+    highest seq known to be on disk (the drill host, ``host.core.HostCore``, acknowledges an input
+    once ``synced`` reaches it: the drill screen's "recorded"), and ``on_synced(seq)``, if set, is
+    called from that thread after each fsync. Only a power cut in the few milliseconds between
+    the write and the fsync can cost the last input, and it was never acknowledged.
     """
 
     def __init__(self, writer: JournalWriter, on_synced: Callable[[int], None] | None = None) -> None:

@@ -2,17 +2,18 @@
 
 Screens type ``self.app`` as :class:`Shell` instead of importing the app class, so no screen
 imports ``drillsim.tui.app`` (which imports the screens): the TUI's modules have no import
-circle (tests/test_layering.py checks it).
+circle (tests/test_layering.py checks it). A screen that wants to quit posts
+``messages.QuitRequested`` (the app asks first during a drill); key help comes from
+``tui.keys``, built from the screens' ``BINDINGS``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from drillsim.simulator.model import Roster, Scenario
     from drillsim.tui.session import DrillSession, RosterEntry, Settings
-    from textual.screen import Screen
 
 
 class Shell(Protocol):
@@ -30,9 +31,3 @@ class Shell(Protocol):
     def drill_finished(self, session: DrillSession) -> None: ...
 
     def back_to_launcher(self) -> None: ...
-
-    async def action_quit(self) -> None: ...
-
-    def binding_rows(self, screen: Screen[Any], skip_prefix: str | None = None) -> list[tuple[str, str]]: ...
-
-    def app_binding_rows(self) -> list[tuple[str, str]]: ...

@@ -6,9 +6,9 @@ Everything a scenario or a participant wrote reaches the screen as a ``rich.text
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from drillsim.simulator.durations import format_clock, format_duration
 from drillsim.simulator.engine import OFF_ROLE_RELIABILITY, OFF_ROLE_SLOWDOWN, SKILL_SPEEDUP, readable_number
@@ -22,6 +22,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult, RenderResult
 from textual.containers import Vertical
+from textual.reactive import var
 from textual.renderables.bar import Bar
 from textual.widget import Widget
 from textual.widgets import Button, OptionList, RichLog, Static
@@ -129,10 +130,19 @@ def with_participants(text: str, participants: dict[str, str]) -> Text:
 class DrillHeader(Static):
     """One line: severity, title, sim clock / limit, speed, revenue lost, penalties."""
 
-    def show(self, view: DrillView, recording: bool, held: bool = False, compact: bool = False) -> None:
+    def show(
+        self,
+        view: DrillView,
+        recording: bool,
+        held: bool = False,
+        compact: bool = False,
+        controller: bool | None = None,
+    ) -> None:
         """``held``: a facilitator dialog is open and the UI holds the sim clock (not a pause).
 
         ``compact``: no title (it is on the briefing), so the running regulatory clock fits at 80 columns.
+        ``controller``: the badge of the view on screen (True: the controller's, False: the players'; None:
+        no badge, a seat that has one view only).
         """
         text = Text(no_wrap=True, overflow="ellipsis")
         sev_style = "bold white on red" if view.severity in ("SEV1", "SEV0") else "bold black on dark_orange"
@@ -148,6 +158,11 @@ class DrillHeader(Static):
             text.append(" ‖ HELD while the dialog is open ", "bold black on cyan")
         else:
             text.append(f" ▶ {format_speed(view.speed)} ", "bold black on green")
+        if controller:
+            text.append(" ")
+            text.append(" CONTROLLER VIEW " if not compact else " CONTROLLER ", "bold white on dark_magenta")
+        elif controller is not None:
+            text.append(" players' view" if not compact else " players", "dim")
         text.append("  lost ", "dim")
         text.append(money(view.revenue_lost, view.currency), "bold red" if view.revenue_lost else "bold")
         if view.penalty_points:
@@ -175,7 +190,20 @@ class DrillHeader(Static):
 
 
 class PausedBanner(Static):
-    """The big PAUSED panel with the discussion questions of the latest inject."""
+    """The big PAUSED panel with the discussion questions of the latest inject.
+
+    ``view``: bind it to a screen's view (``data_bind``): shown while the drill is paused; or call ``show``."""
+
+    view: var[DrillView | None] = var(None, init=False)
+
+    def watch_view(self, view: DrillView | None) -> None:
+        if view is None:
+            return
+        shown = view.paused and not view.ended
+        if self.display != shown:
+            self.display = shown
+        if shown:
+            self.show(view)
 
     def show(self, view: DrillView) -> None:
         text = Text()
@@ -820,7 +848,15 @@ class DecisionCard(Vertical):
 
 
 class DecisionPanel(Vertical):
-    """Every open decision, most urgent first; hidden when there is none."""
+    """Every open decision, most urgent first; hidden when there is none.
+
+    ``view``: bind it to a screen's view (``data_bind``) and the panel follows it; or call ``show``."""
+
+    view: var[DrillView | None] = var(None, init=False)
+
+    def watch_view(self, view: DrillView | None) -> None:
+        if view is not None:
+            self.show(view.decisions)
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -878,6 +914,8 @@ def milestone_table(view: DrillView, wrap: bool = False) -> Table:
             left = (c.due_at or view.t) - view.t
             state = Text(f"due in {format_duration(left)}", "bold yellow")
         clocks.append((label, state))
+    if not rows and not clocks:  # the players' view: milestones once reached, clocks once started
+        rows.append((Text("None reached yet", "dim"), Text("")))
     if wrap:
         for label, when in clocks + rows:
             table.add_row(Text.assemble(label, "  ", when))
@@ -902,6 +940,45 @@ class MilestonePanel(Static):
             rows = (len(table.rows), wrap, lengths)
             self.update(table, layout=rows != self._rows)  # a time changing in place needs no new layout
             self._shown, self._rows = key, rows
+
+
+def controller_table(view: DrillView, extras: Mapping[str, Any]) -> Table:
+    """The controller's information (``host.views.controller_extras``): faults by label, the live score and
+    the penalties, the true metric values where they differ from what the team sees."""
+    table = Table.grid(padding=(0, 1), expand=True)
+    table.add_column(ratio=1, overflow="ellipsis", no_wrap=True)
+    table.add_column(justify="right", no_wrap=True)
+    for fault in extras.get("faults") or []:
+        if fault["started_at"] is None:
+            state = Text("pending", "dim")
+        elif fault["stopped_at"] is not None:
+            state = Text(f"stopped {format_clock(fault['stopped_at'])}", "green")
+        else:
+            state = Text(f"since {format_clock(fault['started_at'])}", "bold red")
+        table.add_row(Text(("⚡ " if fault["impact"] else "· ") + str(fault["label"])), state)
+    score = extras.get("score")
+    table.add_row(Text("live score", "bold"), Text(f"{score['total']:g} / 100", "bold") if score else Text("…", "dim"))
+    points = view.penalty_points
+    table.add_row(Text("penalties", "bold"), Text(f"-{points}", "bold red") if points else Text("none", "dim"))
+    for penalty in (extras.get("penalties") or [])[-3:]:
+        table.add_row(Text(f"  {penalty['reason']}", "red"), Text(f"-{penalty['points']}"))
+    shown = {m.id: m for m in view.metrics}
+    for metric_id, value in (extras.get("truth") or {}).items():
+        metric = shown.get(metric_id)
+        if metric is not None and value is not None and round(float(value), 6) != round(metric.value, 6):
+            table.add_row(Text(f"true {metric.label}", "dim"), Text(number(float(value))))
+    return table
+
+
+class ControllerPanel(Static):
+    """What only the controller may see (shown in the controller's view): faults, live score, penalties, truth."""
+
+    def show(self, view: DrillView, extras: Mapping[str, Any]) -> None:
+        table = controller_table(view, extras)
+        key = tuple(tuple(getattr(c, "plain", str(c)) for c in column._cells) for column in table.columns)
+        if key != getattr(self, "_shown", None):
+            self._shown = key
+            self.update(table)
 
 
 def roles_in(members: Iterable[MemberView]) -> list[str]:

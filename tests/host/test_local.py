@@ -162,3 +162,38 @@ async def test_a_drill_in_memory_plays_through_the_local_host(tmp_path: Path) ->
     run_to(local, wall, 240)
     assert (await local.seat().send("submit", action="activate-playbook")).ok
     assert not (tmp_path / "nowhere").exists()
+
+
+async def test_a_resumed_drills_local_seat_is_not_answered_with_the_last_processs_acks(tmp_path: Path) -> None:
+    """seat-inputs.jsonl keeps the client ids of the process before a resume: a new local seat's ids differ."""
+    from drillsim.simulator.session import resume_run
+
+    local, wall = started(tmp_path)
+    run_to(local, wall, 240)
+    await local.seat().send("note", text="before the crash")
+    folder = local.core.folder
+    local.close()
+    assert folder is not None
+    resumed = resume_run(folder)
+    again = LocalHost(resumed.drill, folder, clock=SimClock(Wall()))
+    ack = await again.seat().send("note", text="after the resume")
+    notes = [r["text"] for r in again.drill.records if r["type"] == "note"]
+    assert ack.ok and notes == ["before the crash", "after the resume"]
+    again.close()
+
+
+async def test_post_applies_at_once_and_acknowledges_once_on_disk(tmp_path: Path) -> None:
+    local, wall = started(tmp_path)
+    run_to(local, wall, 240)
+    seat = local.seat()
+    ack, recorded = seat.post("submit", action="activate-playbook")
+    assert local.drill.records[ack.seq]["action"] == "activate-playbook"  # type: ignore[index]  (applied now)
+    assert await recorded == ack
+    assert on_disk(local.core.folder)[ack.seq]["type"] == "action_submitted"  # type: ignore[arg-type,index]
+    ack = await seat.send(
+        "observe", objective=local.drill.scenario.objectives[0].id, task=None, text="seen", rating="S"
+    )
+    assert local.drill.records[ack.seq]["type"] == "observation"  # type: ignore[index]
+    with pytest.raises(ProtocolError):
+        await seat.send("observe", objective="no-such-objective", text="seen")
+    local.close()

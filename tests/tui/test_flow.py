@@ -145,10 +145,12 @@ async def test_choose_who_does_an_action(app_factory, clock) -> None:
         await pilot.pause()
         submitted = of_type(screen.drill.records, "action_submitted")[-1]
         assert (submitted["action"], submitted["by"]) == ("add-replicas", "Blake")
+        pick = screen.drill.default_member("restart-pods")
         await pilot.press("4")  # an action's key alone: no chooser, drillsim picks (as before)
         assert app.screen is screen
         submitted = of_type(screen.drill.records, "action_submitted")[-1]
-        assert (submitted["action"], submitted["by"]) == ("restart-pods", None)
+        # through the host, the journal names drillsim's pick (host.core), as for a remote seat
+        assert (submitted["action"], submitted["by"]) == ("restart-pods", pick)
         # an action that cannot be taken now says why instead of opening the chooser
         menu.highlighted = [a.id for a in screen.drill.scenario.actions].index("rollback-model")
         await pilot.press("p")
@@ -226,7 +228,10 @@ async def test_a_missed_decision_has_its_consequence(app_factory) -> None:
         timed_out = of_type(screen.drill.records, "decision_timed_out")
         assert [r["inject"] for r in timed_out][:1] == ["ceo-asks"]
         assert "No answer in time" in feed_text(screen)
-        assert "-5" in str(screen.query_one("#header").render())  # the penalty shows in the header
+        assert "-5" not in str(screen.query_one("#header").render())  # the players' view: no penalties
+        screen.controller = True  # (ctrl+k, confirmed: tests/tui/test_seat_view.py)
+        await pilot.pause()
+        assert "-5" in str(screen.query_one("#header").render())  # the penalty shows in the controller's header
         await pilot.press("d")
         if isinstance(app.screen, DecisionScreen):  # the marketing decision may be open by now
             await pilot.press("escape")

@@ -121,6 +121,9 @@ async def test_every_panel_of_the_largest_scenario_is_reachable_at_80x24(app_fac
         assert len(rows) == len(loaded.roster.members) and rows.first().region.height
         await pilot.press("t")
         await pilot.pause()
+        assert screen.pane == "clocks" and milestones.region.height >= 3
+        screen.controller = True  # the clocks not started yet are the controller's (ctrl+k, confirmed)
+        await pilot.pause()
         assert screen.pane == "clocks" and milestones.region.height >= 5
         assert "GDPR" in app.export_screenshot()
         feed = screen.query_one(IncidentFeed)

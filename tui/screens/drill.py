@@ -1,9 +1,17 @@
 """The drill screen: the running incident, the team, the action menu and the facilitator's controls.
 
-A Textual timer advances the drill: every tick the sim clock (wall time x speed from
-monotonic deltas, frozen while paused) says what sim time it is and the drill runs up to
-it; then every widget is set from one ``DrillView``. Every facilitator control goes
-through the engine's API, which journals it.
+The screen is the drill host in-process with one local seat, the controller's
+(``host.local``): every input (an action, an answer, an inject, a note, an observation,
+pause, speed, the end) goes through ``LocalSeat.post``, the host's rules and client ids,
+and shows "sent" at once and "recorded" once the host's ``Ack`` says the journal has it on
+disk. A Textual timer calls ``LocalHost.tick`` (the sim clock: wall time x speed, frozen
+while paused), then sets the screen's ``view`` reactive from the seat's view; its watcher
+redraws the widgets, each of which redraws only if what it shows changed.
+
+What the screen shows by default is the players' view (``host.local.player_view``: what the
+room and the roles may see; the screen may be on a projector). ``ctrl+k`` asks first, then
+shows the controller's view (``host.views.seat_view`` for the controller: penalties, fault
+labels, milestone targets, ground truth, the live score); the header says which is on.
 
 The facilitator's dialogs (help, inject, note, filter, end, quit) open through
 ``open_dialog``, which holds the sim clock until they close: typing an inject costs the
@@ -13,14 +21,18 @@ participants' decision dialog does not hold it: its deadline pressure is the poi
 
 from __future__ import annotations
 
-import contextlib
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar
 
+from drillsim.host.local import LocalHost
+from drillsim.host.protocol import ProtocolError
+from drillsim.host.run import Ack
 from drillsim.simulator.durations import format_clock
-from drillsim.simulator.view import DrillView
-from drillsim.tui.messages import ActionRequested, DecisionAnswered, DrillFinished
+from drillsim.simulator.view import ActionAvailability, DrillView
+from drillsim.tui import keys
+from drillsim.tui.messages import ActionRequested, DecisionAnswered, DrillFinished, QuitRequested
 from drillsim.tui.screens.modals import (
     ConfirmScreen,
     DecisionScreen,
@@ -31,11 +43,12 @@ from drillsim.tui.screens.modals import (
     MemberScreen,
     TextScreen,
 )
-from drillsim.tui.session import BackgroundJournal, DrillSession, SimClock, faster, format_speed, slower
+from drillsim.tui.session import DrillSession, SimClock, faster, format_speed, slower
 from drillsim.tui.widgets import (
     ACTION_KEYS,
     END_WARNING,
     ActionMenu,
+    ControllerPanel,
     DecisionPanel,
     DrillHeader,
     FeedFilter,
@@ -55,13 +68,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
+from textual.reactive import var
 from textual.screen import Screen
 from textual.signal import Signal
 from textual.widget import Widget
 from textual.widgets import Footer, Static, Tab, Tabs
-
-if TYPE_CHECKING:
-    from drillsim.tui.shell import Shell
 
 HERE = Path(__file__).parent
 TICK = 0.2
@@ -80,6 +91,17 @@ ResultT = TypeVar("ResultT")
 WidgetT = TypeVar("WidgetT", bound=Widget)
 SPEED = Binding.Group("Speed", compact=True)
 """``+`` and ``-`` share one footer entry."""
+SHOW_CONTROLLER = "Show the controller's information? The screen may be on a projector."
+"""The question ``ctrl+k`` asks before the controller's view (Cancel is the default)."""
+
+
+def recorded_text(done: Text) -> Text:
+    """``✓ Submitted: X`` as the hint line says it once recorded: ``✓ Submitted (recorded): X`` (the word
+    before the label, so a long label cut at the edge never hides it)."""
+    cut = done.plain.find(":")
+    if cut < 0:
+        return done.copy().append(" (recorded)", "green")
+    return Text.assemble(done[:cut], (" (recorded)", "green"), done[cut:])
 
 
 class DrillScreen(Screen[None]):
@@ -155,6 +177,14 @@ class DrillScreen(Screen[None]):
         ),
         Binding("question_mark,f1", "help", "Help", tooltip="This help", key_display="?", id="drill.help"),
         Binding(
+            "ctrl+k",
+            "controller_view",
+            "Controller view",
+            tooltip="Show the controller's information: penalties, fault labels, targets, ground truth, the live "
+            "score (asks first: the screen may be on a projector); again: back to the players' view",
+            id="drill.controller",
+        ),
+        Binding(
             "q",
             "quit_drill",
             "Quit",
@@ -168,19 +198,36 @@ class DrillScreen(Screen[None]):
         ),
     ]
 
+    view: var[DrillView | None] = var(None, init=False)
+    """What the screen shows (the seat's view, the players' or the controller's); set by ``refresh_view``
+    (once per tick, only when it changed), redrawn by ``watch_view`` (a ``var``: no repaint of the whole
+    screen, each widget repaints what changed)."""
+    controller: var[bool] = var(False, init=False)
+    """The controller's view is on (``ctrl+k``, after a confirmation)."""
+
     def __init__(self, session: DrillSession, clock: SimClock, auto_advance: bool = True) -> None:
         super().__init__()
         self.session = session
         self.drill = session.drill
         self.clock = clock
         self.auto_advance = auto_advance
+        self.local = LocalHost(self.drill, session.run_dir, clock=clock)
+        """The drill host in-process; the screen is its controller's seat."""
+        self.seat = self.local.seat()
+        self.seat.live_score(False)  # the live score is computed only while the controller's view is on
+        self.actions: list[ActionAvailability] = []
+        """The actions as the seat's view has them (the menu's and the palette's)."""
+        self.extras: dict[str, Any] = {}
+        """The controller's ground truth (``view["controller"]``), while the controller's view is on."""
+        self._inputs: dict[int, Text] = {}
+        """Inputs sent and not yet recorded, by the order they were sent (the hint line says the latest)."""
+        self._sent = 0
         self.feed_filter = FeedFilter()
         self.keys = {a.id: ACTION_KEYS[i] for i, a in enumerate(self.drill.scenario.actions[: len(ACTION_KEYS)])}
         self.by_key = {k: a for a, k in self.keys.items()}
         self._arrived: dict[int, float] = {}
         self._feed_state: tuple[object, ...] = ()
         self._ack: Text | None = None
-        self._pending_ack: tuple[int, Text] | None = None
         self._tick_key: tuple[object, ...] = ()
         self._metrics_at = float("-inf")
         self._drawn_at = float("-inf")
@@ -193,27 +240,22 @@ class DrillScreen(Screen[None]):
         self.set_class(True, "pane-actions")
         self._warned: set[str] = set()
         self._finished = False
-        self.last_view: DrillView | None = None
         self.view_changed: Signal[DrillView] = Signal(self, "view-changed")
         """Published with each new view; a dialog that shows live drill state subscribes (``open_dialog``'s ``follow``)."""
-
-    @property
-    def drillsim(self) -> Shell:
-        return self.app  # type: ignore[return-value]
 
     # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
-        view = self.drill.view()
+        view = self.seat.drill_view()  # the controller's: every metric gets a card (hidden when not shown)
         yield DrillHeader(id="header")
-        yield PausedBanner(id="paused")
+        yield PausedBanner(id="paused").data_bind(DrillScreen.view)
         with Horizontal(id="body"):
             with Vertical(id="left"):
                 with Horizontal(id="metrics"):
                     for metric in view.metrics:
                         yield MetricCard(metric.id)
                 yield Static(id="open-injects")
-                yield DecisionPanel(id="decisions")
+                yield DecisionPanel(id="decisions").data_bind(DrillScreen.view)
                 feed = IncidentFeed(id="feed", wrap=True, markup=False, highlight=False, auto_scroll=True, min_width=20)
                 feed.border_title = "Incident feed"
                 yield feed
@@ -235,18 +277,12 @@ class DrillScreen(Screen[None]):
                 milestones = MilestonePanel(id="milestones")
                 milestones.border_title = "Milestones and clocks"
                 yield milestones
+                truth = ControllerPanel(id="truth")
+                truth.border_title = "Controller only"
+                yield truth
         yield Footer()
 
     def on_mount(self) -> None:
-        journal = self.drill.journal
-        if isinstance(journal, BackgroundJournal):
-            app = self.app
-
-            def synced(seq: int) -> None:
-                with contextlib.suppress(Exception):  # the app may be closing
-                    app.call_from_thread(self._synced, seq)
-
-            journal.on_synced = synced
         self.clock.anchor(self.drill.now, self.drill.speed)
         if self.auto_advance:
             self.set_interval(TICK, self.tick, name="drill-clock")
@@ -308,16 +344,16 @@ class DrillScreen(Screen[None]):
     def tick(self) -> None:
         """Advance the drill to the clock's sim time and redraw; the timer calls this."""
         drill = self.drill
-        if not drill.paused and not drill.ended and not self.clock.held:
-            drill.advance_to(self.clock.target())
+        self.local.tick()  # the host's tick: the drill runs to the clock's sim time (not paused, ended or held)
         # nothing new (no record, the same second on the clocks, the same wall second for the feed's
         # "new" count): nothing to redraw, so the screen costs next to nothing while little happens
         wall = self.clock.monotonic()
-        events = (len(drill.records), drill.paused, self.clock.held)
+        score = self.local.core.score if self.controller else None
+        events = (len(drill.records), drill.paused, self.clock.held, id(score))
         key = (*events, int(drill.now), int(wall))
         if key == self._tick_key:
             return
-        if events == self._tick_key[:3] and wall - self._drawn_at < CLOCKS_EVERY:
+        if events == self._tick_key[:4] and wall - self._drawn_at < CLOCKS_EVERY:
             return  # only the clocks moved (at high speed, every tick): they follow at most twice a second
         self._tick_key = key
         self.refresh_view(tick=True)
@@ -349,10 +385,9 @@ class DrillScreen(Screen[None]):
         self.app.push_screen(dialog, closed)
 
     def catch_up(self) -> None:
-        """Run the drill up to the clock's sim time now, not just the last tick's (before an input or a hold)."""
-        drill = self.drill
-        if self.auto_advance and not drill.paused and not drill.ended and not self.clock.held:
-            drill.advance_to(self.clock.target())
+        """Run the drill up to the clock's sim time now, not just the last tick's (before a hold)."""
+        if self.auto_advance:
+            self.local.tick()
 
     def hold_clock(self) -> None:
         """Stop sim time where it is now (a facilitator dialog opens); not a pause, so nothing is journaled."""
@@ -364,47 +399,89 @@ class DrillScreen(Screen[None]):
         self.clock.release()
         self.refresh_view()
 
+    def seat_view(self) -> DrillView:
+        """The seat's view now: the controller's (with its ground truth in ``extras``) or the players'."""
+        data = self.seat.view()
+        if self.controller:
+            self.extras = data["controller"]
+        else:
+            data = self.seat.player_view(data)
+            self.extras = {}
+        self.actions = self.seat.actions(data)
+        return self.seat.drill_view(data)
+
     def refresh_view(self, tick: bool = False) -> None:
-        """Set every widget from the drill's view; each redraws only if what it shows changed.
+        """Set ``view`` from the seat's view (its watcher redraws only if the view changed).
 
         ``tick``: the timer's redraw, which may leave the metric cards for the next one (see
-        ``METRICS_EVERY``); any other call (an input, a dialog, a test) redraws everything.
+        ``METRICS_EVERY``); any other call (an input, a dialog, a resize, a test) redraws everything.
         """
         if not self.is_mounted:
             return
+        view = self.seat_view()
         if not tick:
             self._metrics_forced = True
-        drill = self.drill
-        view = drill.view()
-        self.last_view = view
+        if view == self.view:
+            # the same view, drawn again: a filter, a resize, an acknowledgement, the feed's "new" count
+            # going down, the controller's live score (the timer calls this only when one of them moved)
+            self.redraw(view)
+        else:
+            self.view = view
+
+    @property
+    def last_view(self) -> DrillView | None:
+        return self.view
+
+    def watch_view(self, view: DrillView | None) -> None:
+        if view is not None:
+            self.redraw(view)
+
+    def watch_controller(self, on: bool) -> None:
+        self.set_class(on, "-controller")
+        self.seat.live_score(on)
+        self.refresh_view()
+
+    def redraw(self, view: DrillView) -> None:
+        """Set the widgets from ``view`` that need more than it (the layout, the filter, the seat's actions,
+        the controller's extras); each redraws only if what it shows changed. The paused banner and the
+        decisions follow ``view`` by themselves (``data_bind``)."""
+        if not self.is_mounted:
+            return
         compact, one_line = self.compact, self.one_line
-        self._w("#header", DrillHeader).show(view, self.session.recording, held=self.clock.held, compact=compact)
-        banner = self._w("#paused", PausedBanner)
-        shown = view.paused and not view.ended
-        if banner.display != shown:
-            banner.display = shown
-        if shown:
-            banner.show(view)
+        header = self._w("#header", DrillHeader)
+        header.show(view, self.session.recording, held=self.clock.held, compact=compact, controller=self.controller)
         wall = self._drawn_at = self.clock.monotonic()
         if self._metrics_forced or wall - self._metrics_at >= METRICS_EVERY or view.paused or view.ended:
             # at x60 a tick brings new samples every time: the cards follow at most twice a second
             self._metrics_at, self._metrics_forced = wall, False
+            shown_metrics = {metric.id for metric in view.metrics}
+            cards = self._widgets.get("cards")
+            if cards is None:
+                cards = self._widgets["cards"] = {card.metric_id: card for card in self.query(MetricCard)}
+            for metric_id, card in cards.items():  # type: ignore[attr-defined]
+                if card.display != (metric_id in shown_metrics):
+                    card.display = metric_id in shown_metrics
             for metric in view.metrics:
-                self._w(f"#metric-{metric.id}", MetricCard).show(metric, compact=compact, brief=one_line)
+                cards[metric.id].show(metric, compact=compact, brief=one_line)  # type: ignore[index]
         rows = self._widgets.get("rows")
         if rows is None:
             rows = self._widgets["rows"] = {row.member_name: row for row in self.query(MemberRow)}
         for member in view.members:
             rows[member.name].show(member, view.t)  # type: ignore[index]
         menu = self._w("#actions", ActionMenu)
-        menu.show(drill.availability(), self.keys, self.feed_filter.role, compact=one_line)
+        menu.show(self.actions, self.keys, self.feed_filter.role, compact=one_line)
         self._show_hint(menu)
         title = f"Actions for {self.feed_filter.role}" if self.feed_filter.role else "Actions"
         if menu.border_title != title:
             menu.border_title = title
-        self._w("#decisions", DecisionPanel).show(view.decisions)
         self._show_open_injects(view)
-        self._w("#milestones", MilestonePanel).show(view, wrap=compact)
+        milestones = self._w("#milestones", MilestonePanel)
+        milestones.show(view, wrap=compact)
+        title = "Milestones (targets) and clocks" if self.controller else "Milestones and clocks"
+        if milestones.border_title != title:
+            milestones.border_title = title
+        if self.controller:
+            self._w("#truth", ControllerPanel).show(view, self.extras)
         self._show_feed(view)
         self._show_warnings()
         self._warn_before_the_end(view)
@@ -420,31 +497,52 @@ class DrillScreen(Screen[None]):
         hint.no_wrap = not self.compact  # two lines at a compact size
         update_if_changed(self._w("#action-hint", Static), hint, layout=False)
 
-    def acknowledge(self, text: Text) -> None:
-        """Say on the hint line that an input was recorded (a toast would cover the feed at 80x24).
-
-        With the journal's fsync in the background, the line says "recording ..." until the
-        record is on disk, then the acknowledgement.
-        """
-        journal = self.drill.journal
-        seq = self.drill.records[-1]["seq"] if self.drill.records else -1
-        if isinstance(journal, BackgroundJournal) and journal.ok and journal.synced < seq:
-            self._pending_ack = (seq, text)
-            waiting = Text("… recording: ", "dim")
-            waiting.append(text.plain.removeprefix("✓ "), "dim")
+    def send(
+        self,
+        kind: str,
+        label: str,
+        done: Text | None = None,
+        on_ack: Callable[[Ack], None] | None = None,
+        **fields: Any,
+    ) -> bool:
+        """Send one input through the host's seat: applied now, the hint line says "sent" at once and
+        ``done`` ("recorded") once the host acknowledges it (the journal has it on disk). A refused input
+        (the host's rules) or one the engine turns down (the reason, e.g. not yet available) says so in a
+        notification, nothing applied. ``on_ack`` is called with the Ack once recorded. True if accepted."""
+        try:
+            ack, recorded = self.seat.post(kind, **fields)
+        except ProtocolError as exc:
+            self.notify(Text(exc.message).markup, title="Refused", severity="error", timeout=6)
+            return False
+        if not ack.ok:  # journaled (the attempt is part of the drill), turned down by the engine
+            self.notify(Text(f"{label}: {ack.reason}").markup, title="Not now", severity="warning", timeout=5)
+            self.refresh_view()
+            return False
+        self._sent += 1
+        number = self._sent
+        if done is not None:
+            waiting = Text("… sent: ", "dim")
+            waiting.append(done.plain.removeprefix("✓ "), "dim")
+            self._inputs[number] = done
             self._ack = waiting
-        else:
-            self._pending_ack = None
-            self._ack = text
+        self.refresh_view()
+        self.run_worker(self._recorded(number, recorded, on_ack), group="inputs", exit_on_error=False)
+        return True
+
+    async def _recorded(self, number: int, recorded: asyncio.Future[Ack], on_ack: Callable[[Ack], None] | None) -> None:
+        ack = await recorded
+        done = self._inputs.pop(number, None)
+        if done is not None and number == self._sent:  # the latest input: the hint line says it is recorded
+            self._ack = recorded_text(done)
+        if on_ack is not None:
+            on_ack(ack)
         if self.is_mounted:
             self._show_hint(self._w("#actions", ActionMenu))
 
-    def _synced(self, seq: int) -> None:
-        pending = self._pending_ack
-        if pending is not None and seq >= pending[0] and self.is_mounted:
-            self._pending_ack = None
-            self._ack = pending[1]
-            self._show_hint(self._w("#actions", ActionMenu))
+    @property
+    def unrecorded(self) -> int:
+        """Inputs sent whose acknowledgement has not come yet."""
+        return len(self._inputs)
 
     def _show_feed(self, view: DrillView) -> None:
         now = self.clock.monotonic()
@@ -518,9 +616,12 @@ class DrillScreen(Screen[None]):
         missing = [m for m in end_on if m not in reached]
         if len(end_on) > 1 and len(missing) == 1 and "resolved" not in self._warned:
             self._warned.add("resolved")
-            label = next((m.label for m in view.milestones if m.id == missing[0]), missing[0])
+            # which milestone it is is the controller's to know (the screen may be on a projector)
+            spec = self.drill.scenario.scoring.milestones.get(missing[0])
+            label = (spec.label if spec is not None else None) or missing[0]
+            what = f"'{label}'" if self.controller else "the last milestone that resolves it"
             self.notify(
-                f"Reaching '{label}' ends the drill (resolved) and opens the debrief.",
+                f"Reaching {what} ends the drill (resolved) and opens the debrief.",
                 title="Almost resolved",
                 severity="warning",
                 timeout=12,
@@ -545,15 +646,9 @@ class DrillScreen(Screen[None]):
     def submit(self, action_id: str, by: str | None = None) -> None:
         """Submit an action; ``by`` names the member who does it (None: drillsim picks)."""
         action = self.drill.actions.get(action_id)
-        result = self.drill.submit(action_id, by=by)
         label = action.label if action else action_id
-        if result.ok:
-            ack = Text("✓ Submitted: ", "bold green")
-            ack.append(label + (f" → {by}" if by else ""))
-            self.acknowledge(ack)
-        else:
-            self.notify(Text(f"{label}: {result.reason}").markup, title="Not now", severity="warning", timeout=5)
-        self.refresh_view()
+        done = Text("✓ Submitted: ", "bold green").append(label + (f" → {by}" if by else ""))
+        self.send("submit", label, done, action=action_id, by=by)
 
     def action_take(self, key: str) -> None:
         action_id = self.by_key.get(key)
@@ -600,15 +695,12 @@ class DrillScreen(Screen[None]):
         self.answer(event.inject_id, event.action_id)
 
     def answer(self, inject_id: str, action_id: str) -> None:
-        result = self.drill.answer(inject_id, action_id)
-        if result.ok:
-            self.acknowledge(Text("✓ Decided: ", "bold green").append(self.drill.actions[action_id].label))
-        else:
-            self.notify(Text(result.reason or "cannot answer").markup, title="Not now", severity="warning")
-        self.refresh_view()
+        action = self.drill.actions.get(action_id)
+        label = action.label if action else action_id
+        self.send("answer", label, Text("✓ Decided: ", "bold green").append(label), inject=inject_id, action=action_id)
 
     def action_decide(self) -> None:
-        decisions = self.drill.view().decisions
+        decisions = self.view.decisions if self.view is not None else ()
         if not decisions:
             self.notify("No decision is open.", timeout=3)
             return
@@ -633,22 +725,16 @@ class DrillScreen(Screen[None]):
         if drill.ended:
             return
         if drill.paused:
-            drill.resume()
-            self.clock.anchor(drill.now, drill.speed)
+            self.send("resume", "Resume", Text("✓ Resumed", "bold green"))
         else:
-            self.catch_up()
-            drill.pause()
-        self.refresh_view()
+            self.send("pause", "Pause", Text("✓ Paused", "bold green"))
 
     def _set_speed(self, speed: float) -> None:
         drill = self.drill
         if drill.ended or speed == drill.speed:
             return
-        self.catch_up()
-        drill.set_speed(speed)
-        self.clock.anchor(drill.now, drill.speed)
-        self.notify(f"Speed {format_speed(speed)}", timeout=2)
-        self.refresh_view()
+        if self.send("speed", "Speed", Text(f"✓ Speed {format_speed(speed)}", "bold green"), speed=speed):
+            self.notify(f"Speed {format_speed(speed)}", timeout=2)
 
     def action_faster(self) -> None:
         self._set_speed(faster(self.drill.speed))
@@ -662,10 +748,15 @@ class DrillScreen(Screen[None]):
 
         def done(request: InjectRequest | None) -> None:
             if request is not None:
-                self.drill.facilitator_inject(
-                    request.text, to=request.to, channel=request.channel, sender=request.sender
+                self.send(
+                    "inject",
+                    "Inject",
+                    Text("✓ Inject sent to ", "bold green").append(request.to),
+                    text=request.text,
+                    to=request.to,
+                    channel=request.channel,
+                    **{"from": request.sender},
                 )
-                self.refresh_view()
 
         self.open_dialog(InjectScreen(roles_in(self.drill.view().members)), done)
 
@@ -679,24 +770,30 @@ class DrillScreen(Screen[None]):
         self.catch_up()
 
         def done(seen: Observation | None) -> None:
-            if seen is not None:
-                self.drill.observe(seen.objective, seen.task, seen.text, seen.rating, seen.author)
+            if seen is not None and self.send(
+                "observe",
+                "Observation",
+                Text("✓ Observation saved (controller only)", "bold green"),
+                objective=seen.objective,
+                task=seen.task,
+                text=seen.text,
+                rating=seen.rating,
+                author=seen.author,
+            ):
                 self.notify("Observation saved (controller only).", timeout=2)
 
         self.open_dialog(ObservationScreen(self.drill.scenario, self.drill.now), done)
 
     def action_note(self) -> None:
         self.catch_up()  # the hint's time is the note's time
-        view = self.drill.view()
+        view = self.drill.view(feed_limit=0)
         hint = f"At {format_clock(view.t)}. Goes into the journal and the report."
         if view.paused and view.discussion:
             hint += " Discussing: " + " / ".join(view.discussion)
 
         def done(text: str | None) -> None:
-            if text:
-                self.drill.note(text)
+            if text and self.send("note", "Note", Text("✓ Note saved", "bold green"), text=text):
                 self.notify("Note saved.", timeout=2)
-                self.refresh_view()
 
         self.open_dialog(TextScreen("Facilitator note", hint), done)
 
@@ -717,8 +814,7 @@ class DrillScreen(Screen[None]):
 
         def done(yes: bool | None) -> None:
             if yes:
-                self.drill.end("facilitator")
-                self.refresh_view()
+                self.send("end", "End", Text("✓ Ended", "bold green"))
 
         self.open_dialog(
             ConfirmScreen(
@@ -731,8 +827,30 @@ class DrillScreen(Screen[None]):
             done,
         )
 
-    async def action_quit_drill(self) -> None:
-        await self.drillsim.action_quit()
+    def action_quit_drill(self) -> None:
+        self.post_message(QuitRequested())  # the app asks first (and knows where the journal is)
+
+    def action_controller_view(self) -> None:
+        """Show the controller's information after a confirmation (the screen may be on a projector); hide it
+        again without one."""
+        if self.controller:
+            self.controller = False
+            return
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.controller = True
+
+        self.open_dialog(
+            ConfirmScreen(
+                SHOW_CONTROLLER,
+                "Penalties, fault labels, milestone targets, the true metric values and the live score show "
+                "until ctrl+k again. Enter keeps them hidden.",
+                yes="Show them",
+                no="Cancel",
+            ),
+            done,
+        )
 
     def action_help(self) -> None:
         actions = [(self.keys[a.id], a.label) for a in self.drill.scenario.actions if a.id in self.keys]
@@ -740,9 +858,9 @@ class DrillScreen(Screen[None]):
             HelpScreen(
                 "Keys during the drill",
                 [
-                    ("Facilitator", self.drillsim.binding_rows(self, skip_prefix="drill.action.")),
+                    ("Facilitator", keys.binding_rows(self, skip_prefix="drill.action.")),
                     ("Actions (also Enter on the menu, or ctrl+p and type)", actions),
-                    ("Anywhere", self.drillsim.app_binding_rows()),
+                    ("Anywhere", keys.app_binding_rows(self.app)),
                 ],
                 note="Sim time stands still while this and your other dialogs are open (not a pause, not "
                 "journaled); a decision's countdown keeps running.",
