@@ -37,13 +37,8 @@ TARGET = 3.0
 
 def play(folder: Path) -> Path:
     """A fresh journal of a flash-sale-latency playbook drill (the current engine and journal format)."""
-    subprocess.run(
-        [sys.executable, "-m", "drillsim", "autoplay", "flash-sale-latency", "--seed", "7", "--no-report"]
-        + ["--out", str(folder)],
-        check=True,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-    )
+    autoplay = ["autoplay", "flash-sale-latency", "--seed", "7", "--no-report", "--out", str(folder)]
+    subprocess.run([sys.executable, "-m", "drillsim", *autoplay], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     return next(folder.glob("*/journal.jsonl"))
 
 
@@ -52,7 +47,12 @@ def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     code = f"import sys; from drillsim.main import main; sys.exit(main({argv!r}))"
     start, used = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(
-        [sys.executable, "-c", code], check=True, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [sys.executable, "-c", code],
+        check=True,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return time.perf_counter() - start, after.ru_utime + after.ru_stime - used.ru_utime - used.ru_stime
