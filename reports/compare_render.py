@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from drillsim.reports.compare import CHANGED_MARK, KEY_INTERVALS, Comparison, drill_name
 from drillsim.reports.figures import plain, png_bytes
 from drillsim.reports.journal_io import atomic_write
+from drillsim.simulator.durations import format_time
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -62,14 +63,8 @@ def _missing(value: Any) -> bool:
 
 
 def span(seconds: Any) -> str:
-    """``mm:ss`` (``h:mm:ss`` past an hour); an em dash for none."""
-    if _missing(seconds):
-        return "—"
-    total = round(float(seconds))
-    hours, rest = divmod(abs(total), 3600)
-    minutes, secs = divmod(rest, 60)
-    sign = "-" if total < 0 else ""
-    return f"{sign}{hours}:{minutes:02d}:{secs:02d}" if hours else f"{sign}{minutes:02d}:{secs:02d}"
+    """``mm:ss`` (``h:mm:ss`` past an hour); an em dash for none (None or NaN): ``simulator.durations.format_time``."""
+    return "—" if _missing(seconds) else format_time(float(seconds))
 
 
 def text(value: Any) -> str:
