@@ -21,6 +21,12 @@ Drills of different scenarios are compared relative to each scenario's targets
 (``<interval>_vs_target`` = seconds / target).
 
 pandas is imported inside the functions that build frames, so importing this module is light.
+
+It is long because it is the comparison's whole data side, read top to bottom: finding the files, the
+tolerant loader of every scorecard version (with a journal's findings and integrity check where a
+scorecard has none), then the frames and tables built from them. The loader and the tables share
+``DrillRow`` and nothing else would import one without the other; writing it all out is
+``reports/compare_render.py`` and ``reports/compare_figures.py``.
 """
 
 from __future__ import annotations
@@ -730,6 +736,11 @@ def findings_frame(drills: Sequence[DrillRow]) -> pd.DataFrame:
             )
     columns = ["order", "team", "scenario_id", "date", "label", "key", "rule", "title", "corrective_action", "owner"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def missing(value: Any) -> bool:
+    """A cell without a value: None or NaN (pandas' empty cell)."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def drill_name(row: Any) -> str:

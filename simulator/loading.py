@@ -6,11 +6,18 @@ The pipeline for one file:
    that is not UTF-8 each become a :class:`Problem` instead of an exception;
 2. compose the YAML node tree with PyYAML's *safe* loader only, limiting nesting depth,
    alias uses and the size of the tree once aliases are expanded (a "billion laughs" file
-   is refused in milliseconds), and refusing duplicate keys;
+   is refused in milliseconds), and refusing duplicate keys (libyaml's own composer, in C, where
+   it gives the same tree: no error, no alias, within the limits; PyYAML's composer with the
+   limits otherwise, so every problem is found and placed alike);
 3. build a :class:`SourceMap` from tree paths (``("injects", 2, "decision")``) to positions;
 4. validate with the pydantic models of :mod:`simulator.model` and turn every pydantic
    error into a plain-English :class:`Problem` at the position of the offending key or value;
 5. run the cross-reference checks of :mod:`simulator.checks` once the models validate.
+
+It is long because that pipeline is one piece: every step turns hostile or mistaken input into a
+:class:`Problem` at its file:line:col, and the longest part, pydantic's errors in plain English (one
+branch per kind of error, each shown by a fixture in tests/data/invalid), needs the source map the
+YAML steps build. The JSON Schemas come last: they are the same models, by the same aliases.
 
 >>> scenario, problems = check_text("id: x\\n", "demo.yaml")
 >>> print(problems[0])
