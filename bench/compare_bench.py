@@ -22,17 +22,16 @@ import argparse
 import json
 import os
 import random
-import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from timing import timed_run
+
 TARGET = 5.0
 TEAMS = ["Checkout", "Payments AI", "Search", "Recs", "Platform"]
 SCENARIOS = ["flash-sale-latency", "model-drift", "llm-pii-exposure", "label-error"]
@@ -144,17 +143,7 @@ def without_findings(folder: Path) -> None:
 
 def time_compare(paths: list[Path], out: Path, env: dict[str, str]) -> tuple[float, float]:
     """(wall seconds, CPU seconds) of one ``drillsim compare`` of ``paths`` in a fresh process."""
-    start, used = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run(
-        [sys.executable, "-m", "drillsim", "compare", *map(str, paths), "--out", str(out)],
-        check=True,
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return time.perf_counter() - start, after.ru_utime + after.ru_stime - used.ru_utime - used.ru_stime
+    return timed_run([sys.executable, "-m", "drillsim", "compare", *map(str, paths), "--out", str(out)], env=env)
 
 
 def main() -> int:

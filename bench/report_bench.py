@@ -22,14 +22,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from timing import timed_run
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = 3.0
@@ -44,18 +44,9 @@ def play(folder: Path) -> Path:
 
 def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     """(wall seconds, CPU seconds with par's workers) of one ``drillsim`` run in a fresh process."""
-    code = f"import sys; from drillsim.main import main; sys.exit(main({argv!r}))"
-    start, used = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run(
-        [sys.executable, "-c", code],
-        check=True,
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    return timed_run(
+        [sys.executable, "-c", f"import sys; from drillsim.main import main; sys.exit(main({argv!r}))"], env=env
     )
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return time.perf_counter() - start, after.ru_utime + after.ru_stime - used.ru_utime - used.ru_stime
 
 
 def main() -> int:

@@ -14,22 +14,17 @@ validation with these models costs before it reads a file.
 from __future__ import annotations
 
 import argparse
-import resource
 import statistics
-import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from timing import timed_run
+
 TARGET = 2.0
 
 
 def cpu(command: list[str]) -> float:
     """CPU seconds of one run of ``command`` (a fresh process)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run(command, check=True, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return timed_run(command)[1]
 
 
 def main() -> int:

@@ -12,14 +12,13 @@ import re
 from typing import Any
 
 from drillsim.reports.compare import CHANGED_MARK, KEY_INTERVALS, Comparison, drill_name, missing
-from drillsim.reports.figures import plain, png_bytes
+from drillsim.reports.figures import INK, plain, png_bytes, style
 
 MAX_SCENARIO_FIGURES = 12
 """Trend figures are drawn for this many scenarios at most (the most drilled first)."""
 MAX_RELATIVE_GROUPS = 30
 """The relative figure shows the latest this many groups (teams, scenarios or labels)."""
 
-INK = "#111111"
 GOOD = "#1b7837"
 BAD = "#b2182b"
 MUTED = "#8c8c8c"
@@ -27,19 +26,9 @@ SERIES = ["#2166ac", "#b2182b", "#1b7837", "#762a83", "#e08214", "#35978f", "#8c
 
 
 def _style() -> Any:
-    return {
-        "font.size": 10,
-        "axes.titlesize": 11,
-        "axes.edgecolor": INK,
-        "text.color": INK,
-        "axes.labelcolor": INK,
-        "xtick.color": INK,
-        "ytick.color": INK,
-        "text.usetex": False,
-        # titles just above their axes, where matplotlib would put them (no ticks on top): not measured
-        # against every tick label of every panel each time a figure is drawn
-        "axes.titley": 1.0,
-    }
+    # titles just above their axes, where matplotlib puts them when no tick labels are on top: not
+    # measured against every tick label of every panel each time a figure is drawn
+    return style(**{"font.size": 10, "axes.titlesize": 11, "axes.titley": 1.0})
 
 
 def scenario_figure(cmp: Comparison, scenario: str) -> bytes:
