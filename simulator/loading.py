@@ -174,6 +174,12 @@ def _libyaml_limits_depth() -> bool:
     return False  # pragma: no cover - a libyaml without a nesting limit
 
 
+FAST_COMPOSE_CHARS = 2 * MAX_NODES
+"""The longest text libyaml's composer composes (a value takes at least 1.5 characters, so at most about
+``MAX_NODES`` x 1.3 nodes): a larger one, never a real scenario, is composed by the limited composer,
+which stops at ``MAX_NODES`` instead of building a whole hostile file's tree first."""
+
+
 def _fast_compose(text: str) -> tuple[Any, yaml.Node | None] | None:
     """``(loader, root)`` composed by libyaml's own composer (C, several times faster than PyYAML's), or
     ``None`` when that is not the answer the limited composer would give.
@@ -182,7 +188,7 @@ def _fast_compose(text: str) -> tuple[Any, yaml.Node | None] | None:
     ``MAX_NODES`` is taken (the node tree, its marks and so every later message are the same as the
     limited composer's); anything else (an error, an alias, a limit) is composed again by
     :func:`_new_loader`'s loader, so every problem keeps its message and its file:line:col."""
-    if not _libyaml_limits_depth():
+    if len(text) > FAST_COMPOSE_CHARS or not _libyaml_limits_depth():
         return None
     loader = yaml.CSafeLoader(text)
     try:
