@@ -21,6 +21,12 @@ Drills of different scenarios are compared relative to each scenario's targets
 (``<interval>_vs_target`` = seconds / target).
 
 pandas is imported inside the functions that build frames, so importing this module is light.
+
+It is long because it is the comparison's whole data side, read top to bottom: finding the files, the
+tolerant loader of every scorecard version (with a journal's findings and integrity check where a
+scorecard has none), then the frames and tables built from them. The loader and the tables share
+``DrillRow`` and nothing else would import one without the other; writing it all out is
+``reports/compare_render.py`` and ``reports/compare_figures.py``.
 """
 
 from __future__ import annotations
@@ -30,13 +36,14 @@ import json
 import logging
 import math
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from drillsim.simulator.stats import quantile
-from drillsim.simulator.text import escape_all
+from drillsim.simulator.text import CONTROL_LINES, escape_all
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -64,6 +71,31 @@ NO_TEAM = "(no team)"
 CHANGED_MARK = "†"
 MAX_FILE_BYTES = 20 * 1024 * 1024
 """A scorecard larger than this is not a scorecard (a foreign or hostile file)."""
+
+
+READ_KEYS = (
+    "schema_version",
+    "scenario_id",
+    "scenario_title",
+    "scenario_hash",
+    "team",
+    "label",
+    "date",
+    "wall",
+    "seed",
+    "policy",
+    "score",
+    "par_score",
+    "intervals",
+    "targets",
+    "par",
+    "ratings",
+    "objectives",
+    "findings",
+    "integrity",
+    "journal_sha256",
+)
+"""The scorecard keys the loader reads (of every version); the rest (the AAR, people, clocks ...) is not read."""
 
 
 class ScorecardError(Exception):
@@ -318,6 +350,17 @@ def _findings_in(data: dict[str, Any]) -> list[FindingValue] | None:
     return out
 
 
+_JSON_ESCAPE = re.compile(r'\\[^"\\/]')
+"""A JSON escape that may stand for a control character (``\\n``, ``\\u001b`` ...): any but ``\\"``, ``\\\\``, ``\\/``."""
+
+
+def _may_hold_control(text: str) -> bool:
+    """Whether a JSON text may decode to a string with a character ``escape`` rewrites: it has one written
+    as it is (a bidi override), or an escape other than a quote, a backslash or a slash. A report's
+    scorecard normally has neither, and is then not walked string by string."""
+    return _JSON_ESCAPE.search(text) is not None or CONTROL_LINES.search(text) is not None
+
+
 def parse_scorecard(data: Any, path: Path) -> DrillRow:
     """A scorecard's JSON (already parsed) as a ``DrillRow``; raises ``ScorecardError``."""
     card = _require_scorecard(data)
@@ -341,7 +384,8 @@ def load_scorecard(path: str | os.PathLike[str], warnings: list[str] | None = No
     if not raw.strip():
         raise ScorecardError(f"{file}: skipped: the file is empty")
     try:
-        data = json.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        data = json.loads(text)
     except UnicodeDecodeError:
         raise ScorecardError(f"{file}: skipped: not UTF-8 text") from None
     except json.JSONDecodeError as exc:
@@ -349,8 +393,12 @@ def load_scorecard(path: str | os.PathLike[str], warnings: list[str] | None = No
         raise ScorecardError(f"{file}: skipped: {what} (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
     except RecursionError:
         raise ScorecardError(f"{file}: skipped: JSON nested too deeply") from None
-    # every text of a scorecard reaches the terminal, the reports and the CSV files: escaped here, once
-    data = escape_all(data, lines=False)
+    # every text of a scorecard that compare reads reaches the terminal, the reports and the CSV files:
+    # escaped here, once (only the keys it reads: a report's scorecard also holds its whole AAR)
+    if isinstance(data, dict):
+        data = {key: data[key] for key in READ_KEYS if key in data}
+    if _may_hold_control(text):
+        data = escape_all(data, lines=False)
     try:
         drill = parse_scorecard(data, file)
     except ScorecardError as exc:
@@ -688,6 +736,11 @@ def findings_frame(drills: Sequence[DrillRow]) -> pd.DataFrame:
             )
     columns = ["order", "team", "scenario_id", "date", "label", "key", "rule", "title", "corrective_action", "owner"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def missing(value: Any) -> bool:
+    """A cell without a value: None or NaN (pandas' empty cell)."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def drill_name(row: Any) -> str:

@@ -4,40 +4,28 @@ and the plain-text summary printed in the terminal.
 Templates are ``reports/templates/compare.md.j2`` and ``compare.html.j2``. As for the
 after-action report, the HTML environment autoescapes and the Markdown environment passes
 every value through ``reports.render.md_escape``; the HTML is self-contained (figures
-inlined as ``data:`` PNGs; the Content-Security-Policy allows no script). Figures are
-matplotlib ``Figure()`` on the Agg canvas, never pyplot. CSV cells a spreadsheet would
+inlined as ``data:`` PNGs; the Content-Security-Policy allows no script). The figures are
+``reports/compare_figures.py``. CSV cells a spreadsheet would
 read as a formula (``=``, ``+``, ``-``, ``@`` first) are prefixed with ``'``.
 """
 
 from __future__ import annotations
 
 import base64
-import math
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from drillsim.reports.compare import CHANGED_MARK, KEY_INTERVALS, Comparison, drill_name
-from drillsim.reports.figures import plain, png_bytes
+from drillsim.reports.compare import CHANGED_MARK, KEY_INTERVALS, Comparison, drill_name, missing
 from drillsim.reports.journal_io import atomic_write
+from drillsim.simulator.durations import format_time
 
 if TYPE_CHECKING:
     import pandas as pd
 
-MAX_SCENARIO_FIGURES = 12
-"""Trend figures are drawn for this many scenarios at most (the most drilled first)."""
-MAX_RELATIVE_GROUPS = 30
-"""The relative figure shows the latest this many groups (teams, scenarios or labels)."""
 TERMINAL_ROWS = 8
 """Per team and scenario, the terminal shows the latest this many drills (the report shows all)."""
-
-INK = "#111111"
-GOOD = "#1b7837"
-BAD = "#b2182b"
-MUTED = "#8c8c8c"
-SERIES = ["#2166ac", "#b2182b", "#1b7837", "#762a83", "#e08214", "#35978f", "#8c510a", "#c51b7d"]
 
 CHANGED_NOTE = (
     f"{CHANGED_MARK} the scenario changed since the team's previous drill of it (its content hash differs): "
@@ -57,32 +45,22 @@ class ComparisonPaths:
 # ---------------------------------------------------------------------------- formatting
 
 
-def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
 def span(seconds: Any) -> str:
-    """``mm:ss`` (``h:mm:ss`` past an hour); an em dash for none."""
-    if _missing(seconds):
-        return "—"
-    total = round(float(seconds))
-    hours, rest = divmod(abs(total), 3600)
-    minutes, secs = divmod(rest, 60)
-    sign = "-" if total < 0 else ""
-    return f"{sign}{hours}:{minutes:02d}:{secs:02d}" if hours else f"{sign}{minutes:02d}:{secs:02d}"
+    """``mm:ss`` (``h:mm:ss`` past an hour); an em dash for none (None or NaN): ``simulator.durations.format_time``."""
+    return "—" if missing(seconds) else format_time(float(seconds))
 
 
 def text(value: Any) -> str:
     """A cell's text: empty for a missing value (None or NaN)."""
-    return "" if _missing(value) else str(value)
+    return "" if missing(value) else str(value)
 
 
 def ratio(value: Any) -> str:
-    return "—" if _missing(value) else f"{float(value):.2f}×"
+    return "—" if missing(value) else f"{float(value):.2f}×"
 
 
 def num(value: Any, digits: int = 1) -> str:
-    return "—" if _missing(value) else f"{float(value):.{digits}f}"
+    return "—" if missing(value) else f"{float(value):.{digits}f}"
 
 
 def status_mark(status: Any) -> str:
@@ -94,7 +72,7 @@ def stat_range(stats: dict[str, Any], fmt: Any = span) -> str:
     if not stats.get("n"):
         return "—"
     text = f"{fmt(stats['median'])} ({fmt(stats['min'])}–{fmt(stats['max'])}"
-    if not _missing(stats.get("p10")):
+    if not missing(stats.get("p10")):
         text += f"; p10–p90 {fmt(stats['p10'])}–{fmt(stats['p90'])}"
     return text + ")"
 
@@ -131,6 +109,7 @@ def _build_groups(cmp: Comparison) -> list[dict[str, Any]]:
     if frame.empty:
         return []
     objectives = [c for c in frame.columns if c.startswith("objective:")]
+    stats_by_group = {key: part for key, part in cmp.stats.groupby(["team", "scenario_id"], sort=False)}
     out = []
     for (team, scenario), part in frame.groupby(["team", "scenario_id"], sort=False):
         part = part.sort_values("order")
@@ -155,16 +134,16 @@ def _build_groups(cmp: Comparison) -> list[dict[str, Any]]:
                     "date": text(row["date"]),
                     "label": text(row["label"]),
                     "changed": bool(row["scenario_changed"]),
-                    "version": "" if _missing(row["scenario_version"]) else int(row["scenario_version"]),
+                    "version": "" if missing(row["scenario_version"]) else int(row["scenario_version"]),
                     "score": num(row["score"]),
                     "par_score": num(row["par_score"]),
                     "intervals": cells,
-                    "ratings": [str(row[c]) if not _missing(row[c]) else "—" for c in used_objectives],
+                    "ratings": [str(row[c]) if not missing(row[c]) else "—" for c in used_objectives],
                 }
             )
-        stats = cmp.stats[(cmp.stats["team"] == team) & (cmp.stats["scenario_id"] == scenario)]
+        stats = stats_by_group.get((team, scenario))
         stat_rows = []
-        for s in stats.to_dict("records"):
+        for s in [] if stats is None else stats.to_dict("records"):
             measure = str(s["measure"])
             is_score = measure == "score"
             fmt = num if is_score else span
@@ -174,7 +153,7 @@ def _build_groups(cmp: Comparison) -> list[dict[str, Any]]:
                     "n": int(s["n"]),
                     "median": fmt(s["median"]),
                     "range": f"{fmt(s['min'])}–{fmt(s['max'])}" if s["n"] else "—",
-                    "p10_p90": "—" if _missing(s["p10"]) else f"{fmt(s['p10'])}–{fmt(s['p90'])}",
+                    "p10_p90": "—" if missing(s["p10"]) else f"{fmt(s['p10'])}–{fmt(s['p90'])}",
                     "met": "—" if is_score or not s["met_n"] else f"{int(s['met'])}/{int(s['met_n'])}",
                     "trend": s["trend"],
                 }
@@ -214,7 +193,7 @@ def _summary_rows(cmp: Comparison) -> tuple[list[str], list[list[str]]]:
         for name in cmp.intervals:
             med = row[f"{name}_median"]
             text = ratio(row[f"{name}_ratio"])
-            if not _missing(med):
+            if not missing(med):
                 text = f"{span(med)} {text}"
             if row[f"{name}_met_n"]:
                 text += f" ({int(row[f'{name}_met'])}/{int(row[f'{name}_met_n'])})"
@@ -329,183 +308,6 @@ def terminal_summary(cmp: Comparison, *, rows_per_group: int = TERMINAL_ROWS) ->
     return "\n".join(lines) + "\n"
 
 
-# ---------------------------------------------------------------------------- figures
-
-
-def _style() -> Any:
-    return {
-        "font.size": 10,
-        "axes.titlesize": 11,
-        "axes.edgecolor": INK,
-        "text.color": INK,
-        "axes.labelcolor": INK,
-        "xtick.color": INK,
-        "ytick.color": INK,
-        "text.usetex": False,
-    }
-
-
-def scenario_figure(cmp: Comparison, scenario: str) -> bytes:
-    """One scenario's key intervals (minutes) and score across its drills, one line per team,
-    targets as a black step line, par dotted, a dashed vertical line where the scenario changed."""
-    import matplotlib
-    from matplotlib.figure import Figure
-
-    part = cmp.drills[cmp.drills["scenario_id"] == scenario].sort_values("order")
-    names = [n for n in cmp.intervals if part[n].notna().any() or part[f"{n}_target"].notna().any()]
-    panels = [*names, "score"]
-    cols = 2 if len(panels) > 1 else 1
-    rows = math.ceil(len(panels) / cols)
-    records = part.to_dict("records")
-    # One slot on the x axis per drill name (label, else date): the teams' drills of a quarter line up.
-    slots: dict[str, int] = {}
-    for record in records:
-        slots.setdefault(drill_name(record), len(slots))
-    xs_of = [slots[drill_name(r)] for r in records]
-    changed_at = sorted({x for x, r in zip(xs_of, records, strict=True) if r["scenario_changed"]})
-    teams = list(dict.fromkeys(r["team"] for r in records))
-    many = len(slots) > 40
-    with matplotlib.rc_context(_style()):
-        fig = Figure(figsize=(11, 2.4 * rows + 1.0), dpi=72)
-        fig.subplots_adjust(left=0.07, right=0.98, bottom=0.08, top=1 - 0.75 / (2.4 * rows + 1.0), hspace=0.55)
-        axes = fig.subplots(rows, cols, squeeze=False, sharex=True).ravel()
-        step = max(1, math.ceil(len(slots) / 7))
-        ticks = list(slots)[::step]
-        axes[0].set_xticks(
-            [slots[label] for label in ticks], [plain(label, 12) for label in ticks], fontsize=8, rotation=25
-        )
-        for ax, measure in zip(axes, panels, strict=False):
-            scale = 1.0 if measure == "score" else 60.0
-            for n, team in enumerate(teams):
-                points = [
-                    (x, r[measure] / scale)
-                    for x, r in zip(xs_of, records, strict=True)
-                    if r["team"] == team and not _missing(r[measure])
-                ]
-                ax.plot(
-                    [p[0] for p in points],
-                    [p[1] for p in points],
-                    marker=None if many else "o",
-                    markersize=4,
-                    linewidth=1.2 if many else 1.5,
-                    color=SERIES[n % len(SERIES)],
-                    label=plain(team, 24),
-                )
-            if measure != "score":
-                for column, style in (
-                    (f"{measure}_target", {"color": INK, "linewidth": 2, "label": "target"}),
-                    (f"{measure}_par", {"color": MUTED, "linestyle": ":", "label": "par"}),
-                ):
-                    by_slot = {
-                        x: r[column] / 60.0 for x, r in zip(xs_of, records, strict=True) if not _missing(r[column])
-                    }
-                    if by_slot:
-                        xs = sorted(by_slot)
-                        ax.step(xs, [by_slot[x] for x in xs], where="mid", **style)
-                ax.set_ylabel("minutes")
-                ax.set_title(KEY_INTERVALS.get(measure, measure) + " (from impact)")
-            else:
-                ax.set_ylim(0, 105)
-                ax.set_ylabel("score (0-100)")
-                ax.set_title("Score")
-            for x in changed_at:
-                ax.axvline(x, color=BAD, linestyle="--", linewidth=1.2)
-            ax.grid(alpha=0.3)
-        for ax in axes[len(panels) :]:
-            ax.set_visible(False)
-            axes[len(panels) - cols].xaxis.set_tick_params(labelbottom=True)
-        handles, labels = axes[0].get_legend_handles_labels()
-        if changed_at:
-            from matplotlib.lines import Line2D
-
-            handles.append(Line2D([], [], color=BAD, linestyle="--"))
-            labels.append(f"scenario changed ({CHANGED_MARK})")
-        fig.legend(handles, labels, loc="upper center", ncols=min(len(labels), 8), fontsize=9, frameon=False)
-        return png_bytes(fig)
-
-
-def relative_figure(cmp: Comparison) -> bytes:
-    """Each key interval relative to its scenario's target per ``by`` group: median dot, min-max whisker
-    (p10-p90 bar from enough drills); the line at 1.0 is the target."""
-    import matplotlib
-    from drillsim.reports.compare import BY_COLUMNS, summarize
-    from matplotlib.figure import Figure
-
-    frame = cmp.drills
-    column = BY_COLUMNS[cmp.by]
-    groups = list(dict.fromkeys(frame.sort_values("order")[column]))[-MAX_RELATIVE_GROUPS:]
-    names = [n for n in cmp.intervals if frame[f"{n}_vs_target"].notna().any()]
-    values_by: dict[Any, dict[str, list[float]]] = {group: {name: [] for name in names} for group in groups}
-    for record in frame[[column, *(f"{n}_vs_target" for n in names)]].to_dict("records"):
-        bucket = values_by.get(record[column])
-        if bucket is not None:
-            for name in names:
-                if not _missing(record[f"{name}_vs_target"]):
-                    bucket[name].append(float(record[f"{name}_vs_target"]))
-    with matplotlib.rc_context(_style()):
-        height = 0.3 * len(groups) + 1.6
-        fig = Figure(figsize=(11, height), dpi=72)
-        fig.subplots_adjust(left=0.16, right=0.98, bottom=0.9 / height, top=1 - 0.5 / height, wspace=0.15)
-        axes = fig.subplots(1, max(1, len(names)), squeeze=False, sharey=True)[0]
-        for ax, name in zip(axes, names, strict=False):
-            spans: list[tuple[int, float, float]] = []
-            bars: list[tuple[int, float, float]] = []
-            medians: list[tuple[int, float]] = []
-            for y, group in enumerate(groups):
-                s = summarize(values_by[group][name])
-                if not s["n"]:
-                    continue
-                spans.append((y, float(s["min"] or 0.0), float(s["max"] or 0.0)))
-                if s["p10"] is not None:
-                    bars.append((y, float(s["p10"]), float(s["p90"] or 0.0)))
-                medians.append((y, float(s["median"] or 0.0)))
-            # One collection per kind of mark (not one artist per group): fast with many groups.
-            if spans:
-                ax.hlines([v[0] for v in spans], [v[1] for v in spans], [v[2] for v in spans], color=MUTED, linewidth=1)
-            if bars:
-                ax.hlines([v[0] for v in bars], [v[1] for v in bars], [v[2] for v in bars], color=INK, linewidth=4)
-            if medians:
-                ax.scatter(
-                    [m[1] for m in medians],
-                    [m[0] for m in medians],
-                    s=45,
-                    c=[GOOD if m[1] <= 1.0 else BAD for m in medians],
-                    zorder=3,
-                )
-            ax.axvline(1.0, color=INK, linewidth=2)
-            ax.set_title(KEY_INTERVALS[name])
-            ax.set_xlabel("× target")
-            ax.grid(axis="x", alpha=0.3)
-        axes[0].set_yticks(range(len(groups)), [plain(g or "(no label)", 20) for g in groups])
-        axes[0].invert_yaxis()
-        return png_bytes(fig)
-
-
-def render_figures(cmp: Comparison) -> dict[str, tuple[str, bytes]]:
-    """Figure name -> (title, PNG bytes): ``relative`` and one ``trend-<scenario>`` per scenario (capped)."""
-    out: dict[str, tuple[str, bytes]] = {}
-    frame = cmp.drills
-    if frame.empty:
-        return out
-    if cmp.intervals and any(frame[f"{n}_vs_target"].notna().any() for n in cmp.intervals):
-        groups = frame["team" if cmp.by == "team" else "scenario_id" if cmp.by == "scenario" else "label"].nunique()
-        latest = f"; the latest {MAX_RELATIVE_GROUPS} of {groups}" if groups > MAX_RELATIVE_GROUPS else ""
-        out["relative"] = (
-            f"Intervals relative to each scenario's target, by {cmp.by}{latest} (dot: median; thin line: min–max; "
-            "thick: p10–p90; 1.0 = target)",
-            relative_figure(cmp),
-        )
-    counts = frame["scenario_id"].value_counts()
-    for scenario in list(counts.index)[:MAX_SCENARIO_FIGURES]:
-        title = str(frame.loc[frame["scenario_id"] == scenario, "scenario_title"].iloc[-1])
-        slug = re.sub(r"[^a-z0-9-]+", "-", str(scenario).lower()).strip("-") or "scenario"
-        out[f"trend-{slug}"] = (
-            f"{title}: intervals and score across drills (black: target; dotted: par; dashed red: scenario changed)",
-            scenario_figure(cmp, str(scenario)),
-        )
-    return out
-
-
 # ---------------------------------------------------------------------------- rendering and writing
 
 
@@ -544,6 +346,8 @@ def write_comparison(cmp: Comparison, out: str | Path, *, figures: bool = True) 
 
     folder = Path(out)
     generated = datetime.now().astimezone().isoformat(timespec="seconds")
+    from drillsim.reports.compare_figures import render_figures
+
     pngs = render_figures(cmp) if figures else {}
     figure_paths = [atomic_write(folder / "figures" / f"{name}.png", data) for name, (_, data) in pngs.items()]
     md_figures = {name: (title, Markup(f"figures/{name}.png")) for name, (title, _) in pngs.items()}

@@ -50,19 +50,14 @@ def png_bytes(fig: Any) -> bytes:
     return buffer.getvalue()
 
 
+def style(**settings: Any) -> dict[str, Any]:
+    """matplotlib settings of every drillsim figure (ink colours, no TeX), ``settings`` on top."""
+    ink = {name: INK for name in ("axes.edgecolor", "text.color", "axes.labelcolor", "xtick.color", "ytick.color")}
+    return {**ink, "text.usetex": False, **settings}
+
+
 def _style() -> Any:
-    return {
-        "font.size": 11,
-        "axes.titlesize": 12,
-        "axes.labelsize": 11,
-        "axes.edgecolor": INK,
-        "text.color": INK,
-        "axes.labelcolor": INK,
-        "xtick.color": INK,
-        "ytick.color": INK,
-        "text.usetex": False,
-        "svg.fonttype": "none",
-    }
+    return style(**{"font.size": 11, "axes.titlesize": 12, "axes.labelsize": 11, "svg.fonttype": "none"})
 
 
 def metrics_figure(facts: DrillFacts) -> bytes:

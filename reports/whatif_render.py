@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from drillsim.reports.figures import plain, png_bytes
-from drillsim.simulator.durations import format_duration
+from drillsim.simulator.durations import format_duration, format_time
 from drillsim.simulator.journal import atomic_write, slug
 from drillsim.simulator.whatif import Distribution, RosterStats, Simulation
 
@@ -44,13 +44,9 @@ def score_total(records: list[dict[str, Any]]) -> float:
 
 
 def fmt_time(value: float | None) -> str:
-    """Seconds as ``M:SS`` (``H:MM:SS`` from an hour), ``never`` for infinity or None."""
-    if value is None or math.isinf(value):
-        return "never"
-    total = round(value)
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+    """A time from impact in a what-if table: ``M:SS`` (``H:MM:SS`` from an hour), ``never`` for a milestone
+    never reached (None or infinity): ``simulator.durations.format_time``, unpadded."""
+    return format_time(value, none="never", pad=False)
 
 
 def fmt_pct(p: float | None) -> str:

@@ -6,11 +6,18 @@ The pipeline for one file:
    that is not UTF-8 each become a :class:`Problem` instead of an exception;
 2. compose the YAML node tree with PyYAML's *safe* loader only, limiting nesting depth,
    alias uses and the size of the tree once aliases are expanded (a "billion laughs" file
-   is refused in milliseconds), and refusing duplicate keys;
+   is refused in milliseconds), and refusing duplicate keys (libyaml's own composer, in C, where
+   it gives the same tree: no error, no alias, within the limits; PyYAML's composer with the
+   limits otherwise, so every problem is found and placed alike);
 3. build a :class:`SourceMap` from tree paths (``("injects", 2, "decision")``) to positions;
 4. validate with the pydantic models of :mod:`simulator.model` and turn every pydantic
    error into a plain-English :class:`Problem` at the position of the offending key or value;
 5. run the cross-reference checks of :mod:`simulator.checks` once the models validate.
+
+It is long because that pipeline is one piece: every step turns hostile or mistaken input into a
+:class:`Problem` at its file:line:col, and the longest part, pydantic's errors in plain English (one
+branch per kind of error, each shown by a fixture in tests/data/invalid), needs the source map the
+YAML steps build. The JSON Schemas come last: they are the same models, by the same aliases.
 
 >>> scenario, problems = check_text("id: x\\n", "demo.yaml")
 >>> print(problems[0])
@@ -19,6 +26,7 @@ demo.yaml:1:1: missing required key 'title'
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -150,6 +158,68 @@ def _new_loader(text: str) -> Any:
     return _PySafeLoader(text)  # pragma: no cover - libyaml is normally present
 
 
+@functools.cache
+def _libyaml_limits_depth() -> bool:
+    """Whether libyaml refuses deep nesting itself (PyYAML 6.0.3+ wheels): only then may its own composer,
+    which recurses in C, compose a file; an older libyaml would recurse as deep as a hostile file nests."""
+    if not yaml.__with_libyaml__:
+        return False  # pragma: no cover - libyaml is normally present
+    probe = yaml.CSafeLoader("[" * 1100 + "]" * 1100)
+    try:
+        probe.get_single_node()
+    except yaml.YAMLError:
+        return True
+    finally:
+        probe.dispose()
+    return False  # pragma: no cover - a libyaml without a nesting limit
+
+
+FAST_COMPOSE_CHARS = 2 * MAX_NODES
+"""The longest text libyaml's composer composes (a value takes at least 1.5 characters, so at most about
+``MAX_NODES`` x 1.3 nodes): a larger one, never a real scenario, is composed by the limited composer,
+which stops at ``MAX_NODES`` instead of building a whole hostile file's tree first."""
+
+
+def _fast_compose(text: str) -> tuple[Any, yaml.Node | None] | None:
+    """``(loader, root)`` composed by libyaml's own composer (C, several times faster than PyYAML's), or
+    ``None`` when that is not the answer the limited composer would give.
+
+    Only a document that composes without error, has no alias and stays within ``MAX_DEPTH`` and
+    ``MAX_NODES`` is taken (the node tree, its marks and so every later message are the same as the
+    limited composer's); anything else (an error, an alias, a limit) is composed again by
+    :func:`_new_loader`'s loader, so every problem keeps its message and its file:line:col."""
+    if len(text) > FAST_COMPOSE_CHARS or not _libyaml_limits_depth():
+        return None
+    loader = yaml.CSafeLoader(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.YAMLError:
+        loader.dispose()
+        return None
+    if root is not None and not _plain_tree(root):
+        loader.dispose()
+        return None
+    return loader, root
+
+
+def _plain_tree(root: yaml.Node) -> bool:
+    """No node reached twice (an alias), no deeper than ``MAX_DEPTH`` (counted as ``_Limits`` counts), at
+    most ``MAX_NODES`` nodes."""
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen or depth > MAX_DEPTH or len(seen) >= MAX_NODES:
+            return False
+        seen.add(id(node))
+        value = node.value
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend((part, depth + 1) for pair in value for part in pair)
+    return True
+
+
 def _children(node: yaml.Node) -> list[yaml.Node]:
     if isinstance(node, yaml.SequenceNode):
         return list(node.value)
@@ -235,6 +305,9 @@ def _tag_name(tag: str) -> str:
     return "!!" + tag[len("tag:yaml.org,2002:") :] if tag.startswith("tag:yaml.org,2002:") else tag
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
 def _source_map(loader: Any, root: yaml.Node) -> SourceMap:
     source = SourceMap()
     source.values[()] = _mark(root.start_mark)  # type: ignore[assignment]
@@ -249,10 +322,13 @@ def _source_map(loader: Any, root: yaml.Node) -> SourceMap:
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
                     continue
-                try:
-                    key = loader.construct_object(key_node, deep=True)
-                except yaml.YAMLError:
-                    continue
+                if key_node.tag == _STR_TAG:
+                    key = key_node.value  # what the safe constructor makes of a plain string key
+                else:
+                    try:
+                        key = loader.construct_object(key_node, deep=True)
+                    except yaml.YAMLError:
+                        continue
                 child_path = (*path, key)
                 source.keys[child_path] = _mark(key_node.start_mark)  # type: ignore[assignment]
                 source.values[child_path] = _mark(value_node.start_mark)  # type: ignore[assignment]
@@ -304,14 +380,15 @@ def parse_yaml(text: str, name: str) -> tuple[Any, SourceMap, list[Problem]]:
             (line, col),
         )
         return None, out.source, out.items
-    loader = _new_loader(text)
+    fast = _fast_compose(text)
+    loader = fast[0] if fast is not None else _new_loader(text)
     try:
         try:
-            root = loader.get_single_node()
+            root = fast[1] if fast is not None else loader.get_single_node()
             if root is None:
                 out.add("the file is empty: a scenario or roster starts with keys such as 'id:'")
                 return None, out.source, out.items
-            if loader._aliases:  # without aliases the tree is its own expansion, counted while composed
+            if fast is None and loader._aliases:  # without aliases the tree is its own expansion
                 _expanded_size(root)
             _duplicate_keys(root, out)
             data = loader.construct_document(root)

@@ -617,31 +617,48 @@ _CONDITION_KINDS: dict[str, type[_ConditionKind]] = {
 """Each condition kind by the key that names it."""
 
 
-def _condition_kind(value: Any) -> str | None:
-    """The discriminator: the kind a condition is, from the keys present (a key written ``null`` is absent)."""
-    if isinstance(value, _ConditionKind):
-        return type(value).__name__
-    if not isinstance(value, dict):
-        return "MetricCondition"  # validated as one kind, so the message says a mapping was expected
-    return _kind_tag(value, _CONDITION_KINDS, CONDITION_KEYS)
+def _kind_discriminator(
+    base: type[BaseModel], kinds: Mapping[str, type[BaseModel]], keys: tuple[str, ...], default: str
+) -> Callable[[Any], str | None]:
+    """A tagged union's discriminator: the kind a value is (a condition or an effect), from the keys present
+    (a key written ``null`` is dropped before, by :func:`_one_kind`) or the one an unknown key misspells."""
+
+    def kind(value: Any) -> str | None:
+        if isinstance(value, base):
+            return type(value).__name__
+        if not isinstance(value, dict):
+            return default  # validated as one kind, so the message says a mapping was expected
+        return _kind_tag(value, kinds, keys)
+
+    return kind
+
+
+def _one_kind(value: Any, kinds: Mapping[str, type[BaseModel]], keys: tuple[str, ...], needs: str) -> Any:
+    """Before the kind is chosen: keys written ``null`` dropped (journals before conditions and effects were
+    a union held every key), and one clear message for a mapping with no kind key (nor a misspelt one) or
+    several (rather than each kind's complaints): ``needs`` and what was written instead."""
+    value = _without_nulls(value, keys)
+    if isinstance(value, dict):
+        given = [k for k in kinds if k in value]
+        if len(given) > 1 or not (given or _misspelt_kind(value, list(kinds), keys)):
+            raise ValueError(needs + (f"; got {', '.join(given)}" if given else _unknown_keys(value, keys)))
+    return value
+
+
+_condition_kind = _kind_discriminator(_ConditionKind, _CONDITION_KINDS, CONDITION_KEYS, "MetricCondition")
 
 
 def _one_condition_kind(value: Any) -> Any:
-    """Before the kind is chosen: one clear message for a mapping with no kind key, several, or a key of
-    another kind (rather than each kind's complaints); keys written ``null`` are dropped (journals before
-    conditions were a union held every key)."""
-    value = _without_nulls(value, CONDITION_KEYS)
-    if not isinstance(value, dict):
-        return value
-    kinds = [k for k in _CONDITION_KINDS if k in value]
-    if not kinds and _misspelt_kind(value, list(_CONDITION_KINDS), CONDITION_KEYS):
-        return value  # validated as that kind: "unknown key 'metrc' (did you mean 'metric'?)"
-    if len(kinds) != 1:
-        raise ValueError(
-            "a condition names exactly one of 'metric', 'milestone', 'action', 'clock' or 'decision'"
-            + (f"; got {', '.join(kinds)}" if kinds else _unknown_keys(value, CONDITION_KEYS))
-        )
-    kind = kinds[0]
+    """One condition kind (:func:`_one_kind`), and no key of another kind beside it."""
+    value = _one_kind(
+        value,
+        _CONDITION_KINDS,
+        CONDITION_KEYS,
+        "a condition names exactly one of 'metric', 'milestone', 'action', 'clock' or 'decision'",
+    )
+    kind = next((k for k in _CONDITION_KINDS if k in value), None) if isinstance(value, dict) else None
+    if kind is None:
+        return value  # not a mapping, or validated as the kind a key misspells: "unknown key 'metrc' (...)"
     if kind != "metric" and any(k in value for k in (*COMPARISONS, "for")):
         raise ValueError("'above', 'below', 'at_least', 'at_most' and 'for' belong to a metric condition")
     if "not_by" in value and kind not in ("milestone", "action"):
@@ -685,30 +702,16 @@ def _unknown_keys(value: dict[Any, Any], keys: tuple[str, ...]) -> str:
     return f"; unknown key{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}" if unknown else ""
 
 
-def _effect_kind(value: Any) -> str | None:
-    """The discriminator: which kind an effect is, from the key present (or misspelt)."""
-    if isinstance(value, _EffectKind):
-        return type(value).__name__
-    if not isinstance(value, dict):
-        return "SetEffect"  # validated as one kind, so the message says a mapping was expected
-    return _kind_tag(value, _EFFECT_KINDS, EFFECT_KEYS)
+_EFFECT_KINDS: dict[str, type[_EffectKind]] = {"set": SetEffect, "scale": ScaleEffect, "ramp": RampEffect}
+"""Each effect kind by the key that names it."""
+
+_effect_kind = _kind_discriminator(_EffectKind, _EFFECT_KINDS, EFFECT_KEYS, "SetEffect")
 
 
 def _one_effect_kind(value: Any) -> Any:
-    """Before the kind is chosen: one clear message for a mapping with none or several of the kind keys."""
-    value = _without_nulls(value, EFFECT_KEYS)
-    if isinstance(value, dict):
-        given = [k for k in _EFFECT_KINDS if k in value]
-        if len(given) > 1 or not (given or _misspelt_kind(value, list(_EFFECT_KINDS), EFFECT_KEYS)):
-            raise ValueError(
-                "an effect needs exactly one of 'set', 'scale' or 'ramp'"
-                + (f"; got {', '.join(given)}" if given else _unknown_keys(value, EFFECT_KEYS))
-            )
-    return value
+    """One effect kind (:func:`_one_kind`)."""
+    return _one_kind(value, _EFFECT_KINDS, EFFECT_KEYS, "an effect needs exactly one of 'set', 'scale' or 'ramp'")
 
-
-_EFFECT_KINDS: dict[str, type[_EffectKind]] = {"set": SetEffect, "scale": ScaleEffect, "ramp": RampEffect}
-"""Each effect kind by the key that names it."""
 
 Effect = Annotated[
     Annotated[SetEffect, Tag("SetEffect")]

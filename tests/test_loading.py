@@ -248,3 +248,59 @@ def test_a_journals_flat_copy_of_conditions_and_effects_loads_and_dumps_flat() -
     condition = dump(scenario)["injects"][0]["when"]
     assert list(condition)[:6] == ["metric", "above", "below", "at_least", "at_most", "for"]
     assert load_scenario_text(json.dumps(dump(scenario))) == scenario
+
+
+def _loader_outcomes(paths: list[Path]) -> list[tuple[str, list[str], str | None]]:
+    """Per file: every problem as printed (file:line:col: where: message) and the model's dump; then the
+    hostile texts' problems (too deep, too wide, too many aliases)."""
+    out = []
+    for path in paths:
+        model, problems = check_file(path)
+        out.append((path.name, [str(p) for p in problems], None if model is None else json.dumps(dump(model))))
+    if paths is not INVALID:
+        for n, text in enumerate(HOSTILE):
+            out.append((f"hostile-{n}", [str(p) for p in check_text(text, "hostile.yaml")[1]], None))
+    return out
+
+
+HOSTILE = [
+    "a: " + "[" * 10_000 + "]" * 10_000 + "\n",
+    "a: " + "{b: " * 100 + "1" + "}" * 100 + "\n",
+    "".join("  " * i + "-\n" for i in range(200)),
+    "a: [" + "1," * 60_000 + "]\n",
+    "a: &a 1\nb: [" + ", ".join(["*a"] * 600) + "]\n",
+    "a: &a [1, 2]\nb: *a\nc: {x: 1, x: 2}\n",
+]
+
+
+def test_libyaml_composer_gives_what_the_limited_composer_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    """libyaml's own composer (the fast path) and PyYAML's composer with the limits it falls back to, both on
+    libyaml's parser: the same models and the same problems at the same file:line:col, for every invalid and
+    valid fixture, the library and hostile texts."""
+    import drillsim.simulator.loading as loading
+    import yaml
+
+    if not yaml.__with_libyaml__:
+        pytest.skip("PyYAML without libyaml: there is no libyaml composer to compare")
+    assert loading._fast_compose("id: x\n") is not None, "the libyaml composer is not used"
+    paths = [*INVALID, *VALID, *(p for _, p in builtin_scenarios()), *(p for _, p in builtin_rosters())]
+    fast = _loader_outcomes(paths)
+    monkeypatch.setattr(loading, "_fast_compose", lambda text: None)
+    assert _loader_outcomes(paths) == fast
+
+
+def test_pure_python_loader_places_every_invalid_fixtures_problem_where_libyaml_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without libyaml (the pure-Python loader) every problem of the invalid fixtures is the same, at the same
+    file:line:col; only the parser's own words after 'this is not valid YAML:' may differ (PyYAML's Python
+    parser words two of them differently)."""
+    import drillsim.simulator.loading as loading
+
+    def shape(problems: list[str]) -> list[str]:
+        return [re.sub(r"(this is not valid YAML: ).*?( \(YAML indents|$)", r"\1...\2", p) for p in problems]
+
+    libyaml = [(name, shape(problems)) for name, problems, _ in _loader_outcomes(INVALID)]
+    monkeypatch.setattr(loading, "_fast_compose", lambda text: None)
+    monkeypatch.setattr(loading, "_new_loader", loading._PySafeLoader)
+    assert [(name, shape(problems)) for name, problems, _ in _loader_outcomes(INVALID)] == libyaml
