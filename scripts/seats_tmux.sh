@@ -89,12 +89,15 @@ for seat in controller crisis-lead ai-ops-engineer; do
         "for _ in \$(seq 100); do [ \"\$(tput cols)\" -ge 120 ] && break; sleep 0.1; done; ${command/drillsim/$DRILLSIM}; sleep 600"
 done
 # each seat is up once its first view is drawn and the host says it is connected
-wait_for controller "Ground truth (controller only)" 180
+wait_for controller "Everything (controller)" 180                 # its feed: at 120x40 the truth is a tab (t)
 wait_for crisis-lead "Actions: crisis-lead" 180
 wait_for ai-ops-engineer "Actions: ai-ops-engineer" 180
 connected() { [ "$(grep -c '^seat connected: ' "$WORK/host.log")" -ge 3 ]; }
 until_true 60 connected || fail host "the host does not say three seats connected"
 shows crisis-lead "Feature-store schema change" && fail crisis-lead "a fault label reached a role seat"
+tmux send-keys -t "$SESSION:controller" t                            # the controller's next pane: the truth
+wait_for controller "Ground truth (controller only)" 30
+wait_for controller "Feature-store schema change" 30                 # the fault's label: the controller's alone
 
 press_until controller Space '"type":"resumed"'                      # start the drill
 wait_for crisis-lead "✓ Detected" 120
