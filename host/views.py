@@ -254,7 +254,7 @@ def controller_extras(drill: Drill, audiences: Audiences, feed: tuple[FeedItem, 
     return {
         "faults": faults,
         "impact_started": drill.impact_started_at,
-        "truth": {mid: state.last_true for mid, state in drill.metrics.items()},
+        "truth": {mid: round(state.at(drill.now), 4) for mid, state in drill.metrics.items()},  # no noise, now
         "hidden_metrics": sorted(mid for mid, vis in audiences.metric_vis.items() if vis != EVERYONE),
         "red_herrings": red_herrings,
         "penalties": penalties,

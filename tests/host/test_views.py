@@ -95,6 +95,19 @@ def test_the_controller_sees_everything(drill: Drill) -> None:
     assert any(a["penalty"] for a in view["actions"])
 
 
+def test_the_controllers_truth_is_each_metric_now_without_its_noise(scenario: Scenario, crisis: Roster) -> None:
+    """Mid-fault, the truth the controller sees is where the metric is now, not its baseline."""
+    live = Drill(scenario, crisis, 7)
+    live.advance_to(600)  # the latency spike is well under way and nobody has acted
+    truth = seat_view(live, CONTROLLER)["controller"]["truth"]
+    latency = live.metrics["latency_p95_ms"]
+    assert truth["latency_p95_ms"] == round(latency.at(live.now), 4)
+    assert truth["latency_p95_ms"] > 2 * latency.spec.baseline
+    shown = live.view().metrics  # the cards show the truth plus noise: near it, not equal to it
+    card = next(m for m in shown if m.id == "latency_p95_ms")
+    assert abs(card.value - truth["latency_p95_ms"]) <= truth["latency_p95_ms"] * 0.5
+
+
 def test_each_role_sees_its_own_injects_and_the_broadcasts_only(drill: Drill) -> None:
     audiences = Audiences(drill)
     delivered = [r for r in drill.records if r["type"] == "inject"]
