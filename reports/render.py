@@ -2,7 +2,7 @@
 
 Templates live in ``reports/templates`` (Jinja2, loaded with ``PackageLoader``). The
 HTML environment autoescapes (``select_autoescape``); the Markdown environment escapes
-every ``{{ ... }}`` through ``finalize`` with ``md_escape`` (HTML entities for ``& < >``,
+every ``{{ ... }}`` through ``finalize`` with ``md_escape`` (a backslash before ``<``, before an ``&`` that would start an entity and a leading ``>``,
 backslashes for Markdown's punctuation, one line), so nothing a trainer or participant
 typed can inject Markdown or HTML. Only values built here and wrapped in ``Markup`` (a
 vetted ``https://`` link, an inlined figure) pass unescaped.
@@ -45,6 +45,8 @@ FIGURE_TITLES = {
 
 _SAFE_URL = re.compile(r"^https?://[A-Za-z0-9._~:/?#@!$&'*+,;=%-]+$")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}|#~!^])")
+_MD_ENTITY = re.compile(r"&(?=[A-Za-z][A-Za-z0-9]{1,31};)")
+"""An ``&`` that starts a named entity (``&#60;`` is none once its ``#`` has its backslash)."""
 
 
 def md_escape(value: Any) -> str:
@@ -55,9 +57,11 @@ def md_escape(value: Any) -> str:
         return "—"
     if isinstance(value, Markup):
         return str(value)
-    text = " ".join(str(value).split())
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    text = _MD_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
+    # what Markdown could read as HTML, an entity or a quote, escaped as it reads best in the raw file:
+    # '<' always (a tag, an autolink), '&' only where an entity would start, '>' only where a line starts
+    text = _MD_ENTITY.sub(r"\\&", text.replace("<", "\\<"))
+    return "\\" + text if text.startswith(">") else text
 
 
 def _html_finalize(value: Any) -> Any:

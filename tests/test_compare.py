@@ -6,6 +6,7 @@ import asyncio
 import copy
 import csv
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -223,7 +224,8 @@ def test_cli_escapes_hostile_text(tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert main(["compare", str(root), "--out", str(out), "--no-figures"]) == 0
     assert "<script>alert" not in (out / "comparison.html").read_text(encoding="utf-8")
-    assert "<script>alert" not in (out / "comparison.md").read_text(encoding="utf-8")
+    comparison_md = (out / "comparison.md").read_text(encoding="utf-8")
+    assert "\\<script>alert" in comparison_md and not re.search(r"(?<!\\)<script", comparison_md)
     assert "'=HYPERLINK(1)" in (out / "drills.csv").read_text(encoding="utf-8")
 
 

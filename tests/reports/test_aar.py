@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -231,4 +232,5 @@ def test_typed_observations_and_feedback_stay_inert(journal):
     records.append({"seq": records[-1]["seq"] + 1, "t": 1800.0, **OBSERVATION, "text": hostile, "author": hostile})
     rendered = render_report(records, figures=False)
     assert "<script>" not in rendered.html and "&lt;script&gt;" in rendered.html
-    assert "<script>" not in rendered.markdown and "\\[x\\]" in rendered.markdown and "\\| col" in rendered.markdown
+    assert "\\<script>" in rendered.markdown and "\\[x\\]" in rendered.markdown and "\\| col" in rendered.markdown
+    assert not re.search(r"(?<!\\)<script", rendered.markdown)  # each '<' they typed has its backslash

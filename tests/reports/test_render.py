@@ -50,12 +50,26 @@ def test_hostile_texts_render_inert_in_html(journal):
     assert "&lt;img src=x onerror=alert(1)&gt;" in rendered.html
 
 
+def markdown_to_html(md: str) -> str:
+    """The report's Markdown as a CommonMark renderer with GFM tables shows it (raw HTML allowed, as on GitHub)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": True}).enable("table").render(md)
+
+
 def test_hostile_texts_render_inert_in_markdown(journal):
     md = render_report(journal("hostile"), figures=False).markdown
-    assert "<script" not in md and "<img" not in md and "<b " not in md and "<i>" not in md
+    assert not re.search(r"(?<!\\)<(script|img|b |i>)", md)  # every '<' of theirs has its backslash
     assert not re.search(r"(?<!\\)\]\(javascript:", md)
     assert "\\[x\\](javascript:alert(1))" in md
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in md
+    assert "\\<script>alert(1)\\</script>" in md
+    # and rendered, nothing they typed is markup: no tag, no handler, no javascript link; the text shows
+    audit = Audit()
+    html = markdown_to_html(md)
+    audit.feed(html)
+    assert not {"script", "img", "b", "i", "blockquote"} & set(audit.tags)
+    assert audit.handlers == [] and not any("javascript:" in h for h in audit.hrefs)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     # every table row keeps its column count: pipes in user text are escaped
     for line in md.splitlines():
         if line.startswith("| Scenario |"):
@@ -74,7 +88,41 @@ def test_hostile_markdown_rendered_by_a_markdown_engine_is_inert(journal):
 
 
 def test_md_escape():
-    assert md_escape("a *b* _c_ [d](e) <f> | # `g` \\") == "a \\*b\\* \\_c\\_ \\[d\\](e) &lt;f&gt; \\| \\# \\`g\\` \\\\"
+    assert md_escape("a *b* _c_ [d](e) <f> | # `g` \\") == "a \\*b\\* \\_c\\_ \\[d\\](e) \\<f> \\| \\# \\`g\\` \\\\"
+    # the raw file stays readable: a comparison, an ampersand in words, a quote mark mid-line as typed
+    assert md_escape("answers >= 99.2% & Q&A > 3") == "answers >= 99.2% & Q&A > 3"
+    assert md_escape("&amp; &#60; &#x3c;") == "\\&amp; &\\#60; &\\#x3c;"
+    assert md_escape("> not a quote") == "\\> not a quote"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "answers >= 99.2% & Q&A",
+        "<script>alert(1)</script>",
+        "<b>bold</b> <i>x</i> <img src=x onerror=alert(1)>",
+        "&amp; &lt;b&gt; &#60;script&#62; &#x3c;",
+        "> a quote? >> no",
+        "<https://evil.example> <mailto:a@b.c>",
+        "a\\<b \\&amp; c\\",
+        "*a* _b_ `c` [d](javascript:e) ![f](g) | h | ~~i~~ # j",
+        "<!-- comment --> <?php x ?> <![CDATA[ y ]]>",
+    ],
+)
+def test_md_escape_renders_as_the_text_itself(text: str) -> None:
+    """What a CommonMark renderer shows of an escaped value, in a paragraph, a list item or a table cell, is the
+    value: the same characters, no element."""
+    import html as html_module
+
+    for line, tag in ((md_escape(text), "p"), (f"- {md_escape(text)}", "li")):
+        rendered = markdown_to_html(line).strip()
+        inner = re.fullmatch(rf"(?:<ul>\n)?<{tag}>(.*)</{tag}>(?:\n</ul>)?", rendered, re.S)
+        assert inner, rendered
+        assert "<" not in inner.group(1), rendered
+        assert html_module.unescape(inner.group(1)) == text
+    table = markdown_to_html(f"| a |\n|---|\n| {md_escape(text)} |\n")
+    cell = re.search(r"<td>(.*)</td>", table, re.S)
+    assert cell and "<" not in cell.group(1) and html_module.unescape(cell.group(1)) == text
     assert md_escape("two\nlines") == "two lines"
     assert md_escape(None) == "—"
 
@@ -89,7 +137,7 @@ def test_golden_markdown(journal):
 
 def test_overrides_and_hotwash_in_report(journal):
     rendered = render_report(journal("flash-sale-late"), figures=False)
-    assert "facilitator override of U: Blaming the CDN &lt;b&gt;hurt&lt;/b&gt; trust" in rendered.markdown
+    assert "facilitator override of U: Blaming the CDN \\<b>hurt\\</b> trust" in rendered.markdown
     assert "<em>Facilitator override of U:</em> Blaming the CDN &lt;b&gt;hurt&lt;/b&gt;" in rendered.html
     seed = render_report(journal("flash-sale-seed"), figures=False).markdown
     assert "- Strength: The rollback script worked first time." in seed
