@@ -98,6 +98,9 @@ READ_KEYS = (
 """The scorecard keys the loader reads (of every version); the rest (the AAR, people, clocks ...) is not read."""
 
 
+_DIGITS = re.compile(r"(\d+)")
+
+
 class ScorecardError(Exception):
     """A file that cannot be read as a scorecard: the message names the file and the reason."""
 
@@ -151,8 +154,13 @@ class DrillRow:
         return self.path.parent
 
     @property
-    def order_key(self) -> tuple[str, str, str]:
-        return (self.date or "", self.label, str(self.path))
+    def order_key(self) -> tuple[str, tuple[tuple[int, str, int], ...], str]:
+        """Oldest first; drills of one date by label with its numbers read as numbers (sim-2 before sim-10)."""
+        return (self.date or "", _natural(self.label), str(self.path))
+
+
+def _natural(text: str) -> tuple[tuple[int, str, int], ...]:
+    return tuple((1, "", int(part)) if part.isdigit() else (0, part, 0) for part in _DIGITS.split(text) if part)
 
 
 @dataclass

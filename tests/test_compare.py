@@ -97,6 +97,15 @@ def test_known_trend_medians_direction_and_target_flags(quarters: Path) -> None:
     assert summary["detect_from_impact_ratio"] == pytest.approx(1.2)
 
 
+def test_drills_of_one_date_are_in_the_order_of_their_numbers(tmp_path: Path) -> None:
+    root = tmp_path / "drills"
+    for n in (10, 2, 1, 11, 3):
+        write_run(root, f"sim-{n}", make_card(label=f"sim-{n}", date="2026-05-04", detect=300.0))
+    write_run(root, "earlier", make_card(label="sim-9", date="2026-05-03", detect=300.0))
+    labels = [d.label for d in load_drills([root]).drills]
+    assert labels == ["sim-9", "sim-1", "sim-2", "sim-3", "sim-10", "sim-11"]
+
+
 def test_trend_and_summary_helpers() -> None:
     assert trend([600, 360, 240]) == "improving"
     assert trend([240, 360, 600]) == "worsening"
