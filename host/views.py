@@ -253,7 +253,7 @@ def controller_extras(drill: Drill, audiences: Audiences, feed: tuple[FeedItem, 
     feed_to = {str(item.seq): audiences.of_record(drill.records[item.seq]) for item in feed[-FEED_LIMIT:]}
     return {
         "faults": faults,
-        "impact_started": drill.impact_started_at,
+        "impact_started_at": drill.impact_started_at,
         "truth": {mid: round(state.at(drill.now), 4) for mid, state in drill.metrics.items()},  # no noise, now
         "hidden_metrics": sorted(mid for mid, vis in audiences.metric_vis.items() if vis != EVERYONE),
         "red_herrings": red_herrings,
