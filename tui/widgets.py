@@ -942,9 +942,9 @@ class MilestonePanel(Static):
             self._shown, self._rows = key, rows
 
 
-def controller_table(view: DrillView, extras: Mapping[str, Any]) -> Table:
-    """The controller's information (``host.views.controller_extras``): faults by label, the live score and
-    the penalties, the true metric values where they differ from what the team sees."""
+def controller_grid(extras: Mapping[str, Any]) -> Table:
+    """A two-column grid (what, state) opened with the drill's faults by label and whether each is on: the
+    start of the single terminal's controller panel and of the controller console's truth pane."""
     table = Table.grid(padding=(0, 1), expand=True)
     table.add_column(ratio=1, overflow="ellipsis", no_wrap=True)
     table.add_column(justify="right", no_wrap=True)
@@ -956,12 +956,24 @@ def controller_table(view: DrillView, extras: Mapping[str, Any]) -> Table:
         else:
             state = Text(f"since {format_clock(fault['started_at'])}", "bold red")
         table.add_row(Text(("⚡ " if fault["impact"] else "· ") + str(fault["label"])), state)
+    return table
+
+
+def add_recent_penalties(table: Table, extras: Mapping[str, Any]) -> None:
+    """The last three penalties, each with its reason and points."""
+    for penalty in (extras.get("penalties") or [])[-3:]:
+        table.add_row(Text(f"  {penalty['reason']}", "red"), Text(f"-{penalty['points']}"))
+
+
+def controller_table(view: DrillView, extras: Mapping[str, Any]) -> Table:
+    """The controller's information (``host.views.controller_extras``): faults by label, the live score and
+    the penalties, the true metric values where they differ from what the team sees."""
+    table = controller_grid(extras)
     score = extras.get("score")
     table.add_row(Text("live score", "bold"), Text(f"{score['total']:g} / 100", "bold") if score else Text("…", "dim"))
     points = view.penalty_points
     table.add_row(Text("penalties", "bold"), Text(f"-{points}", "bold red") if points else Text("none", "dim"))
-    for penalty in (extras.get("penalties") or [])[-3:]:
-        table.add_row(Text(f"  {penalty['reason']}", "red"), Text(f"-{penalty['points']}"))
+    add_recent_penalties(table, extras)
     shown = {m.id: m for m in view.metrics}
     for metric_id, value in (extras.get("truth") or {}).items():
         metric = shown.get(metric_id)

@@ -40,6 +40,8 @@ from drillsim.tui.widgets import (
     MilestonePanel,
     PausedBanner,
     action_hint,
+    add_recent_penalties,
+    controller_grid,
     money,
     number,
 )
@@ -569,17 +571,7 @@ class ControllerScreen(RoleScreen, inherit_bindings=False):
 
 def truth_table(view: DrillView, extras: dict[str, Any]) -> Table:
     """Faults with their labels, the true metric values, the live score and penalties, who is connected."""
-    table = Table.grid(padding=(0, 1), expand=True)
-    table.add_column(ratio=1, overflow="ellipsis", no_wrap=True)
-    table.add_column(justify="right", no_wrap=True)
-    for fault in extras.get("faults") or []:
-        if fault["started_at"] is None:
-            state = Text("pending", "dim")
-        elif fault["stopped_at"] is not None:
-            state = Text(f"stopped {format_clock(fault['stopped_at'])}", "green")
-        else:
-            state = Text(f"since {format_clock(fault['started_at'])}", "bold red")
-        table.add_row(Text(("⚡ " if fault["impact"] else "· ") + fault["label"]), state)
+    table = controller_grid(extras)
     truth = extras.get("truth") or {}
     labels = {m.id: m for m in view.metrics}
     for mid, value in truth.items():
@@ -591,8 +583,7 @@ def truth_table(view: DrillView, extras: dict[str, Any]) -> Table:
     if score:
         table.add_row(Text("live score", "bold"), Text(f"{score['total']:g} / 100", "bold"))
     table.add_row(Text("penalties", "bold"), Text(f"-{view.penalty_points}", "bold red" if view.penalty_points else ""))
-    for penalty in (extras.get("penalties") or [])[-3:]:
-        table.add_row(Text(f"  {penalty['reason']}", "red"), Text(f"-{penalty['points']}"))
+    add_recent_penalties(table, extras)
     seats = extras.get("seats") or {}
     if seats:
         on = [s for s, up in seats.items() if up]
