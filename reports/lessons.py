@@ -63,6 +63,19 @@ class Finding(BaseModel):
 # ---------------------------------------------------------------------------- conditions
 
 
+def _late_or_never(
+    subject: str, verb: str, at: float | None, not_by: float, facts: DrillFacts
+) -> tuple[bool, list[str]]:
+    """A ``not_by`` condition: it holds when the moment came after ``not_by`` or never came at all."""
+    if at is None:
+        return True, [
+            f"{subject} not {verb} by the end of the drill ({format_time(facts.played_until)}); due by {format_time(not_by)}"
+        ]
+    if at > not_by:
+        return True, [f"{subject} {verb} at {format_time(at)}, after {format_time(not_by)}"]
+    return False, []
+
+
 def evaluate(condition: Condition, facts: DrillFacts) -> tuple[bool, list[str]]:
     """Whether a scenario condition held over the whole drill, with the evidence."""
     if isinstance(condition, MilestoneCondition):
@@ -71,13 +84,7 @@ def evaluate(condition: Condition, facts: DrillFacts) -> tuple[bool, list[str]]:
         label = facts.milestone_label(name)
         if condition.not_by is None:
             return reached is not None, ([f"{label} reached at {format_time(reached)}"] if reached is not None else [])
-        if reached is None:
-            return True, [
-                f"{label} not reached by the end of the drill ({format_time(facts.played_until)}); due by {format_time(condition.not_by)}"
-            ]
-        if reached > condition.not_by:
-            return True, [f"{label} reached at {format_time(reached)}, after {format_time(condition.not_by)}"]
-        return False, []
+        return _late_or_never(label, "reached", reached, condition.not_by, facts)
     if isinstance(condition, ActionCondition):
         name = condition.action
         done = facts.action_done_at(name)
@@ -87,13 +94,7 @@ def evaluate(condition: Condition, facts: DrillFacts) -> tuple[bool, list[str]]:
                 return False, []
             who = next((r.member for r in facts.runs if r.action == name and r.finished_at == done), None)
             return True, [f"'{label}' done at {format_time(done)}" + (f" by {who}" if who else "")]
-        if done is None:
-            return True, [
-                f"'{label}' not done by the end of the drill ({format_time(facts.played_until)}); due by {format_time(condition.not_by)}"
-            ]
-        if done > condition.not_by:
-            return True, [f"'{label}' done at {format_time(done)}, after {format_time(condition.not_by)}"]
-        return False, []
+        return _late_or_never(f"'{label}'", "done", done, condition.not_by, facts)
     if isinstance(condition, ClockCondition):
         clock = facts.clocks.get(condition.clock)
         if clock is None or clock.started_at is None:
