@@ -17,6 +17,11 @@ HSEEP AAR/IP template (rev. 2013, as reference/methodology.md 1.6 lists it):
 
 It reads the scorecard and ``Finding`` structures and never re-judges the drill: what is
 found is ``reports.lessons``' business; this module only arranges, merges and explains it.
+
+It is long because it is the HSEEP AAR/IP template section by section, in the order the
+sections are built: findings merged into issues, the objective each issue belongs to, root causes read
+from the journal, then the overview, summary, analysis and plan. Each step uses the merged issues of the
+one before, and the templates read the result as one dictionary.
 """
 
 from __future__ import annotations

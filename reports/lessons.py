@@ -6,6 +6,11 @@ the role that owns it and a due date (the drill date plus the rule's ``due``). T
 scenario's ``lessons`` are evaluated over the whole journal at the end: a ``not_by``
 condition holds when the milestone or action had not happened by that time, including
 when the drill ended before it without it happening.
+
+It is long because ``_generic`` is the rule book every drill gets (one rule after another, each
+with its evidence, corrective action and owner) and ``_strengths`` its mirror, after the scenario's own
+conditions. The rules share their helpers (``_improvement``, ``_due``, ``declared_roles``), and one file is
+where a trainer reads everything a drill is judged by (docs/scoring.md lists the rules).
 """
 
 from __future__ import annotations

@@ -9,6 +9,10 @@ vetted ``https://`` link, an inlined figure) pass unescaped.
 
 ``write_report(run_dir)`` is the entry point; ``render_report(records)`` does the same in
 memory.
+
+It is long because ``build_context`` is the one place that turns the scorecard, findings and
+AAR into what the templates show: the Markdown and the HTML report read the same dictionary, so they
+cannot disagree. The escaping, the Jinja2 environments and writing the files sit around it.
 """
 
 from __future__ import annotations

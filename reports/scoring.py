@@ -10,6 +10,13 @@ rule and the formula with a worked example.
 Par is what the scenario's playbook policy achieves with the drill's roster: the median
 (with p10 and p90) of many playbook drills, a :class:`Par` that ``reports.par`` computes
 with the what-if simulator and caches per scenario and roster content.
+
+It is long because the scorecard is one pure function with one rule set, read in the order
+docs/scoring.md explains it: the models scorecard.json holds (read back by compare and the report),
+then each part (moments, communication, detection, clocks, intervals, business impact, harm, people,
+objectives, the score's terms), then the API. Each part reads ``DrillFacts`` and the parts before it;
+split into modules they would import each other's helpers (``team_time``, ``option_quality``,
+``interval_status``) back and forth.
 """
 
 from __future__ import annotations

@@ -22,6 +22,11 @@ None}``) adds any other numbers per run (``reports.par`` measures every scorecar
 for par). With ``jobs > 1`` both must be module-level functions (they are sent to the workers).
 
 Pure and headless: no pandas, no matplotlib (``reports/whatif_render.py`` draws).
+
+It is long because it is the what-if pipeline in the order it runs: one run and its summary,
+the workers, the simulation (local processes or any ``concurrent.futures`` executor such as Dask's,
+shards and their merge), the statistics, and par. Each stage uses only the one before; ``RunColumns``
+is shared by the workers, the merge and the statistics.
 """
 
 from __future__ import annotations

@@ -7,6 +7,10 @@ after each one the report is rewritten in a thread worker, so it always holds th
 Par (the playbook's median over 101 drills of the scenario with this roster) is computed
 once in a thread worker when the debrief opens (read from the cache after the first time);
 the scores are shown at once and par joins them, and the report, when it arrives.
+
+It is long because it holds the debrief's texts (summary, end reason, objectives, score,
+findings: small functions at the top, tested alone) beside the screen that shows them with its
+workers (par, the report) and dialogs (hotwash entries, rating overrides, discarding a drill).
 """
 
 from __future__ import annotations
