@@ -432,13 +432,13 @@ def root_cause(keys: set[str], facts: DrillFacts, card: Scorecard) -> str:
                         f"nobody sent an update between {format_time(comm.largest_gap_from)} and {format_time(comm.largest_gap_until)}"
                     )
         elif kind == "clock":
-            spec = next((c for c in facts.scenario.clocks if c.id == value), None)
-            if spec is not None:
+            clock = next((c for c in facts.scenario.clocks if c.id == value), None)
+            if clock is not None:
                 started = facts.clocks.get(value)
                 if started is None or started.started_at is None:
-                    text = f"'{facts.action_label(spec.starts_on)}' was never done, so the {spec.regime} clock never started"
+                    text = f"'{facts.action_label(clock.starts_on)}' was never done, so the {clock.regime} clock never started"
                 else:
-                    text = _action_cause(facts, spec.satisfied_by)
+                    text = _action_cause(facts, clock.satisfied_by)
         elif key == "load":
             others = [m for m in card.people.members if m.actions < max(x.actions for x in card.people.members)]
             if others:
@@ -729,7 +729,7 @@ def build_aar(
     objective_text = {o.id: o for o in facts.scenario.objectives}
     drill_day = facts.drill_date
 
-    issue_rows = []
+    issue_rows: list[dict[str, Any]] = []
     for number, issue in enumerate(issues, start=1):
         objectives = objectives_of(issue.keys, facts)
         role = issue.finding.owner or "crisis-lead"

@@ -33,10 +33,10 @@ def plain(text: object, limit: int = 48) -> str:
 
 def _new_figure(width: float, height: float) -> Any:
     from matplotlib.figure import Figure
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
 
-    fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
     # room at the edges for the last tick label and the rotated annotations (nothing clipped at the right)
-    fig.get_layout_engine().set(w_pad=0.12, h_pad=0.08)
+    fig = Figure(figsize=(width, height), dpi=100, layout=ConstrainedLayoutEngine(w_pad=0.12, h_pad=0.08))
     return fig
 
 

@@ -103,7 +103,8 @@ def _expected(scenario: Scenario, inject: Inject) -> str:
     if inject.red_herring:
         return "Recognise it as unrelated to the incident; check it against the timeline, do not act on it."
     if inject.decision is not None:
-        good, bad = [], []
+        good: list[str] = []
+        bad: list[str] = []
         for option in inject.decision.options:
             try:
                 action = scenario.action(option)

@@ -364,21 +364,21 @@ def _generic(facts: DrillFacts, card: Scorecard, covered: set[str] | None = None
     communicators = [a for a in facts.scenario.actions if a.communication and a.communication_sound]
     if comm.updates == 0 and (comm.cadence is not None or communicators):
         sent = [s for s in comm.statements if not s.counted]
-        evidence = [
+        update_evidence = [
             f"no sound stakeholder update between impact ({format_time(card.impact_started_at)}) and the end ({format_time(card.ended_at)})"
         ]
         due = None if comm.first_update_target is None else facts.anchor + comm.first_update_target
         title = "No stakeholder update was sent"
         if facts.ended_before(due):
             title = f"No stakeholder update was sent {facts.before_the_end}"
-            evidence[0] += f", before the first update was due ({format_time(due)})"
-        evidence += [f"{format_time(s.t)} '{shorten(s.label, 60)}' did not count: {s.why}" for s in sent]
+            update_evidence[0] += f", before the first update was due ({format_time(due)})"
+        update_evidence += [f"{format_time(s.t)} '{shorten(s.label, 60)}' did not count: {s.why}" for s in sent]
         out.append(
             _improvement(
                 facts,
                 "no-update",
                 title,
-                evidence,
+                update_evidence,
                 "Send a templated first update within the target and state the time of the next one.",
                 "communications-manager",
             )
