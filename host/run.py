@@ -14,14 +14,13 @@ import contextlib
 import json
 import os
 import secrets
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from drillsim.simulator import session
 from drillsim.simulator.engine import Drill
-from drillsim.simulator.journal import encode
+from drillsim.simulator.journal import atomic_write, encode
 
 SEATS_NAME = "seats.json"
 INPUTS_NAME = "seat-inputs.jsonl"
@@ -46,22 +45,8 @@ def _code() -> str:
 
 
 def write_codes(folder: Path, codes: dict[str, str]) -> Path:
-    """``seats.json`` readable by its owner only (0600 from the start: written to a 0600 temp file, renamed)."""
-    target = folder / SEATS_NAME
-    fd, tmp = tempfile.mkstemp(prefix=".seats.", suffix=".tmp", dir=folder)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump({"seats": codes}, handle, indent=2)
-            handle.write("\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    return target
+    """``seats.json`` readable by its owner only (0600 from the start), replaced atomically."""
+    return atomic_write(folder / SEATS_NAME, json.dumps({"seats": codes}, indent=2) + "\n", mode=0o600)
 
 
 def read_codes(folder: Path) -> dict[str, str]:

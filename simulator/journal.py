@@ -327,19 +327,20 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
-def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> Path:
+def atomic_write(path: str | os.PathLike[str], data: str | bytes, mode: int = 0o644) -> Path:
     """Replace a file so readers see the old or the new content, never half: a uniquely named
-    temp file in the same folder, written, fsync'd, then renamed over the target."""
+    temp file in the same folder, written, fsync'd, then renamed over the target. The file has
+    ``mode`` from the start (``0o600``: its owner alone ever reads it)."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp_name, 0o644)
         os.replace(tmp_name, target)
     except BaseException:
         with contextlib.suppress(OSError):
