@@ -33,7 +33,7 @@ from typing import Any
 
 from drillsim.reports.exercise import ExerciseInfo, critical_tasks, task_label
 from drillsim.reports.facts import DrillFacts
-from drillsim.reports.lessons import Finding, declared_roles
+from drillsim.reports.lessons import Finding, declared_roles, join_words
 from drillsim.reports.scoring import CANONICAL_MILESTONES, RATING_NAMES, Scorecard
 from drillsim.simulator.durations import format_duration, format_time
 from drillsim.simulator.roles import role_title
@@ -662,12 +662,6 @@ def feedback_of(facts: DrillFacts) -> dict[str, Any]:
     return {"forms": len(forms), "questions": questions, "texts": texts}
 
 
-def _join(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def _lower_first(text: str, names: set[str]) -> str:
     """Lower-case a title's first letter for a sentence ("The rollback" -> "the rollback"); "CEO" and names stay."""
     first = text.split(" ", 1)[0]
@@ -698,7 +692,7 @@ def executive_summary(
         by_rating: dict[str, list[str]] = {}
         for o in card.objectives:
             by_rating.setdefault(o.rating, []).append(f"{o.capability} ({o.id})")
-        parts = [f"{RATING_NAMES[r].lower()} ({r}): {_join(names)}" for r, names in by_rating.items()]
+        parts = [f"{RATING_NAMES[r].lower()} ({r}): {join_words(names)}" for r, names in by_rating.items()]
         paragraphs.append(f"Of {len(card.objectives)} objectives, " + "; ".join(parts) + ".")
     if strengths:
         paragraphs.append("Major strengths: " + "; ".join(_lower_first(s.title, names) for s in strengths[:3]) + ".")

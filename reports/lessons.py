@@ -65,6 +65,13 @@ class Finding(BaseModel):
     drill ended before its ``not_by`` time (the team did not get the chance)."""
 
 
+def join_words(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
 # ---------------------------------------------------------------------------- conditions
 
 
@@ -634,7 +641,7 @@ def _strengths(facts: DrillFacts, card: Scorecard) -> list[Finding]:
         out.append(
             _strength(
                 "par-beaten",
-                "Faster than par's fast end (quicker than nine playbook drills in ten)",
+                f"{join_words([i.label for i in beat])} faster than par's fast end (quicker than nine playbook drills in ten)",
                 [
                     f"{i.label}: {format_time(i.seconds)} vs par {format_time(i.par)} (p10 {format_time(i.par_p10)})"
                     for i in beat

@@ -287,6 +287,9 @@ def test_faster_than_par_only_beyond_its_spread(seconds: float, beaten: bool) ->
     card = with_par(score_facts(facts), par)
     found = {f.rule: f for f in findings_from(facts, card)}
     assert ("par-beaten" in found) is beaten
+    if beaten:  # the strength says what was faster: it reads alone in the executive summary
+        label = next(i.label for i in card.intervals if i.name == "ack_from_impact")
+        assert found["par-beaten"].title.startswith(f"{label} faster than par")
 
 
 def test_an_explicit_objective_takes_the_penalty() -> None:
