@@ -526,9 +526,13 @@ def _day(drill: date | None, days: int) -> str:
 
 def _real_duration(facts: DrillFacts) -> str:
     start = facts.wall
+    ended = facts.played_until
+    sim = format_duration(ended) if ended else "0s"
+    policy = facts.start.get("policy")
+    if policy:  # autoplay: nobody sat at it, so its wall-clock time says nothing about the team
+        return f"none: played headless by the {policy} policy, {sim} of simulated time"
     if start is None:
         return "not recorded"
-    ended = facts.played_until
     last: tuple[datetime, float] | None = None
     for record in facts.records[1:]:
         wall = record.get("wall")
@@ -545,7 +549,6 @@ def _real_duration(facts: DrillFacts) -> str:
     # the wall clock of the last input during play, then the sim time after it at the drill's speed
     played = ended / speed if last is None else (last[0] - start).total_seconds() + max(0.0, ended - last[1]) / speed
     seconds = max(played, 0.0)
-    sim = format_duration(ended) if ended else "0s"
     return f"about {format_duration(round(seconds))} of wall-clock time for {sim} of simulated time (speed x{speed:g})"
 
 
@@ -681,10 +684,12 @@ def executive_summary(
     ov = overview(facts, card, info)
     team = card.team or "The team"
     names = {m.name for m in facts.roster.members} if facts.roster else set()
+    policy = facts.start.get("policy")
+    ran = f"was played headless by the {policy} policy" if policy else f"ran {ov['real_time_duration']}"
     paragraphs = [
         f'On {ov["dates"]} {team} exercised its response to "{facts.scenario.title}" ({facts.scenario.severity}), '
         f"a {facts.scenario.category.replace('-', ' ')} failure of an AI system: {facts.scenario.summary} "
-        f"The drill ran {ov['real_time_duration']} and ended at {format_time(card.ended_at)} "
+        f"The drill {ran} and ended at {format_time(card.ended_at)} "
         f"({(card.end_reason or 'not ended').replace('_', ' ')}); it scored {card.score.total:g} out of 100"
         + (f" against a par of {card.par_score:g} for the playbook response." if card.par_score is not None else ".")
     ]
