@@ -92,7 +92,15 @@ class BriefingScreen(Screen[None]):
         Binding("question_mark,f1", "help", "Help", tooltip="This help", key_display="?", id="briefing.help"),
         # A priority binding runs as the app takes the key, before it hands the next keys to the field that
         # has focus: "Ana⏎Ben⏎" typed in one burst puts "Ben" in the second field, not after "Ana".
-        Binding("enter", "next_name", "Next name", show=False, priority=True, id="briefing.next_name"),
+        Binding(
+            "enter",
+            "next_name",
+            "Next name",
+            tooltip="Next name; on Start, start the drill",
+            show=False,
+            priority=True,
+            id="briefing.next_name",
+        ),
     ]
 
     def __init__(self, scenario: Scenario, roster: Roster, settings: Settings, can_go_back: bool = True) -> None:
@@ -187,7 +195,7 @@ class BriefingScreen(Screen[None]):
                 "Keys in the briefing",
                 [
                     ("Briefing", keys.binding_rows(self)),
-                    ("Fields", [("tab", "Next field"), ("enter", "Next name; on Start, start the drill")]),
+                    ("Fields", [("tab", "Next field")]),
                     ("Anywhere", keys.app_binding_rows(self.app)),
                 ],
             )
