@@ -90,6 +90,17 @@ class BriefingScreen(Screen[None]):
         ),
         Binding("escape", "back", "Back", tooltip="Back to the launcher (nothing is recorded)", id="briefing.back"),
         Binding("question_mark,f1", "help", "Help", tooltip="This help", key_display="?", id="briefing.help"),
+        # A priority binding runs as the app takes the key, before it hands the next keys to the field that
+        # has focus: "Ana⏎Ben⏎" typed in one burst puts "Ben" in the second field, not after "Ana".
+        Binding(
+            "enter",
+            "next_name",
+            "Next name",
+            tooltip="Next name; on Start, start the drill",
+            show=False,
+            priority=True,
+            id="briefing.next_name",
+        ),
     ]
 
     def __init__(self, scenario: Scenario, roster: Roster, settings: Settings, can_go_back: bool = True) -> None:
@@ -154,15 +165,20 @@ class BriefingScreen(Screen[None]):
         else:
             self.action_back()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter in a name field moves to the next one; after the last, to Start."""
-        event.stop()
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_name":  # Enter elsewhere (on Start, on Back) is the focused widget's own
+            return isinstance(self.focused, Input) and self.focused.has_class("participant")
+        return True
+
+    def action_next_name(self) -> None:
+        """Enter in a name field moves to the next one; after the last, to Start. The focus moves at once
+        (``Widget.focus`` would move it only after the keys already typed had gone to this field)."""
         inputs = list(self.query(".participant").results(Input))
-        position = inputs.index(event.input) if event.input in inputs else -1
-        if 0 <= position < len(inputs) - 1:
-            inputs[position + 1].focus()
-        else:
-            self.query_one("#start", Button).focus()
+        position = inputs.index(self.focused) if self.focused in inputs else -1
+        target: Input | Button = (
+            inputs[position + 1] if 0 <= position < len(inputs) - 1 else self.query_one("#start", Button)
+        )
+        self.set_focus(target)
 
     def action_start(self) -> None:
         self.shell.start(self.scenario, self.roster, self.settings, self.participants())
@@ -179,7 +195,7 @@ class BriefingScreen(Screen[None]):
                 "Keys in the briefing",
                 [
                     ("Briefing", keys.binding_rows(self)),
-                    ("Fields", [("tab", "Next field"), ("enter", "Next name; on Start, start the drill")]),
+                    ("Fields", [("tab", "Next field")]),
                     ("Anywhere", keys.app_binding_rows(self.app)),
                 ],
             )
