@@ -290,6 +290,8 @@ class RampSampler:
         self.next_k = 0  # index of the next sample to compute
         self.block_k = 0  # index of the first sample not yet written
         self.at_record_k = 0  # the samples before the latest record that had a sample since the one before it
+        self.record_mark = 0.0
+        """``at_record_k * SAMPLE_EVERY``: a record at or before it has nothing to do here (the drill asks first)."""
         self.t_int = 0.0  # impact is integrated up to this time
         self.revenue_per_minute = drill.scenario.business.revenue_per_minute
         self.revenue_metrics = revenue_metrics(drill)
@@ -324,10 +326,11 @@ class RampSampler:
         """A real record is about to be written at ``t``: the block of samples before it goes first once it
         holds ``block_min`` samples (format 2: any); until then they wait (a metric about to change computes
         them first)."""
-        if t <= self.at_record_k * SAMPLE_EVERY:  # no sample since the previous record that had one before it
+        if t <= self.record_mark:  # no sample since the previous record that had one before it
             return
         k = math.floor(t / SAMPLE_EVERY)
-        self.at_record_k = k if k * SAMPLE_EVERY >= t else k + 1
+        self.at_record_k = k = k if k * SAMPLE_EVERY >= t else k + 1
+        self.record_mark = k * SAMPLE_EVERY
         if t > (self.block_k + self.block_min - 1) * SAMPLE_EVERY:  # that many samples are due before t
             self.sample_until(t)
             if self.next_k > self.block_k:
@@ -597,6 +600,7 @@ class SampledMonitor:
         self.revenue_per_minute = drill.scenario.business.revenue_per_minute
         self.revenue_metrics = revenue_metrics(drill)
         self.last_tick: float | None = None
+        self.record_mark = math.inf  # before_record has nothing to do
 
     def start(self) -> None:
         self.drill.env.process(self._monitor())

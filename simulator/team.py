@@ -38,6 +38,10 @@ class Submission:
     """``ok``, ``ended``, ``unknown``, ``requires``, ``done``, ``underway``, ``forbidden``, ``member``, ``decision``."""
 
 
+ACCEPTED = Submission(True)
+"""The answer to every accepted submission (a Submission is immutable: one object serves them all)."""
+
+
 @dataclass
 class _ActionRun:
     """A submitted action on its way: waiting for its member, running, or done."""
@@ -143,10 +147,14 @@ class Team:
     def _why_not(self: Drill, action: Action) -> tuple[str, str] | None:
         if self.ended:
             return ("ended", "the drill has ended")
-        missing = [r for r in action.requires if r not in self.milestones and r not in self.done_actions]
+        missing = tuple(r for r in action.requires if r not in self.milestones and r not in self.done_actions)
         if missing:
-            names = ", ".join(self._requirement_label(r) for r in missing)
-            return ("requires", f"needs {names} first")
+            # the same requirements missing give the same answer: a policy's retries ask again and again
+            why = self._requires_why.get(missing)
+            if why is None:
+                names = ", ".join(self._requirement_label(r) for r in missing)
+                why = self._requires_why[missing] = ("requires", f"needs {names} first")
+            return why
         for source in self._forbidden_by.get(action.id, ()):
             if source in self.done_actions:
                 when = format_clock(self.done_actions[source])
@@ -207,7 +215,10 @@ class Team:
             why = ("member", f"no member named '{by}' on the roster")
         if why is not None:
             self._emit("action_rejected", action=action_id, reason=why[1])
-            return Submission(False, why[1], why[0])
+            rejected = self._rejections.get(why)
+            if rejected is None:
+                rejected = self._rejections[why] = Submission(False, why[1], why[0])
+            return rejected
         if by is not None:
             state = self.members[by]
             match = action.role in state.spec.roles
@@ -221,7 +232,7 @@ class Team:
         if state.load > 1 or not state.engaged:
             self._emit("action_queued", action=action.id, member=state.spec.name, ahead=state.load - 1)
         self.env.process(self._run(request, state, match))
-        return Submission(True)
+        return ACCEPTED
 
     def _run(
         self: Drill, request: _ActionRunRequest, state: _MemberState, match: bool
