@@ -138,6 +138,7 @@ class Drill(Triggers, Decisions, Team, Clocks):
         self.milestones: dict[str, float] = {}
         self.done_actions: dict[str, float] = {}
         self.tasks: list[_ActionRun] = []
+        self._runs_of: dict[str, list[_ActionRun]] = {}  # the same runs by action id, in submission order
         self.fault_started: dict[str, float] = {}
         self.fault_stopped: dict[str, float] = {}
         self.impact_started_at: float | None = None

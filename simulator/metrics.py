@@ -464,7 +464,10 @@ class RampSampler:
         for state in self.with_slo:
             if state.breached:
                 outside[state.id] += t - a
-        drill.revenue_lost += self._revenue(a, t)
+        if self.revenue_metrics:
+            lost = self._revenue(a, t)
+            if lost:  # (adding 0.0 changes nothing: the sums stay the same to the last bit)
+                drill.revenue_lost += lost
         self.t_int = t
 
     def _revenue(self, a: float, b: float) -> float:
@@ -475,9 +478,10 @@ class RampSampler:
             base = follows.baseline
             ramp = follows.ramp
             if ramp is None or ramp.t1 <= a:  # a flat stretch (the usual case): one rectangle
-                f = (base - follows.at(a)) / base
+                # (follows.at(a) and clipped_integral(f, f, b - a) inlined: the same operations)
+                f = (base - (follows.value if ramp is None else ramp.v1)) / base
                 if f > 0.0:
-                    total += share * clipped_integral(f, f, b - a)
+                    total += share * ((f if f < 1.0 else 1.0) * (b - a))
                 continue
             pieces = [a, b]
             if a < ramp.t1 < b:

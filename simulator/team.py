@@ -114,13 +114,13 @@ class Team:
 
     def in_progress(self: Drill, action_id: str) -> bool:
         """Whether the action is queued or running now."""
-        return any(task.action.id == action_id and not task.done for task in self.tasks)
+        return any(not task.done for task in self._runs_of.get(action_id, ()))
 
     def running_until(self: Drill, action_id: str) -> float | None:
         """When the action's last run finishes, if every run of it now is under way (none still queued)."""
         finish = None
-        for task in self.tasks:
-            if task.action.id == action_id and not task.done:
+        for task in self._runs_of.get(action_id, ()):
+            if not task.done:
                 if task.finishes_at is None:
                     return None
                 finish = task.finishes_at if finish is None else max(finish, task.finishes_at)
@@ -162,8 +162,8 @@ class Team:
         if not action.repeatable:
             if action.id in self.done_actions:
                 return ("done", f"already done at {format_clock(self.done_actions[action.id])} (once only)")
-            for task in self.tasks:
-                if task.action.id == action.id and not task.done:
+            for task in self._runs_of.get(action.id, ()):
+                if not task.done:
                     state = "under way" if task.started_at is not None else "queued"
                     return ("underway", f"already {state} ({task.member})")
         return None
@@ -226,6 +226,7 @@ class Team:
             state, match = self._choose_member(action)
         task = _ActionRun(action, state.spec.name, self.now, source, took=None if took is None else float(took))
         self.tasks.append(task)
+        self._runs_of.setdefault(action_id, []).append(task)
         request = _ActionRunRequest(state.resource, task)  # in the member's queue from now on
         if not state.engaged:
             self._page(state, f"to {action.label.lower()}")
