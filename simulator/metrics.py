@@ -220,13 +220,21 @@ def round4(values: list[float]) -> list[float]:
     error of a half, and then ``r / 1e4`` (a correctly rounded division) is that same float. So every value
     is checked: ``v`` within a hair less than half a step (0.5e-4) of ``r / 1e4`` means ``r`` is ``D``;
     otherwise, or for a negative value (``-0.0``) or a large one, the values go through ``round``."""
-    if len(values) < 8:
-        return [round(v, 4) for v in values]
-    magic = _TO_INTEGER
-    out = [(v * 1e4 + magic - magic) / 1e4 for v in values]
-    if min(values) >= 0.0 and max(values) < 1e6 and max(map(abs, map(operator.sub, values, out))) < 0.49999e-4:
-        return out
-    return [round(v, 4) for v in values]
+    return round4_range(values)[0]
+
+
+def round4_range(values: list[float]) -> tuple[list[float], float, float]:
+    """:func:`round4` of ``values`` (not empty), with the lowest and highest of the rounded values. Rounding
+    is monotonic, so in the fast path those are the lowest and highest value rounded: no pass over the
+    rounded values."""
+    if len(values) >= 8:
+        magic = _TO_INTEGER
+        out = [(v * 1e4 + magic - magic) / 1e4 for v in values]
+        low, high = min(values), max(values)
+        if low >= 0.0 and high < 1e6 and max(map(abs, map(operator.sub, values, out))) < 0.49999e-4:
+            return out, (low * 1e4 + magic - magic) / 1e4, (high * 1e4 + magic - magic) / 1e4
+    out = [round(v, 4) for v in values]
+    return out, min(out), max(out)
 
 
 def _round_seconds(seconds: float) -> float:
@@ -396,7 +404,7 @@ class RampSampler:
                     continue
                 # uniform(-noise, noise) inlined: -noise + 2 * noise * random()
                 rnd, low, span = draw
-                shown = round4([true * (1 + (low + span * rnd())) for _ in range(n)])
+                shown, low, high = round4_range([true * (1 + (low + span * rnd())) for _ in range(n)])
             else:
                 t0, v0, t1, v1 = ramp.t0, ramp.v0, ramp.t1, ramp.v1
                 dv, dt = v1 - v0, t1 - t0
@@ -410,13 +418,12 @@ class RampSampler:
                 if k_end <= k1:
                     trues.extend([v1] * (k1 + 1 - k_end))
                 if draw is None:
-                    shown = round4(trues)
+                    shown, low, high = round4_range(trues)
                 else:
                     rnd, low, span = draw
-                    shown = round4([true * (1 + (low + span * rnd())) for true in trues])
+                    shown, low, high = round4_range([true * (1 + (low + span * rnd())) for true in trues])
             column.extend(shown)
             state.history.extend(shown if n < HISTORY else shown[-HISTORY:])
-            low, high = min(shown), max(shown)
             if low < state.low:
                 state.low = low
             if high > state.high:
