@@ -224,7 +224,7 @@ def round4(values: list[float]) -> list[float]:
 
 
 def round4_range(values: list[float]) -> tuple[list[float], float, float]:
-    """:func:`round4` of ``values`` (not empty), with the lowest and highest of the rounded values. Rounding
+    """:func:`round4` of ``values``, with the lowest and highest of the rounded values. Rounding
     is monotonic, so in the fast path those are the lowest and highest value rounded: no pass over the
     rounded values."""
     if len(values) >= 8:
@@ -234,7 +234,7 @@ def round4_range(values: list[float]) -> tuple[list[float], float, float]:
         if low >= 0.0 and high < 1e6 and max(map(abs, map(operator.sub, values, out))) < 0.49999e-4:
             return out, (low * 1e4 + magic - magic) / 1e4, (high * 1e4 + magic - magic) / 1e4
     out = [round(v, 4) for v in values]
-    return out, min(out), max(out)
+    return out, min(out, default=math.inf), max(out, default=-math.inf)
 
 
 def _round_seconds(seconds: float) -> float:
