@@ -124,6 +124,9 @@ class Drill(Triggers, Decisions, Team, Clocks):
         self._alerted = False  # an alert has reached the feed: SLO lines follow it, never precede it
         # action id -> the actions whose success rules it out (``forbids``)
         self._forbidden_by: dict[str, list[str]] = {}
+        # the answers a rejected submission gets, made once each (a policy retries the same step every 10 s)
+        self._requires_why: dict[tuple[str, ...], tuple[str, str]] = {}
+        self._rejections: dict[tuple[str, str], Submission] = {}
         for a in scenario.actions:
             for target in a.forbids:
                 self._forbidden_by.setdefault(target, []).append(a.id)
@@ -135,6 +138,7 @@ class Drill(Triggers, Decisions, Team, Clocks):
         self.milestones: dict[str, float] = {}
         self.done_actions: dict[str, float] = {}
         self.tasks: list[_ActionRun] = []
+        self._runs_of: dict[str, list[_ActionRun]] = {}  # the same runs by action id, in submission order
         self.fault_started: dict[str, float] = {}
         self.fault_stopped: dict[str, float] = {}
         self.impact_started_at: float | None = None
@@ -192,16 +196,25 @@ class Drill(Triggers, Decisions, Team, Clocks):
     # ------------------------------------------------------------------ journal
 
     def _emit(self, type_: str, *, input: bool = False, **fields: Any) -> Record:
-        now = self.now
-        self._sampler.before_record(now)
-        record: Record = {"seq": self._seq, "t": now, "type": type_}
+        # the hot path of every drill (a record per event): self.now and _append inlined
+        ended_at = self.ended_at
+        now = float(self.env._now) if ended_at is None else ended_at  # type: ignore[attr-defined]
+        sampler = self._sampler
+        if now > sampler.record_mark:  # samples due before this record (otherwise there is nothing to do)
+            sampler.before_record(now)
         if input:
-            record["input"] = True
-            fields.setdefault("wall", _wall())
-        record.update(fields)
-        # An input is fsync'd at once: nothing a person typed is lost. A policy's inputs are not: the
-        # policy plays them again (the journal is synced when the drill ends).
-        self._append(record, sync=input and self.policy is None)
+            record: Record = {"seq": self._seq, "t": now, "type": type_, "input": True, **fields}
+            if "wall" not in fields:
+                record["wall"] = _wall()
+        else:
+            record = {"seq": self._seq, "t": now, "type": type_, **fields}
+        self._seq += 1
+        self.records.append(record)
+        journal = self.journal
+        if journal is not None:
+            # An input is fsync'd at once: nothing a person typed is lost. A policy's inputs are not: the
+            # policy plays them again (the journal is synced when the drill ends).
+            journal.write(record, sync=input and self.policy is None)
         if type_ in FEED_TYPES:
             # whether a clock's line is held back depends on the moment (it waits for the team to record it)
             self._feed_pending.append((record, type_ == "clock_started" and self._unrecorded(fields["clock"])))

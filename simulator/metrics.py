@@ -220,13 +220,21 @@ def round4(values: list[float]) -> list[float]:
     error of a half, and then ``r / 1e4`` (a correctly rounded division) is that same float. So every value
     is checked: ``v`` within a hair less than half a step (0.5e-4) of ``r / 1e4`` means ``r`` is ``D``;
     otherwise, or for a negative value (``-0.0``) or a large one, the values go through ``round``."""
-    if len(values) < 8:
-        return [round(v, 4) for v in values]
-    magic = _TO_INTEGER
-    out = [(v * 1e4 + magic - magic) / 1e4 for v in values]
-    if min(values) >= 0.0 and max(values) < 1e6 and max(map(abs, map(operator.sub, values, out))) < 0.49999e-4:
-        return out
-    return [round(v, 4) for v in values]
+    return round4_range(values)[0]
+
+
+def round4_range(values: list[float]) -> tuple[list[float], float, float]:
+    """:func:`round4` of ``values``, with the lowest and highest of the rounded values. Rounding
+    is monotonic, so in the fast path those are the lowest and highest value rounded: no pass over the
+    rounded values."""
+    if len(values) >= 8:
+        magic = _TO_INTEGER
+        out = [(v * 1e4 + magic - magic) / 1e4 for v in values]
+        low, high = min(values), max(values)
+        if low >= 0.0 and high < 1e6 and max(map(abs, map(operator.sub, values, out))) < 0.49999e-4:
+            return out, (low * 1e4 + magic - magic) / 1e4, (high * 1e4 + magic - magic) / 1e4
+    out = [round(v, 4) for v in values]
+    return out, min(out, default=math.inf), max(out, default=-math.inf)
 
 
 def _round_seconds(seconds: float) -> float:
@@ -290,6 +298,8 @@ class RampSampler:
         self.next_k = 0  # index of the next sample to compute
         self.block_k = 0  # index of the first sample not yet written
         self.at_record_k = 0  # the samples before the latest record that had a sample since the one before it
+        self.record_mark = 0.0
+        """``at_record_k * SAMPLE_EVERY``: a record at or before it has nothing to do here (the drill asks first)."""
         self.t_int = 0.0  # impact is integrated up to this time
         self.revenue_per_minute = drill.scenario.business.revenue_per_minute
         self.revenue_metrics = revenue_metrics(drill)
@@ -324,10 +334,11 @@ class RampSampler:
         """A real record is about to be written at ``t``: the block of samples before it goes first once it
         holds ``block_min`` samples (format 2: any); until then they wait (a metric about to change computes
         them first)."""
-        if t <= self.at_record_k * SAMPLE_EVERY:  # no sample since the previous record that had one before it
+        if t <= self.record_mark:  # no sample since the previous record that had one before it
             return
         k = math.floor(t / SAMPLE_EVERY)
-        self.at_record_k = k if k * SAMPLE_EVERY >= t else k + 1
+        self.at_record_k = k = k if k * SAMPLE_EVERY >= t else k + 1
+        self.record_mark = k * SAMPLE_EVERY
         if t > (self.block_k + self.block_min - 1) * SAMPLE_EVERY:  # that many samples are due before t
             self.sample_until(t)
             if self.next_k > self.block_k:
@@ -393,7 +404,7 @@ class RampSampler:
                     continue
                 # uniform(-noise, noise) inlined: -noise + 2 * noise * random()
                 rnd, low, span = draw
-                shown = round4([true * (1 + (low + span * rnd())) for _ in range(n)])
+                shown, low, high = round4_range([true * (1 + (low + span * rnd())) for _ in range(n)])
             else:
                 t0, v0, t1, v1 = ramp.t0, ramp.v0, ramp.t1, ramp.v1
                 dv, dt = v1 - v0, t1 - t0
@@ -407,13 +418,12 @@ class RampSampler:
                 if k_end <= k1:
                     trues.extend([v1] * (k1 + 1 - k_end))
                 if draw is None:
-                    shown = round4(trues)
+                    shown, low, high = round4_range(trues)
                 else:
                     rnd, low, span = draw
-                    shown = round4([true * (1 + (low + span * rnd())) for true in trues])
+                    shown, low, high = round4_range([true * (1 + (low + span * rnd())) for true in trues])
             column.extend(shown)
             state.history.extend(shown if n < HISTORY else shown[-HISTORY:])
-            low, high = min(shown), max(shown)
             if low < state.low:
                 state.low = low
             if high > state.high:
@@ -461,7 +471,10 @@ class RampSampler:
         for state in self.with_slo:
             if state.breached:
                 outside[state.id] += t - a
-        drill.revenue_lost += self._revenue(a, t)
+        if self.revenue_metrics:
+            lost = self._revenue(a, t)
+            if lost:  # (adding 0.0 changes nothing: the sums stay the same to the last bit)
+                drill.revenue_lost += lost
         self.t_int = t
 
     def _revenue(self, a: float, b: float) -> float:
@@ -472,9 +485,10 @@ class RampSampler:
             base = follows.baseline
             ramp = follows.ramp
             if ramp is None or ramp.t1 <= a:  # a flat stretch (the usual case): one rectangle
-                f = (base - follows.at(a)) / base
+                # (follows.at(a) and clipped_integral(f, f, b - a) inlined: the same operations)
+                f = (base - (follows.value if ramp is None else ramp.v1)) / base
                 if f > 0.0:
-                    total += share * clipped_integral(f, f, b - a)
+                    total += share * ((f if f < 1.0 else 1.0) * (b - a))
                 continue
             pieces = [a, b]
             if a < ramp.t1 < b:
@@ -597,6 +611,7 @@ class SampledMonitor:
         self.revenue_per_minute = drill.scenario.business.revenue_per_minute
         self.revenue_metrics = revenue_metrics(drill)
         self.last_tick: float | None = None
+        self.record_mark = math.inf  # before_record has nothing to do
 
     def start(self) -> None:
         self.drill.env.process(self._monitor())

@@ -89,7 +89,7 @@ class ScriptedPolicy(Policy):
                 self._take(drill, now, index, step)
 
     def _take(self, drill: Drill, now: float, index: int, step: PlaybookStep) -> None:
-        deciding = [
+        deciding = drill.decisions and [
             d for d in drill.decisions.values() if d.inject.decision and step.action in d.inject.decision.options
         ]
         if deciding:  # a step that is an option of an open decision answers it

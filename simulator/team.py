@@ -38,6 +38,10 @@ class Submission:
     """``ok``, ``ended``, ``unknown``, ``requires``, ``done``, ``underway``, ``forbidden``, ``member``, ``decision``."""
 
 
+ACCEPTED = Submission(True)
+"""The answer to every accepted submission (a Submission is immutable: one object serves them all)."""
+
+
 @dataclass
 class _ActionRun:
     """A submitted action on its way: waiting for its member, running, or done."""
@@ -110,13 +114,13 @@ class Team:
 
     def in_progress(self: Drill, action_id: str) -> bool:
         """Whether the action is queued or running now."""
-        return any(task.action.id == action_id and not task.done for task in self.tasks)
+        return any(not task.done for task in self._runs_of.get(action_id, ()))
 
     def running_until(self: Drill, action_id: str) -> float | None:
         """When the action's last run finishes, if every run of it now is under way (none still queued)."""
         finish = None
-        for task in self.tasks:
-            if task.action.id == action_id and not task.done:
+        for task in self._runs_of.get(action_id, ()):
+            if not task.done:
                 if task.finishes_at is None:
                     return None
                 finish = task.finishes_at if finish is None else max(finish, task.finishes_at)
@@ -143,10 +147,14 @@ class Team:
     def _why_not(self: Drill, action: Action) -> tuple[str, str] | None:
         if self.ended:
             return ("ended", "the drill has ended")
-        missing = [r for r in action.requires if r not in self.milestones and r not in self.done_actions]
+        missing = tuple(r for r in action.requires if r not in self.milestones and r not in self.done_actions)
         if missing:
-            names = ", ".join(self._requirement_label(r) for r in missing)
-            return ("requires", f"needs {names} first")
+            # the same requirements missing give the same answer: a policy's retries ask again and again
+            why = self._requires_why.get(missing)
+            if why is None:
+                names = ", ".join(self._requirement_label(r) for r in missing)
+                why = self._requires_why[missing] = ("requires", f"needs {names} first")
+            return why
         for source in self._forbidden_by.get(action.id, ()):
             if source in self.done_actions:
                 when = format_clock(self.done_actions[source])
@@ -154,8 +162,8 @@ class Team:
         if not action.repeatable:
             if action.id in self.done_actions:
                 return ("done", f"already done at {format_clock(self.done_actions[action.id])} (once only)")
-            for task in self.tasks:
-                if task.action.id == action.id and not task.done:
+            for task in self._runs_of.get(action.id, ()):
+                if not task.done:
                     state = "under way" if task.started_at is not None else "queued"
                     return ("underway", f"already {state} ({task.member})")
         return None
@@ -207,7 +215,10 @@ class Team:
             why = ("member", f"no member named '{by}' on the roster")
         if why is not None:
             self._emit("action_rejected", action=action_id, reason=why[1])
-            return Submission(False, why[1], why[0])
+            rejected = self._rejections.get(why)
+            if rejected is None:
+                rejected = self._rejections[why] = Submission(False, why[1], why[0])
+            return rejected
         if by is not None:
             state = self.members[by]
             match = action.role in state.spec.roles
@@ -215,13 +226,14 @@ class Team:
             state, match = self._choose_member(action)
         task = _ActionRun(action, state.spec.name, self.now, source, took=None if took is None else float(took))
         self.tasks.append(task)
+        self._runs_of.setdefault(action_id, []).append(task)
         request = _ActionRunRequest(state.resource, task)  # in the member's queue from now on
         if not state.engaged:
             self._page(state, f"to {action.label.lower()}")
         if state.load > 1 or not state.engaged:
             self._emit("action_queued", action=action.id, member=state.spec.name, ahead=state.load - 1)
         self.env.process(self._run(request, state, match))
-        return Submission(True)
+        return ACCEPTED
 
     def _run(
         self: Drill, request: _ActionRunRequest, state: _MemberState, match: bool

@@ -103,3 +103,25 @@ def test_the_view_keeps_the_latest_samples() -> None:
     for metric in drill.view().metrics:
         assert metric.history == tuple(values[metric.id] for values in samples[-HISTORY:])
         assert metric.value == samples[-1][metric.id]
+
+
+def test_a_retried_submission_is_told_what_it_still_needs() -> None:
+    """A rejection's answer is made once per set of missing requirements and reused by retries: as the
+    requirements are met one by one, each answer names only those still missing."""
+    actions = [dump(a) for a in tiny_scenario().actions]
+    for action in actions:
+        if action["id"] == "notify":
+            action["requires"] = ["acknowledged", "confirm"]
+    drill = Drill(tiny_scenario(actions=actions), tiny_roster(), 0)
+    both = f"needs {drill._requirement_label('acknowledged')}, {drill._requirement_label('confirm')} first"
+    first, again = drill.submit("notify"), drill.submit("notify")
+    assert (first.ok, first.code, first.reason) == (False, "requires", both) and again == first
+    assert drill.submit("ack").ok
+    drill.advance_to(drill.milestones.get("acknowledged", 0) + 300)
+    assert "acknowledged" in drill.milestones
+    assert drill.submit("notify").reason == f"needs {drill._requirement_label('confirm')} first"
+    assert drill.submit("confirm").ok
+    drill.advance_to(drill.now + 300)
+    assert drill.submit("notify").ok
+    rejected = [r["reason"] for r in drill.records if r["type"] == "action_rejected"]
+    assert rejected == [both, both, f"needs {drill._requirement_label('confirm')} first"]

@@ -13,7 +13,15 @@ from drillsim.reports.render import render_report
 from drillsim.simulator.engine import Drill
 from drillsim.simulator.journal import JournalWriter, read_journal
 from drillsim.simulator.library import builtin_scenarios
-from drillsim.simulator.metrics import BLOCK_MIN, FORMAT, SAMPLE_EVERY, clipped_integral, round4, samples_of
+from drillsim.simulator.metrics import (
+    BLOCK_MIN,
+    FORMAT,
+    SAMPLE_EVERY,
+    clipped_integral,
+    round4,
+    round4_range,
+    samples_of,
+)
 from drillsim.simulator.policies import play
 from drillsim.simulator.replay import check, rebuild
 from drillsim.simulator.session import load_pair
@@ -217,3 +225,6 @@ def test_round4_gives_the_floats_round_gives() -> None:
     lists += [[rng.random() * 10 ** rng.randint(-6, 6) for _ in range(rng.randint(0, 40))] for _ in range(300)]
     for values in lists:
         assert [repr(v) for v in round4(values)] == [repr(round(v, 4)) for v in values]
+        if values:  # and the lowest and highest rounded value, found without a pass over the rounded ones
+            rounded, low, high = round4_range(values)
+            assert (repr(low), repr(high)) == (repr(min(rounded)), repr(max(rounded)))
