@@ -705,18 +705,13 @@ class DrillScreen(Screen[None]):
             self.notify("No decision is open.", timeout=3)
             return
         decision = decisions[0]
-        dialog = DecisionScreen(decision)
 
         def done(choice: str | None) -> None:
             if choice:
                 self.answer(decision.inject, choice)
 
-        def follow(view: DrillView) -> None:
-            live = next((d for d in view.decisions if d.inject == decision.inject), None)
-            if live is not None:
-                dialog.update_time(live)
-
-        self.open_dialog(dialog, done, hold=False, follow=follow)  # the countdown keeps running
+        # the countdown keeps running: the dialog follows ``view_changed`` while it is open
+        self.open_dialog(DecisionScreen(decision, views=self.view_changed), done, hold=False)
 
     # ------------------------------------------------------------------ facilitator
 
