@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
@@ -26,6 +26,15 @@ class DecisionAnswered(Message):
         super().__init__()
         self.inject_id = inject_id
         self.action_id = action_id
+
+
+class InputRequested(Message):
+    """A seat screen asks its app to send an input to the host (``kind`` and its fields, as the protocol has them)."""
+
+    def __init__(self, kind: str, fields: dict[str, Any]) -> None:
+        super().__init__()
+        self.kind = kind
+        self.fields = fields
 
 
 class ReportWritten(Message):

@@ -214,3 +214,38 @@ async def test_the_clocks_pane_at_80x24_shows_every_milestone() -> None:
         for milestone in reached:
             label = str(milestone.get("label") or milestone["id"])  # type: ignore[index]
             assert label.split()[0] in text
+
+
+async def test_the_decision_dialog_follows_the_views_through_the_apps_signal_while_it_is_open() -> None:
+    """The seat's decision dialog counts down with each view the host sends (it subscribes to the app's
+    ``view_changed`` while mounted) and stops following once it is closed."""
+    from drillsim.host.views import seat_view
+    from drillsim.simulator.engine import Drill
+    from drillsim.simulator.library import resolve_roster, resolve_scenario
+    from drillsim.simulator.loading import load_roster, load_scenario
+    from drillsim.tui.screens.modals import DecisionScreen
+    from textual.widgets import Static
+
+    scenario = load_scenario(resolve_scenario("llm-pii-exposure"))
+    roster = load_roster(resolve_roster(scenario.default_roster or "crisis-team"))
+    drill = Drill(scenario, roster, 7)
+    drill.advance_to(500)
+    app = SeatApp("ws://127.0.0.1:9", "crisis-lead", "code", connect=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.show_view(seat_view(drill, "crisis-lead"))
+        await until(pilot, lambda: on(app, RoleScreen))
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(app.screen, DecisionScreen))
+        dialog = app.screen
+        assert isinstance(dialog, DecisionScreen)
+        assert "03:40 left" in str(dialog.query_one("#choice-title", Static).content)
+        drill.advance_to(510)
+        app.show_view(seat_view(drill, "crisis-lead"))
+        await pilot.pause()
+        assert "03:30 left" in str(dialog.query_one("#choice-title", Static).content)
+        await pilot.press("escape")
+        await until(pilot, lambda: on(app, RoleScreen))
+        drill.advance_to(520)
+        app.show_view(seat_view(drill, "crisis-lead"))  # no one left to follow: nothing reaches the closed dialog
+        await pilot.pause()
+        assert not app.view_changed._subscriptions

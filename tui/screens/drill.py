@@ -6,7 +6,10 @@ pause, speed, the end) goes through ``LocalSeat.post``, the host's rules and cli
 and shows "sent" at once and "recorded" once the host's ``Ack`` says the journal has it on
 disk. A Textual timer calls ``LocalHost.tick`` (the sim clock: wall time x speed, frozen
 while paused), then sets the screen's ``view`` reactive from the seat's view; its watcher
-redraws the widgets, each of which redraws only if what it shows changed.
+redraws the widgets, each of which redraws only if what it shows changed. The paused banner
+and the decisions follow ``view`` by ``data_bind``; an open dialog that shows live drill state
+(a decision's countdown, who is free) follows ``view_changed``, a Textual ``Signal`` published
+with each view: ``DecisionScreen`` subscribes while it is mounted.
 
 What the screen shows by default is the players' view (``host.local.player_view``: what the
 room and the roles may see; the screen may be on a projector). ``ctrl+k`` asks first, then
@@ -705,18 +708,13 @@ class DrillScreen(Screen[None]):
             self.notify("No decision is open.", timeout=3)
             return
         decision = decisions[0]
-        dialog = DecisionScreen(decision)
 
         def done(choice: str | None) -> None:
             if choice:
                 self.answer(decision.inject, choice)
 
-        def follow(view: DrillView) -> None:
-            live = next((d for d in view.decisions if d.inject == decision.inject), None)
-            if live is not None:
-                dialog.update_time(live)
-
-        self.open_dialog(dialog, done, hold=False, follow=follow)  # the countdown keeps running
+        # the countdown keeps running: the dialog follows ``view_changed`` while it is open
+        self.open_dialog(DecisionScreen(decision, views=self.view_changed), done, hold=False)
 
     # ------------------------------------------------------------------ facilitator
 

@@ -8,13 +8,16 @@ from pathlib import Path
 from typing import ClassVar, TypeVar
 
 from drillsim.simulator.durations import format_clock
-from drillsim.simulator.view import DecisionView
+from drillsim.simulator.view import DecisionView, DrillView
 from drillsim.tui.widgets import FeedFilter, MemberChoice, member_choice_text
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Mount, Unmount
 from textual.screen import ModalScreen
+from textual.signal import Signal
 from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
@@ -214,9 +217,14 @@ class ChoiceScreen(ModalScreen[str | None]):
 
 
 class DecisionScreen(ChoiceScreen):
-    """Answer an open decision; the countdown keeps running (the drill does not pause)."""
+    """Answer an open decision; the countdown keeps running (the drill does not pause).
 
-    def __init__(self, decision: DecisionView) -> None:
+    ``views``: the signal its screen or app publishes with each new view (``DrillScreen.view_changed``,
+    ``SeatApp.view_changed``); the dialog subscribes to it while mounted and its countdown follows the
+    decision in each view (no one reaches into the dialog from outside).
+    """
+
+    def __init__(self, decision: DecisionView, views: Signal[DrillView] | None = None) -> None:
         sender = f"{decision.sender}: " if decision.sender else ""
         super().__init__(
             f"Decision, {format_clock(decision.time_left)} left",
@@ -224,6 +232,23 @@ class DecisionScreen(ChoiceScreen):
             detail=sender + decision.prompt,
         )
         self.decision = decision
+        self.views = views
+
+    @on(Mount)
+    def _follow_views(self) -> None:
+        if self.views is not None:
+            self.views.subscribe(self, self.follow, immediate=True)
+
+    @on(Unmount)
+    def _stop_following(self) -> None:
+        if self.views is not None:
+            self.views.unsubscribe(self)
+
+    def follow(self, view: DrillView) -> None:
+        """A new view: the countdown of this decision, while it is still open."""
+        live = next((d for d in view.decisions if d.inject == self.decision.inject), None)
+        if live is not None:
+            self.update_time(live)
 
     def update_time(self, decision: DecisionView) -> None:
         self.decision = decision

@@ -26,7 +26,7 @@ from typing import Any, ClassVar
 from drillsim.host.protocol import actions_from, drill_view_from
 from drillsim.simulator.durations import format_clock
 from drillsim.simulator.view import ActionAvailability, DrillView
-from drillsim.tui.messages import ActionRequested, DecisionAnswered
+from drillsim.tui.messages import ActionRequested, DecisionAnswered, InputRequested
 from drillsim.tui.screens.modals import ConfirmScreen, DecisionScreen, InjectRequest, InjectScreen, TextScreen
 from drillsim.tui.session import faster, format_speed, slower
 from drillsim.tui.widgets import (
@@ -53,6 +53,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.screen import Screen
+from textual.signal import Signal
 from textual.widgets import Digits, Footer, Static, Tab, Tabs
 
 HERE = Path(__file__).parent
@@ -83,6 +84,9 @@ class SeatApp(App[str | None]):
         self.view_data: dict[str, Any] | None = None
         self.seat_screen: SeatScreen | None = None
         self.sub_title = seat
+        self.view_changed: Signal[DrillView] = Signal(self, "view-changed")
+        """Published with each view the host sends; an open dialog that shows live drill state (a decision's
+        countdown) subscribes while it is mounted."""
 
     def on_mount(self) -> None:
         self.push_screen(WaitingScreen())
@@ -159,8 +163,9 @@ class SeatApp(App[str | None]):
 
     def show_view(self, data: dict[str, Any]) -> None:
         self.view_data = data
-        if self.seat_screen is not None:  # under a dialog too: the dialog stays open
+        if self.seat_screen is not None:  # under a dialog too: the dialog stays open and follows the signal
             self.seat_screen.show(data)
+            self.view_changed.publish(self.seat_screen.view)
             return
         kind = data.get("kind")
         seat_screen: SeatScreen
@@ -172,6 +177,10 @@ class SeatApp(App[str | None]):
             seat_screen = RoleScreen(data)
         self.seat_screen = seat_screen
         self.switch_screen(seat_screen)
+
+    def on_input_requested(self, message: InputRequested) -> None:
+        """A seat screen asks for an input to be sent (messages up: screens do not call the app)."""
+        self.send_input(message.kind, **message.fields)
 
     def send_input(self, kind: str, **fields: Any) -> str:
         """Send an input; it shows as *sent* until the host says it is *recorded*."""
@@ -240,6 +249,10 @@ class SeatScreen(Screen[None]):
 
     def render_view(self, view: DrillView, data: dict[str, Any]) -> None:
         raise NotImplementedError
+
+    def request_input(self, kind: str, **fields: Any) -> None:
+        """Ask the app to send an input to the host (``InputRequested``; the app keeps it until acknowledged)."""
+        self.post_message(InputRequested(kind, fields))
 
     def show_status(self) -> None:
         app = self.seat_app
@@ -403,11 +416,6 @@ class RoleScreen(SeatScreen):
             self._feed_state = state
             newest = {item.seq for item in view.feed[-1:]}
             self.query_one(IncidentFeed).show(view.feed, newest)
-        top = self.app.screen
-        if isinstance(top, DecisionScreen):
-            open_ = {d.inject: d for d in view.decisions}
-            if top.decision.inject in open_:
-                top.update_time(open_[top.decision.inject])
 
     def on_option_list_option_highlighted(self, event: ActionMenu.OptionHighlighted) -> None:
         if isinstance(event.option_list, ActionMenu):
@@ -423,7 +431,7 @@ class RoleScreen(SeatScreen):
         if action is not None and not action.available:
             self.notify(Text(f"{action.label}: {action.reason}").markup, title="Not now", severity="warning")
             return
-        self.seat_app.send_input("submit", action=action_id)
+        self.request_input("submit", action=action_id)
         self.notify(Text(action.label if action else action_id).markup, title="Sent", timeout=2)
 
     def action_take(self, key: str) -> None:
@@ -433,7 +441,7 @@ class RoleScreen(SeatScreen):
 
     @on(DecisionAnswered)
     def answered(self, event: DecisionAnswered) -> None:
-        self.seat_app.send_input("answer", inject=event.inject_id, action=event.action_id)
+        self.request_input("answer", inject=event.inject_id, action=event.action_id)
 
     def action_decide(self) -> None:
         if not self.view.decisions:
@@ -445,9 +453,9 @@ class RoleScreen(SeatScreen):
 
         def chosen(action_id: str | None) -> None:
             if action_id:
-                self.seat_app.send_input("answer", inject=decision.inject, action=action_id)
+                self.request_input("answer", inject=decision.inject, action=action_id)
 
-        self.app.push_screen(DecisionScreen(decision), chosen)
+        self.app.push_screen(DecisionScreen(decision, views=self.seat_app.view_changed), chosen)
 
 
 def paused_text(view: DrillView) -> Text:
@@ -516,20 +524,20 @@ class ControllerScreen(RoleScreen, inherit_bindings=False):
         self.query_one("#truth", Static).update(truth_table(view, data.get("controller") or {}))
 
     def action_toggle_pause(self) -> None:
-        self.seat_app.send_input("resume" if self.view.paused else "pause")
+        self.request_input("resume" if self.view.paused else "pause")
 
     def action_faster(self) -> None:
-        self.seat_app.send_input("speed", speed=faster(self.view.speed))
+        self.request_input("speed", speed=faster(self.view.speed))
 
     def action_slower(self) -> None:
-        self.seat_app.send_input("speed", speed=slower(self.view.speed))
+        self.request_input("speed", speed=slower(self.view.speed))
 
     def action_inject(self) -> None:
         roles = list((self.data.get("controller") or {}).get("roles") or [])
 
         def send(request: InjectRequest | None) -> None:
             if request is not None:
-                self.seat_app.send_input(
+                self.request_input(
                     "inject", text=request.text, to=request.to, channel=request.channel, **{"from": request.sender}
                 )
 
@@ -538,7 +546,7 @@ class ControllerScreen(RoleScreen, inherit_bindings=False):
     def action_note(self) -> None:
         def send(text: str | None) -> None:
             if text:
-                self.seat_app.send_input("note", text=text)
+                self.request_input("note", text=text)
 
         self.app.push_screen(TextScreen("Controller note", "Goes into the journal and the report."), send)
 
@@ -557,14 +565,14 @@ class ControllerScreen(RoleScreen, inherit_bindings=False):
             if first not in ids or not rest.strip():
                 self.notify(f"Start with one of: {', '.join(sorted(ids))}", severity="warning")
                 return
-            self.seat_app.send_input("note", text=rest.strip(), objective=first)
+            self.request_input("note", text=rest.strip(), objective=first)
 
         self.app.push_screen(TextScreen("Evaluator observation", hint), send)
 
     def action_end(self) -> None:
         def done(yes: bool | None) -> None:
             if yes:
-                self.seat_app.send_input("end")
+                self.request_input("end")
 
         self.app.push_screen(ConfirmScreen("End the drill for everyone?", "Seats stay open for the debrief."), done)
 
