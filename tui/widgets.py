@@ -677,7 +677,7 @@ def action_hint(action: ActionAvailability | None) -> Text:
     text.append(" · ", "dim")
     text.append(action.role, "italic")
     if action.available:
-        text.append(" · Enter or its key takes it, p: choose who", "dim")
+        text.append(" · Enter takes it, p: choose who", "dim")
     else:
         text.append(f" · ✗ {action.reason}", "yellow")
     return text
