@@ -310,14 +310,7 @@ class DrillScreen(Screen[None]):
         return self.compact or self.has_class("-medium") or self.has_class("-middling")
 
     def on_resize(self, event: Resize) -> None:
-        self.call_after_refresh(self._fit)  # the breakpoint classes changed the layout: its text follows
-
-    def _fit(self) -> None:
-        """At a compact size the footer packs its keys (``?`` stays in view at 80 columns)."""
-        footer = self._w("Footer", Footer)
-        if footer.compact != self.compact:
-            footer.compact = self.compact
-        self.refresh_view()
+        self.call_after_refresh(self.refresh_view)  # the breakpoint classes changed the layout: its text follows
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
         event.stop()
