@@ -529,7 +529,7 @@ class MetricCard(_Children, Vertical):
         """``compact``: one line, value first; ``brief``: the value line without the baseline."""
         style = "bold red" if metric.breached else "bold green"
         unit = metric.unit
-        label = Text(no_wrap=compact, overflow="ellipsis")
+        label = Text(overflow="ellipsis")  # wraps or not as the size's CSS says (drill.tcss)
         if compact:  # one line: the value and its SLO first, then what it is
             label.append(f"{number(metric.value)}{unit}", style)
             if metric.slo_max is not None:
@@ -556,6 +556,8 @@ class MetricCard(_Children, Vertical):
         spark = self.query_one(SloSparkline)
         spark.show(metric.history[-SPARK_SAMPLES:], metric.baseline, metric.slo_min, metric.slo_max)
         self.set_class(metric.breached, "breached")
+        if self.tooltip != metric.label:
+            self.tooltip = metric.label  # the full title, wherever the card cuts it
 
 
 # ---------------------------------------------------------------------------- team
@@ -612,6 +614,8 @@ class MemberRow(Widget):
         if member.status == "busy" and member.action:
             left = (member.finishes_at or now) - now
             detail = Text(no_wrap=True, overflow="ellipsis")
+            if member.participant:
+                detail.append(f"  {member.participant} ·", "dim")
             detail.append(f"  {member.action}", "cyan")
             detail.append(f" ({format_duration(max(0.0, left))} left)", "dim")
         elif member.status == "paged" and member.finishes_at is not None:
@@ -664,13 +668,16 @@ def action_prompt(key: str | None, action: ActionAvailability, compact: bool = F
 
 
 def action_hint(action: ActionAvailability | None) -> Text:
-    """The highlighted action in one line: its role, and why it cannot be taken now."""
-    text = Text(no_wrap=True, overflow="ellipsis")
+    """The highlighted action in full (the menu cuts long labels at its width): its label, its role, and why
+    it cannot be taken now; wraps onto the lines the hint has."""
+    text = Text()
     if action is None:
         return text
+    text.append(action.label, "bold")
+    text.append(" · ", "dim")
     text.append(action.role, "italic")
     if action.available:
-        text.append(" · Enter or its key takes it, p: choose who", "dim")
+        text.append(" · Enter takes it, p: choose who", "dim")
     else:
         text.append(f" · ✗ {action.reason}", "yellow")
     return text
@@ -880,14 +887,15 @@ class DecisionPanel(Vertical):
 # ---------------------------------------------------------------------------- milestones and clocks
 
 
-def milestone_table(view: DrillView, wrap: bool = False) -> Table:
+def milestone_table(view: DrillView, wrap: bool = False, fold: bool = True) -> Table:
     """Milestones with their targets or when reached, then the regulatory clocks.
 
     ``wrap`` (a narrow pane): the clocks first, each row one paragraph (label, then its time) that
-    wraps instead of cutting the label.
+    wraps instead of cutting the label. ``fold``: a long label wraps onto more lines beside its time;
+    without it, one line each, cut at the end (a panel that must leave its room to the panels below).
     """
     table = Table.grid(padding=(0, 1), expand=True)
-    table.add_column(ratio=1, no_wrap=not wrap, overflow="fold" if wrap else "ellipsis")
+    table.add_column(ratio=1, no_wrap=not (wrap or fold), overflow="fold" if wrap or fold else "ellipsis")
     if not wrap:
         table.add_column(justify="right", no_wrap=True)
     rows: list[tuple[Text, Text]] = []
@@ -931,13 +939,15 @@ class MilestonePanel(Static):
         self._shown: object = None
         self._rows: object = None
 
-    def show(self, view: DrillView, wrap: bool = False) -> None:
-        table = milestone_table(view, wrap)
+    def show(self, view: DrillView, wrap: bool = False, fold: bool = True) -> None:
+        """``wrap`` and ``fold``: see :func:`milestone_table`."""
+        table = milestone_table(view, wrap, fold)
         key = tuple(tuple(column._cells) for column in table.columns)
-        key = (key, wrap)
+        key = (key, wrap, fold)
         if key != self._shown:
-            lengths = tuple(len(getattr(c, "plain", "")) for c in table.columns[0]._cells) if wrap else ()
-            rows = (len(table.rows), wrap, lengths)
+            wraps = wrap or fold  # then a time of another width can wrap a label differently
+            lengths = tuple(len(getattr(c, "plain", "")) for col in table.columns for c in col._cells) if wraps else ()
+            rows = (len(table.rows), wrap, fold, lengths)
             self.update(table, layout=rows != self._rows)  # a time changing in place needs no new layout
             self._shown, self._rows = key, rows
 

@@ -229,7 +229,8 @@ class DebriefScreen(Screen[None]):
     CSS_PATH = HERE / "debrief.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         # Short footer words (the tooltips are the help's text), the most used first and help
-        # early, so that at 120 columns every key shows and at 80 the footer keeps ? in view.
+        # first, so that at 120 columns every key shows and at 80 the footer keeps ? in view.
+        Binding("question_mark,f1", "help", "Help", tooltip="This help", key_display="?", id="debrief.help"),
         Binding("s", "focus_strength", "Strength", tooltip="Type a strength: what went well", id="debrief.strength"),
         Binding("i", "focus_improvement", "Improve", tooltip="Type an area for improvement", id="debrief.improvement"),
         Binding(
@@ -239,7 +240,6 @@ class DebriefScreen(Screen[None]):
         Binding(
             "w", "write", "Report", tooltip="Write the report again (Markdown, HTML, scorecard)", id="debrief.write"
         ),
-        Binding("question_mark,f1", "help", "Help", tooltip="This help", key_display="?", id="debrief.help"),
         Binding(
             "o",
             "override",

@@ -128,6 +128,8 @@ class DrillScreen(Screen[None]):
             priority=True,
             id="drill.pause",
         ),
+        # help second: the footer shows the keys in this order and cuts the last ones at 80 columns
+        Binding("question_mark,f1", "help", "Help", tooltip="This help", key_display="?", id="drill.help"),
         Binding(
             "plus,equals_sign",
             "faster",
@@ -178,7 +180,6 @@ class DrillScreen(Screen[None]):
             tooltip="Show the next panel of the right column (actions, team, milestones and clocks) at small sizes",
             id="drill.pane",
         ),
-        Binding("question_mark,f1", "help", "Help", tooltip="This help", key_display="?", id="drill.help"),
         Binding(
             "ctrl+k",
             "controller_view",
@@ -479,7 +480,9 @@ class DrillScreen(Screen[None]):
             menu.border_title = title
         self._show_open_injects(view)
         milestones = self._w("#milestones", MilestonePanel)
-        milestones.show(view, wrap=compact)
+        # the controller's view lists every milestone (with its target) above the controller's panel: one line
+        # each there, or the panels below leave the screen; the players' (milestones once reached) wrap
+        milestones.show(view, wrap=compact, fold=compact or not self.controller)
         title = "Milestones (targets) and clocks" if self.controller else "Milestones and clocks"
         if milestones.border_title != title:
             milestones.border_title = title
@@ -497,8 +500,7 @@ class DrillScreen(Screen[None]):
         hint = action_hint(menu.current())
         if self._ack is not None:  # the last input, acknowledged once the engine has recorded it
             hint = self._ack.copy().append("  ").append_text(hint)
-        hint.no_wrap = not self.compact  # two lines at a compact size
-        update_if_changed(self._w("#action-hint", Static), hint, layout=False)
+        update_if_changed(self._w("#action-hint", Static), hint)  # wraps: its height follows its lines
 
     def send(
         self,
