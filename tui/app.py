@@ -120,19 +120,28 @@ class DrillsimApp(App[str | None]):
                 self.initial_scenario.default_roster or "crisis-team", self.rosters
             )
             self.push_screen(BriefingScreen(self.initial_scenario, roster, self.settings, can_go_back=False))
+        elif self.is_headless:
+            self.push_screen(self.launcher(first=True))
         else:
-            self.push_screen(self.launcher())
+            self.call_later(self._push_launcher)
+
+    def _push_launcher(self) -> None:
+        """On a terminal the launcher is pushed once Textual's start-up batch is over: a screen laid out
+        inside that batch (``App.batch_update`` around the app's Compose and Mount) has its first
+        frame dropped by ``App._display``, and the table waited for a second full layout (#18)."""
+        self.push_screen(self.launcher(first=True))
 
     def on_ready(self) -> None:
-        """The first frame is on the terminal: the launcher mounts what it left out of its first paint."""
+        """The first frame is on the terminal (Textual's Ready event)."""
         self.painted = True
-        getattr(self.screen, "after_first_paint", lambda: None)()
 
-    def launcher(self) -> LauncherScreen:
+    def launcher(self, *, first: bool = False) -> LauncherScreen:
         from drillsim.simulator.library import DEFAULT_SCENARIO
         from drillsim.tui.screens.launcher import LauncherScreen
 
-        return LauncherScreen(self.scenarios, self._rosters, self.settings, self.default_scenario or DEFAULT_SCENARIO)
+        return LauncherScreen(
+            self.scenarios, self._rosters, self.settings, self.default_scenario or DEFAULT_SCENARIO, first=first
+        )
 
     def drill_screen(self, session: DrillSession) -> DrillScreen:
         from drillsim.tui.screens.drill import DrillScreen

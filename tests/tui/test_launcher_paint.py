@@ -1,7 +1,7 @@
 """The launcher paints before it mounts its settings fields and footer, and before it validates (#18).
 
 On a terminal the app's first launcher leaves the settings fields and the footer out of its first
-frame and mounts them once Textual says the frame is shown (``App.on_ready``), then checks the
+frame and mounts them once that frame is written (``call_after_refresh``), then checks the
 scenario files. ``LauncherScreen.DEFER_HEADLESS`` makes a headless app do the same, so the
 deferred start is what these tests drive.
 """
@@ -92,13 +92,13 @@ async def test_a_later_launcher_is_not_deferred(deferred, app_factory) -> None:
 
 
 async def test_the_fields_are_mounted_once_whatever_calls_first(deferred, app_factory) -> None:
-    """The Ready event and the fallback timer both ask: one set of fields, one footer."""
+    """The refresh callback and another caller both ask: one set of fields, one footer."""
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         assert isinstance(screen, LauncherScreen)
         screen.after_first_paint()
         screen.after_first_paint()
-        await pilot.pause(0.7)  # past the fallback timer
+        await pilot.pause(0.7)  # past the screen's refresh callback
         assert screen.settings_ready
         assert len(screen.query(Footer)) == 1 and len(screen.query("#team")) == 1
