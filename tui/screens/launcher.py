@@ -125,8 +125,6 @@ class LauncherScreen(Screen[None]):
         rosters: list[RosterEntry] | None,
         settings: Settings,
         default_scenario: str,
-        *,
-        first: bool = False,
     ) -> None:
         super().__init__()
         self.scenarios = scenarios
@@ -136,9 +134,8 @@ class LauncherScreen(Screen[None]):
         self.default_index = 0
         self.settings_ready = False
         """Whether the settings fields are mounted (at once, or a moment after the app's first paint)."""
-        self.deferred = first and (self.DEFER_HEADLESS or not self.app.is_headless)
-        """Whether the fields and the footer wait for the launcher's first paint (``after_first_paint``):
-        only for the app's first screen on a terminal, where the first paint is what the facilitator waits for."""
+        self.deferred = False
+        """Whether the fields and the footer wait for the launcher's first paint (``after_first_paint``)."""
         self._completing = False
 
     @property
@@ -171,6 +168,12 @@ class LauncherScreen(Screen[None]):
 
     DEFER_HEADLESS: ClassVar[bool] = False
     """Defer the fields in a headless app too (a test of the deferred start; Pilot tests click them at once)."""
+
+    def as_first_screen(self) -> LauncherScreen:
+        """The app's first screen: on a terminal, where the first paint is what the facilitator
+        waits for, the settings fields and the footer are mounted after it. Call before pushing."""
+        self.deferred = self.DEFER_HEADLESS or not self.app.is_headless
+        return self
 
     def _settings_fields(self) -> list[Vertical]:
         """The settings row's fields: two Selects and three Inputs, about a third of the launcher's widgets."""
