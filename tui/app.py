@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from drillsim.tui.session import Settings
-from textual.app import App
+from textual.app import App, CSSPathType
 from textual.binding import Binding, BindingType
 
 if TYPE_CHECKING:  # the screens, the engine and pydantic are imported when first needed, after the first paint
@@ -38,7 +38,9 @@ class DrillsimApp(App[str | None]):
     """The drillsim TUI. Build it with :func:`make_app`."""
 
     TITLE = "drillsim"
-    CSS_PATH = HERE / "app.tcss"
+    CSS_PATH: ClassVar[CSSPathType | None] = [HERE / "app.tcss", HERE / "screens" / "launcher.tcss"]
+    """The launcher's styles are parsed with the app's: a screen's own CSS_PATH, read when it is
+    pushed, makes Textual reparse every stylesheet and restyle the app before its first frame (#18)."""
     COMMANDS = App.COMMANDS | {_drill_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+t", "toggle_theme", "Light/dark", tooltip="Switch light/dark theme", show=False, id="app.theme"),
@@ -120,13 +122,20 @@ class DrillsimApp(App[str | None]):
                 self.initial_scenario.default_roster or "crisis-team", self.rosters
             )
             self.push_screen(BriefingScreen(self.initial_scenario, roster, self.settings, can_go_back=False))
+        elif self.is_headless:  # Pilot tests find the launcher there as soon as the app runs
+            self._push_launcher()
         else:
-            self.push_screen(self.launcher())
+            self.call_later(self._push_launcher)
+
+    def _push_launcher(self) -> None:
+        """On a terminal the launcher is pushed once Textual's start-up batch is over: a screen laid out
+        inside that batch (``App.batch_update`` around the app's Compose and Mount) has its first
+        frame dropped by ``App._display``, and the table waited for a second full layout (#18)."""
+        self.push_screen(self.launcher().as_first_screen())
 
     def on_ready(self) -> None:
-        """The first frame is on the terminal: the launcher mounts what it left out of its first paint."""
+        """The first frame is on the terminal (Textual's Ready event)."""
         self.painted = True
-        getattr(self.screen, "after_first_paint", lambda: None)()
 
     def launcher(self) -> LauncherScreen:
         from drillsim.simulator.library import DEFAULT_SCENARIO

@@ -135,7 +135,7 @@ class LauncherScreen(Screen[None]):
         self.settings_ready = False
         """Whether the settings fields are mounted (at once, or a moment after the app's first paint)."""
         self.deferred = False
-        """Whether the fields and the footer wait for the app's first paint (``after_first_paint``)."""
+        """Whether the fields and the footer wait for the launcher's first paint (``after_first_paint``)."""
         self._completing = False
 
     @property
@@ -153,7 +153,6 @@ class LauncherScreen(Screen[None]):
                 table: DataTable[Text | str] = DataTable(id="scenarios", cursor_type="row", zebra_stripes=True)
                 table.border_title = "Scenarios"
                 yield table
-                self.deferred = self._defer()
                 fields = [] if self.deferred else self._settings_fields()
                 settings = Horizontal(*fields, id="settings")  # deferred: its fields come after the first paint
                 settings.border_title = "Settings"
@@ -170,12 +169,11 @@ class LauncherScreen(Screen[None]):
     DEFER_HEADLESS: ClassVar[bool] = False
     """Defer the fields in a headless app too (a test of the deferred start; Pilot tests click them at once)."""
 
-    def _defer(self) -> bool:
-        """Whether to leave the settings fields and the footer out of the first paint: only for the
-        app's first screen on a terminal, where the first paint is what the facilitator waits for."""
-        if getattr(self.app, "painted", True):
-            return False
-        return self.DEFER_HEADLESS or not self.app.is_headless
+    def as_first_screen(self) -> LauncherScreen:
+        """The app's first screen: on a terminal, where the first paint is what the facilitator
+        waits for, the settings fields and the footer are mounted after it. Call before pushing."""
+        self.deferred = self.DEFER_HEADLESS or not self.app.is_headless
+        return self
 
     def _settings_fields(self) -> list[Vertical]:
         """The settings row's fields: two Selects and three Inputs, about a third of the launcher's widgets."""
@@ -229,7 +227,7 @@ class LauncherScreen(Screen[None]):
 
     def after_first_paint(self) -> None:
         """Once the first frame is on the terminal: the fields, the footer, then the files."""
-        if not self.deferred or self._completing:  # once: the Ready event, or the fallback timer
+        if not self.deferred or self._completing:  # once
             return
         self._completing = True
         self.run_worker(self._complete(), group="launcher-complete")
@@ -275,8 +273,8 @@ class LauncherScreen(Screen[None]):
         self._show_detail(start)
         if not self.deferred and (self.rosters is None or not all(entry.loaded for entry in self.scenarios)):
             self.call_after_refresh(self._load_scenarios)  # paint first, then check the files
-        if self.deferred:  # the app calls after_first_paint once the first frame is shown (its Ready event)
-            self.set_timer(0.5, self.after_first_paint)  # and should that event have gone to another screen
+        if self.deferred:
+            self.call_after_refresh(self.after_first_paint)  # once this screen's first frame is written
 
     @staticmethod
     def _cells(entry: ScenarioEntry) -> tuple[Text | str, ...]:
