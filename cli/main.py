@@ -21,6 +21,10 @@ Import textual, pandas, matplotlib and jinja2 only inside the command that needs
 
 Exit codes: 0 success, 1 a check found problems, 2 bad input or usage. A user error
 prints one clear message, never a traceback.
+
+It is long because it is the command table: the light subcommands (validate, schema, list) written
+out here, and one registration per heavier subcommand, whose work is in its own module (``cli/*_cmd.py``,
+``cli/headless.py``) and is imported only when it runs.
 """
 
 from __future__ import annotations

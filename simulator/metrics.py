@@ -21,6 +21,11 @@ so between two real events every metric is a constant or a straight ramp. :class
 samples every ``SAMPLE_EVERY`` seconds, left-rectangle impact, crossings found at the next sample,
 noise from the drill's generator); a format-1 journal rebuilds with it, so it still replays to
 the same records.
+
+It is long because it holds both engines of a metric's life: format 2 and 3 (:class:`RampSampler`,
+the ramps, exact crossings and integrals, sample blocks) and format 1 (:class:`SampledMonitor`), which
+an old journal is rebuilt with. Both share the metric state, the rounding and the noise generators at the
+top; split apart, each would import the other's half of that state.
 """
 
 from __future__ import annotations

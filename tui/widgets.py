@@ -2,6 +2,11 @@
 
 Everything a scenario or a participant wrote reaches the screen as a ``rich.text.Text``
 (never as markup), so no scenario text can inject markup.
+
+It is long because it holds every widget of the drill screen, one section each (header, feed,
+metrics, team, actions, who does it, decisions, milestones and clocks, the controller's panel), with the
+small pure text builders each is tested by. The seat apps show the same widgets, so they live here, below
+both screens, rather than inside either.
 """
 
 from __future__ import annotations

@@ -20,6 +20,12 @@ The facilitator's dialogs (help, inject, note, filter, end, quit) open through
 ``open_dialog``, which holds the sim clock until they close: typing an inject costs the
 team no drill time. The hold is the UI's, not a pause (nothing is journaled). The
 participants' decision dialog does not hold it: its deadline pressure is the point.
+
+It is long because the drill screen is the facilitator's whole console: its key table (which the
+help screen and the palette read), the layout at each size, the view it shows and how it reaches the
+widgets, the inputs sent and acknowledged, and one small action per key with its dialog. The widgets it
+shows live in ``tui/widgets.py`` and the dialogs in ``modals.py``; what is left is the one state they all
+read (the view, the clock's hold, the controller view), which a split would scatter.
 """
 
 from __future__ import annotations
