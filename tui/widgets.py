@@ -893,9 +893,9 @@ class DecisionPanel(Vertical):
 
 
 def milestone_table(view: DrillView, wrap: bool = False, fold: bool = True) -> Table:
-    """Milestones with their targets or when reached, then the regulatory clocks.
+    """The regulatory clocks, then the milestones with their targets or when reached.
 
-    ``wrap`` (a narrow pane): the clocks first, each row one paragraph (label, then its time) that
+    ``wrap`` (a narrow pane): each row one paragraph (label, then its time) that
     wraps instead of cutting the label. ``fold``: a long label wraps onto more lines beside its time;
     without it, one line each, cut at the end (a panel that must leave its room to the panels below).
     """
@@ -933,7 +933,7 @@ def milestone_table(view: DrillView, wrap: bool = False, fold: bool = True) -> T
         for label, when in clocks + rows:
             table.add_row(Text.assemble(label, "  ", when))
     else:
-        for label, when in rows + clocks:
+        for label, when in clocks + rows:  # the clocks first: a panel that scrolls keeps them in view
             table.add_row(label, when)
     return table
 

@@ -104,7 +104,11 @@ async def test_the_controller_view_at_120x40_keeps_the_actions_and_its_panel_on_
         assert truth.region.bottom <= 39, truth.region  # the footer is row 39
         assert "live score" in str(truth._shown)  # the rows it shows (faults, score, penalties)
         menu = screen.query_one(ActionMenu)
-        assert menu.region.height - 2 >= 3, menu.region  # rows of actions inside its border (its min-height)
+        assert menu.region.height - 2 >= 8, menu.region  # rows of actions inside its border (its min-height)
+        panel = screen.query_one("#milestones")  # it scrolls; the regulatory clocks come first, so they show
+        rows = screen_text(app).splitlines()[panel.region.y : panel.region.bottom]
+        for clock in screen.view.clocks:
+            assert any(clock.regime in row for row in rows), (clock.regime, rows)
 
 
 async def test_the_players_milestones_wrap_instead_of_being_cut_at_120x40(app_factory) -> None:
