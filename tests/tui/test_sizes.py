@@ -186,3 +186,38 @@ async def test_a_drill_about_to_end_by_itself_warns_on_screen_and_the_debrief_sa
         assert isinstance(debrief, DebriefScreen)
         assert "ended at its time limit" in str(debrief.query_one("#summary").render())
         await app.workers.wait_for_complete()
+
+
+async def test_a_drill_about_to_resolve_itself_warns_on_screen_and_the_debrief_says_why(app_factory) -> None:
+    """flash-sale-latency ends itself once recovered and the post-mortem is scheduled: with recovery reached,
+    the facilitator reads on screen that the next end milestone ends the drill, before it does; the debrief
+    then says why it ended, and no warning of the drill covers that (80 columns, toasts on as in a terminal)."""
+    from .helpers import start_from_launcher
+
+    app = app_factory()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await start_from_launcher(pilot)
+        drill = screen.drill
+        for t, action in ((120, "activate-playbook"), (300, "rollback-model"), (360, "check-change-log")):
+            await advance(pilot, screen, t)
+            assert drill.submit(action).ok
+        t = 360.0
+        while "recovered" not in {m.id for m in drill.view().milestones if m.reached_at is not None}:
+            t += 30
+            await advance(pilot, screen, t)
+            assert not drill.ended and t < 1800
+        await pilot.pause()
+        shown = " ".join(screen_text(app).split())
+        assert "Almost resolved" in shown and "ends the drill" in shown, shown  # the toast, beside the panels
+        assert isinstance(app.screen, DrillScreen) and not drill.ended  # warned before, not as it ends
+        assert drill.submit("schedule-postmortem").ok
+        while not drill.ended:
+            t += 30
+            await advance(pilot, screen, t)
+            assert t < 2700  # resolved well before the time limit (45:00)
+        await pilot.pause()
+        assert isinstance(app.screen, DebriefScreen)
+        assert drill.end_reason == "resolved"
+        summary = " ".join(" ".join(screen_text(app).splitlines()[:3]).split())
+        assert "resolved at" in summary and "Post-mortem scheduled" in summary, summary
+        await app.workers.wait_for_complete()

@@ -304,6 +304,9 @@ class DebriefScreen(Screen[None]):
         self.set_class(event.size.width < 100, "compact")
 
     def on_mount(self) -> None:
+        # the drill's toasts ("ending soon", "recorded") are about a drill that is over; at 80 columns they
+        # would cover the summary that says how it ended
+        self.app.clear_notifications()
         self.refresh_scores()
         self.show_notes()
         if self.session.run_dir is None:
