@@ -17,7 +17,13 @@ from textual.binding import Binding, BindingType
 
 if TYPE_CHECKING:  # the screens, the engine and pydantic are imported when first needed, after the first paint
     from drillsim.simulator.model import Roster, Scenario
-    from drillsim.tui.messages import DrillFinished, QuitRequested
+    from drillsim.tui.messages import (
+        BriefingRequested,
+        DrillFinished,
+        DrillStartRequested,
+        LauncherRequested,
+        QuitRequested,
+    )
     from drillsim.tui.screens.drill import DrillScreen
     from drillsim.tui.screens.launcher import LauncherScreen
     from drillsim.tui.session import DrillSession, RosterEntry, ScenarioEntry
@@ -168,6 +174,15 @@ class DrillsimApp(App[str | None]):
 
         self.session = start_drill(scenario, roster, settings, participants)
         self.switch_screen(self.drill_screen(self.session))
+
+    def on_briefing_requested(self, message: BriefingRequested) -> None:
+        self.open_briefing(message.scenario, message.roster_id, message.settings)
+
+    def on_drill_start_requested(self, message: DrillStartRequested) -> None:
+        self.start(message.scenario, message.roster, message.settings, message.participants)
+
+    def on_launcher_requested(self, message: LauncherRequested) -> None:
+        self.back_to_launcher()
 
     async def on_quit_requested(self, message: QuitRequested) -> None:
         await self.action_quit()

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from drillsim.tui.session import DrillSession
+    from drillsim.simulator.model import Roster, Scenario
+    from drillsim.tui.session import DrillSession, Settings
 
 
 class ActionRequested(Message):
@@ -57,3 +58,29 @@ class DrillFinished(Message):
 
 class QuitRequested(Message):
     """A screen asks the app to quit (the app asks first during a drill and says where the journal is)."""
+
+
+class BriefingRequested(Message):
+    """The launcher chose a scenario, a roster and settings: the app opens its briefing."""
+
+    def __init__(self, scenario: Scenario, roster_id: str, settings: Settings) -> None:
+        super().__init__()
+        self.scenario = scenario
+        self.roster_id = roster_id
+        self.settings = settings
+
+
+class DrillStartRequested(Message):
+    """The briefing starts the drill (``participants``: who plays each member): the app opens its run folder and
+    journal and shows the drill in place of the briefing."""
+
+    def __init__(self, scenario: Scenario, roster: Roster, settings: Settings, participants: dict[str, str]) -> None:
+        super().__init__()
+        self.scenario = scenario
+        self.roster = roster
+        self.settings = settings
+        self.participants = participants
+
+
+class LauncherRequested(Message):
+    """The debrief is done (or the drill was discarded): the app closes the session and shows the launcher."""

@@ -22,13 +22,16 @@ from drillsim.simulator.view import ActionAvailability, DecisionView, DrillView,
 from drillsim.tui.messages import ActionRequested, DecisionAnswered
 from drillsim.tui.session import format_speed
 from rich.console import Group
+from rich.segment import Segment
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult, RenderResult
 from textual.containers import Vertical
+from textual.geometry import Size
 from textual.reactive import var
 from textual.renderables.bar import Bar
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Button, OptionList, RichLog, Static
 from textual.widgets.option_list import Option
@@ -88,26 +91,28 @@ def number(value: float) -> str:
 def update_if_changed(widget: Static, content: Text, layout: bool = True) -> bool:
     """``widget.update(content)`` only when the text differs from what it shows.
 
-    ``layout=False`` for a widget whose size the text cannot change (a fixed height and width):
-    it repaints itself only, where an update with a layout re-arranges the whole screen.
+    An update re-arranges the whole screen (a layout, then every widget drawn again) unless it
+    cannot change the widget's size: a text that wraps onto as many lines as the one it replaces,
+    in a widget whose width does not follow its text, repaints that widget only (a countdown
+    ticking, "sent" becoming "recorded"). ``layout=False`` says so outright (a fixed height and width).
     """
     shown = getattr(widget, "_drillsim_shown", None)
     if shown == content:
         return False
-    if layout and isinstance(shown, Text) and shown.plain.count("\n") == content.plain.count("\n"):
-        # the same text with some characters changed in place (a countdown ticking) wraps the same way
-        layout = (
-            len(shown.plain) != len(content.plain)
-            or shown.plain.split() == []
-            or _word_lengths(shown.plain) != _word_lengths(content.plain)
-        )
+    if layout and isinstance(shown, Text) and _same_lines(widget, shown, content):
+        layout = False
     widget._drillsim_shown = content  # type: ignore[attr-defined]
     widget.update(content, layout=layout)
     return True
 
 
-def _word_lengths(text: str) -> list[int]:
-    return [len(word) for word in text.split(" ")]
+def _same_lines(widget: Widget, old: Text, new: Text) -> bool:
+    """Whether ``new`` takes as many lines as ``old`` at the widget's width (which its text does not set)."""
+    width = widget.content_region.width
+    if not widget.is_mounted or width <= 0 or (widget.styles.width is not None and widget.styles.width.is_auto):
+        return False
+    console = widget.app.console
+    return len(old.wrap(console, width)) == len(new.wrap(console, width))
 
 
 def with_participants(text: str, participants: dict[str, str]) -> Text:
@@ -294,7 +299,27 @@ def feed_line(
     return grid
 
 
-class IncidentFeed(RichLog):
+class SteadyScrollbars:
+    """Mixed into a ScrollView (before it): skips a layout bringing the view the sizes it already has.
+
+    Textual's ``ScrollView._size_updated`` compares the layout's virtual size with the view's own (a
+    log's lines, a list's options), which never match, so every layout anywhere on the screen (a
+    pause banner shown, a decision card mounted) redrew this view's scrollbar and sent it a resize:
+    a few milliseconds each, most of a key press's time to screen at x60 (issue 18). The view's own
+    changes (a line written, an option added) update its scrollbar as before (``virtual_size``).
+    """
+
+    _laid_out: tuple[Size, Size, Size] | None = None
+
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
+        sizes = (size, virtual_size, container_size)
+        if sizes == self._laid_out:
+            return False
+        self._laid_out = sizes
+        return super()._size_updated(size, virtual_size, container_size, layout)  # type: ignore[misc, no-any-return]
+
+
+class IncidentFeed(SteadyScrollbars, RichLog):
     """The incident feed, newest at the bottom; new items carry a marker.
 
     ``show`` appends the items it has not written yet; it rewrites the whole log only when
@@ -428,22 +453,40 @@ def spark_bars(
     return SparkBars(tuple(levels), tuple(outside), tuple(level(t) for t in thresholds), top, low, high)
 
 
-def spark_text(bars: SparkBars, width: int, rows: int, ok: Style, bad: Style, mark: Style) -> Text:
-    """The bars as ``rows`` lines of ``width`` cells: in-SLO bars ``ok``, outside ones ``bad``, the SLO line ``mark``."""
+def spark_runs(bars: SparkBars, width: int, rows: int) -> list[list[tuple[str, str]]]:
+    """The bars as ``rows`` lines (top first) of ``width`` cells, each line as runs of ``(glyphs, kind)``:
+    ``ok`` (in-SLO bars), ``bad`` (outside it) or ``mark`` (the SLO line and empty cells). A run is as long
+    as its kind lasts, so a line is a few segments, not one per cell."""
     eighths = len(SPARK_BARS)
-    text = Text(no_wrap=True, overflow="crop")
+    lines: list[list[tuple[str, str]]] = []
     for row in reversed(range(rows)):
         floor = row * eighths
         marked = any(floor <= t < floor + eighths for t in bars.thresholds)
+        runs: list[tuple[str, str]] = []
         for column in range(width):
             if column < len(bars.levels) and bars.levels[column] >= floor:
                 level = bars.levels[column]
                 glyph = "█" if level >= floor + eighths else SPARK_BARS[level - floor]
-                text.append(glyph, bad if bars.outside[column] else ok)
+                kind = "bad" if bars.outside[column] else "ok"
             else:
-                text.append(SLO_MARK if marked else " ", mark)
-        if row:
+                glyph, kind = (SLO_MARK if marked else " "), "mark"
+            if runs and runs[-1][1] == kind:
+                runs[-1] = (runs[-1][0] + glyph, kind)
+            else:
+                runs.append((glyph, kind))
+        lines.append(runs)
+    return lines
+
+
+def spark_text(bars: SparkBars, width: int, rows: int, ok: Style, bad: Style, mark: Style) -> Text:
+    """The bars as ``rows`` lines of ``width`` cells: in-SLO bars ``ok``, outside ones ``bad``, the SLO line ``mark``."""
+    styles = {"ok": ok, "bad": bad, "mark": mark}
+    text = Text(no_wrap=True, overflow="crop")
+    for n, runs in enumerate(spark_runs(bars, width, rows)):
+        if n:
             text.append("\n")
+        for glyphs, kind in runs:
+            text.append(glyphs, styles[kind])
     return text
 
 
@@ -452,6 +495,9 @@ class SloSparkline(Widget):
 
     Textual's ``Sparkline`` scales to the data's own min..max and colours by height, so it
     cannot show where the SLO is; this draws the same ``▁▂▃▄▅▆▇█`` bars from :func:`spark_bars`.
+    It draws with Textual's line API: each line a few segments (:func:`spark_runs`), made once per new
+    set of bars, where a rendered ``Text`` of one span per cell cost a few milliseconds at every sample
+    (at x60 the cards follow twice a second: most of the idle screen's cost).
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"slo-spark--ok", "slo-spark--outside", "slo-spark--slo"}
@@ -474,6 +520,7 @@ class SloSparkline(Widget):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.series: tuple[tuple[float, ...], float, float | None, float | None] = ((), 0.0, None, None)
         self._drawn: SparkBars | None = None
+        self._strips: list[Strip] | None = None
 
     def show(self, values: Sequence[float], baseline: float, slo_min: float | None, slo_max: float | None) -> None:
         series = (tuple(values), baseline, slo_min, slo_max)
@@ -481,7 +528,7 @@ class SloSparkline(Widget):
             self.series = series
             bars = self.bars()  # a new sample often leaves every bar as it was: then nothing to repaint
             if bars != self._drawn:
-                self._drawn = bars
+                self._drawn, self._strips = bars, None
                 self.refresh()
 
     def bars(self) -> SparkBars:
@@ -489,22 +536,32 @@ class SloSparkline(Widget):
         return spark_bars(values, baseline, slo_min, slo_max, self.size.width, self.size.height)
 
     def on_resize(self) -> None:
-        self._drawn = None  # other columns: draw again
+        self._drawn = self._strips = None  # other columns: draw again
 
-    def render(self) -> RenderResult:
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips = None  # another theme: other colours
+
+    def render_line(self, y: int) -> Strip:
+        strips = self._strips
+        if strips is None:
+            strips = self._strips = self._make_strips()
+        return strips[y] if y < len(strips) else Strip.blank(self.size.width)
+
+    def _make_strips(self) -> list[Strip]:
         _, background = self.background_colors
+        base = self.rich_style
 
         def style(component: str) -> Style:
-            return Style(color=(background + self.get_component_styles(component).color).rich_color)
+            return base + Style(color=(background + self.get_component_styles(component).color).rich_color)
 
-        return spark_text(
-            self.bars(),
-            self.size.width,
-            self.size.height,
-            style("slo-spark--ok"),
-            style("slo-spark--outside"),
-            style("slo-spark--slo"),
-        )
+        styles = {"ok": style("slo-spark--ok"), "bad": style("slo-spark--outside"), "mark": style("slo-spark--slo")}
+        width, rows = self.size.width, self.size.height
+        bars = self._drawn = self.bars()
+        return [
+            Strip([Segment(glyphs, styles[kind]) for glyphs, kind in runs], width)
+            for runs in spark_runs(bars, width, rows)
+        ]
 
 
 class _Children:
@@ -688,7 +745,7 @@ def action_hint(action: ActionAvailability | None) -> Text:
     return text
 
 
-class ActionMenu(OptionList):
+class ActionMenu(SteadyScrollbars, OptionList):
     """The actions of the scenario with their shortcut keys; unavailable ones say why."""
 
     def __init__(self, **kwargs: object) -> None:

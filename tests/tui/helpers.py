@@ -39,3 +39,8 @@ def drill_app(app: DrillsimApp) -> DrillScreen:
     screen = app.screen
     assert isinstance(screen, DrillScreen)
     return screen
+
+
+def last_input(screen: Any) -> str:
+    """What the line under the action menu says of the last input ("… sent", then "(recorded)")."""
+    return str(screen.query_one("#action-hint").render()).split("\n")[0]

@@ -10,7 +10,7 @@ from drillsim.tui.session import BackgroundJournal, resume_drill
 from textual.widgets import TextArea
 
 from .conftest import SIZE
-from .helpers import advance, of_type, start_from_launcher
+from .helpers import advance, last_input, of_type, start_from_launcher
 
 
 async def test_hotwash_entries_are_edited_and_removed_before_the_report(app_factory) -> None:
@@ -129,7 +129,10 @@ async def test_an_input_is_acknowledged_once_recorded_and_fsync_is_off_the_key_h
             await pilot.pause(0.02)
         await pilot.pause()
         assert journal.synced >= seq
-        assert "✓ Submitted" in str(screen.query_one("#action-hint").render())
+        # on the line under the action menu, on screen (the highlighted action follows it)
+        assert "✓ Submitted (recorded)" in last_input(screen)
+        shown = "\n".join("".join(s.text for s in strip) for strip in screen._compositor.render_strips())
+        assert "✓ Submitted (recorded)" in shown
 
 
 async def test_history_tells_people_from_autoplay_and_explains_one_drill(app_factory, tmp_path) -> None:

@@ -19,7 +19,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from .conftest import SIZE
-from .helpers import advance, of_type, start_from_launcher
+from .helpers import advance, last_input, of_type, start_from_launcher
 
 
 def text_of(widget: Static) -> str:
@@ -124,7 +124,7 @@ async def test_an_input_goes_through_the_host_sent_at_once_recorded_after_the_ac
         await pilot.pause()
         submitted = of_type(screen.drill.records, "action_submitted")
         assert submitted and submitted[-1]["action"] == "activate-playbook"  # applied at once, by the host
-        hint = str(screen.query_one("#action-hint").render())
+        hint = last_input(screen)  # on the action menu's bottom edge
         assert "sent" in hint and "recorded" not in hint and screen.unrecorded == 1
         assert screen.local.core.stats["inputs"] == inputs_before  # not acknowledged yet
         gate.set()
@@ -134,7 +134,7 @@ async def test_an_input_goes_through_the_host_sent_at_once_recorded_after_the_ac
             await pilot.pause(0.02)
         await pilot.pause()
         monkeypatch.setattr(os, "fsync", real_fsync)
-        hint = str(screen.query_one("#action-hint").render())
+        hint = last_input(screen)
         assert "✓ Submitted" in hint and "recorded" in hint
         assert screen.local.core.stats["inputs"] == inputs_before + 1
         assert screen.drill.journal.synced >= submitted[-1]["seq"]  # type: ignore[union-attr]

@@ -193,7 +193,7 @@ def test_sparkline_text_draws_bars_and_the_slo_line() -> None:
     top, bottom = text.plain.split("\n")
     assert bottom == "▁▁█" + SLO_MARK * 3  # the SLO lies in the bottom row here: its line fills the empty cells
     assert top == "  █   "
-    cells = [(seg.text, seg.style) for seg in text.render(Console()) if seg.text != "\n"]
+    cells = [(glyph, seg.style) for seg in text.render(Console()) if seg.text != "\n" for glyph in seg.text]
     assert [style for glyph, style in cells if glyph == "█"] == [bad, bad]  # outside the SLO: red, both rows
     assert [style for glyph, style in cells if glyph == "▁"] == [ok, ok]
     assert {style for glyph, style in cells if glyph in (SLO_MARK, " ")} == {mark}

@@ -8,12 +8,13 @@ starts the drill by itself (Enter on Start, ctrl+s or a click does).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from drillsim.reports.exercise import GROUND_RULES
 from drillsim.simulator.durations import format_duration
 from drillsim.simulator.model import Roster, Scenario
 from drillsim.tui import keys
+from drillsim.tui.messages import DrillStartRequested
 from drillsim.tui.screens.modals import HelpScreen
 from drillsim.tui.session import Settings, format_speed
 from rich.text import Text
@@ -23,9 +24,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static
-
-if TYPE_CHECKING:
-    from drillsim.tui.shell import Shell
 
 HERE = Path(__file__).parent
 
@@ -110,10 +108,6 @@ class BriefingScreen(Screen[None]):
         self.settings = settings
         self.can_go_back = can_go_back
 
-    @property
-    def shell(self) -> Shell:
-        return self.app  # type: ignore[return-value]
-
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
             with VerticalScroll(id="situation") as situation:
@@ -181,7 +175,7 @@ class BriefingScreen(Screen[None]):
         self.set_focus(target)
 
     def action_start(self) -> None:
-        self.shell.start(self.scenario, self.roster, self.settings, self.participants())
+        self.post_message(DrillStartRequested(self.scenario, self.roster, self.settings, self.participants()))
 
     def action_back(self) -> None:
         if self.can_go_back:

@@ -18,12 +18,12 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from drillsim.simulator.durations import format_clock, format_time
 from drillsim.simulator.records import current_hotwash
 from drillsim.tui import keys
-from drillsim.tui.messages import ReportWritten
+from drillsim.tui.messages import LauncherRequested, ReportWritten
 from drillsim.tui.screens.modals import (
     ChoiceScreen,
     ConfirmScreen,
@@ -44,9 +44,6 @@ from textual.events import Resize
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
-
-if TYPE_CHECKING:
-    from drillsim.tui.shell import Shell
 
 HERE = Path(__file__).parent
 RATING_STYLE = {
@@ -271,10 +268,6 @@ class DebriefScreen(Screen[None]):
         self.par_pending = True
         self.findings: list[Any] = []
         self.report_files: tuple[str, ...] = ()
-
-    @property
-    def shell(self) -> Shell:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Static(id="summary")
@@ -527,7 +520,7 @@ class DebriefScreen(Screen[None]):
         self.set_report_status(text)
 
     def action_launcher(self) -> None:
-        self.shell.back_to_launcher()
+        self.post_message(LauncherRequested())
 
     def action_discard(self) -> None:
         """Discard an accidental drill: its run folder moves aside (to ``.discarded/``), then the launcher."""
@@ -553,7 +546,7 @@ class DebriefScreen(Screen[None]):
                     return
                 self.session.run_dir = None
                 self.notify(f"Moved to {short_path(moved)}", title="Drill discarded", timeout=6)
-            self.shell.back_to_launcher()
+            self.post_message(LauncherRequested())
 
         title = f"Discard this drill? ({self.drill.scenario.title}, {self.drill.team})"
         self.app.push_screen(ConfirmScreen(title, detail, yes="Discard the drill", no="Keep it"), done)

@@ -363,7 +363,7 @@ class DrillScreen(Screen[None]):
         key = (*events, int(drill.now), int(wall))
         if key == self._tick_key:
             return
-        if events == self._tick_key[:4] and wall - self._drawn_at < CLOCKS_EVERY:
+        if wall - self._drawn_at < CLOCKS_EVERY:
             return  # only the clocks moved (at high speed, every tick): they follow at most twice a second
         self._tick_key = key
         self.refresh_view(tick=True)
@@ -423,8 +423,9 @@ class DrillScreen(Screen[None]):
     def refresh_view(self, tick: bool = False) -> None:
         """Set ``view`` from the seat's view (its watcher redraws only if the view changed).
 
-        ``tick``: the timer's redraw, which may leave the metric cards for the next one (see
-        ``METRICS_EVERY``); any other call (an input, a dialog, a resize, a test) redraws everything.
+        ``tick``: the timer's redraw or an input's, which may leave the metric cards for the next tick
+        (see ``METRICS_EVERY``: an input shows its effect at once, and the cards are the costliest part of
+        a frame); any other call (a dialog, a resize, a test) redraws everything.
         """
         if not self.is_mounted:
             return
@@ -457,11 +458,15 @@ class DrillScreen(Screen[None]):
         decisions follow ``view`` by themselves (``data_bind``)."""
         if not self.is_mounted:
             return
+        with self.app.batch_update():
+            self._redraw(view)
+
+    def _redraw(self, view: DrillView) -> None:
         compact, one_line = self.compact, self.one_line
         header = self._w("#header", DrillHeader)
         header.show(view, self.session.recording, held=self.clock.held, compact=compact, controller=self.controller)
         wall = self._drawn_at = self.clock.monotonic()
-        if self._metrics_forced or wall - self._metrics_at >= METRICS_EVERY or view.paused or view.ended:
+        if self._metrics_forced or wall - self._metrics_at >= METRICS_EVERY or view.ended:
             # at x60 a tick brings new samples every time: the cards follow at most twice a second
             self._metrics_at, self._metrics_forced = wall, False
             shown_metrics = {metric.id for metric in view.metrics}
@@ -503,10 +508,13 @@ class DrillScreen(Screen[None]):
             self.post_message(DrillFinished(self.session))
 
     def _show_hint(self, menu: ActionMenu) -> None:
+        """Under the menu: the last input on a line of its own ("… sent", then "✓ … (recorded)" once the
+        host acknowledges it), then the highlighted action in full. The box has a fixed height, so
+        neither an acknowledgement nor moving the highlight re-lays out the screen."""
         hint = action_hint(menu.current())
-        if self._ack is not None:  # the last input, acknowledged once the engine has recorded it
-            hint = self._ack.copy().append("  ").append_text(hint)
-        update_if_changed(self._w("#action-hint", Static), hint)  # wraps: its height follows its lines
+        if self._ack is not None:
+            hint = Text.assemble(self._ack, "\n", hint)
+        update_if_changed(self._w("#action-hint", Static), hint, layout=False)
 
     def send(
         self,
@@ -536,7 +544,7 @@ class DrillScreen(Screen[None]):
             waiting.append(done.plain.removeprefix("✓ "), "dim")
             self._inputs[number] = done
             self._ack = waiting
-        self.refresh_view()
+        self.refresh_view(tick=True)
         self.run_worker(self._recorded(number, recorded, on_ack), group="inputs", exit_on_error=False)
         return True
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from drillsim.tui import keys
+from drillsim.tui.messages import BriefingRequested
 from drillsim.tui.session import (
     SPEEDS,
     RosterEntry,
@@ -415,7 +416,7 @@ class LauncherScreen(Screen[None]):
             return
         choice = self.query_one("#roster", Select).value if self.settings_ready else DEFAULT_ROSTER_CHOICE
         roster_id = default_roster_id(entry.scenario) if choice == DEFAULT_ROSTER_CHOICE else str(choice)
-        self.shell.open_briefing(entry.scenario, roster_id, settings)
+        self.post_message(BriefingRequested(entry.scenario, roster_id, settings))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
