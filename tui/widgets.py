@@ -21,7 +21,7 @@ from drillsim.simulator.model import Action, Roster
 from drillsim.simulator.view import ActionAvailability, DecisionView, DrillView, FeedItem, MemberView, MetricView
 from drillsim.tui.messages import ActionRequested, DecisionAnswered
 from drillsim.tui.session import format_speed
-from rich.console import Group
+from rich.console import Console, Group
 from rich.segment import Segment
 from rich.style import Style
 from rich.table import Table
@@ -730,19 +730,39 @@ def action_prompt(key: str | None, action: ActionAvailability, compact: bool = F
 
 
 def action_hint(action: ActionAvailability | None) -> Text:
-    """The highlighted action in full (the menu cuts long labels at its width): its label, its role, and why
-    it cannot be taken now; wraps onto the lines the hint has."""
+    """The highlighted action in full (the menu cuts long labels at its width): its label, why it cannot be
+    taken now (before its role: at a small size the reason matters more), its role; wraps onto the lines
+    the hint has (``fit_lines``)."""
     text = Text()
     if action is None:
         return text
     text.append(action.label, "bold")
-    text.append(" · ", "dim")
-    text.append(action.role, "italic")
     if action.available:
+        text.append(" · ", "dim")
+        text.append(action.role, "italic")
         text.append(" · Enter takes it, p: choose who", "dim")
     else:
         text.append(f" · ✗ {action.reason}", "yellow")
+        text.append(" · ", "dim")
+        text.append(action.role, "italic")
     return text
+
+
+def fit_lines(text: Text, console: Console, width: int, rows: int) -> Text:
+    """``text`` wrapped at ``width`` onto at most ``rows`` lines; what does not fit ends the last line with
+    ``…`` (a box of fixed height would cut it without a sign)."""
+    if width <= 0 or rows <= 0:
+        return text
+    lines = text.wrap(console, width)
+    if len(lines) <= rows:
+        return text
+    kept = list(lines)[:rows]
+    last = kept[-1]
+    last.rstrip()
+    if last.cell_len >= width:
+        last.truncate(width - 1)
+    last.append("…", "dim")
+    return Text("\n").join(kept)
 
 
 class ActionMenu(SteadyScrollbars, OptionList):

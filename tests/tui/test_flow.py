@@ -279,6 +279,29 @@ async def test_speed_steps_and_the_clock_follows(app_factory, clock) -> None:
         assert "x60" in str(screen.query_one("#header").render())
 
 
+async def test_at_x60_the_timer_redraws_once_a_second_and_an_input_shows_at_once(app_factory, clock) -> None:
+    """At x60 every tick has new samples: the timer's redraws come once a second (the screen stays light),
+    while the drill itself runs at every tick and a key press shows at once (issue 18)."""
+    app = app_factory(auto_advance=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_from_launcher(pilot)
+        for _ in range(6):
+            await pilot.press("plus")
+        assert screen.drill.speed == 60
+        clock.advance(1.0)
+        screen.tick()
+        shown, at = header_text(screen), screen.drill.now
+        clock.advance(0.6)
+        screen.tick()
+        assert screen.drill.now >= at + 35  # the drill ran on (36 sim seconds)...
+        assert header_text(screen) == shown  # ...the screen waits for its second
+        clock.advance(0.5)
+        screen.tick()
+        assert header_text(screen) != shown
+        await pilot.press("space")
+        assert screen.query_one(PausedBanner).display  # an input: at once, no tick needed
+
+
 def header_text(screen: DrillScreen) -> str:
     return str(screen.query_one("#header").render())
 

@@ -92,6 +92,37 @@ async def test_every_action_label_is_one_line_and_the_highlighted_one_reads_in_f
         assert hint.region.height >= 2 and hint.region.bottom <= size[1] - 1  # above the footer
 
 
+@pytest.mark.parametrize("size", [*SIZES, (110, 32)])
+async def test_every_hint_fits_its_box_says_why_not_and_marks_a_cut(app_factory, size) -> None:
+    """The hint under the menu has a fixed height (an input's acknowledgement on its first line): every
+    action's hint fits it, an unavailable one says why before its role, and one cut short ends with "…"."""
+    app = _pii_app(app_factory)
+    async with app.run_test(size=size) as pilot:
+        screen = await _start(pilot)
+        await pilot.press("1")  # an input: its acknowledgement takes the first line
+        await pilot.pause()
+        menu = screen.query_one(ActionMenu)
+        box = screen.query_one("#action-hint", Static)
+        cut = 0
+        for index in range(menu.option_count):
+            menu.highlighted = index
+            await pilot.pause()
+            action = menu.current()
+            assert action is not None
+            lines = str(box.render()).split("\n")
+            assert len(lines) <= box.content_region.height
+            assert "(recorded)" in lines[0] or "sent" in lines[0]
+            body = " ".join(lines[1:])
+            if not action.available:
+                assert "✗" in body, body  # the reason, which the role follows
+            shown = " ".join(body.split())
+            if " ".join(action.label.split()) not in shown or action.role not in shown:
+                cut += 1
+                assert body.endswith("…"), body
+        assert cut < menu.option_count  # most hints read in full
+        await app.workers.wait_for_complete()
+
+
 async def test_the_controller_view_at_120x40_keeps_the_actions_and_its_panel_on_screen(app_factory) -> None:
     app = _pii_app(app_factory)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -67,6 +67,7 @@ from drillsim.tui.widgets import (
     MilestonePanel,
     PausedBanner,
     action_hint,
+    fit_lines,
     member_choices,
     roles_in,
     update_if_changed,
@@ -88,11 +89,20 @@ TICK = 0.2
 """Wall seconds between timer ticks."""
 FRESH = 8.0
 """Wall seconds a new feed item counts as new (the feed's title says how many)."""
-METRICS_EVERY = 0.5
-"""Wall seconds between the timer's redraws of the metric cards (at high speed every tick has new samples)."""
-CLOCKS_EVERY = 0.5
-"""Wall seconds between the timer's redraws when only the clocks moved (at high speed, every tick): each
-redraw composites the whole screen (the header, countdowns and progress bars are all over it)."""
+REDRAW_EVERY = 0.5
+"""Wall seconds between the timer's redraws when only time moved (the clocks, countdowns, progress bars
+and metric cards): each composites most of the screen, as they are all over it. Something new (a
+record) draws at the next tick."""
+FAST = 10.0
+"""Above this speed a wall second is half a sim minute or more: the redraws for time alone come once a
+second (``redraw_every``). A record (an alert, a message, a decision) and an input still show at once."""
+
+
+def redraw_every(speed: float) -> float:
+    """Wall seconds between the timer's redraws at this speed (an input's redraw does not wait)."""
+    return REDRAW_EVERY if speed <= FAST else 2 * REDRAW_EVERY
+
+
 PANES = ("actions", "team", "clocks")
 """The right column's panes; at a compact size one shows at a time (tabs, or ``t``)."""
 
@@ -363,8 +373,8 @@ class DrillScreen(Screen[None]):
         key = (*events, int(drill.now), int(wall))
         if key == self._tick_key:
             return
-        if wall - self._drawn_at < CLOCKS_EVERY:
-            return  # only the clocks moved (at high speed, every tick): they follow at most twice a second
+        if events == self._tick_key[:4] and wall - self._drawn_at < redraw_every(drill.speed):
+            return  # only time moved: the screen follows twice a second (once above x10)
         self._tick_key = key
         self.refresh_view(tick=True)
 
@@ -424,7 +434,7 @@ class DrillScreen(Screen[None]):
         """Set ``view`` from the seat's view (its watcher redraws only if the view changed).
 
         ``tick``: the timer's redraw or an input's, which may leave the metric cards for the next tick
-        (see ``METRICS_EVERY``: an input shows its effect at once, and the cards are the costliest part of
+        (see ``redraw_every``: an input shows its effect at once, and the cards are the costliest part of
         a frame); any other call (a dialog, a resize, a test) redraws everything.
         """
         if not self.is_mounted:
@@ -466,8 +476,9 @@ class DrillScreen(Screen[None]):
         header = self._w("#header", DrillHeader)
         header.show(view, self.session.recording, held=self.clock.held, compact=compact, controller=self.controller)
         wall = self._drawn_at = self.clock.monotonic()
-        if self._metrics_forced or wall - self._metrics_at >= METRICS_EVERY or view.ended:
-            # at x60 a tick brings new samples every time: the cards follow at most twice a second
+        every = redraw_every(view.speed)
+        if self._metrics_forced or wall - self._metrics_at >= every or view.ended:
+            # at x60 a tick brings new samples every time: the cards follow once a second (twice up to x10)
             self._metrics_at, self._metrics_forced = wall, False
             shown_metrics = {metric.id for metric in view.metrics}
             cards = self._widgets.get("cards")
@@ -511,10 +522,13 @@ class DrillScreen(Screen[None]):
         """Under the menu: the last input on a line of its own ("… sent", then "✓ … (recorded)" once the
         host acknowledges it), then the highlighted action in full. The box has a fixed height, so
         neither an acknowledgement nor moving the highlight re-lays out the screen."""
-        hint = action_hint(menu.current())
+        box = self._w("#action-hint", Static)
+        room = box.content_region
+        rows = room.height - (self._ack is not None)
+        hint = fit_lines(action_hint(menu.current()), self.app.console, room.width, rows)
         if self._ack is not None:
             hint = Text.assemble(self._ack, "\n", hint)
-        update_if_changed(self._w("#action-hint", Static), hint, layout=False)
+        update_if_changed(box, hint, layout=False)
 
     def send(
         self,
