@@ -217,7 +217,6 @@ def player_view(view: dict[str, Any], audiences: Audiences) -> dict[str, Any]:
     out = {key: value for key, value in view.items() if key != "controller"}
     out.update(
         metrics=[m for m in view["metrics"] if m["id"] in shown_metrics],
-        outside_slo={k: v for k, v in view["outside_slo"].items() if k in shown_metrics},
         penalty_points=0,
         decisions=[d for d in view["decisions"] if public(audiences.of_inject(d["inject"]))],
         milestones=[{**m, "target": None} for m in view["milestones"] if m["reached_at"] is not None],

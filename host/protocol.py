@@ -182,7 +182,6 @@ def drill_view_from(data: dict[str, Any]) -> DrillView:
         title=data["title"],
         revenue_lost=float(data["revenue_lost"]),
         currency=data["currency"],
-        outside_slo=dict(data.get("outside_slo") or {}),
         penalty_points=int(data.get("penalty_points") or 0),
         metrics=tuple(MetricView(**{**m, "history": tuple(m["history"])}) for m in data["metrics"]),
         members=tuple(

@@ -213,7 +213,6 @@ def seat_view(
         "title": view.title,
         "revenue_lost": view.revenue_lost,
         "currency": view.currency,
-        "outside_slo": {k: v for k, v in view.outside_slo.items() if metric_visible(k)},
         "penalty_points": view.penalty_points if controller else 0,
         "metrics": metrics,
         "members": members,

@@ -124,7 +124,6 @@ class DrillView:
     title: str
     revenue_lost: float
     currency: str
-    outside_slo: dict[str, float]
     penalty_points: int
     metrics: tuple[MetricView, ...]
     members: tuple[MemberView, ...]
@@ -158,7 +157,7 @@ def drill_view(drill: Drill, feed_limit: int = 200, *, controller: bool = False)
     """What the players see; ``controller=True`` adds the controller-only metrics (ground truth)."""
     t = drill.now
     drill._sampler.catch_up(t)
-    revenue_lost, outside_slo = drill._sampler.totals(t)
+    revenue_lost, _ = drill._sampler.totals(t)
     metrics = []
     for mid, metric in drill.metrics.items():
         spec = metric.spec
@@ -251,7 +250,6 @@ def drill_view(drill: Drill, feed_limit: int = 200, *, controller: bool = False)
         title=drill.scenario.title,
         revenue_lost=revenue_lost,
         currency=drill.scenario.business.currency,
-        outside_slo=outside_slo,
         penalty_points=drill.penalty_points,
         metrics=tuple(metrics),
         members=tuple(members),
