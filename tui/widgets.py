@@ -16,7 +16,8 @@ both screens, rather than inside either.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -60,6 +61,8 @@ NO_SLO_BAND = 0.2
 SLO_MARK = "┈"
 """Drawn in the empty cells of the row where an SLO threshold lies, so crossing it reads as crossing."""
 
+FRESH = 8.0
+"""Wall seconds a new feed item counts as new (the feed's title says how many)."""
 END_WARNING = 120.0
 """Sim seconds before the time limit from which the header counts down to it."""
 
@@ -362,15 +365,74 @@ class SteadyScrollbars:
 class IncidentFeed(SteadyScrollbars, RichLog):
     """The incident feed, newest at the bottom; new items carry a marker.
 
+    Bound to a screen (``data_bind``): ``view`` (its feed items, and its members: their roles for a
+    role filter, who plays them after their names), ``feed_filter`` and ``compact``. The feed writes
+    the items the filter accepts and owns their bookkeeping: when each arrived (by ``clock``, the
+    screen's wall clock) and its border title, which names the filter and says how many of the items
+    it shows came in the last ``FRESH`` wall seconds (``count_new``, which the screen calls as wall
+    time moves). A seat's screen calls ``show`` instead, with the items to mark.
+
     ``show`` appends the items it has not written yet; it rewrites the whole log only when
     the items shown are not a continuation of the last ones (the filter changed).
     """
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    TITLE = "Incident feed"
+    """The border title, before the filter and the count of new items (a seat's screen sets its own)."""
+
+    view: var[DrillView | None] = var(None, init=False)
+    feed_filter: var[FeedFilter] = var(FeedFilter, init=False)
+    """The items shown: every one, one channel's or one role's (``f``)."""
+    compact: var[bool] = var(False, init=False)
+    """One flowing paragraph per item (``feed_line``), for a narrow feed."""
+
+    def __init__(self, *args: object, clock: Callable[[], float] = time.monotonic, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.clock = clock
+        """Wall seconds (monotonic): when an item arrived, how long it counts as new."""
+        self.border_title = self.TITLE
         self._written: list[int] = []
         self._compact = False
         self._appending = False
+        self._arrived: dict[int, float] = {}
+        self._listed: list[FeedItem] = []
+        self._state: tuple[object, ...] = ()
+
+    def watch_view(self) -> None:
+        self.draw()
+
+    def watch_feed_filter(self) -> None:
+        self.draw()
+
+    def watch_compact(self) -> None:
+        self.draw()
+
+    def draw(self) -> None:
+        """The view's items that the filter accepts: appended (or the log rewritten), then the title."""
+        view = self.view
+        if view is None:
+            return
+        now = self.clock()
+        arrived = self._arrived
+        for item in view.feed:
+            arrived.setdefault(item.seq, now)
+        roles_of = {m.name: m.roles for m in view.members}
+        listed = self._listed = [i for i in view.feed if self.feed_filter.accepts(i, roles_of)]
+        state = (listed[-1].seq if listed else -1, len(listed), self.feed_filter, self.compact)
+        if state != self._state:
+            self._state = state
+            participants = {m.name: m.participant for m in view.members if m.participant}
+            self.show(listed, set(), participants, compact=self.compact)
+        self.count_new()
+
+    def count_new(self) -> None:
+        """The border title: the filter, if any, and how many of the items shown are new (wall time)."""
+        now, arrived, chosen = self.clock(), self._arrived, self.feed_filter
+        fresh = sum(1 for i in self._listed if now - arrived[i.seq] < FRESH)
+        title = self.TITLE + (f" ({chosen.label})" if chosen.role or chosen.channel else "")
+        if fresh:
+            title += f" · {fresh} new"
+        if self.border_title != title:
+            self.border_title = title
 
     def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False) -> Self:
         """While lines are appended, a longer log repaints itself and its scrollbar instead of laying out the screen.

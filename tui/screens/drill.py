@@ -13,11 +13,14 @@ The wiring is Textual's reactivity. What the widgets depend on is a var of the s
 (``tui/widgets.py``) declares its own reactives, is bound to the screen's with ``data_bind``
 in ``compose`` and redraws itself in its watchers when what it shows changed, so the screen
 pushes nothing into the header, the metric cards, the member rows, the milestones, the
-controller panel, the action menu, the paused banner or the decisions. The screen's
+controller panel, the action menu, the incident feed (which owns its filtering, when each
+item arrived and its "N new" title), the paused banner or the decisions. The screen's
 ``watch_view`` (``redraw``) keeps what is the screen's own: the hint box, the panels'
-titles, the open injects, the feed, the warnings, the end of the drill, and publishing
-``view_changed``, the ``Signal`` that an open dialog showing live drill state (a decision's
-countdown, who is free) follows: ``DecisionScreen`` subscribes while it is mounted.
+titles, the open injects, the warnings, the end of the drill, the feed's count of new items
+as wall time moves (``IncidentFeed.count_new``), and publishing ``view_changed``, the
+``Signal`` that an open dialog showing live drill state (a decision's countdown, who is
+free) follows: ``DecisionScreen`` subscribes while it is mounted. The seat screens
+(``tui/seats/app.py``) have no such vars and call the widgets' ``show(...)``.
 
 How often: the timer redraws for time alone twice a second, once a second above x10
 (``redraw_every``); a record or an input draws at once. The metric cards are bound to
@@ -102,8 +105,6 @@ from textual.widgets import Footer, Static, Tab, Tabs
 HERE = Path(__file__).parent
 TICK = 0.2
 """Wall seconds between timer ticks."""
-FRESH = 8.0
-"""Wall seconds a new feed item counts as new (the feed's title says how many)."""
 REDRAW_EVERY = 0.5
 """Wall seconds between the timer's redraws when only time moved (the clocks, countdowns, progress bars
 and metric cards): each composites most of the screen, as they are all over it. Something new (a
@@ -235,8 +236,8 @@ class DrillScreen(Screen[None]):
 
     view: var[DrillView | None] = var(None, init=False)
     """What the screen shows (the seat's view, the players' or the controller's); set by ``refresh_view``
-    (once per tick, only when it changed), redrawn by ``watch_view`` (a ``var``: no repaint of the whole
-    screen, each widget repaints what changed)."""
+    (once per tick, only when it changed); the widgets bound to it redraw what changed, ``watch_view``
+    what is the screen's own (a ``var``: no repaint of the whole screen)."""
     controller: var[bool] = var(False, init=False)
     """The controller's view is on (``ctrl+k``, after a confirmation)."""
     compact: var[bool] = var(False, init=False)
@@ -276,8 +277,6 @@ class DrillScreen(Screen[None]):
         self._sent = 0
         self.keys = {a.id: ACTION_KEYS[i] for i, a in enumerate(self.drill.scenario.actions[: len(ACTION_KEYS)])}
         self.by_key = {k: a for a, k in self.keys.items()}
-        self._arrived: dict[int, float] = {}
-        self._feed_state: tuple[object, ...] = ()
         self._ack: Text | None = None
         self._tick_key: tuple[object, ...] = ()
         self._metrics_at = float("-inf")
@@ -311,9 +310,15 @@ class DrillScreen(Screen[None]):
                         )
                 yield Static(id="open-injects")
                 yield DecisionPanel(id="decisions").data_bind(DrillScreen.view)
-                feed = IncidentFeed(id="feed", wrap=True, markup=False, highlight=False, auto_scroll=True, min_width=20)
-                feed.border_title = "Incident feed"
-                yield feed
+                yield IncidentFeed(
+                    id="feed",
+                    clock=self.clock.monotonic,
+                    wrap=True,
+                    markup=False,
+                    highlight=False,
+                    auto_scroll=True,
+                    min_width=20,
+                ).data_bind(DrillScreen.view, DrillScreen.feed_filter, DrillScreen.compact)
             with Vertical(id="right"):
                 yield Tabs(
                     Tab("Actions", id="tab-actions"),
@@ -505,9 +510,9 @@ class DrillScreen(Screen[None]):
         self.refresh_view()
 
     def redraw(self, view: DrillView) -> None:
-        """What is the screen's own for ``view``: the metric cards' throttled view, the hint line, the
-        panels' titles, the open injects, the feed, the warnings, the end, and ``view_changed`` for open
-        dialogs. The widgets follow the screen's vars by themselves (``data_bind``)."""
+        """What is the screen's own for ``view``: the metric cards' throttled view, the hint box, the
+        panels' titles, the open injects, the feed's count of new items, the warnings, the end, and
+        ``view_changed`` for open dialogs. The widgets follow the screen's vars by themselves (``data_bind``)."""
         if not self.is_mounted:
             return
         wall = self._drawn_at = self.clock.monotonic()
@@ -526,7 +531,7 @@ class DrillScreen(Screen[None]):
         title = "Milestones (targets) and clocks" if self.controller else "Milestones and clocks"
         if milestones.border_title != title:
             milestones.border_title = title
-        self._show_feed(view)
+        self._w("#feed", IncidentFeed).count_new()  # wall time moved: fewer items are new
         self._show_warnings()
         self._warn_before_the_end(view)
         self.view_changed.publish(view)  # the open participants' dialogs follow (their countdown, who is free)
@@ -592,28 +597,6 @@ class DrillScreen(Screen[None]):
     def unrecorded(self) -> int:
         """Inputs sent whose acknowledgement has not come yet."""
         return len(self._inputs)
-
-    def _show_feed(self, view: DrillView) -> None:
-        now = self.clock.monotonic()
-        for item in view.feed:
-            self._arrived.setdefault(item.seq, now)
-        roles_of = {m.name: m.roles for m in view.members}
-        items = [i for i in view.feed if self.feed_filter.accepts(i, roles_of)]
-        fresh = sum(1 for i in items if now - self._arrived[i.seq] < FRESH)
-        feed = self._w("#feed", IncidentFeed)
-        compact = self.compact
-        state = (items[-1].seq if items else -1, len(items), self.feed_filter, compact)
-        if state != self._feed_state:
-            self._feed_state = state
-            participants = {m.name: m.participant for m in view.members if m.participant}
-            feed.show(items, set(), participants, compact=compact)
-        title = "Incident feed" + (
-            f" ({self.feed_filter.label})" if self.feed_filter.role or self.feed_filter.channel else ""
-        )
-        if fresh:
-            title += f" · {fresh} new"
-        if feed.border_title != title:
-            feed.border_title = title
 
     def _show_open_injects(self, view: DrillView) -> None:
         """Ad-hoc injects stay listed as open until a member they address (by role or name) takes an action."""
