@@ -1,4 +1,9 @@
-"""The drill screen's widgets. Each renders part of a ``DrillView``; the screen sets it, they post messages up.
+"""The drill screen's widgets. Each renders part of a ``DrillView``; they post messages up.
+
+Each widget declares the reactives it shows (``view`` and the layout flags it needs) and
+redraws itself in their watchers, only when what it shows changed; the drill screen wires
+them to its own with ``data_bind``. A seat's screen, which has no such vars, calls a
+widget's ``show`` instead, which sets the same state.
 
 Everything a scenario or a participant wrote reaches the screen as a ``rich.text.Text``
 (never as markup), so no scenario text can inject markup.
@@ -11,7 +16,8 @@ both screens, rather than inside either.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -55,6 +61,8 @@ NO_SLO_BAND = 0.2
 SLO_MARK = "┈"
 """Drawn in the empty cells of the row where an SLO threshold lies, so crossing it reads as crossing."""
 
+FRESH = 8.0
+"""Wall seconds a new feed item counts as new (the feed's title says how many)."""
 END_WARNING = 120.0
 """Sim seconds before the time limit from which the header counts down to it."""
 
@@ -138,7 +146,37 @@ def with_participants(text: str, participants: dict[str, str]) -> Text:
 
 
 class DrillHeader(Static):
-    """One line: severity, title, sim clock / limit, speed, revenue lost, penalties."""
+    """One line: severity, title, sim clock / limit, speed, revenue lost, penalties.
+
+    What it shows is its reactives: bind them to a screen's (``data_bind``) and it redraws
+    itself when one changes, or set them all at once with ``show``.
+    """
+
+    view: var[DrillView | None] = var(None, init=False)
+    recording: var[bool] = var(True, init=False)
+    """False: the journal cannot be written (a NOT RECORDED badge)."""
+    held: var[bool] = var(False, init=False)
+    """A facilitator dialog is open and the UI holds the sim clock (not a pause)."""
+    compact: var[bool] = var(False, init=False)
+    """No title (it is on the briefing), so the running regulatory clock fits at 80 columns."""
+    controller: var[bool | None] = var(None, init=False)
+    """The badge of the view on screen (True: the controller's, False: the players'; None: no badge, a seat
+    that has one view only)."""
+
+    def watch_view(self) -> None:
+        self.draw()
+
+    def watch_recording(self) -> None:
+        self.draw()
+
+    def watch_held(self) -> None:
+        self.draw()
+
+    def watch_compact(self) -> None:
+        self.draw()
+
+    def watch_controller(self) -> None:
+        self.draw()
 
     def show(
         self,
@@ -148,12 +186,17 @@ class DrillHeader(Static):
         compact: bool = False,
         controller: bool | None = None,
     ) -> None:
-        """``held``: a facilitator dialog is open and the UI holds the sim clock (not a pause).
+        """Set what it shows (a seat's screen, without bindings) and redraw once."""
+        for name, value in (("recording", recording), ("held", held), ("compact", compact), ("controller", controller)):
+            self.set_reactive(getattr(DrillHeader, name), value)
+        self.set_reactive(DrillHeader.view, view)
+        self.draw()
 
-        ``compact``: no title (it is on the briefing), so the running regulatory clock fits at 80 columns.
-        ``controller``: the badge of the view on screen (True: the controller's, False: the players'; None:
-        no badge, a seat that has one view only).
-        """
+    def draw(self) -> None:
+        """Redraw from the reactives (only if the line changed)."""
+        view, recording, held, compact, controller = self.view, self.recording, self.held, self.compact, self.controller
+        if view is None:
+            return
         text = Text(no_wrap=True, overflow="ellipsis")
         sev_style = "bold white on red" if view.severity in ("SEV1", "SEV0") else "bold black on dark_orange"
         text.append(f" {view.severity} ", sev_style)
@@ -322,15 +365,74 @@ class SteadyScrollbars:
 class IncidentFeed(SteadyScrollbars, RichLog):
     """The incident feed, newest at the bottom; new items carry a marker.
 
+    Bound to a screen (``data_bind``): ``view`` (its feed items, and its members: their roles for a
+    role filter, who plays them after their names), ``feed_filter`` and ``compact``. The feed writes
+    the items the filter accepts and owns their bookkeeping: when each arrived (by ``clock``, the
+    screen's wall clock) and its border title, which names the filter and says how many of the items
+    it shows came in the last ``FRESH`` wall seconds (``count_new``, which the screen calls as wall
+    time moves). A seat's screen calls ``show`` instead, with the items to mark.
+
     ``show`` appends the items it has not written yet; it rewrites the whole log only when
     the items shown are not a continuation of the last ones (the filter changed).
     """
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    TITLE = "Incident feed"
+    """The border title, before the filter and the count of new items (a seat's screen sets its own)."""
+
+    view: var[DrillView | None] = var(None, init=False)
+    feed_filter: var[FeedFilter] = var(FeedFilter, init=False)
+    """The items shown: every one, one channel's or one role's (``f``)."""
+    compact: var[bool] = var(False, init=False)
+    """One flowing paragraph per item (``feed_line``), for a narrow feed."""
+
+    def __init__(self, *args: object, clock: Callable[[], float] = time.monotonic, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.clock = clock
+        """Wall seconds (monotonic): when an item arrived, how long it counts as new."""
+        self.border_title = self.TITLE
         self._written: list[int] = []
         self._compact = False
         self._appending = False
+        self._arrived: dict[int, float] = {}
+        self._listed: list[FeedItem] = []
+        self._state: tuple[object, ...] = ()
+
+    def watch_view(self) -> None:
+        self.draw()
+
+    def watch_feed_filter(self) -> None:
+        self.draw()
+
+    def watch_compact(self) -> None:
+        self.draw()
+
+    def draw(self) -> None:
+        """The view's items that the filter accepts: appended (or the log rewritten), then the title."""
+        view = self.view
+        if view is None:
+            return
+        now = self.clock()
+        arrived = self._arrived
+        for item in view.feed:
+            arrived.setdefault(item.seq, now)
+        roles_of = {m.name: m.roles for m in view.members}
+        listed = self._listed = [i for i in view.feed if self.feed_filter.accepts(i, roles_of)]
+        state = (listed[-1].seq if listed else -1, len(listed), self.feed_filter, self.compact)
+        if state != self._state:
+            self._state = state
+            participants = {m.name: m.participant for m in view.members if m.participant}
+            self.show(listed, set(), participants, compact=self.compact)
+        self.count_new()
+
+    def count_new(self) -> None:
+        """The border title: the filter, if any, and how many of the items shown are new (wall time)."""
+        now, arrived, chosen = self.clock(), self._arrived, self.feed_filter
+        fresh = sum(1 for i in self._listed if now - arrived[i.seq] < FRESH)
+        title = self.TITLE + (f" ({chosen.label})" if chosen.role or chosen.channel else "")
+        if fresh:
+            title += f" · {fresh} new"
+        if self.border_title != title:
+            self.border_title = title
 
     def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False) -> Self:
         """While lines are appended, a longer log repaints itself and its scrollbar instead of laying out the screen.
@@ -576,11 +678,43 @@ class _Children:
 
 
 class MetricCard(_Children, Vertical):
-    """A metric: its value against baseline and SLO, and a sparkline of recent samples."""
+    """A metric: its value against baseline and SLO, and a sparkline of recent samples.
+
+    Bound to a screen (``data_bind``): ``view`` (the card shows its metric, hidden while the view has
+    none), ``compact`` and ``brief``; it redraws when its metric or the layout changed. Or call ``show``.
+    """
+
+    view: var[DrillView | None] = var(None, init=False)
+    metric: var[MetricView | None] = var(None, init=False)
+    """This card's metric in ``view`` (None: not in it, the card is hidden)."""
+    compact: var[bool] = var(False, init=False)
+    """One line, value first."""
+    brief: var[bool] = var(False, init=False)
+    """The value line without the baseline."""
 
     def __init__(self, metric_id: str, **kwargs: object) -> None:
         super().__init__(id=f"metric-{metric_id}", classes="metric-card", **kwargs)  # type: ignore[arg-type]
         self.metric_id = metric_id
+
+    def watch_view(self, view: DrillView | None) -> None:
+        if view is not None:
+            metric = next((m for m in view.metrics if m.id == self.metric_id), None)
+            if self.display != (metric is not None):
+                self.display = metric is not None
+            self.metric = metric
+
+    def watch_metric(self) -> None:
+        self.draw()
+
+    def watch_compact(self) -> None:
+        self.draw()
+
+    def watch_brief(self) -> None:
+        self.draw()
+
+    def draw(self) -> None:
+        if self.metric is not None and self.is_mounted:
+            self.show(self.metric, compact=self.compact, brief=self.brief)
 
     def compose(self) -> ComposeResult:
         yield Static(classes="metric-label")
@@ -657,12 +791,21 @@ class MemberRow(Widget):
     TEXT_WIDTH_ONE_LINE = 26
     """The same on one-line rows (the detail line, with who plays them, is not shown)."""
 
+    view: var[DrillView | None] = var(None, init=False)
+    """Bind it to a screen's view (``data_bind``): the row shows its member at the view's time; or call ``show``."""
+
     def __init__(self, member: MemberView) -> None:
         super().__init__(classes="member-row")
         self.member_name = member.name
         self._lines: tuple[Text, int, bool, Text] | None = None
 
+    def watch_view(self, view: DrillView | None) -> None:
+        member = next((m for m in view.members if m.name == self.member_name), None) if view is not None else None
+        if member is not None:
+            self.show(member, view.t)  # type: ignore[union-attr]
+
     def show(self, member: MemberView, now: float) -> None:
+        """Its lines for ``member`` at ``now``; it repaints only if they changed."""
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(f"{member.name:<8.8}", "bold")
         text.append(f" {member.status:<7}", STATUS_STYLE.get(member.status, ""))
@@ -766,14 +909,35 @@ def fit_lines(text: Text, console: Console, width: int, rows: int) -> Text:
 
 
 class ActionMenu(SteadyScrollbars, OptionList):
-    """The actions of the scenario with their shortcut keys; unavailable ones say why."""
+    """The actions of the scenario with their shortcut keys; unavailable ones say why.
 
-    def __init__(self, **kwargs: object) -> None:
+    Bound to a screen (``data_bind``): ``actions`` (the seat's), ``feed_filter`` (a role filter
+    lists that role's actions only) and ``one_line``; ``keys`` is given once. It changes the
+    rows that changed. Or call ``show``.
+    """
+
+    actions: var[tuple[ActionAvailability, ...]] = var(tuple, init=False)
+    feed_filter: var[FeedFilter] = var(lambda: FeedFilter(), init=False)
+    one_line: var[bool] = var(False, init=False)
+    """One line per action (OptionList's own ``compact`` is its border style)."""
+
+    def __init__(self, keys: dict[str, str] | None = None, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.keys = keys or {}
+        """The shortcut key of each action, by id."""
         self._shown: tuple[ActionAvailability, ...] = ()
         self._role: str | None = None
         self._compact = False
         self.by_id: dict[str, ActionAvailability] = {}
+
+    def watch_actions(self) -> None:
+        self.show(self.actions, self.keys, self.feed_filter.role, self.one_line)
+
+    def watch_feed_filter(self) -> None:
+        self.show(self.actions, self.keys, self.feed_filter.role, self.one_line)
+
+    def watch_one_line(self) -> None:
+        self.show(self.actions, self.keys, self.feed_filter.role, self.one_line)
 
     def show(
         self, actions: Sequence[ActionAvailability], keys: dict[str, str], role: str | None, compact: bool = False
@@ -1016,10 +1180,30 @@ def milestone_table(view: DrillView, wrap: bool = False, fold: bool = True) -> T
 
 
 class MilestonePanel(Static):
+    """The milestones and the clocks. Bound to a screen (``data_bind``): ``view``, ``wrap`` and ``fold``
+    (see :func:`milestone_table`); it redraws when its table changed. Or call ``show``."""
+
+    view: var[DrillView | None] = var(None, init=False)
+    wrap: var[bool] = var(False, init=False)
+    fold: var[bool] = var(True, init=False)
+
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self._shown: object = None
         self._rows: object = None
+
+    def watch_view(self) -> None:
+        self.draw()
+
+    def watch_wrap(self) -> None:
+        self.draw()
+
+    def watch_fold(self) -> None:
+        self.draw()
+
+    def draw(self) -> None:
+        if self.view is not None:
+            self.show(self.view, self.wrap, self.fold)
 
     def show(self, view: DrillView, wrap: bool = False, fold: bool = True) -> None:
         """``wrap`` and ``fold``: see :func:`milestone_table`."""
@@ -1075,7 +1259,28 @@ def controller_table(view: DrillView, extras: Mapping[str, Any]) -> Table:
 
 
 class ControllerPanel(Static):
-    """What only the controller may see (shown in the controller's view): faults, live score, penalties, truth."""
+    """What only the controller may see (shown in the controller's view): faults, live score, penalties, truth.
+
+    Bound to a screen (``data_bind``): ``view``, ``extras`` (the controller's ground truth) and ``on``
+    (the controller's view is on; off, it does not redraw). Or call ``show``.
+    """
+
+    view: var[DrillView | None] = var(None, init=False)
+    extras: var[Mapping[str, Any]] = var(dict, init=False)
+    on: var[bool] = var(False, init=False)
+
+    def watch_view(self) -> None:
+        self.draw()
+
+    def watch_extras(self) -> None:
+        self.draw()
+
+    def watch_on(self) -> None:
+        self.draw()
+
+    def draw(self) -> None:
+        if self.on and self.view is not None:
+            self.show(self.view, self.extras)
 
     def show(self, view: DrillView, extras: Mapping[str, Any]) -> None:
         table = controller_table(view, extras)

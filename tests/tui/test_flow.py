@@ -21,7 +21,7 @@ from drillsim.tui.screens.modals import (
     TextScreen,
 )
 from drillsim.tui.session import Settings
-from drillsim.tui.widgets import ActionMenu, DecisionPanel, IncidentFeed, PausedBanner
+from drillsim.tui.widgets import FRESH, ActionMenu, DecisionPanel, FeedFilter, IncidentFeed, PausedBanner
 from textual.widgets import Input, OptionList, Static
 
 from .conftest import SIZE
@@ -470,6 +470,27 @@ async def test_filter_the_feed_by_channel_and_role(app_factory) -> None:
         await pilot.pause()
         assert "Actions for ai-ops-engineer" in str(screen.query_one("#actions").border_title)
         assert screen.query_one("#actions").option_count == 5
+
+
+async def test_the_feed_counts_what_is_new_in_its_title_and_names_its_filter(app_factory, clock) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_from_launcher(pilot)
+        feed = screen.query_one(IncidentFeed)
+        await advance(pilot, screen, 4 * 60 + 5)
+        arrived = len(screen.drill.view().feed)
+        assert arrived >= 3 and feed.border_title == f"Incident feed · {arrived} new"
+        clock.advance(FRESH)  # wall time: they are no longer new
+        screen.refresh_view()
+        await pilot.pause()
+        assert feed.border_title == "Incident feed"
+        screen.feed_filter = FeedFilter(channel="chat")  # what the filter dialog sets (f)
+        await pilot.pause()
+        assert feed.border_title == "Incident feed (channel: chat)" and not feed_text(screen).strip()
+        await advance(pilot, screen, 11 * 60)  # the chat messages of 8:00 and 10:00 come in
+        chats = [i for i in screen.drill.view().feed if i.channel == "chat"]
+        assert len(chats) >= 2 and feed.border_title == f"Incident feed (channel: chat) · {len(chats)} new"
+        assert "CHAT" in feed_text(screen) and "PAGER" not in feed_text(screen)
 
 
 async def test_help_lists_every_key_and_theme_toggles(app_factory) -> None:

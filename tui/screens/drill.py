@@ -5,11 +5,29 @@ The screen is the drill host in-process with one local seat, the controller's
 pause, speed, the end) goes through ``LocalSeat.post``, the host's rules and client ids,
 and shows "sent" at once and "recorded" once the host's ``Ack`` says the journal has it on
 disk. A Textual timer calls ``LocalHost.tick`` (the sim clock: wall time x speed, frozen
-while paused), then sets the screen's ``view`` reactive from the seat's view; its watcher
-redraws the widgets, each of which redraws only if what it shows changed. The paused banner
-and the decisions follow ``view`` by ``data_bind``; an open dialog that shows live drill state
-(a decision's countdown, who is free) follows ``view_changed``, a Textual ``Signal`` published
-with each view: ``DecisionScreen`` subscribes while it is mounted.
+while paused), then sets the screen's ``view`` var from the seat's view.
+
+The wiring is Textual's reactivity. What the widgets depend on is a var of the screen
+(``view``, ``metrics_view``, ``compact``, ``one_line``, ``fold_milestones``, ``held``,
+``recording``, ``controller``, ``extras``, ``actions``, ``feed_filter``); each widget
+(``tui/widgets.py``) declares its own reactives, is bound to the screen's with ``data_bind``
+in ``compose`` and redraws itself in its watchers when what it shows changed, so the screen
+pushes nothing into the header, the metric cards, the member rows, the milestones, the
+controller panel, the action menu, the incident feed (which owns its filtering, when each
+item arrived and its "N new" title), the paused banner or the decisions. The screen's
+``watch_view`` (``redraw``) keeps what is the screen's own: the hint box, the panels'
+titles, the open injects, the warnings, the end of the drill, the feed's count of new items
+as wall time moves (``IncidentFeed.count_new``), and publishing ``view_changed``, the
+``Signal`` that an open dialog showing live drill state (a decision's countdown, who is
+free) follows: ``DecisionScreen`` subscribes while it is mounted. The seat screens
+(``tui/seats/app.py``) have no such vars and call the widgets' ``show(...)``.
+
+How often: the timer redraws for time alone twice a second, once a second above x10
+(``redraw_every``); a record or an input draws at once. The metric cards are bound to
+``metrics_view``, which a tick or an input sets at most every ``redraw_every(speed)`` (at
+x60 each tick brings new samples, and the cards are the costliest part of a frame); any
+other redraw (a dialog, a resize, the filter) sets it at once. ``refresh_view`` sets the
+vars inside one ``App.batch_update``, so the widgets' redraws reach the terminal as one frame.
 
 What the screen shows by default is the players' view (``host.local.player_view``: what the
 room and the roles may see; the screen may be on a projector). ``ctrl+k`` asks first, then
@@ -87,8 +105,6 @@ from textual.widgets import Footer, Static, Tab, Tabs
 HERE = Path(__file__).parent
 TICK = 0.2
 """Wall seconds between timer ticks."""
-FRESH = 8.0
-"""Wall seconds a new feed item counts as new (the feed's title says how many)."""
 REDRAW_EVERY = 0.5
 """Wall seconds between the timer's redraws when only time moved (the clocks, countdowns, progress bars
 and metric cards): each composites most of the screen, as they are all over it. Something new (a
@@ -220,10 +236,31 @@ class DrillScreen(Screen[None]):
 
     view: var[DrillView | None] = var(None, init=False)
     """What the screen shows (the seat's view, the players' or the controller's); set by ``refresh_view``
-    (once per tick, only when it changed), redrawn by ``watch_view`` (a ``var``: no repaint of the whole
-    screen, each widget repaints what changed)."""
+    (once per tick, only when it changed); the widgets bound to it redraw what changed, ``watch_view``
+    what is the screen's own (a ``var``: no repaint of the whole screen)."""
     controller: var[bool] = var(False, init=False)
     """The controller's view is on (``ctrl+k``, after a confirmation)."""
+    compact: var[bool] = var(False, init=False)
+    """Compact layout (below 110x32): one-line metrics, one right-hand pane at a time (set by ``fit``)."""
+    one_line: var[bool] = var(False, init=False)
+    """One line per action and per member (compact or medium; set by ``fit``)."""
+    fold_milestones: var[bool] = var(True, init=False)
+    """A long milestone label wraps beside its time (``milestone_table``'s ``fold``): compact, or the players'
+    view; the controller's lists every milestone above its panel, one line each, or the panels below leave
+    the screen (set by ``fit``)."""
+    metrics_view: var[DrillView | None] = var(None, init=False)
+    """``view`` as the metric cards show it: at x60 a tick brings new samples every time, so a tick's or an
+    input's redraw sets it at most every ``redraw_every(speed)`` (and at the end); any other redraw at once."""
+    extras: var[dict[str, Any]] = var(dict, init=False)
+    """The controller's ground truth (``view["controller"]``), while the controller's view is on."""
+    actions: var[tuple[ActionAvailability, ...]] = var(tuple, init=False)
+    """The actions as the seat's view has them (the menu's and the palette's)."""
+    feed_filter: var[FeedFilter] = var(lambda: FeedFilter(), init=False)
+    """What the feed shows (``f``); a role filter also narrows the action menu."""
+    held: var[bool] = var(False, init=False)
+    """A facilitator dialog holds the sim clock (``clock.held``)."""
+    recording: var[bool] = var(True, init=False)
+    """The journal is being written (``session.recording``)."""
 
     def __init__(self, session: DrillSession, clock: SimClock, auto_advance: bool = True) -> None:
         super().__init__()
@@ -235,18 +272,11 @@ class DrillScreen(Screen[None]):
         """The drill host in-process; the screen is its controller's seat."""
         self.seat = self.local.seat()
         self.seat.live_score(False)  # the live score is computed only while the controller's view is on
-        self.actions: list[ActionAvailability] = []
-        """The actions as the seat's view has them (the menu's and the palette's)."""
-        self.extras: dict[str, Any] = {}
-        """The controller's ground truth (``view["controller"]``), while the controller's view is on."""
         self._inputs: dict[int, Text] = {}
         """Inputs sent and not yet recorded, by the order they were sent (the hint line says the latest)."""
         self._sent = 0
-        self.feed_filter = FeedFilter()
         self.keys = {a.id: ACTION_KEYS[i] for i, a in enumerate(self.drill.scenario.actions[: len(ACTION_KEYS)])}
         self.by_key = {k: a for a, k in self.keys.items()}
-        self._arrived: dict[int, float] = {}
-        self._feed_state: tuple[object, ...] = ()
         self._ack: Text | None = None
         self._tick_key: tuple[object, ...] = ()
         self._metrics_at = float("-inf")
@@ -267,18 +297,28 @@ class DrillScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         view = self.seat.drill_view()  # the controller's: every metric gets a card (hidden when not shown)
-        yield DrillHeader(id="header")
+        yield DrillHeader(id="header").data_bind(
+            DrillScreen.view, DrillScreen.recording, DrillScreen.held, DrillScreen.compact, DrillScreen.controller
+        )
         yield PausedBanner(id="paused").data_bind(DrillScreen.view)
         with Horizontal(id="body"):
             with Vertical(id="left"):
                 with Horizontal(id="metrics"):
                     for metric in view.metrics:
-                        yield MetricCard(metric.id)
+                        yield MetricCard(metric.id).data_bind(
+                            DrillScreen.compact, view=DrillScreen.metrics_view, brief=DrillScreen.one_line
+                        )
                 yield Static(id="open-injects")
                 yield DecisionPanel(id="decisions").data_bind(DrillScreen.view)
-                feed = IncidentFeed(id="feed", wrap=True, markup=False, highlight=False, auto_scroll=True, min_width=20)
-                feed.border_title = "Incident feed"
-                yield feed
+                yield IncidentFeed(
+                    id="feed",
+                    clock=self.clock.monotonic,
+                    wrap=True,
+                    markup=False,
+                    highlight=False,
+                    auto_scroll=True,
+                    min_width=20,
+                ).data_bind(DrillScreen.view, DrillScreen.feed_filter, DrillScreen.compact)
             with Vertical(id="right"):
                 yield Tabs(
                     Tab("Actions", id="tab-actions"),
@@ -289,15 +329,21 @@ class DrillScreen(Screen[None]):
                 with VerticalScroll(id="team") as team:
                     team.border_title = "Team"
                     for member in view.members:
-                        yield MemberRow(member)
-                menu = ActionMenu(id="actions")
+                        yield MemberRow(member).data_bind(DrillScreen.view)
+                menu = ActionMenu(self.keys, id="actions").data_bind(
+                    DrillScreen.actions, DrillScreen.feed_filter, DrillScreen.one_line
+                )
                 menu.border_title = "Actions"
                 yield menu
                 yield Static(id="action-hint")
-                milestones = MilestonePanel(id="milestones")
+                milestones = MilestonePanel(id="milestones").data_bind(
+                    DrillScreen.view, wrap=DrillScreen.compact, fold=DrillScreen.fold_milestones
+                )
                 milestones.border_title = "Milestones and clocks"
                 yield milestones
-                truth = ControllerPanel(id="truth")
+                truth = ControllerPanel(id="truth").data_bind(
+                    DrillScreen.view, DrillScreen.extras, on=DrillScreen.controller
+                )
                 truth.border_title = "Controller only"
                 yield truth
         yield Footer()
@@ -318,15 +364,13 @@ class DrillScreen(Screen[None]):
         self.query_one(ActionMenu).focus()
         self.refresh_view()
 
-    @property
-    def compact(self) -> bool:
-        """Compact layout (below 110x32): one-line metrics, one right-hand pane at a time."""
-        return self.has_class("-narrow") or self.has_class("-short")
-
-    @property
-    def one_line(self) -> bool:
-        """One line per action and per member (compact or medium)."""
-        return self.compact or self.has_class("-medium") or self.has_class("-middling")
+    def fit(self) -> None:
+        """``compact``, ``one_line`` and ``fold_milestones`` from the breakpoint classes and the view on
+        screen (the widgets bound to them follow)."""
+        compact = self.has_class("-narrow") or self.has_class("-short")
+        self.compact = compact
+        self.one_line = compact or self.has_class("-medium") or self.has_class("-middling")
+        self.fold_milestones = compact or not self.controller
 
     def on_resize(self, event: Resize) -> None:
         self.call_after_refresh(self.refresh_view)  # the breakpoint classes changed the layout: its text follows
@@ -427,7 +471,7 @@ class DrillScreen(Screen[None]):
         else:
             data = self.seat.player_view(data)
             self.extras = {}
-        self.actions = self.seat.actions(data)
+        self.actions = tuple(self.seat.actions(data))  # the menu follows (data_bind)
         return self.seat.drill_view(data)
 
     def refresh_view(self, tick: bool = False) -> None:
@@ -439,15 +483,18 @@ class DrillScreen(Screen[None]):
         """
         if not self.is_mounted:
             return
-        view = self.seat_view()
-        if not tick:
-            self._metrics_forced = True
-        if view == self.view:
-            # the same view, drawn again: a filter, a resize, an acknowledgement, the feed's "new" count
-            # going down, the controller's live score (the timer calls this only when one of them moved)
-            self.redraw(view)
-        else:
-            self.view = view
+        with self.app.batch_update():  # the screen's redraw and its widgets' (data_bind): one frame
+            self.fit()
+            self.held, self.recording = self.clock.held, self.session.recording
+            view = self.seat_view()
+            if not tick:
+                self._metrics_forced = True
+            if view == self.view:
+                # the same view, drawn again: a filter, a resize, an acknowledgement, the feed's "new" count
+                # going down, the controller's live score (the timer calls this only when one of them moved)
+                self.redraw(view)
+            else:
+                self.view = view
 
     @property
     def last_view(self) -> DrillView | None:
@@ -463,54 +510,28 @@ class DrillScreen(Screen[None]):
         self.refresh_view()
 
     def redraw(self, view: DrillView) -> None:
-        """Set the widgets from ``view`` that need more than it (the layout, the filter, the seat's actions,
-        the controller's extras); each redraws only if what it shows changed. The paused banner and the
-        decisions follow ``view`` by themselves (``data_bind``)."""
+        """What is the screen's own for ``view``: the metric cards' throttled view, the hint box, the
+        panels' titles, the open injects, the feed's count of new items, the warnings, the end, and
+        ``view_changed`` for open dialogs. The widgets follow the screen's vars by themselves (``data_bind``)."""
         if not self.is_mounted:
             return
-        with self.app.batch_update():
-            self._redraw(view)
-
-    def _redraw(self, view: DrillView) -> None:
-        compact, one_line = self.compact, self.one_line
-        header = self._w("#header", DrillHeader)
-        header.show(view, self.session.recording, held=self.clock.held, compact=compact, controller=self.controller)
         wall = self._drawn_at = self.clock.monotonic()
         every = redraw_every(view.speed)
         if self._metrics_forced or wall - self._metrics_at >= every or view.ended:
             # at x60 a tick brings new samples every time: the cards follow once a second (twice up to x10)
             self._metrics_at, self._metrics_forced = wall, False
-            shown_metrics = {metric.id for metric in view.metrics}
-            cards = self._widgets.get("cards")
-            if cards is None:
-                cards = self._widgets["cards"] = {card.metric_id: card for card in self.query(MetricCard)}
-            for metric_id, card in cards.items():  # type: ignore[attr-defined]
-                if card.display != (metric_id in shown_metrics):
-                    card.display = metric_id in shown_metrics
-            for metric in view.metrics:
-                cards[metric.id].show(metric, compact=compact, brief=one_line)  # type: ignore[index]
-        rows = self._widgets.get("rows")
-        if rows is None:
-            rows = self._widgets["rows"] = {row.member_name: row for row in self.query(MemberRow)}
-        for member in view.members:
-            rows[member.name].show(member, view.t)  # type: ignore[index]
+            self.metrics_view = view  # the cards follow (data_bind)
         menu = self._w("#actions", ActionMenu)
-        menu.show(self.actions, self.keys, self.feed_filter.role, compact=one_line)
         self._show_hint(menu)
         title = f"Actions for {self.feed_filter.role}" if self.feed_filter.role else "Actions"
         if menu.border_title != title:
             menu.border_title = title
         self._show_open_injects(view)
         milestones = self._w("#milestones", MilestonePanel)
-        # the controller's view lists every milestone (with its target) above the controller's panel: one line
-        # each there, or the panels below leave the screen; the players' (milestones once reached) wrap
-        milestones.show(view, wrap=compact, fold=compact or not self.controller)
         title = "Milestones (targets) and clocks" if self.controller else "Milestones and clocks"
         if milestones.border_title != title:
             milestones.border_title = title
-        if self.controller:
-            self._w("#truth", ControllerPanel).show(view, self.extras)
-        self._show_feed(view)
+        self._w("#feed", IncidentFeed).count_new()  # wall time moved: fewer items are new
         self._show_warnings()
         self._warn_before_the_end(view)
         self.view_changed.publish(view)  # the open participants' dialogs follow (their countdown, who is free)
@@ -576,28 +597,6 @@ class DrillScreen(Screen[None]):
     def unrecorded(self) -> int:
         """Inputs sent whose acknowledgement has not come yet."""
         return len(self._inputs)
-
-    def _show_feed(self, view: DrillView) -> None:
-        now = self.clock.monotonic()
-        for item in view.feed:
-            self._arrived.setdefault(item.seq, now)
-        roles_of = {m.name: m.roles for m in view.members}
-        items = [i for i in view.feed if self.feed_filter.accepts(i, roles_of)]
-        fresh = sum(1 for i in items if now - self._arrived[i.seq] < FRESH)
-        feed = self._w("#feed", IncidentFeed)
-        compact = self.compact
-        state = (items[-1].seq if items else -1, len(items), self.feed_filter, compact)
-        if state != self._feed_state:
-            self._feed_state = state
-            participants = {m.name: m.participant for m in view.members if m.participant}
-            feed.show(items, set(), participants, compact=compact)
-        title = "Incident feed" + (
-            f" ({self.feed_filter.label})" if self.feed_filter.role or self.feed_filter.channel else ""
-        )
-        if fresh:
-            title += f" · {fresh} new"
-        if feed.border_title != title:
-            feed.border_title = title
 
     def _show_open_injects(self, view: DrillView) -> None:
         """Ad-hoc injects stay listed as open until a member they address (by role or name) takes an action."""
