@@ -862,24 +862,30 @@ def action_prompt(key: str | None, action: ActionAvailability, compact: bool = F
     text.append(" ")
     text.append(action.label, "bold" if action.available else "dim")
     if compact:  # one line, cut by the menu at its real width (the role and the reason are in the hint line)
+        if action.penalty:
+            text.append(" ⚑", "bold red")
         if not action.available:
             text.append(" ✗", "yellow")
         return text
     text.append("\n    ")
     text.append(action.role, "dim italic")
+    if action.penalty:
+        text.append(" · ⚑ a don't", "bold red")
     if not action.available and action.reason:
         text.append(f" · ✗ {action.reason}", "yellow")
     return text
 
 
 def action_hint(action: ActionAvailability | None) -> Text:
-    """The highlighted action in full (the menu cuts long labels at its width): its label, why it cannot be
-    taken now (before its role: at a small size the reason matters more), its role; wraps onto the lines
-    the hint has (``fit_lines``)."""
+    """The highlighted action in full (the menu cuts long labels at its width): its label, in the
+    controller's view whether it is a don't, why it cannot be taken now (before its role: at a small size
+    the reason matters more), its role; wraps onto the lines the hint has (``fit_lines``)."""
     text = Text()
     if action is None:
         return text
     text.append(action.label, "bold")
+    if action.penalty:  # the controller's view only: the players' never says which actions are don'ts
+        text.append(" · ⚑ a don't: it costs points", "bold red")
     if action.available:
         text.append(" · ", "dim")
         text.append(action.role, "italic")

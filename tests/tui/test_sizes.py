@@ -252,3 +252,26 @@ async def test_a_drill_about_to_resolve_itself_warns_on_screen_and_the_debrief_s
         summary = " ".join(" ".join(screen_text(app).splitlines()[:3]).split())
         assert "resolved at" in summary and "Post-mortem scheduled" in summary, summary
         await app.workers.wait_for_complete()
+
+
+async def test_the_controller_view_marks_the_donts_and_the_players_view_never_does(app_factory) -> None:
+    """The controller knows which actions are don'ts (the handbook lists them): the menu and the hint say so
+    in the controller's view only (the players' view carries no such flag)."""
+    app = _pii_app(app_factory)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _start(pilot)
+        menu = screen.query_one(ActionMenu)
+        donts = [i for i, a in enumerate(screen.drill.scenario.actions) if a.penalty is not None]
+        assert donts
+        menu.highlighted = donts[0]
+        await pilot.pause()
+        hint = screen.query_one("#action-hint", Static)
+        assert "⚑" not in str(hint.render()) and "⚑" not in screen_text(app)
+        await pilot.press("ctrl+k", "y")  # the controller's view, after its question
+        await pilot.pause()
+        assert screen.controller
+        menu.highlighted = donts[0]
+        await pilot.pause()
+        assert "a don't" in str(hint.render())
+        assert "⚑" in screen_text(app)  # the menu's line too
+        await app.workers.wait_for_complete()
