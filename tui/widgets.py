@@ -659,7 +659,9 @@ class SloSparkline(Widget):
 
         styles = {"ok": style("slo-spark--ok"), "bad": style("slo-spark--outside"), "mark": style("slo-spark--slo")}
         width, rows = self.size.width, self.size.height
-        bars = self._drawn = self.bars()
+        if self._drawn is None:  # after a resize; otherwise ``show`` made them for this size
+            self._drawn = self.bars()
+        bars = self._drawn
         return [
             Strip([Segment(glyphs, styles[kind]) for glyphs, kind in runs], width)
             for runs in spark_runs(bars, width, rows)
@@ -937,12 +939,15 @@ class ActionMenu(SteadyScrollbars, OptionList):
         self.by_id: dict[str, ActionAvailability] = {}
 
     def watch_actions(self) -> None:
-        self.show(self.actions, self.keys, self.feed_filter.role, self.one_line)
+        self.draw()
 
     def watch_feed_filter(self) -> None:
-        self.show(self.actions, self.keys, self.feed_filter.role, self.one_line)
+        self.draw()
 
     def watch_one_line(self) -> None:
+        self.draw()
+
+    def draw(self) -> None:
         self.show(self.actions, self.keys, self.feed_filter.role, self.one_line)
 
     def show(
