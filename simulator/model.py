@@ -204,6 +204,10 @@ class Strict(BaseModel):
         populate_by_name=True,
         str_strip_whitespace=True,
         allow_inf_nan=False,
+        # Each model's validator is built when first used, not at import: validating a scenario builds the
+        # Scenario's once (its nested models inside it) instead of one per model, and a command that never
+        # validates (``--help``) builds none.
+        defer_build=True,
     )
 
     @field_validator("*", mode="before")
