@@ -89,6 +89,8 @@ class MetricState:
         "slo_min",
         "spec",
         "thresholds",
+        "tol_max",
+        "tol_min",
         "value",
         "value_t",
     )
@@ -108,6 +110,9 @@ class MetricState:
         self.slo_min: float | None = spec.slo.min if spec.slo is not None else None
         self.slo_max: float | None = spec.slo.max if spec.slo is not None else None
         self.thresholds: list[float] = [b for b in (self.slo_min, self.slo_max) if b is not None]
+        # how near a bound a value counts as at it (``holds_after``), computed once per bound
+        self.tol_min = tolerance(self.slo_min) if self.slo_min is not None else 0.0
+        self.tol_max = tolerance(self.slo_max) if self.slo_max is not None else 0.0
         self.low = math.inf  # the lowest and highest displayed sample (format 2)
         self.high = -math.inf
 
@@ -172,31 +177,36 @@ class MetricState:
             v, slope = self.value, 0.0
         else:
             v, slope = self.at(t), self.slope(t)
-        if self.slo_min is not None and holds_after(operator.lt, v, slope, self.slo_min):
+        # holds_after(operator.lt, v, slope, slo_min) and (operator.gt, ..., slo_max) inlined
+        low = self.slo_min
+        if low is not None and (v < low if abs(v - low) > self.tol_min else slope < 0):
             return "min"
-        if self.slo_max is not None and holds_after(operator.gt, v, slope, self.slo_max):
+        high = self.slo_max
+        if high is not None and (v > high if abs(v - high) > self.tol_max else slope > 0):
             return "max"
         return None
 
 
-def holds_after(compare: Callable[[float, float], bool], v: float, slope: float, threshold: float) -> bool:
+def tolerance(threshold: float) -> float:
+    """How near ``threshold`` a value counts as at it: ``EPS`` relative, at least ``EPS``."""
+    return EPS * max(1.0, abs(threshold))
+
+
+def holds_after(
+    compare: Callable[[float, float], bool], v: float, slope: float, threshold: float, tol: float | None = None
+) -> bool:
     """Whether ``compare(value, threshold)`` holds just after a moment when the value is ``v`` and moving
-    at ``slope``: away from the threshold the value decides, at the threshold the direction does."""
-    if abs(v - threshold) > EPS * max(1.0, abs(threshold)):
+    at ``slope``: away from the threshold (farther than ``tol``, :func:`tolerance` unless given) the value
+    decides, at the threshold the direction does: ``compare(slope, 0)`` (``>``: rising; ``<=``: not rising)."""
+    if abs(v - threshold) > (tolerance(threshold) if tol is None else tol):
         return compare(v, threshold)
-    if compare is operator.gt:
-        return slope > 0
-    if compare is operator.lt:
-        return slope < 0
-    if compare is operator.ge:
-        return slope >= 0
-    return slope <= 0  # operator.le
+    return compare(slope, 0.0)
 
 
 class MetricWatch:
     """A waiting trigger's metric condition: its hold time starts when it comes true and resets when it stops."""
 
-    __slots__ = ("compare", "cond", "hold", "key", "metric", "pending", "threshold", "trigger_id")
+    __slots__ = ("compare", "cond", "hold", "key", "metric", "pending", "threshold", "tol", "trigger_id")
 
     def __init__(self, pending: dict[str, Any], trigger_id: str, cond: MetricCondition, metric: MetricState) -> None:
         self.pending = pending  # the pending faults, injects or milestones; it waits while trigger_id is there
@@ -206,6 +216,7 @@ class MetricWatch:
         self.metric = metric
         self.hold: float = cond.for_ or 0.0
         _, self.compare, self.threshold = cond.comparison()
+        self.tol = tolerance(self.threshold)
 
 
 def r4(value: float) -> float:
@@ -561,7 +572,15 @@ class RampSampler:
                 continue
             metric = watch.metric
             key = watch.key
-            if holds_after(watch.compare, metric.at(t), metric.slope(t), watch.threshold):
+            ramp = metric.ramp
+            if ramp is None:  # a plain value: holds_after(..., metric.value, 0.0, ...) inlined
+                compare, threshold = watch.compare, watch.threshold
+                holds = (
+                    compare(metric.value, threshold) if abs(metric.value - threshold) > watch.tol else compare(0.0, 0.0)
+                )
+            else:
+                holds = holds_after(watch.compare, metric.at(t), metric.slope(t), watch.threshold, watch.tol)
+            if holds:
                 since = held.get(key)
                 if since is None and key not in unarmed:
                     held[key] = since = t
