@@ -10,7 +10,8 @@ played in worker processes and kept under the temp folder, keyed by the drillsim
 journal format, the scorecard schema and N, so a rerun starts at once (``--fresh`` plays them
 again). The timing includes interpreter start-up, importing pandas, matplotlib and Jinja2,
 loading, the tables, the figures and writing every file atomically. It is measured at N/4, N/2
-and N drills (time should grow linearly: the CPU ms per drill is printed), and at N drills once
+and N drills, alternating, ``--runs`` times each, each size's median taken (time should grow linearly:
+the CPU ms per drill is printed), and at N drills once
 more on a copy with the findings taken out of the scorecards (scorecards written before issue 17:
 compare re-reads and replays every journal for them), the baseline in the same run. Target:
 under 5 s of CPU for 1,000 drills.
@@ -159,16 +160,17 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "XDG_CACHE_HOME": str(Path(tmp) / "cache")}  # no replay outcome kept from a rerun
         print(f"{'drills':>7} {'wall s':>7} {'CPU s':>7} {'CPU ms/drill':>12}")
-        full: list[float] = []
-        points: list[tuple[int, float]] = []
-        for share in (4, 2, 1):
-            subset = runs[: len(runs) // share]
-            for _ in range(args.runs if share == 1 else 1):
+        cpus: dict[int, list[float]] = {4: [], 2: [], 1: []}
+        # N/4, N/2 and N alternate, --runs times each (a busy moment of a shared machine, or the first read of
+        # the folders from disk, then weighs on one run of each size, not on one size), each size's median taken
+        for _ in range(args.runs):
+            for share in cpus:
+                subset = runs[: len(runs) // share]
                 wall, cpu = time_compare(subset, Path(tmp) / f"out-{share}", env)
-                if share == 1:
-                    full.append(cpu)
+                cpus[share].append(cpu)
                 print(f"{len(subset):>7} {wall:>7.2f} {cpu:>7.2f} {cpu / len(subset) * 1000:>12.2f}")
-            points.append((len(subset), cpu))
+        full = cpus[1]
+        points = [(len(runs) // share, statistics.median(values)) for share, values in cpus.items()]
         old_runs = Path(tmp) / "old"
         shutil.copytree(drills, old_runs)
         without_findings(old_runs)
