@@ -33,9 +33,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
+from textual.widgets.data_table import ColumnKey
 
 if TYPE_CHECKING:  # the settings fields' widgets are imported when they are mounted, after the first paint
     from drillsim.simulator.model import Scenario
@@ -147,7 +149,7 @@ class LauncherScreen(Screen[None]):
         self.set_class(self.app.size.width < 100, "compact")  # before the children exist: no second styling pass
         title = Text()
         title.append(" drillsim ", "bold reverse")
-        title.append("  tabletop drills for AI incidents · Enter opens the briefing, ctrl+s there starts")
+        title.append(self._title_text(self.app.size.width))
         yield Static(title, id="title")
         with Horizontal(id="main"):
             with Vertical(id="left"):
@@ -281,7 +283,7 @@ class LauncherScreen(Screen[None]):
     def _cells(entry: ScenarioEntry) -> tuple[Text | str, ...]:
         """The row: a local file's title starts with "local" (or "local copy" when it shadows a built-in)."""
         s = entry.scenario
-        title = Text()
+        title = Text(overflow="ellipsis")
         if entry.shadows is not None:
             title.append("local copy ", "bold yellow")
         elif entry.source != "built-in":
@@ -356,9 +358,41 @@ class LauncherScreen(Screen[None]):
                 table.update_cell(entry.id, key, value, update_width=True)
             if table.cursor_row == index:
                 self._show_detail(index)
+        self.call_after_refresh(self._fit_titles)  # the titles as loaded, in the room there is
+
+    @staticmethod
+    def _title_text(width: int) -> str:
+        """The line beside the name: what the tool is and the two keys that start a drill, as fits ``width``."""
+        what = "  tabletop drills for AI incidents"
+        if width >= 104:
+            return f"{what} · Enter opens the briefing, ctrl+s there starts the drill"
+        return f"{what} · Enter: briefing, ctrl+s: start" if width >= 78 else "  Enter: briefing, ctrl+s: start"
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < 100, "compact")
+        title = Text()
+        title.append(" drillsim ", "bold reverse")
+        title.append(self._title_text(event.size.width))
+        with contextlib.suppress(NoMatches):
+            self.query_one("#title", Static).update(title)
+        self.call_after_refresh(self._fit_titles)  # once the table has its new width
+
+    def _fit_titles(self) -> None:
+        """The Title column takes the table's room left: a longer title ends with "…" (no sideways scrolling)."""
+        with contextlib.suppress(NoMatches):
+            table = self.query_one("#scenarios", DataTable)
+            column = table.columns.get(ColumnKey("title"))
+            if column is None or not table.row_count:
+                return
+            others = sum(c.get_render_width(table) for key, c in table.columns.items() if key != "title")
+            room = table.scrollable_content_region.width - others - 2 * table.cell_padding
+            fits = column.content_width <= room
+            wanted = (True, column.width) if fits else (False, max(8, room))
+            if (column.auto_width, column.width) == wanted:
+                return
+            column.auto_width, column.width = wanted
+            first = next(iter(table.rows))  # a cell updated with its width: the table measures its columns again
+            table.update_cell(first, "title", table.get_cell(first, "title"), update_width=True)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_detail(event.cursor_row)
