@@ -250,6 +250,7 @@ def findings_from(facts: DrillFacts, card: Scorecard) -> list[Finding]:
             cut_short = bool(never) and facts.ended_before(getattr(lesson.when, "not_by", None))
             if cut_short:
                 title = f"{_subject(lesson.when, facts)} not reached {facts.before_the_end} (due by {format_time(lesson.when.not_by)})"  # type: ignore[union-attr]
+                evidence = _how_far(lesson.when, facts) or evidence  # the title says when it ended: say how far it got
             elif never:
                 title = lesson.finding_never or f"{_subject(lesson.when, facts)} never happened during the drill"
             found = _improvement(
@@ -271,6 +272,47 @@ def findings_from(facts: DrillFacts, card: Scorecard) -> list[Finding]:
                 covered.add(f"decision:{lesson.when.decision}")
     out.extend(_generic(facts, card, covered))
     out.extend(_strengths(facts, card))
+    return out
+
+
+def _how_far(condition: Condition, facts: DrillFacts) -> list[str]:
+    """How far the team got towards a milestone or action the drill ended before: each action that would
+    have done it (the action itself, or the actions that mark the milestone), as the drill left it."""
+    if isinstance(condition, ActionCondition):
+        actions = [condition.action]
+    elif isinstance(condition, MilestoneCondition):
+        actions = [a.id for a in facts.scenario.actions if condition.milestone in a.marks]
+    else:
+        return []
+    out = []
+    for action in actions:
+        label = facts.action_label(action)
+        runs = [r for r in facts.runs if r.action == action]
+        taken = [r for r in runs if r.rejected is None]  # a refused retry says less than the run it retried
+        last = taken[-1] if taken else runs[-1] if runs else None
+        ruled_out = next(
+            (
+                r
+                for r in facts.records
+                if r.get("type") == "action_cancelled" and r.get("action") == action and r.get("forbidden_by")
+            ),
+            None,
+        )
+        if last is None:
+            out.append(f"'{label}' was never asked for")
+        elif ruled_out is not None and last.started_at is None:
+            by = facts.action_label(str(ruled_out["forbidden_by"]))
+            out.append(f"'{label}' was ruled out by '{by}' at {format_time(float(ruled_out.get('t', 0.0)))}")
+        elif last.rejected is not None:
+            out.append(
+                f"'{label}' was asked for at {format_time(last.submitted_at or 0.0)} and refused: {last.rejected}"
+            )
+        elif last.finished_at is not None and last.success is False:
+            out.append(f"'{label}' failed at {format_time(last.finished_at)}")
+        elif last.started_at is not None and last.finished_at is None:
+            out.append(f"'{label}' was under way when the drill ended (started at {format_time(last.started_at)})")
+        elif last.started_at is None and last.submitted_at is not None:
+            out.append(f"'{label}' was waiting for {last.member or 'its member'} when the drill ended")
     return out
 
 

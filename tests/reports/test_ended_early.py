@@ -171,3 +171,31 @@ def test_findings_say_the_drill_ended(end: float, rule: str, title: str, status:
 def test_the_report_names_who_ended_it() -> None:
     _, _, markdown = judged(240)
     assert "| Ended | 04:00 (facilitator) |" in markdown
+
+
+def _cut_short_evidence(records: list[dict[str, Any]]) -> list[str]:
+    facts = DrillFacts.from_records(records)
+    found = {f.rule: f for f in findings_from(facts, score_facts(facts))}
+    assert found["scenario:1"].status == "not_reached"
+    return found["scenario:1"].evidence
+
+
+def test_a_target_the_drill_ended_before_says_how_far_the_team_got() -> None:
+    """The title says when the drill ended; the evidence says what became of the action that reaches it,
+    not the title again."""
+    assert _cut_short_evidence(journal(240)) == ["'Roll back' was never asked for"]
+
+    b = JournalBuilder(scenario(), tiny_roster())
+    b.impact(60, "leak")
+    b.add(190, "action_submitted", action="rollback", by="Bo", source="participant", input=True, wall="w")
+    b.add(200, "action_started", action="rollback", member="Bo", role_match=True, duration=120.0, waited=10.0)
+    b.end(240)
+    assert _cut_short_evidence(b.sorted_records()) == [
+        "'Roll back' was under way when the drill ended (started at 03:20)"
+    ]
+
+    b = JournalBuilder(scenario(), tiny_roster())
+    b.impact(60, "leak")
+    b.action(100, "rollback", "Bo", success=False, duration=60)
+    b.end(240)
+    assert _cut_short_evidence(b.sorted_records()) == ["'Roll back' failed at 02:40"]
