@@ -34,6 +34,7 @@ from drillsim.tui.screens.modals import (
 )
 from drillsim.tui.session import DISCARDED, DrillSession, SessionError, discard_run
 from drillsim.tui.widgets import money
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual import work
@@ -198,26 +199,29 @@ def score_table(card: Any) -> Table:
     return table
 
 
-def findings_text(items: list[Any]) -> Text:
-    text = Text()
+def findings_text(items: list[Any]) -> Table | Text:
+    """The findings, each a marked title with its evidence and corrective action indented under it; a
+    wrapped line keeps its indent (grids: marker and body, then indent and line)."""
     if not items:
-        text.append("No findings.", "dim")
-        return text
+        return Text("No findings.", "dim")
+    table = Table.grid(expand=True)
+    table.add_column(width=2, no_wrap=True)
+    table.add_column(ratio=1)
     for f in items:
         strength = f.kind == "strength"
-        text.append("✓ " if strength else "△ ", "bold green" if strength else "bold yellow")
-        text.append(f.title, "bold")
-        text.append("\n")
+        under = Table.grid(expand=True)
+        under.add_column(width=2, no_wrap=True)
+        under.add_column(ratio=1)
         for line in f.evidence[:3]:
-            text.append(f"    {line}\n", "dim")
+            under.add_row("", Text(line, "dim"))
         if f.corrective_action:
-            text.append("    → ", "cyan")
-            text.append(f.corrective_action)
+            action = Text(f.corrective_action)
             if f.owner:
-                text.append(f" ({f.owner})", "dim")
-            text.append("\n")
-    text.rstrip()
-    return text
+                action.append(f" ({f.owner})", "dim")
+            under.add_row(Text("→ ", "cyan"), action)
+        mark = Text("✓ " if strength else "△ ", "bold green" if strength else "bold yellow")
+        table.add_row(mark, Group(Text(f.title, "bold"), under))
+    return table
 
 
 class DebriefScreen(Screen[None]):
