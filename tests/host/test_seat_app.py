@@ -249,3 +249,20 @@ async def test_the_decision_dialog_follows_the_views_through_the_apps_signal_whi
         app.show_view(seat_view(drill, "crisis-lead"))  # no one left to follow: nothing reaches the closed dialog
         await pilot.pause()
         assert not app.view_changed._subscriptions
+
+
+async def test_the_compact_footer_keeps_a_space_after_the_speed_group(host: HostProcess) -> None:
+    """At 120x40 the controller's seat packs its footer; Textual's compact footer gave the "+- Speed"
+    group's label no margin, so it ran into the next key ("+- Speedi Inject")."""
+    from textual.widgets import Footer
+
+    controller = SeatApp(host.url, "controller", host.codes["controller"])
+    async with controller.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: on(controller, ControllerScreen))
+        await pilot.pause()
+        footer = controller.screen.query_one(Footer)
+        assert footer.compact
+        parts = sorted(footer.query("FooterKey, FooterLabel"), key=lambda w: w.region.x)
+        label = next(w for w in parts if type(w).__name__ == "FooterLabel")
+        after = next(w for w in parts if w.region.x > label.region.x)
+        assert after.region.x > label.region.right, (label.region, after.region)
