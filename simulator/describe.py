@@ -67,6 +67,20 @@ def metric_text(spec: Metric, value: float, slo: bool = False) -> str:
     return text
 
 
+def _bound_at(spec: Metric, value: float) -> tuple[str, str] | None:
+    """``("max", "≤ 360ms")`` when ``value`` reads as one of the metric's SLO bounds (a crossing: the engine
+    finds it exactly, so the value then is the bound), else None: "outside its SLO: 360ms (SLO ≤ 360ms)" would
+    read as within it."""
+    if spec.slo is None:
+        return None
+    shown = readable_number(value)
+    if spec.slo.max is not None and shown == readable_number(spec.slo.max):
+        return "max", f"≤ {shown}{spec.unit}"
+    if spec.slo.min is not None and shown == readable_number(spec.slo.min):
+        return "min", f"≥ {shown}{spec.unit}"
+    return None
+
+
 def milestone_label(scenario: Scenario, milestone: str) -> str:
     """The milestone's label, or its id in words (``root-cause_found`` -> ``Root cause found``)."""
     spec = scenario.scoring.milestones.get(milestone)
@@ -221,12 +235,19 @@ def _words(r: Mapping[str, Any], scenario: Scenario, clocks: Mapping[str, _Clock
             metric, value = r["metric"], _number(r["value"])
             spec = scenario.metrics.get(metric)
             label = (spec.label if spec else None) or metric
+            at = _bound_at(spec, value) if spec else None
             if kind == "metric_breach":
-                shown = metric_text(spec, value, slo=True) if spec else readable_number(value)
-                text = f"{label} outside its SLO: {shown}"
+                if at is not None:  # a ramp crossing, found exactly: the value is the bound itself
+                    verb = "fell below" if at[0] == "min" else "rose above"
+                    text = f"{label} {verb} its SLO ({at[1]})"
+                else:
+                    shown = metric_text(spec, value, slo=True) if spec else readable_number(value)
+                    text = f"{label} outside its SLO: {shown}"
                 return Line("alert", "dashboard", "Monitoring", "everyone", text, "SLO breach")
-            shown = metric_text(spec, value) if spec else readable_number(value)
-            text = f"{label} back within its SLO: {shown}"
+            if at is not None:
+                text = f"{label} back within its SLO ({at[1]})"
+            else:
+                text = f"{label} back within its SLO: {metric_text(spec, value) if spec else readable_number(value)}"
             return Line("system", "dashboard", "Monitoring", "everyone", text, "SLO restored")
         case "drill_ended":
             words = str(r["reason"]).replace("_", " ")
