@@ -1161,7 +1161,7 @@ def _measure(
         if cut_short:
             detail = f"{label}: not reached {facts.before_the_end} (target {format_time(interval.target)})"
         elif interval.seconds is None:
-            detail = f"{label}: not reached (target {format_time(interval.target)})"
+            detail = f"{label}: never reached (target {format_time(interval.target)})"
         else:
             detail = f"{label}: {format_time(interval.seconds)} from impact (target {format_time(interval.target)})"
         status = {"met": "met", "late": "late"}.get(interval.status, "missed")  # type: ignore[assignment]
@@ -1182,6 +1182,15 @@ def _measure(
     )
 
 
+def _in_words(measure: MeasureResult) -> str:
+    """A measure in a rating's reason: its detail, which names a milestone or a clock itself ("Contained:
+    not reached (target 10:00)", "GDPR: notified late"); a communication measure's detail does not ("no
+    update"), so its id goes first."""
+    if measure.kind in ("milestone", "clock"):
+        return measure.detail
+    return f"{measure.measure}: {measure.detail}"
+
+
 def rate(measures: list[MeasureResult], donts: list[PenaltyItem] | int | None = None) -> tuple[ComputedRating, str]:
     """The computed HSEEP rating of an objective from its measures and the don'ts in its scope
     (rules in docs/scoring.md); the reason names the evidence."""
@@ -1192,7 +1201,7 @@ def rate(measures: list[MeasureResult], donts: list[PenaltyItem] | int | None = 
         return "N/A", "no measure observed"
     missed = [m for m in known if m.status == "missed"]
     late = [m for m in known if m.status == "late"]
-    never = "; ".join(f"{m.measure} ({m.detail})" if m.cut_short else f"{m.measure} never ({m.detail})" for m in missed)
+    never = "; ".join(_in_words(m) for m in missed)
     dont = "; ".join(
         f"{format_time(p.t)} {shorten(p.reason, 70)}" + (f" (-{p.points})" if p.points else "") for p in donts
     )
@@ -1203,13 +1212,13 @@ def rate(measures: list[MeasureResult], donts: list[PenaltyItem] | int | None = 
         reasons.append(f"missed: {never}")
     doubled = [m for m in late if (m.credit or 0.0) <= 0.0]
     if doubled:
-        reasons.append("at twice its target or later: " + "; ".join(f"{m.measure} ({m.detail})" for m in doubled))
+        reasons.append("at twice its target or later: " + "; ".join(_in_words(m) for m in doubled))
     if donts:
         reasons.append(f"a don't in scope: {dont}")
     if reasons:
         return "M", "; ".join(reasons)
     if late:
-        return "S", "late: " + "; ".join(f"{m.measure} ({m.detail})" for m in late)
+        return "S", "late: " + "; ".join(_in_words(m) for m in late)
     return "P", "every measure met its target; no don't in scope"
 
 

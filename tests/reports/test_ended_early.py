@@ -130,10 +130,15 @@ def test_a_target_the_drill_ended_before_still_earns_nothing() -> None:
         (
             240,
             True,
-            "contained (Contained: not reached before the drill ended",
+            "critical tasks not performed: Contained: not reached before the drill ended",
             "Contained: not reached before the drill ended at 04:00 (target 10:00)",
         ),
-        (720, False, "contained never", "Contained: not reached (target 10:00)"),
+        (
+            720,
+            False,
+            "critical tasks not performed: Contained: never reached",
+            "Contained: never reached (target 10:00)",
+        ),
     ],
 )
 def test_the_objective_rating_says_why(end: float, cut_short: bool, reason_has: str, detail_has: str) -> None:
