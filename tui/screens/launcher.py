@@ -363,10 +363,10 @@ class LauncherScreen(Screen[None]):
     @staticmethod
     def _title_text(width: int) -> str:
         """The line beside the name: what the tool is and the two keys that start a drill, as fits ``width``."""
-        what = "  tabletop drills for AI incidents"
+        what, enter = "  tabletop drills for AI incidents", "Enter opens the briefing"
         if width >= 104:
-            return f"{what} · Enter opens the briefing, ctrl+s there starts the drill"
-        return f"{what} · Enter: briefing, ctrl+s: start" if width >= 78 else "  Enter: briefing, ctrl+s: start"
+            return f"{what} · {enter}, ctrl+s there starts the drill"
+        return f"{what} · {enter}" if width >= 72 else f"  {enter}"  # the briefing's footer shows ctrl+s
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < 100, "compact")
