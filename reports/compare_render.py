@@ -289,6 +289,8 @@ def terminal_summary(cmp: Comparison, *, rows_per_group: int = TERMINAL_ROWS) ->
     if cmp.drills["scenario_changed"].any():
         lines += ["", CHANGED_NOTE]
     if not cmp.recurring.empty:
+        from drillsim.reports.scoring import shorten
+
         lines += ["", "Recurring areas for improvement"]
         table = [["TEAM", "DRILLS", "STILL OPEN", "FINDING"]]
         for row in cmp.recurring.head(10).to_dict("records"):
@@ -297,7 +299,7 @@ def terminal_summary(cmp: Comparison, *, rows_per_group: int = TERMINAL_ROWS) ->
                     str(row["team"]),
                     f"{row['drills']}/{row['of']}",
                     "yes" if row["latest"] else "no",
-                    str(row["title"])[:70],
+                    shorten(str(row["title"]), 70),
                 ]
             )
         lines += [f"  {line}" for line in text_table(table)]
