@@ -142,6 +142,41 @@ async def test_the_controller_view_at_120x40_keeps_the_actions_and_its_panel_on_
             assert any(clock.regime in row for row in rows), (clock.regime, rows)
 
 
+async def test_the_controller_only_panel_is_whole_above_the_footer_at_110x32(app_factory) -> None:
+    """At 110x32 the controller's view had its Controller-only panel cut by the footer (3 of 5 lines)."""
+    app = _pii_app(app_factory)
+    async with app.run_test(size=(110, 32)) as pilot:
+        screen = await _start(pilot)
+        await pilot.press("ctrl+k", "y")
+        await pilot.pause()
+        assert screen.controller
+        truth = screen.query_one("#truth")
+        assert truth.display and truth.region.bottom <= 31, truth.region  # the footer is row 31
+        rows = screen_text(app).splitlines()[truth.region.y : truth.region.bottom]
+        assert "Controller only" in rows[0] and "╰" in rows[-1], rows  # its whole box, both borders
+        assert truth.region.height - 2 >= 5, truth.region  # five of its lines (more scroll within it)
+        menu = screen.query_one(ActionMenu)
+        assert menu.region.height - 2 >= 4, menu.region  # the action list still shows a few actions
+
+
+async def test_the_controller_view_lists_the_whole_team_at_160x48(app_factory) -> None:
+    """At 160x48 the controller's view showed 3 of the 10 members (its team panel scrolled)."""
+    app = _pii_app(app_factory)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await _start(pilot)
+        await pilot.press("ctrl+k", "y")
+        await pilot.pause()
+        assert screen.controller
+        team = screen.query_one("#team")
+        rows = list(screen.query(MemberRow))
+        assert len(rows) == 10
+        assert team.max_scroll_y == 0, "the team panel scrolls"
+        for row in rows:
+            assert row.region.height >= 1 and team.region.contains_region(row.region), (row.region, team.region)
+        truth = screen.query_one("#truth")
+        assert truth.region.bottom <= 47, truth.region  # the footer is row 47
+
+
 async def test_the_players_milestones_wrap_instead_of_being_cut_at_120x40(app_factory) -> None:
     app = _pii_app(app_factory)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -372,7 +372,16 @@ class DrillScreen(Screen[None]):
         self.one_line = compact or self.has_class("-medium") or self.has_class("-middling")
         self.fold_milestones = compact or not self.controller
 
+    LOW_ROWS = 40
+    """Below this many rows (110x32) the controller's view gives the milestones and the action list less room,
+    so its Controller-only panel stays whole above the footer (class ``-low``)."""
+    ROOMY_ROWS = 48
+    """From this many rows (160x48) the controller's view lists the whole team (class ``-roomy``)."""
+
     def on_resize(self, event: Resize) -> None:
+        # finer than the vertical breakpoints (one class each): two room budgets within -middling
+        self.set_class(event.size.height < self.LOW_ROWS, "-low")
+        self.set_class(event.size.height >= self.ROOMY_ROWS, "-roomy")
         self.call_after_refresh(self.refresh_view)  # the breakpoint classes changed the layout: its text follows
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
