@@ -147,10 +147,7 @@ class LauncherScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         self.set_class(self.app.size.width < 100, "compact")  # before the children exist: no second styling pass
-        title = Text()
-        title.append(" drillsim ", "bold reverse")
-        title.append(self._title_text(self.app.size.width))
-        yield Static(title, id="title")
+        yield Static(self._title(self.app.size.width), id="title")
         with Horizontal(id="main"):
             with Vertical(id="left"):
                 table: DataTable[Text | str] = DataTable(id="scenarios", cursor_type="row", zebra_stripes=True)
@@ -361,20 +358,22 @@ class LauncherScreen(Screen[None]):
         self.call_after_refresh(self._fit_titles)  # the titles as loaded, in the room there is
 
     @staticmethod
-    def _title_text(width: int) -> str:
-        """The line beside the name: what the tool is and the two keys that start a drill, as fits ``width``."""
+    def _title(width: int) -> Text:
+        """The top line: the name, what the tool is and the keys that start a drill, as fits ``width``."""
         what, enter = "  tabletop drills for AI incidents", "Enter opens the briefing"
         if width >= 104:
-            return f"{what} · {enter}, ctrl+s there starts the drill"
-        return f"{what} · {enter}" if width >= 72 else f"  {enter}"  # the briefing's footer shows ctrl+s
+            words = f"{what} · {enter}, ctrl+s there starts the drill"
+        else:
+            words = f"{what} · {enter}" if width >= 72 else f"  {enter}"  # the briefing's footer shows ctrl+s
+        title = Text()
+        title.append(" drillsim ", "bold reverse")
+        title.append(words)
+        return title
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < 100, "compact")
-        title = Text()
-        title.append(" drillsim ", "bold reverse")
-        title.append(self._title_text(event.size.width))
         with contextlib.suppress(NoMatches):
-            self.query_one("#title", Static).update(title)
+            self.query_one("#title", Static).update(self._title(event.size.width))
         self.call_after_refresh(self._fit_titles)  # once the table has its new width
 
     def _fit_titles(self) -> None:
