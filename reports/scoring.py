@@ -1184,7 +1184,7 @@ def _measure(
 
 def _in_words(measure: MeasureResult) -> str:
     """A measure in a rating's reason: its detail, which names a milestone or a clock itself ("Contained:
-    not reached (target 10:00)", "GDPR: notified late"); a communication measure's detail does not ("no
+    never reached (target 10:00)", "GDPR: notified late"); a communication measure's detail does not ("no
     update"), so its id goes first."""
     if measure.kind in ("milestone", "clock"):
         return measure.detail
