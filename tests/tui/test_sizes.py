@@ -43,6 +43,15 @@ async def _start(pilot: Pilot[Any], who: str = "") -> DrillScreen:
     return screen
 
 
+async def _controller_view(pilot: Pilot[Any]) -> DrillScreen:
+    """The running drill ten minutes in, in the controller's view (ctrl+k, then y to its question)."""
+    screen = await _start(pilot)
+    await pilot.press("ctrl+k", "y")
+    await pilot.pause()
+    assert screen.controller
+    return screen
+
+
 def screen_text(app: Any) -> str:
     """What the terminal shows now, one line per row (the toasts, the dialogs and every panel)."""
     strips = app.screen._compositor.render_strips()
@@ -126,10 +135,7 @@ async def test_every_hint_fits_its_box_says_why_not_and_marks_a_cut(app_factory,
 async def test_the_controller_view_at_120x40_keeps_the_actions_and_its_panel_on_screen(app_factory) -> None:
     app = _pii_app(app_factory)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await _start(pilot)
-        await pilot.press("ctrl+k", "y")
-        await pilot.pause()
-        assert screen.controller
+        screen = await _controller_view(pilot)
         truth = screen.query_one("#truth")
         assert truth.display and truth.region.height >= 3
         assert truth.region.bottom <= 39, truth.region  # the footer is row 39
@@ -146,10 +152,7 @@ async def test_the_controller_only_panel_is_whole_above_the_footer_at_110x32(app
     """At 110x32 the controller's view had its Controller-only panel cut by the footer (3 of 5 lines)."""
     app = _pii_app(app_factory)
     async with app.run_test(size=(110, 32)) as pilot:
-        screen = await _start(pilot)
-        await pilot.press("ctrl+k", "y")
-        await pilot.pause()
-        assert screen.controller
+        screen = await _controller_view(pilot)
         truth = screen.query_one("#truth")
         assert truth.display and truth.region.bottom <= 31, truth.region  # the footer is row 31
         rows = screen_text(app).splitlines()[truth.region.y : truth.region.bottom]
@@ -163,10 +166,7 @@ async def test_the_controller_view_lists_the_whole_team_at_160x48(app_factory) -
     """At 160x48 the controller's view showed 3 of the 10 members (its team panel scrolled)."""
     app = _pii_app(app_factory)
     async with app.run_test(size=(160, 48)) as pilot:
-        screen = await _start(pilot)
-        await pilot.press("ctrl+k", "y")
-        await pilot.pause()
-        assert screen.controller
+        screen = await _controller_view(pilot)
         team = screen.query_one("#team")
         rows = list(screen.query(MemberRow))
         assert len(rows) == 10
