@@ -194,6 +194,17 @@ source: a sizeable part of the import). Only the JSON Schema shows them, so only
 module that ``loading.json_schema`` builds does."""
 
 
+def _default_in_schema(make: Callable[[], BaseModel]) -> Callable[[dict[str, Any]], None]:
+    """A field's ``json_schema_extra`` that writes its default into the JSON Schema, as a plain default would
+    be: a default instance of a model is made when first needed (a default instance built at import would
+    build its model's validator there, and ``defer_build`` leaves that to the first validation)."""
+
+    def extra(schema: dict[str, Any]) -> None:
+        schema["default"] = make().model_dump(mode="json", by_alias=True)
+
+    return extra
+
+
 class Strict(BaseModel):
     """Base for every format model: unknown keys are errors, values are immutable."""
 
@@ -1118,7 +1129,7 @@ class Scenario(Strict):
     """Built-in roster id used when none is given."""
     metrics: Annotated[dict[Id, Metric], Field(min_length=1)]
     """Metrics by id."""
-    business: Business = Business()
+    business: Business = Field(default_factory=Business, json_schema_extra=_default_in_schema(Business))
     """How revenue lost is derived."""
     harm: list[HarmMeasure] = []
     """Harm measures besides revenue (records exposed, users affected, refunds, liability), shown in the report and scorecard."""
@@ -1130,7 +1141,7 @@ class Scenario(Strict):
     """The action menu."""
     clocks: list[Clock] = []
     """Regulatory clocks."""
-    scoring: Scoring = Scoring()
+    scoring: Scoring = Field(default_factory=Scoring, json_schema_extra=_default_in_schema(Scoring))
     """Milestones, communication targets and when the drill ends early."""
     playbook: list[PlaybookStep] = []
     """The reference response, followed by autoplay's ``playbook`` policy and used as par."""
