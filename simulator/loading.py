@@ -472,8 +472,9 @@ def _parse_yaml(text: str, name: str, *, fused: bool) -> tuple[Any, SourceMap, l
         )
         return None, out.source, out.items
     fast = _fast_compose(text)
-    if fast is not None and fast[1] is not None:
-        fast_loader, fast_root = fast
+    fast_loader: Any = fast[0] if fast is not None else None
+    fast_root = fast[1] if fast is not None else None
+    if fast_root is not None:
         try:
             if fused:
                 data, source = _fused_walk(fast_loader, fast_root)
