@@ -9,7 +9,8 @@ The pipeline for one file:
    is refused in milliseconds), and refusing duplicate keys (libyaml's own composer, in C, where
    it gives the same tree: no error, no alias, within the limits; PyYAML's composer with the
    limits otherwise, so every problem is found and placed alike);
-3. build a :class:`SourceMap` from tree paths (``("injects", 2, "decision")``) to positions;
+3. build the data and a :class:`SourceMap` from tree paths (``("injects", 2, "decision")``) to
+   positions (a plain libyaml tree in one walk with step 2's checks, :func:`_fused_walk`);
 4. validate with the pydantic models of :mod:`simulator.model` and turn every pydantic
    error into a plain-English :class:`Problem` at the position of the offending key or value;
 5. run the cross-reference checks of :mod:`simulator.checks` once the models validate.
