@@ -151,6 +151,20 @@ def _configure_validate(parser: argparse.ArgumentParser) -> None:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check files against the format and the cross-reference rules."""
+    import gc
+
+    import drillsim.simulator.loading  # noqa: F401 - imported before the freeze: the models, pydantic, yaml
+
+    # What is imported lives as long as the command: frozen, the collector does not walk it again at every
+    # collection while the files are parsed (about 13 ms of validate's 300); unfrozen after, as before.
+    gc.freeze()
+    try:
+        return _validate(args)
+    finally:
+        gc.unfreeze()
+
+
+def _validate(args: argparse.Namespace) -> int:
     from drillsim.simulator.library import resolve_any
     from drillsim.simulator.loading import check_file, errors, iter_yaml_files
 

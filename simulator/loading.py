@@ -9,7 +9,8 @@ The pipeline for one file:
    is refused in milliseconds), and refusing duplicate keys (libyaml's own composer, in C, where
    it gives the same tree: no error, no alias, within the limits; PyYAML's composer with the
    limits otherwise, so every problem is found and placed alike);
-3. build a :class:`SourceMap` from tree paths (``("injects", 2, "decision")``) to positions;
+3. build the data and a :class:`SourceMap` from tree paths (``("injects", 2, "decision")``) to
+   positions (a plain libyaml tree in one walk with step 2's checks, :func:`_fused_walk`);
 4. validate with the pydantic models of :mod:`simulator.model` and turn every pydantic
    error into a plain-English :class:`Problem` at the position of the offending key or value;
 5. run the cross-reference checks of :mod:`simulator.checks` once the models validate.
@@ -182,21 +183,18 @@ which stops at ``MAX_NODES`` instead of building a whole hostile file's tree fir
 
 def _fast_compose(text: str) -> tuple[Any, yaml.Node | None] | None:
     """``(loader, root)`` composed by libyaml's own composer (C, several times faster than PyYAML's), or
-    ``None`` when that is not the answer the limited composer would give.
+    ``None`` when it cannot be (an error, a text too long).
 
-    Only a document that composes without error, has no alias and stays within ``MAX_DEPTH`` and
-    ``MAX_NODES`` is taken (the node tree, its marks and so every later message are the same as the
-    limited composer's); anything else (an error, an alias, a limit) is composed again by
-    :func:`_new_loader`'s loader, so every problem keeps its message and its file:line:col."""
+    The tree is only the answer when it has no alias and stays within ``MAX_DEPTH`` and ``MAX_NODES``
+    (:func:`_plain_tree`, or :func:`_fused_walk` on its way): then the node tree, its marks and so every later
+    message are the same as the limited composer's; anything else (an error, an alias, a limit) is composed
+    again by :func:`_new_loader`'s loader, so every problem keeps its message and its file:line:col."""
     if len(text) > FAST_COMPOSE_CHARS or not _libyaml_limits_depth():
         return None
     loader = yaml.CSafeLoader(text)
     try:
         root = loader.get_single_node()
     except yaml.YAMLError:
-        loader.dispose()
-        return None
-    if root is not None and not _plain_tree(root):
         loader.dispose()
         return None
     return loader, root
@@ -336,6 +334,94 @@ def _source_map(loader: Any, root: yaml.Node) -> SourceMap:
     return source
 
 
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_FUSED_SCALAR_TAGS = frozenset(
+    {_STR_TAG, *_NUMBER_TAGS, "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp"}
+)
+
+
+class _NotPlain(Exception):
+    """The tree has an alias or exceeds ``MAX_DEPTH`` or ``MAX_NODES``: the limited composer composes it again."""
+
+
+class _Unusual(Exception):
+    """Something the fused walk leaves to the steps one by one (a key written twice, a key that is not plain
+    text, a tag, a number too long, a value the constructor refuses), so that it is reported exactly as they
+    report it."""
+
+
+def _fused_walk(loader: Any, root: yaml.Node) -> tuple[Any, SourceMap]:
+    """``(data, source map)`` of a libyaml tree in one walk, instead of four (:func:`_plain_tree`,
+    :func:`_duplicate_keys`, the safe constructor's ``construct_document`` and :func:`_source_map`).
+
+    It takes only the common case: plain mappings and lists with plain-text keys, each written once, and
+    scalars the safe constructor reads by their tag (text, numbers, true/false, null, dates), each built by
+    that constructor, so the values are the ones it builds. It raises :class:`_NotPlain` for a tree the
+    limited composer must compose again, and :class:`_Unusual` for anything else, which
+    :func:`parse_yaml` hands to the steps one by one so that every problem keeps its message and position.
+    """
+    constructors = loader.yaml_constructors
+    scalar_node, mapping_node, sequence_node = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
+    source = SourceMap()
+    values, keys = source.values, source.keys
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, Any, TreePath, int]] = []
+
+    def visit(node: yaml.Node, depth: int) -> None:
+        """Count a node as :func:`_plain_tree` does."""
+        if id(node) in seen or depth > MAX_DEPTH or len(seen) >= MAX_NODES:
+            raise _NotPlain
+        seen.add(id(node))
+
+    def value_of(node: yaml.Node, path: TreePath, depth: int) -> Any:
+        visit(node, depth)
+        kind, tag = type(node), node.tag
+        if kind is scalar_node:
+            if tag == _STR_TAG:
+                return node.value
+            if tag not in _FUSED_SCALAR_TAGS or (tag in _NUMBER_TAGS and len(node.value) > MAX_NUMBER_DIGITS):
+                raise _Unusual
+            try:
+                return constructors[tag](loader, node)
+            except (yaml.YAMLError, ValueError) as exc:
+                raise _Unusual from exc
+        if kind is mapping_node and tag == _MAP_TAG:
+            container: Any = {}
+        elif kind is sequence_node and tag == _SEQ_TAG:
+            container = []
+        else:
+            raise _Unusual
+        stack.append((node, container, path, depth + 1))
+        return container
+
+    values[()] = _mark(root.start_mark)
+    data = value_of(root, (), 1)
+    while stack:
+        node, container, path, depth = stack.pop()
+        if type(container) is list:
+            for index, child in enumerate(node.value):
+                child_path = (*path, index)
+                mark = child.start_mark
+                values[child_path] = (mark.line + 1, mark.column + 1)
+                container.append(value_of(child, child_path, depth))
+            continue
+        for key_node, value_node in node.value:
+            visit(key_node, depth)
+            if type(key_node) is not scalar_node or key_node.tag != _STR_TAG:
+                raise _Unusual
+            key = key_node.value
+            if key in container:
+                raise _Unusual  # written twice: _duplicate_keys says so
+            child_path = (*path, key)
+            mark = key_node.start_mark
+            keys[child_path] = (mark.line + 1, mark.column + 1)
+            mark = value_node.start_mark
+            values[child_path] = (mark.line + 1, mark.column + 1)
+            container[key] = value_of(value_node, child_path, depth)
+    return data, source
+
+
 def _yaml_problem(exc: yaml.YAMLError, out: _Problems, lines: list[str]) -> None:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None)
@@ -370,6 +456,12 @@ _NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd
 
 def parse_yaml(text: str, name: str) -> tuple[Any, SourceMap, list[Problem]]:
     """Parse YAML text safely: ``(data, source map, problems)``; data is ``None`` when unusable."""
+    return _parse_yaml(text, name, fused=True)
+
+
+def _parse_yaml(text: str, name: str, *, fused: bool) -> tuple[Any, SourceMap, list[Problem]]:
+    """:func:`parse_yaml`; ``fused=False`` takes the steps one by one for every file (what the fused walk is
+    compared with in tests/test_fused_yaml.py)."""
     out = _Problems(name)
     bad = _NON_PRINTABLE.search(text)
     if bad:
@@ -381,6 +473,23 @@ def parse_yaml(text: str, name: str) -> tuple[Any, SourceMap, list[Problem]]:
         )
         return None, out.source, out.items
     fast = _fast_compose(text)
+    fast_loader: Any = fast[0] if fast is not None else None
+    fast_root = fast[1] if fast is not None else None
+    if fast_root is not None:
+        try:
+            if fused:
+                data, source = _fused_walk(fast_loader, fast_root)
+                fast_loader.dispose()
+                return data, source, out.items
+            if not _plain_tree(fast_root):
+                raise _NotPlain
+        except _NotPlain:
+            fast_loader.dispose()
+            fast = None
+        except _Unusual:
+            if not _plain_tree(fast_root):
+                fast_loader.dispose()
+                fast = None
     loader = fast[0] if fast is not None else _new_loader(text)
     try:
         try:
