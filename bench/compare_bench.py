@@ -100,7 +100,7 @@ def _play(job: tuple[Path, dict[str, object], object]) -> str:
     )
     autoplay(drill, policy)
     writer.close()
-    write_report(run, par, figures=False)  # type: ignore[arg-type]
+    write_report(run, par, figures=False)
     return run.name
 
 

@@ -41,7 +41,7 @@ from drillsim.simulator.policies import autoplay, make_policy
 
 def scheduled_events(drill: Drill) -> int:
     """How many events the drill's environment scheduled (SimPy numbers each one)."""
-    return next(drill.env._eid)  # type: ignore[attr-defined]
+    return next(drill.env._eid)
 
 
 def world_events(drill: Drill) -> int:
@@ -60,9 +60,9 @@ def play_ms(
     times, set_ups, events = [], [], []
     for seed in seeds:
         start = time.process_time()
-        drill = Drill(scenario, roster, seed, journal_format=journal_format)  # type: ignore[arg-type]
+        drill = Drill(scenario, roster, seed, journal_format=journal_format)
         built = time.process_time()
-        autoplay(drill, make_policy("playbook", scenario, seed))  # type: ignore[arg-type]
+        autoplay(drill, make_policy("playbook", scenario, seed))
         times.append(time.process_time() - start)
         set_ups.append(built - start)
         events.append(world_events(drill))

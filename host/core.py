@@ -93,7 +93,7 @@ class HostCore:
         log: Callable[[str], None] = print,
     ) -> None:
         if isinstance(drill.journal, JournalWriter):
-            drill.journal = OffLoopJournal(drill.journal)  # type: ignore[assignment]
+            drill.journal = OffLoopJournal(drill.journal)
         self.drill = drill
         self.folder = folder
         self.seats = list(seats)

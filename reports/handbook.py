@@ -166,7 +166,7 @@ def msel(scenario: Scenario) -> list[dict[str, Any]]:
     triggered = [i for i in scenario.injects if i.at is None]
     rows = []
     for seq, inject in enumerate([*timed, *triggered], start=1):
-        when = f"T+{format_clock(inject.at)}" if inject.at is not None else condition_text(scenario, inject.when)  # type: ignore[arg-type]
+        when = f"T+{format_clock(inject.at)}" if inject.at is not None else condition_text(scenario, inject.when)
         rows.append(
             {
                 "seq": seq,
@@ -294,7 +294,7 @@ def handbook_context(
     faults = [
         {
             "label": f.label,
-            "when": f"T+{format_clock(f.at)}" if f.at is not None else condition_text(scenario, f.when),  # type: ignore[arg-type]
+            "when": f"T+{format_clock(f.at)}" if f.at is not None else condition_text(scenario, f.when),
             "impact": "yes" if f.impact else "no (unrelated)",
         }
         for f in scenario.faults

@@ -249,7 +249,7 @@ def findings_from(facts: DrillFacts, card: Scorecard) -> list[Finding]:
             title = lesson.finding
             cut_short = bool(never) and facts.ended_before(getattr(lesson.when, "not_by", None))
             if cut_short:
-                title = f"{_subject(lesson.when, facts)} not reached {facts.before_the_end} (due by {format_time(lesson.when.not_by)})"  # type: ignore[union-attr]
+                title = f"{_subject(lesson.when, facts)} not reached {facts.before_the_end} (due by {format_time(lesson.when.not_by)})"
                 evidence = _how_far(lesson.when, facts) or evidence  # the title says when it ended: say how far it got
             elif never:
                 title = lesson.finding_never or f"{_subject(lesson.when, facts)} never happened during the drill"

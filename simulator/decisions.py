@@ -45,7 +45,7 @@ class Decisions:
             "inject",
             inject=inject.id,
             channel=inject.channel,
-            **{"from": inject.from_},  # type: ignore[arg-type]
+            **{"from": inject.from_},
             to=inject.to,
             text=inject.text,
             discussion=list(inject.discussion),

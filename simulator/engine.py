@@ -198,7 +198,7 @@ class Drill(Triggers, Decisions, Team, Clocks):
     def _emit(self, type_: str, *, input: bool = False, **fields: Any) -> Record:
         # the hot path of every drill (a record per event): self.now and _append inlined
         ended_at = self.ended_at
-        now = float(self.env._now) if ended_at is None else ended_at  # type: ignore[attr-defined]
+        now = float(self.env._now) if ended_at is None else ended_at
         sampler = self._sampler
         if now > sampler.record_mark:  # samples due before this record (otherwise there is nothing to do)
             sampler.before_record(now)
@@ -259,7 +259,7 @@ class Drill(Triggers, Decisions, Team, Clocks):
     def now(self) -> float:
         if self.ended_at is not None:
             return self.ended_at
-        return float(self.env._now)  # type: ignore[attr-defined]  # (Environment.now without its property call)
+        return float(self.env._now)  # (Environment.now without its property call)
 
     def advance_to(self, t: float) -> None:
         """Run the world up to sim time ``t`` (events strictly before ``t``); nothing moves while paused or ended."""
@@ -271,7 +271,7 @@ class Drill(Triggers, Decisions, Team, Clocks):
         # now + (t - now), which can miss t by a rounding error), then the clock pinned to t, so the same
         # input times give the same journal on replay however the drill got there.
         env = self.env
-        queue, step = env._queue, env.step  # type: ignore[attr-defined]
+        queue, step = env._queue, env.step
         while queue and queue[0][0] < t:
             step()
         env._now = t

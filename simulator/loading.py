@@ -308,13 +308,13 @@ _STR_TAG = "tag:yaml.org,2002:str"
 
 def _source_map(loader: Any, root: yaml.Node) -> SourceMap:
     source = SourceMap()
-    source.values[()] = _mark(root.start_mark)  # type: ignore[assignment]
+    source.values[()] = _mark(root.start_mark)
     stack: list[tuple[yaml.Node, TreePath]] = [(root, ())]
     while stack:
         node, path = stack.pop()
         if isinstance(node, yaml.SequenceNode):
             for index, child in enumerate(node.value):
-                source.values[(*path, index)] = _mark(child.start_mark)  # type: ignore[assignment]
+                source.values[(*path, index)] = _mark(child.start_mark)
                 stack.append((child, (*path, index)))
         elif isinstance(node, yaml.MappingNode):
             for key_node, value_node in node.value:
@@ -328,8 +328,8 @@ def _source_map(loader: Any, root: yaml.Node) -> SourceMap:
                     except yaml.YAMLError:
                         continue
                 child_path = (*path, key)
-                source.keys[child_path] = _mark(key_node.start_mark)  # type: ignore[assignment]
-                source.values[child_path] = _mark(value_node.start_mark)  # type: ignore[assignment]
+                source.keys[child_path] = _mark(key_node.start_mark)
+                source.values[child_path] = _mark(value_node.start_mark)
                 stack.append((value_node, child_path))
     return source
 
@@ -1000,7 +1000,6 @@ def validate_data(
     data: Any, name: str, source: SourceMap | None = None, kind: Kind | None = None, *, checks: bool = True
 ) -> tuple[Scenario | Roster | None, list[Problem]]:
     """Validate parsed YAML data against the model (and run the cross-reference checks)."""
-    run_checks, checks = checks, checks_module  # the keyword keeps its name for callers
     out = _Problems(name, source)
     kind = kind or detect_kind(data)
     if not isinstance(data, dict):
@@ -1024,13 +1023,13 @@ def validate_data(
     except RecursionError:  # pragma: no cover - limits stop this first
         out.add(f"the document is nested too deeply (more than {MAX_DEPTH} levels)")
         return None, out.items
-    if run_checks:
+    if checks:  # the keyword's name for callers; the module is checks_module here
         if isinstance(model, Scenario):
-            out.items.extend(checks.check_scenario(model, source=out.source, path=name))
+            out.items.extend(checks_module.check_scenario(model, source=out.source, path=name))
             if model.default_roster is not None and _is_builtin_roster(model.default_roster):
                 out.items.extend(_default_roster_covers(model, out.source, name))
         elif isinstance(model, Roster):
-            out.items.extend(checks.check_roster(model, source=out.source, path=name))
+            out.items.extend(checks_module.check_roster(model, source=out.source, path=name))
     return typing.cast(Scenario | Roster, model), _sorted(out.items)
 
 

@@ -555,7 +555,7 @@ class RampSampler:
         if ended:
             self.sample_until(t)  # the samples before t as the ramps gave them (the rest wait: nothing else here
             for state in ended:  # changes a sample)
-                state.settle(max(t, state.ramp.t1))  # type: ignore[union-attr]
+                state.settle(max(t, state.ramp.t1))
         for state in self.with_slo:
             bound = state.breach_after(t)
             if (bound is not None) != state.breached:

@@ -192,7 +192,7 @@ class Team:
         return min(pool, key=key), match
 
     def submit(
-        self, action_id: str, by: str | None = None, *, source: str = "participant", took: float | None = None
+        self: Drill, action_id: str, by: str | None = None, *, source: str = "participant", took: float | None = None
     ) -> Submission:
         """Submit an action, optionally naming the member who does it; says why when it cannot be taken now.
 

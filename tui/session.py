@@ -239,7 +239,7 @@ def background_journal(drill: Drill) -> None:
     """Put the drill's journal behind a :class:`BackgroundJournal` (once)."""
     journal = drill.journal
     if isinstance(journal, JournalWriter):
-        drill.journal = BackgroundJournal(journal)  # type: ignore[assignment]
+        drill.journal = BackgroundJournal(journal)
 
 
 # ---------------------------------------------------------------------------- settings and sessions

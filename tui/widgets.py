@@ -359,7 +359,7 @@ class SteadyScrollbars:
         if sizes == self._laid_out:
             return False
         self._laid_out = sizes
-        return super()._size_updated(size, virtual_size, container_size, layout)  # type: ignore[misc, no-any-return]
+        return super()._size_updated(size, virtual_size, container_size, layout)
 
 
 class IncidentFeed(SteadyScrollbars, RichLog):

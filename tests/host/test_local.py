@@ -78,7 +78,7 @@ async def test_a_resend_is_answered_not_applied_twice(tmp_path: Path) -> None:
     submitted = [r for r in local.drill.records if r["type"] == "action_submitted"]
     assert len(submitted) == 1
     # the client id is in seat-inputs.jsonl before the input is applied: a host resumed after a crash knows it
-    intents = (local.core.folder / "seat-inputs.jsonl").read_text().splitlines()  # type: ignore[operator]
+    intents = (local.core.folder / "seat-inputs.jsonl").read_text().splitlines()
     assert json.loads(intents[-1])["id"] == "c1"
     local.close()
 
@@ -189,11 +189,11 @@ async def test_post_applies_at_once_and_acknowledges_once_on_disk(tmp_path: Path
     ack, recorded = seat.post("submit", action="activate-playbook")
     assert local.drill.records[ack.seq]["action"] == "activate-playbook"  # type: ignore[index]  (applied now)
     assert await recorded == ack
-    assert on_disk(local.core.folder)[ack.seq]["type"] == "action_submitted"  # type: ignore[arg-type,index]
+    assert on_disk(local.core.folder)[ack.seq]["type"] == "action_submitted"
     ack = await seat.send(
         "observe", objective=local.drill.scenario.objectives[0].id, task=None, text="seen", rating="S"
     )
-    assert local.drill.records[ack.seq]["type"] == "observation"  # type: ignore[index]
+    assert local.drill.records[ack.seq]["type"] == "observation"
     with pytest.raises(ProtocolError):
         await seat.send("observe", objective="no-such-objective", text="seen")
     local.close()

@@ -195,7 +195,7 @@ async def test_every_panel_of_a_seat_is_reachable(seat: str, size: tuple[int, in
 async def test_the_clocks_pane_at_80x24_shows_every_milestone() -> None:
     """The role seat at 80x24 showed one milestone line: its clocks pane now has the column's height."""
     data = _view_of("crisis-lead")
-    reached = [m for m in data["milestones"] if m.get("reached_at") is not None]  # type: ignore[union-attr]
+    reached = [m for m in data["milestones"] if m.get("reached_at") is not None]
     assert len(reached) >= 2
     app = SeatApp("ws://127.0.0.1:9", "crisis-lead", "code", connect=False)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -212,7 +212,7 @@ async def test_the_clocks_pane_at_80x24_shows_every_milestone() -> None:
             )
         )
         for milestone in reached:
-            label = str(milestone.get("label") or milestone["id"])  # type: ignore[index]
+            label = str(milestone.get("label") or milestone["id"])
             assert label.split()[0] in text
 
 

@@ -252,7 +252,7 @@ class JournalBuilder:
         """Submit, start and finish an action; returns the finish time. Marks milestones and penalties."""
         spec = self.scenario.action(action_id)
         start = submitted if started is None else started
-        length = float(duration if duration is not None else spec.duration)  # type: ignore[arg-type]
+        length = float(duration if duration is not None else spec.duration)
         self.add(
             submitted,
             "action_submitted",

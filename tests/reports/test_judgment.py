@@ -171,7 +171,7 @@ def _check_idle(card: Scorecard, found: dict[str, Finding]) -> None:
     assert card.score.total == 0.0
     assert [f for f in found.values() if f.kind == "strength"] == []
     assert card.detection is not None and card.detection.ack_at is None
-    assert card.interval("ack_from_first_alert").seconds is None  # type: ignore[union-attr]
+    assert card.interval("ack_from_first_alert").seconds is None
 
 
 def _dont_in_scope(b: JournalBuilder) -> None:

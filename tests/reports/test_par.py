@@ -27,20 +27,20 @@ def test_par_is_the_median_of_the_reference_teams_own_drills(
     # the same drills played one by one, scored one by one
     cards = [score(play(scenario, crisis, seed=s, policy="reference").records) for s in derive_seeds(0, RUNS)]
     for name in ("identify_from_impact", "first_external_update_from_impact", "contain_from_impact"):
-        seconds = [c.interval(name).seconds for c in cards]  # type: ignore[union-attr]
+        seconds = [c.interval(name).seconds for c in cards]
         assert all(s is not None for s in seconds)
         value = par.values[name]
         assert value.median == pytest.approx(quantile(seconds, 0.5), abs=0.001)  # journal times are whole ms  # type: ignore[arg-type]
-        assert value.p10 == pytest.approx(quantile(seconds, 0.1), abs=0.001)  # type: ignore[arg-type]
-        assert value.p10 <= value.median <= value.p90  # type: ignore[operator]
+        assert value.p10 == pytest.approx(quantile(seconds, 0.1), abs=0.001)
+        assert value.p10 <= value.median <= value.p90
     assert par.score == pytest.approx(quantile([c.score.total for c in cards], 0.5))
     # identification varies from drill to drill in this scenario: a real spread, not one drill copied
     spread = par.values["identify_from_impact"]
-    assert spread.p10 < spread.p90  # type: ignore[operator]
+    assert spread.p10 < spread.p90
     # the reference team is competent, not perfect: it scores well, but not 100 by construction
-    assert 70.0 < par.score < 100.0  # type: ignore[operator]
+    assert 70.0 < par.score < 100.0
     scores = par.values["score"]
-    assert scores.p10 < scores.p90  # type: ignore[operator]
+    assert scores.p10 < scores.p90
 
 
 def test_a_milestone_the_playbook_never_reaches_has_no_par(tmp_path: Path, scenario: Scenario, crisis: Roster) -> None:

@@ -138,7 +138,7 @@ def test_par_fills_each_interval(journal):
     first_alert = card.interval("first_alert_from_impact")
     assert first_alert is not None and first_alert.par is None  # par has no value for it
     # the team's own numbers are untouched by par
-    assert ack.seconds == score(journal("tiny-good")).interval("ack_from_impact").seconds  # type: ignore[union-attr]
+    assert ack.seconds == score(journal("tiny-good")).interval("ack_from_impact").seconds
     assert score(journal("tiny-good")).par_basis is None
 
 
@@ -175,7 +175,7 @@ def test_rating_rules():
     from drillsim.reports.scoring import MeasureResult
 
     def m(status: str, credit: float | None = 1.0) -> MeasureResult:
-        return MeasureResult(measure="x", kind="milestone", status=status, credit=credit, detail="")  # type: ignore[arg-type]
+        return MeasureResult(measure="x", kind="milestone", status=status, credit=credit, detail="")
 
     assert rate([], 0)[0] == "N/A"
     assert rate([m("met"), m("met")], 0)[0] == "P"

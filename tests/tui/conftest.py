@@ -54,7 +54,7 @@ def app_factory(tmp_path: Path, clock: ManualClock, library: list[ScenarioEntry]
         kwargs.setdefault("auto_advance", False)
         kwargs.setdefault("scenarios", library)
         kwargs.setdefault("cwd", tmp_path)
-        return make_app(**kwargs)  # type: ignore[arg-type]
+        return make_app(**kwargs)
 
     return build
 

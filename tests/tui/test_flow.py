@@ -62,7 +62,7 @@ async def test_launcher_settings_reach_the_drill(app_factory) -> None:
         await pilot.press("enter")  # leaves the field for the scenario list
         await pilot.press("enter", "ctrl+s")
         await pilot.pause()
-        drill = app.screen.drill  # type: ignore[attr-defined]
+        drill = app.screen.drill
         assert (drill.team, drill.label, drill.seed) == ("Payments AI", "2026-Q4", 42)
 
 
@@ -503,7 +503,7 @@ async def test_help_lists_every_key_and_theme_toggles(app_factory) -> None:
         for needle in ("space", "Pause or resume", "ad-hoc inject", "ctrl+p", "Roll back", "choosing who does it"):
             assert needle in text
         for binding in screen.BINDINGS:
-            assert binding.description  # type: ignore[union-attr]
+            assert binding.description
         assert "stands still" in str(app.screen.query_one("#help-note").render())
         await pilot.press("escape")
         theme = app.theme

@@ -72,5 +72,5 @@ def test_drill_screen_help_rows_skip_the_numbered_actions() -> None:
     class Probe:
         BINDINGS = DrillScreen.BINDINGS
 
-    rows = binding_rows(Probe(), skip_prefix="drill.action.")  # type: ignore[arg-type]
+    rows = binding_rows(Probe(), skip_prefix="drill.action.")
     assert rows and not any(what.startswith("Take action") for _, what in rows)

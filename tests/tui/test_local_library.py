@@ -148,8 +148,8 @@ async def test_launcher_rows_are_marked_until_loaded_and_enter_loads_at_once(fol
     assert not any(entry.loaded for entry in entries)
     app = make_app(settings=Settings(seed=7), cwd=folder, scenarios=entries, auto_advance=False)
     screen = LauncherScreen(entries, app.rosters, app.settings, "flash-sale-latency")
-    screen._load_scenarios = lambda: None  # type: ignore[method-assign]  # hold the background check
-    app.launcher = lambda: screen  # type: ignore[method-assign]
+    screen._load_scenarios = lambda: None  # hold the background check
+    app.launcher = lambda: screen
     async with app.run_test(size=SIZE) as pilot:
         table = screen.query_one("#scenarios", DataTable)
         assert all(str(table.get_row_at(i)[2]) == "checking…" for i in range(table.row_count))

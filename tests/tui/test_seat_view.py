@@ -137,7 +137,7 @@ async def test_an_input_goes_through_the_host_sent_at_once_recorded_after_the_ac
         hint = last_input(screen)
         assert "✓ Submitted" in hint and "recorded" in hint
         assert screen.local.core.stats["inputs"] == inputs_before + 1
-        assert screen.drill.journal.synced >= submitted[-1]["seq"]  # type: ignore[union-attr]
+        assert screen.drill.journal.synced >= submitted[-1]["seq"]
         await app.workers.wait_for_complete()
 
 

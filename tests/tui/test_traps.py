@@ -58,7 +58,7 @@ async def test_ending_the_drill_defaults_to_keep_playing(app_factory) -> None:
         assert app.screen is screen and not screen.drill.ended
         await pilot.press("q")  # the quit question too
         assert isinstance(app.screen, ConfirmScreen)
-        assert "Keep playing" in str(app.focused.label)  # type: ignore[union-attr]
+        assert "Keep playing" in str(app.focused.label)
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is screen and not screen.drill.ended

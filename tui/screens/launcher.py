@@ -143,7 +143,7 @@ class LauncherScreen(Screen[None]):
 
     @property
     def shell(self) -> Shell:
-        return self.app  # type: ignore[return-value]
+        return self.app
 
     def compose(self) -> ComposeResult:
         self.set_class(self.app.size.width < 100, "compact")  # before the children exist: no second styling pass
