@@ -44,7 +44,11 @@ class DrillsimApp(App[str | None]):
     """The drillsim TUI. Build it with :func:`make_app`."""
 
     TITLE = "drillsim"
-    CSS_PATH: ClassVar[CSSPathType | None] = [HERE / "app.tcss", HERE / "screens" / "launcher.tcss"]
+    CSS_PATH: ClassVar[CSSPathType | None] = [
+        HERE / "app.tcss",
+        HERE / "footer.tcss",
+        HERE / "screens" / "launcher.tcss",
+    ]
     """The launcher's styles are parsed with the app's: a screen's own CSS_PATH, read when it is
     pushed, makes Textual reparse every stylesheet and restyle the app before its first frame (#18)."""
     COMMANDS = App.COMMANDS | {_drill_commands}

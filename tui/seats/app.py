@@ -48,7 +48,7 @@ from drillsim.tui.widgets import (
 from rich.table import Table
 from rich.text import Text
 from textual import on
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, CSSPathType
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
@@ -66,7 +66,7 @@ class SeatApp(App[str | None]):
     """One seat. ``connect`` is False in tests that feed views directly (``show_view``)."""
 
     TITLE = "drillsim seat"
-    CSS_PATH = HERE / "seats.tcss"
+    CSS_PATH: ClassVar[CSSPathType | None] = [HERE.parent / "footer.tcss", HERE / "seats.tcss"]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="seat.quit"),
     ]
