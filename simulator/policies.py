@@ -9,7 +9,9 @@
 - a FILE: a scripted response, a YAML or JSON list of ``{at, action, by?}`` (a past incident's real timeline).
 
 A step is taken at its ``at`` or, if its requirements are not met yet, retried every
-``RETRY`` sim seconds until it can be taken or the drill ends.
+``RETRY`` sim seconds until it can be taken or the drill ends. A retry looks before it submits: the
+refusal is journaled once, at the step's own time, not again every ten seconds (a report's timeline
+would read as a wall of refusals, and the drill would write two records a retry).
 """
 
 from __future__ import annotations
@@ -58,7 +60,8 @@ class IdlePolicy(Policy):
 class ScriptedPolicy(Policy):
     """Takes each step at its time, as a reference team would.
 
-    A step whose requirements are not met yet is retried every ``RETRY`` sim seconds; a step
+    A step whose requirements are not met yet is retried every ``RETRY`` sim seconds (submitted once its
+    requirements are met, ``Drill.why_not``; the first refusal is the one journaled); a step
     that is an option of an open decision answers that decision; an action that fails is
     taken again. A step whose action was already done (once-only) is dropped.
     """
@@ -86,20 +89,23 @@ class ScriptedPolicy(Policy):
                 elif step.action not in drill.done_actions:  # it failed: take it again
                     self._take(drill, now, index, step)
             else:
-                self._take(drill, now, index, step)
+                self._take(drill, now, index, step, retry=what == "retry")
 
-    def _take(self, drill: Drill, now: float, index: int, step: PlaybookStep) -> None:
+    def _take(self, drill: Drill, now: float, index: int, step: PlaybookStep, retry: bool = False) -> None:
         deciding = drill.decisions and [
             d for d in drill.decisions.values() if d.inject.decision and step.action in d.inject.decision.options
         ]
         if deciding:  # a step that is an option of an open decision answers it
             result = drill.answer(deciding[0].inject.id, step.action)
         else:
+            if retry and (why := drill.why_not(step.action, step.by)) is not None and why[0] == "requires":
+                heapq.heappush(self._due, (now + RETRY, index, "retry", step))  # still waiting: look again later
+                return
             result = drill.submit(step.action, step.by, source="policy", took=step.took)
         if result.ok:
             heapq.heappush(self._due, (now + RETRY, index, "watch", step))
         elif result.code == "requires":
-            heapq.heappush(self._due, (now + RETRY, index, "take", step))
+            heapq.heappush(self._due, (now + RETRY, index, "retry", step))
 
 
 def _next_look(drill: Drill, action_id: str, now: float) -> float:

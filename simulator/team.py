@@ -168,6 +168,17 @@ class Team:
                     return ("underway", f"already {state} ({task.member})")
         return None
 
+    def why_not(self: Drill, action_id: str, by: str | None = None) -> tuple[str, str] | None:
+        """Why ``submit(action_id, by)`` would be refused now, as (code, reason), or None; journals nothing
+        (a policy waiting for a step's requirements looks with it instead of being refused every retry)."""
+        action = self.actions.get(action_id)
+        if action is None:
+            return ("unknown", f"no action '{action_id}' in this scenario")
+        why = self._why_not(action)
+        if why is None and by is not None and by not in self.members:
+            why = ("member", f"no member named '{by}' on the roster")
+        return why
+
     def _requirement_label(self: Drill, req: str) -> str:
         if req in self.milestone_specs:
             return f"'{self._milestone_label(req)}'"
@@ -210,9 +221,7 @@ class Team:
             return Submission(False, reason, "unknown")
         extra = {} if took is None else {"took": round(float(took), 3)}
         self._emit("action_submitted", input=record_input, action=action_id, by=by, source=source, **extra)
-        why = self._why_not(action)
-        if why is None and by is not None and by not in self.members:
-            why = ("member", f"no member named '{by}' on the roster")
+        why = self.why_not(action_id, by)
         if why is not None:
             self._emit("action_rejected", action=action_id, reason=why[1])
             rejected = self._rejections.get(why)

@@ -125,3 +125,30 @@ def test_a_retried_submission_is_told_what_it_still_needs() -> None:
     assert drill.submit("notify").ok
     rejected = [r["reason"] for r in drill.records if r["type"] == "action_rejected"]
     assert rejected == [both, both, f"needs {drill._requirement_label('confirm')} first"]
+
+
+@pytest.mark.parametrize("scenario_id", ["model-drift", "chatbot-false-refund", "llm-pii-exposure"])
+def test_a_waiting_playbook_step_is_refused_once_and_taken_at_the_first_retry_after_its_requirements(
+    scenario_id: str,
+) -> None:
+    """A playbook step whose requirements are not met yet is journaled as refused once, at its own time; its
+    retries every RETRY seconds look first (``Drill.why_not``) and submit at the first retry after the last
+    requirement was met, so a reference team's timeline is not a wall of refusals."""
+    from drillsim.simulator.policies import RETRY
+
+    loaded = load_pair(scenario_id)
+    drill = play(loaded.scenario, loaded.roster, seed=0, policy="playbook")
+    refused = [r for r in drill.records if r["type"] == "action_rejected"]
+    assert refused, "the playbook has a step that waits for its requirements"
+    assert len({r["action"] for r in refused}) == len(refused)  # one refusal per step, not one per retry
+    met = {**drill.done_actions, **drill.milestones}
+    for rejection in refused:
+        action = drill.actions[rejection["action"]]
+        later = [
+            r for r in drill.records if r["type"] == "action_submitted" and r["action"] == action.id and r["t"] > rejection["t"]
+        ]
+        if not later or not all(req in met for req in action.requires):
+            continue  # never met before the end: never submitted again
+        taken, ready = later[0]["t"], max(met[req] for req in action.requires)
+        assert (taken - rejection["t"]) / RETRY == pytest.approx(round((taken - rejection["t"]) / RETRY))
+        assert taken - RETRY <= ready < taken, (action.id, taken, ready)
