@@ -145,7 +145,9 @@ def test_a_waiting_playbook_step_is_refused_once_and_taken_at_the_first_retry_af
     for rejection in refused:
         action = drill.actions[rejection["action"]]
         later = [
-            r for r in drill.records if r["type"] == "action_submitted" and r["action"] == action.id and r["t"] > rejection["t"]
+            r
+            for r in drill.records
+            if r["type"] == "action_submitted" and r["action"] == action.id and r["t"] > rejection["t"]
         ]
         if not later or not all(req in met for req in action.requires):
             continue  # never met before the end: never submitted again
