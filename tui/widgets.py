@@ -731,9 +731,9 @@ class MetricCard(_Children, Vertical):
         if compact:  # one line: the value and its SLO first, then what it is
             label.append(f"{number(metric.value)}{unit}", style)
             if metric.slo_max is not None:
-                label.append(f" ≤{readable_number(metric.slo_max)}", "dim")
+                label.append(f" ≤{readable_number(metric.slo_max)}{unit}", "dim")
             if metric.slo_min is not None:
-                label.append(f" ≥{readable_number(metric.slo_min)}", "dim")
+                label.append(f" ≥{readable_number(metric.slo_min)}{unit}", "dim")
             label.append(" ")
             label.append(metric.label)
         else:

@@ -266,3 +266,28 @@ async def test_the_compact_footer_keeps_a_space_after_the_speed_group(host: Host
         label = next(w for w in parts if type(w).__name__ == "FooterLabel")
         after = next(w for w in parts if w.region.x > label.region.x)
         assert after.region.x > label.region.right, (label.region, after.region)
+
+
+async def test_a_seats_metric_line_gives_the_slo_bound_its_unit() -> None:
+    """A seat's one-line metric card read "180ms ≤360": the bound is in the metric's unit too ("≤360ms")."""
+    from drillsim.simulator.describe import readable_number
+    from drillsim.tui.widgets import MetricCard
+    from textual.widgets import Static
+
+    data = _view_of("crisis-lead")
+    app = SeatApp("ws://127.0.0.1:9", "crisis-lead", "code", connect=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.show_view(data)
+        await until(pilot, lambda: on(app, RoleScreen))
+        await pilot.pause()
+        metrics = {m["id"]: m for m in data["metrics"]}  # type: ignore[attr-defined]
+        checked = 0
+        for card in app.screen.query(MetricCard):
+            metric = metrics[card.metric_id]
+            if not metric["unit"]:
+                continue
+            line = str(card.query_one(".metric-label", Static).content)
+            sign, bound = ("≤", metric["slo_max"]) if metric["slo_max"] is not None else ("≥", metric["slo_min"])
+            assert f"{sign}{readable_number(bound)}{metric['unit']}" in line, line
+            checked += 1
+        assert checked == 3  # /min, % and /h
