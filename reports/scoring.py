@@ -956,6 +956,9 @@ def _people(facts: DrillFacts) -> People:
             waits.append(
                 Wait(t=float(run.started_at or 0.0), action=run.action, member=str(run.member), waited=run.waited)
             )
+    # in the order they started (a run submitted earlier can start later: its member was busier)
+    mismatches.sort(key=lambda m: m.t)
+    waits.sort(key=lambda w: w.t)
     members = []
     for name in names:
         mine = [r for r in started if r.member == name]

@@ -191,3 +191,17 @@ def test_journal_without_drill_ended_scores_to_last_record(journal):
     card = score(records)
     assert card.end_reason is None
     assert card.ended_at == max(r["t"] for r in records)
+
+
+def test_the_waits_are_listed_in_the_order_they_started() -> None:
+    """A run submitted earlier can start later (its member was busier): the report's "Started" table listed
+    runs in submission order, so 09:09 came before 08:15 in a reference drill of chatbot-false-refund."""
+    from drillsim.simulator.policies import play
+    from drillsim.simulator.session import load_pair
+
+    loaded = load_pair("chatbot-false-refund")
+    records = play(loaded.scenario, loaded.roster, seed=113080, policy="reference").records
+    people = score(records).people
+    started = [w.t for w in people.waits]
+    assert len(started) >= 5 and started == sorted(started)
+    assert [m.t for m in people.role_mismatches] == sorted(m.t for m in people.role_mismatches)
