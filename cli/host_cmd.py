@@ -133,9 +133,11 @@ def cmd_host(args: argparse.Namespace) -> int:
     from drillsim.host.views import seats_of
     from drillsim.simulator.session import load_pair, start_run
 
-    _tls(args)  # refuse a bad certificate or a busy port before creating a run folder
-    _check_port(args.bind, args.port)
+    # refuse a bad certificate, an unknown scenario or a busy port before creating a run folder (a mistyped
+    # scenario is told first: changing the port would not help it)
+    _tls(args)
     loaded = load_pair(args.scenario, args.roster)
+    _check_port(args.bind, args.port)
     for warning in loaded.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big") % 100_000 + 1

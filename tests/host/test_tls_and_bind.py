@@ -78,3 +78,29 @@ def test_user_errors_of_host_join_and_resume_are_one_line(tmp_path: Path) -> Non
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert (run / "journal.jsonl").read_text() == '{"seq":0,"t":0.0,"type":"drill_started"}\n'
     assert not (tmp_path / "d").exists()
+
+
+def test_a_busy_port_is_told_after_an_unknown_scenario_and_before_any_run_folder(tmp_path: Path) -> None:
+    """With another host on the port, a mistyped scenario was told "choose another --port" first."""
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = str(busy.getsockname()[1])
+        for scenario, words in (
+            ("no-such-scenario", "unknown scenario 'no-such-scenario'"),
+            ("flash-sale-latency", "cannot listen"),
+        ):
+            result = subprocess.run(
+                [sys.executable, "-m", "drillsim", "host", scenario, "--port", port, "--out", str(tmp_path / "d")],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=False,
+            )
+            assert result.returncode == 2 and words in result.stderr, result.stderr
+            assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert not (tmp_path / "d").exists()
