@@ -91,7 +91,22 @@ def test_comparison_fits_a_1280_px_window(tmp_path: Path) -> None:
         write_report(drills / name, par=False, figures=False)
     assert main(["compare", str(drills), "--out", str(tmp_path / "out")]) == 0
     html = (tmp_path / "out" / "comparison.html").read_text(encoding="utf-8")
-    # measure in the browser: the page's scroll width and the rightmost element's edge at 1280 px
+    scroll, right, viewport = page_widths(html, tmp_path, 1280)
+    assert viewport == 1280
+    assert scroll <= viewport and right <= viewport, f"scroll width {scroll}, rightmost edge {right}"
+
+
+@needs_chromium
+@pytest.mark.parametrize("width", [1024, 1280])
+def test_the_report_page_never_scrolls_sideways(report_html: Path, tmp_path: Path, width: int) -> None:
+    """The improvement plan's nine columns were wider than a 1280 px window at the report's projector type:
+    the whole page scrolled sideways. Now it fits at 1280 and scrolls inside its own box below that."""
+    scroll, _, viewport = page_widths(report_html.read_text(encoding="utf-8"), tmp_path, width)
+    assert scroll <= viewport, f"the page is {scroll} px wide in a {viewport} px window"
+
+
+def page_widths(html: str, tmp_path: Path, width: int) -> tuple[int, int, int]:
+    """In headless Chromium at ``width`` px: the page's scroll width, the rightmost element's edge, the window."""
     html = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html)
     probe = (
         "<script>addEventListener('load', () => { let right = 0; for (const e of document.querySelectorAll('body *')) "
@@ -100,9 +115,8 @@ def test_comparison_fits_a_1280_px_window(tmp_path: Path) -> None:
     )
     page = tmp_path / "probe.html"
     page.write_text(html.replace("</head>", probe + "</head>"), encoding="utf-8")
-    dom = chromium("--window-size=1280,900", "--dump-dom", page.as_uri()).stdout
+    dom = chromium(f"--window-size={width},900", "--dump-dom", page.as_uri()).stdout
     found = re.search(r"<title>W(\d+) R(\d+) V(\d+)</title>", dom)
     assert found, dom[:500]
     scroll, right, viewport = (int(x) for x in found.groups())
-    assert viewport == 1280
-    assert scroll <= viewport and right <= viewport, f"scroll width {scroll}, rightmost edge {right}"
+    return scroll, right, viewport
