@@ -60,14 +60,72 @@ def _style() -> Any:
     return style(**{"font.size": 11, "axes.titlesize": 12, "axes.labelsize": 11, "svg.fonttype": "none"})
 
 
+ACTION_LABEL_CHARS = 30
+"""Longest action label above the metrics (a cut ends with "…")."""
+
+
+def action_lanes(spans: list[tuple[float, float]]) -> list[int]:
+    """The lane of each label in a strip, the labels spanning ``(start, end)``: taken by start, each goes on the
+    first lane whose last label has ended, so no two overlap (and no more lanes than the most that overlap)."""
+    ends: list[float] = []
+    lanes = [0] * len(spans)
+    for i in sorted(range(len(spans)), key=lambda i: spans[i]):
+        start, end = spans[i]
+        lane = next((k for k, last in enumerate(ends) if last <= start), len(ends))
+        if lane == len(ends):
+            ends.append(end)
+        else:
+            ends[lane] = end
+        lanes[i] = lane
+    return lanes
+
+
 def metrics_figure(facts: DrillFacts) -> bytes:
     import matplotlib
 
     metrics = list(facts.scenario.metrics.items())
+    done = sorted(
+        (r for r in facts.runs if r.success and r.finished_at is not None), key=lambda r: r.finished_at or 0.0
+    )
+    x_max = max(facts.played_until, 60.0) / 60.0
+    width_in = 10.0
+    # each done action's label in a strip above the metrics, on the first free lane: horizontal and never on
+    # top of another (they were rotated above the first chart and ran into each other when actions bunched)
+    labels = [plain(facts.action_label(r.action), ACTION_LABEL_CHARS) for r in done]
+    minutes_per_char = x_max / (width_in - 1.2) * (8 * 0.6 / 72)  # 8 pt DejaVu Sans, about 0.6 em a character
+    times = [float(r.finished_at or 0.0) / 60.0 for r in done]
+    widths = [(len(label) + 1) * minutes_per_char for label in labels]
+    # a label that would run past the right edge ends at its line instead (the charts keep their width)
+    right = [x + w > x_max for x, w in zip(times, widths, strict=True)]
+    lanes = action_lanes([(x - w, x) if r else (x, x + w) for x, w, r in zip(times, widths, right, strict=True)])
+    n_lanes = max(lanes, default=-1) + 1
+    strip = 0.22 * n_lanes + 0.15 if done else 0.0
     with matplotlib.rc_context(_style()):
-        fig = _new_figure(10, 2.2 * len(metrics) + 0.8)
-        axes = fig.subplots(len(metrics), 1, sharex=True, squeeze=False)[:, 0]
-        done = [r for r in facts.runs if r.success and r.finished_at is not None]
+        fig = _new_figure(width_in, 2.4 * len(metrics) + 0.8 + strip)
+        ratios = ([strip] if done else []) + [2.4] * len(metrics)
+        grid = fig.subplots(len(ratios), 1, sharex=True, squeeze=False, gridspec_kw={"height_ratios": ratios})[:, 0]
+        axes = grid[1:] if done else grid
+        if done:
+            lane_ax = grid[0]
+            lane_ax.set_ylim(n_lanes - 0.5, -0.6)
+            lane_ax.set_yticks([])
+            for side in ("left", "right", "top"):
+                lane_ax.spines[side].set_visible(False)
+            lane_ax.tick_params(axis="x", length=0)
+            lane_ax.set_title("Actions done", loc="left", fontsize=10, color=GOOD)
+            for x, lane, label, at_right in zip(times, lanes, labels, right, strict=True):
+                lane_ax.vlines(x, lane, n_lanes - 0.5, color=GOOD, alpha=0.5, linewidth=1)
+                lane_ax.text(
+                    x,
+                    lane,
+                    label,
+                    fontsize=8,
+                    va="center",
+                    ha="right" if at_right else "left",
+                    color=GOOD,
+                    clip_on=False,
+                    bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"},
+                )
         for ax, (metric_id, metric) in zip(axes, metrics, strict=True):
             points = [
                 (float(s["t"]) / 60.0, float(s["values"][metric_id]))
@@ -88,29 +146,18 @@ def metrics_figure(facts: DrillFacts) -> bytes:
                     low = min([metric.slo.min, *(p[1] for p in points)])
                     ax.axhspan(low - abs(low) * 0.05, metric.slo.min, color=BAD, alpha=0.08)
             ax.axhline(metric.baseline, color=MUTED, linestyle=":", linewidth=1)
-            for run in done:
-                ax.axvline(float(run.finished_at or 0.0) / 60.0, color=GOOD, alpha=0.5, linewidth=1)
+            for x in times:
+                ax.axvline(x, color=GOOD, alpha=0.5, linewidth=1)
+            # the metric's whole name above its chart (a rotated axis label had room for a few words and ran
+            # into the next chart's)
             unit = f" ({plain(metric.unit, 12)})" if metric.unit else ""
-            ax.set_ylabel(plain(metric.label or metric_id, 28) + unit)
+            ax.set_title(plain(metric.label or metric_id, 90) + unit, loc="left", fontsize=11)
             ax.grid(alpha=0.3)
-        top = axes[0]
-        for run in done:
-            top.annotate(
-                plain(facts.action_label(run.action), 28),
-                xy=(float(run.finished_at or 0.0) / 60.0, 1.0),
-                xycoords=("data", "axes fraction"),
-                rotation=60,
-                fontsize=8,
-                va="bottom",
-                ha="left",
-                color=GOOD,
-                annotation_clip=False,
-            )
         if facts.impact_started_at is not None:
             for ax in axes:
                 ax.axvline(facts.impact_started_at / 60.0, color=BAD, linewidth=1.5)
         axes[-1].set_xlabel("sim time (minutes)")
-        axes[-1].set_xlim(0, max(facts.played_until, 60.0) / 60.0)
+        axes[-1].set_xlim(0, x_max)
         return png_bytes(fig)
 
 

@@ -165,3 +165,23 @@ def test_write_report_with_figures(tmp_path):
     assert "cut mid-write" in md
     leftovers = [p.name for p in run.rglob("*") if p.name.endswith(".tmp")]
     assert leftovers == []
+
+
+def test_action_labels_above_the_metrics_never_overlap_and_use_no_more_lanes_than_needed() -> None:
+    """The done actions' labels were rotated above the first chart and ran into each other when actions
+    bunched (five within two minutes); now each goes on the first free lane of a strip."""
+    import random
+
+    from drillsim.reports.figures import action_lanes
+
+    rng = random.Random(3)
+    for _ in range(200):
+        starts = sorted(rng.uniform(0, 30) for _ in range(rng.randint(0, 25)))
+        spans = [(s, s + rng.uniform(1, 8)) for s in starts]
+        lanes = action_lanes(spans)
+        for i, (a0, a1) in enumerate(spans):
+            for j, (b0, b1) in enumerate(spans[:i]):
+                if lanes[i] == lanes[j]:
+                    assert a1 <= b0 or b1 <= a0, (spans[i], spans[j])
+        most = max((sum(1 for s, e in spans if s <= t < e) for t, _ in spans), default=0)
+        assert len(set(lanes)) == most
