@@ -169,12 +169,35 @@ def members_figure(facts: DrillFacts) -> bytes:
         if run.member and run.member not in names:
             names.append(run.member)
     names = names or ["(nobody)"]
+    x_max = max(facts.played_until, 60.0)
+    seconds_per_char = x_max / (10.0 - 1.6) * (8 * 0.6 / 72)  # 8 pt DejaVu Sans, about 0.6 em a character
+    line = 0.26  # a label line, in units of the y axis (a bar is 0.6)
+    # each member's task labels on lanes (below the bar, above it, then further below...): a busy member's
+    # labels were put alternately above and below and ran into each other
+    rows = []
+    for name in names:
+        mine = [r for r in facts.started_runs() if r.member == name]
+        spans, texts = [], []
+        for run in mine:
+            text = plain(facts.action_label(run.action), 30)
+            start = float(run.started_at or 0.0)
+            width = (len(text) + 1) * seconds_per_char
+            spans.append((x_max - width, x_max) if start + width > x_max else (start, start + width))
+            texts.append(text)
+        lanes = action_lanes(spans)
+        rows.append((name, mine, spans, texts, lanes))
+    y, centres = 0.0, []
+    for _, _, _, _, lanes in rows:
+        above = sum(1 for lane in set(lanes) if lane % 2 == 1)
+        below = len(set(lanes)) - above
+        y += 0.35 + above * line
+        centres.append(y)
+        y += 0.35 + below * line + 0.15
     with matplotlib.rc_context(_style()):
-        fig = _new_figure(10, 0.9 * len(names) + 1.6)
+        fig = _new_figure(10, 0.75 * y + 1.4)
         ax = fig.add_subplot()
-        for row, name in enumerate(names):
-            mine = [r for r in facts.started_runs() if r.member == name]
-            for n, run in enumerate(mine):
+        for (_, mine, spans, texts, lanes), row in zip(rows, centres, strict=True):
+            for run, (left, _), text, lane in zip(mine, spans, texts, lanes, strict=True):
                 start = float(run.started_at or 0.0)
                 end = float(run.finished_at if run.finished_at is not None else facts.played_until)
                 if run.waited > 0:
@@ -185,19 +208,21 @@ def members_figure(facts: DrillFacts) -> bytes:
                 ax.broken_barh(
                     [(start, max(end - start, 1.0))], (row - 0.3, 0.6), facecolors=colour, edgecolor=INK, linewidth=0.5
                 )
-                above = n % 2 == 1
+                above, depth = lane % 2 == 1, lane // 2
+                at_right = left < start  # (it would have run past the right edge: it ends there instead)
                 ax.text(
-                    start,
-                    row - 0.34 if above else row + 0.34,
-                    plain(facts.action_label(run.action), 30),
+                    x_max if at_right else left,
+                    row - 0.33 - depth * line if above else row + 0.33 + depth * line,
+                    text,
                     fontsize=8,
                     va="bottom" if above else "top",
+                    ha="right" if at_right else "left",
                 )
-        ax.set_yticks(range(len(names)), [plain(n, 20) for n in names])
-        ax.set_ylim(len(names) - 0.2, -0.8)
-        ticks = range(0, int(max(facts.played_until, 60.0)) + 60, 300 if facts.played_until > 1200 else 60)
+        ax.set_yticks(centres, [plain(n, 20) for n in names])
+        ax.set_ylim(y, 0.0)
+        ticks = range(0, int(x_max) + 60, 300 if facts.played_until > 1200 else 60)
         ax.set_xticks(list(ticks), [f"{t // 60}" for t in ticks])
-        ax.set_xlim(0, max(facts.played_until, 60.0))
+        ax.set_xlim(0, x_max)
         ax.set_xlabel(
             "sim time (minutes)\norange: waiting for the member, purple: outside the member's role, red: failed"
         )
