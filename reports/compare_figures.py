@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 import re
+import statistics
+from collections import Counter
 from typing import Any
 
 from drillsim.reports.compare import CHANGED_MARK, KEY_INTERVALS, Comparison, drill_name, missing
@@ -32,8 +34,9 @@ def _style() -> Any:
 
 
 def scenario_figure(cmp: Comparison, scenario: str) -> bytes:
-    """One scenario's key intervals (minutes) and score across its drills, one line per team,
-    targets as a black step line, par dotted, a dashed vertical line where the scenario changed."""
+    """One scenario's key intervals (minutes) and score across its drills, one line per team (through the
+    median of its drills at each label, each drill a dot when a label has several), targets as a black step
+    line, par dotted, a dashed vertical line where the scenario changed."""
     import matplotlib
     from matplotlib.figure import Figure
 
@@ -51,6 +54,10 @@ def scenario_figure(cmp: Comparison, scenario: str) -> bytes:
     changed_at = sorted({x for x, r in zip(xs_of, records, strict=True) if r["scenario_changed"]})
     teams = list(dict.fromkeys(r["team"] for r in records))
     many = len(slots) > 40
+    # a team with several drills at one label (three drills in a quarter): a line through every drill zigzagged
+    # up and down at that label, so the line goes through their median and each drill is a dot
+    per_slot = Counter((r["team"], x) for r, x in zip(records, xs_of, strict=True))
+    several = {team for team, _ in (key for key, count in per_slot.items() if count > 1)}
     with matplotlib.rc_context(_style()):
         fig = Figure(figsize=(11, 2.4 * rows + 1.0), dpi=72)
         fig.subplots_adjust(left=0.07, right=0.98, bottom=0.08, top=1 - 0.75 / (2.4 * rows + 1.0), hspace=0.55)
@@ -68,14 +75,20 @@ def scenario_figure(cmp: Comparison, scenario: str) -> bytes:
                     for x, r in zip(xs_of, records, strict=True)
                     if r["team"] == team and not missing(r[measure])
                 ]
+                colour = SERIES[n % len(SERIES)]
+                xs, medians = median_by_slot(points)
+                if team in several:
+                    ax.scatter(
+                        [p[0] for p in points], [p[1] for p in points], s=14, color=colour, alpha=0.45, linewidths=0
+                    )
                 ax.plot(
-                    [p[0] for p in points],
-                    [p[1] for p in points],
+                    xs,
+                    medians,
                     marker=None if many else "o",
                     markersize=4,
                     linewidth=1.2 if many else 1.5,
-                    color=SERIES[n % len(SERIES)],
-                    label=plain(team, 24),
+                    color=colour,
+                    label=plain(team, 24) + (" (median; dots: drills)" if team in several else ""),
                 )
             if measure != "score":
                 for column, style in (
@@ -108,6 +121,15 @@ def scenario_figure(cmp: Comparison, scenario: str) -> bytes:
             labels.append(f"scenario changed ({CHANGED_MARK})")
         fig.legend(handles, labels, loc="upper center", ncols=min(len(labels), 8), fontsize=9, frameon=False)
         return png_bytes(fig)
+
+
+def median_by_slot(points: list[tuple[int, float]]) -> tuple[list[int], list[float]]:
+    """The slots of ``(slot, value)`` points in order, and the median of the values at each: a team's line."""
+    at: dict[int, list[float]] = {}
+    for x, value in points:
+        at.setdefault(x, []).append(value)
+    xs = sorted(at)
+    return xs, [statistics.median(at[x]) for x in xs]
 
 
 def relative_figure(cmp: Comparison) -> bytes:

@@ -311,3 +311,13 @@ def test_a_reported_run_is_trusted_while_its_journal_keeps_the_recorded_hash(
     assert any(verified.iterdir())
     assert load_drills([only]).warnings == first
     assert any("does not replay to the same drill" in w for w in first)
+
+
+def test_a_teams_trend_line_goes_through_the_median_of_its_drills_at_each_label() -> None:
+    """Three drills of one team in a quarter: the trend line zigzagged through each of them at that label
+    (97, 95, then 0 for the idle one, then up again); it goes through their median, each drill a dot."""
+    from drillsim.reports.compare_figures import median_by_slot
+
+    points = [(0, 97.1), (0, 95.2), (0, 0.0), (1, 96.8), (2, 95.0), (2, 97.0)]
+    assert median_by_slot(points) == ([0, 1, 2], [95.2, 96.8, 96.0])
+    assert median_by_slot([]) == ([], [])
