@@ -707,6 +707,13 @@ def executive_summary(
         paragraphs.append(f"Primary areas for improvement: {'; '.join(items)}{more}.")
     else:
         paragraphs.append("No area for improvement was found in the journal.")
+    donts = sorted((p for p in card.penalties if p.source.startswith("action:")), key=lambda p: (-p.points, p.t))
+    if donts:
+        # the harm the team did, worst first, in the summary an executive reads (the analysis has each in its
+        # objective, where a missed milestone can come before it)
+        shown = [f"{p.reason.rstrip('.')} (at {format_time(p.t)}, -{p.points} points)" for p in donts[:3]]
+        more = f" ({len(donts) - 3} more in the scorecard)" if len(donts) > 3 else ""
+        paragraphs.append(f"Don'ts done: {'; '.join(shown)}{more}.")
     if plan:
         first = min(plan, key=lambda p: p["completion_days"])
         paragraphs.append(

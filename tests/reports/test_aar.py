@@ -234,3 +234,42 @@ def test_typed_observations_and_feedback_stay_inert(journal):
     assert "<script>" not in rendered.html and "&lt;script&gt;" in rendered.html
     assert "\\<script>" in rendered.markdown and "\\[x\\]" in rendered.markdown and "\\| col" in rendered.markdown
     assert not re.search(r"(?<!\\)<script", rendered.markdown)  # each '<' they typed has its backslash
+
+
+def test_the_executive_summary_names_the_donts_done_worst_first():
+    """A team that flushed the evidence, denied the exposure to the press and blamed a library: the executive
+    summary's three areas for improvement were missed milestones and the cache, and said nothing of the
+    denial (-15, the worst harm of the drill); it now lists the don'ts done, worst first."""
+    from drillsim.simulator.engine import Drill
+    from drillsim.simulator.model import PlaybookStep
+    from drillsim.simulator.policies import ScriptedPolicy, autoplay
+    from drillsim.simulator.session import load_pair
+
+    loaded = load_pair("llm-pii-exposure")
+    steps = [
+        PlaybookStep.model_validate({"at": at, "action": action})
+        for at, action in (
+            ("8m", "ack-pii-page"),
+            ("10m", "declare-sev1"),
+            ("11m", "flush-cache-now"),
+            ("12m", "say-no-personal-data"),
+            ("13m", "blame-library"),
+        )
+    ]
+    records = autoplay(Drill(loaded.scenario, loaded.roster, 0), ScriptedPolicy(steps)).records
+    facts, card = DrillFacts.from_records(records), score(records)
+    summary = build_aar(facts, card, findings_from(facts, card))["executive_summary"]
+    donts = next(p for p in summary if p.startswith("Don'ts done: "))
+    assert donts.index("Denied a personal-data exposure") < donts.index("Destroyed the evidence")
+    assert "-15 points" in donts and "Shifted blame to a dependency" in donts
+    assert not any(p.startswith("Don'ts done") for p in build_aar(*_played("flash-sale-latency"))["executive_summary"])
+
+
+def _played(scenario_id):
+    from drillsim.simulator.policies import play
+    from drillsim.simulator.session import load_pair
+
+    loaded = load_pair(scenario_id)
+    records = play(loaded.scenario, loaded.roster, seed=0, policy="playbook").records
+    facts, card = DrillFacts.from_records(records), score(records)
+    return facts, card, findings_from(facts, card)
