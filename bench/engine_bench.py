@@ -14,9 +14,10 @@ the SimPy events it scheduled plus its metric samples (each sample was a SimPy t
 format-1 engine; now they are computed in a loop between real events), so the denominator is
 the same for both engines. Times are CPU time of this process (the machine may be shared); the bare
 loop runs after each format-3 drill, alternating with the drills, and each side's median is taken.
-The policy's wake-ups (``autoplay`` calling ``act``: a playbook step taken, or retried every 10 s while
-its requirements are missing, each retry writing two records) are not SimPy events in any format, so
-they are not counted: a scenario whose playbook retries much (chatbot-false-refund) shows a higher ratio.
+The policy's wake-ups (``autoplay`` calling ``act``: a playbook step taken, a look every 10 s at a step
+waiting for its requirements (``Drill.why_not``; the refusal is journaled once) or at an action in
+progress) are not SimPy events in any format, so they are not counted: a scenario whose playbook waits
+much (chatbot-false-refund) shows a higher ratio.
 Targets: flash-sale under 2 ms per drill (issue 17); under 3x the bare SimPy cost per event.
 ``--where`` prints instead the shares of a drill's time: SimPy itself, the samples, the policy.
 
@@ -147,7 +148,7 @@ def where(args: argparse.Namespace) -> None:
 
     timed(metrics.RampSampler, "_compute", "sample values (noise, rounding)")
     timed(policies.ScriptedPolicy, "act", "the policy, with the submissions it makes")
-    timed(Drill, "submit", "  of which submissions", rejected="  of which rejected submissions (retries)")
+    timed(Drill, "submit", "  of which submissions", rejected="  of which rejected submissions")
     for scenario_id, path in builtin_scenarios():
         if args.scenario and scenario_id not in args.scenario:
             continue
@@ -168,7 +169,7 @@ def where(args: argparse.Namespace) -> None:
             "sample values (noise, rounding)",
             "the policy, with the submissions it makes",
             "  of which submissions",
-            "  of which rejected submissions (retries)",
+            "  of which rejected submissions",
         ):
             print(f"  {key:<44} {spent[key] / total:6.1%}")
 

@@ -369,15 +369,16 @@ class IncidentFeed(SteadyScrollbars, RichLog):
     role filter, who plays them after their names), ``feed_filter`` and ``compact``. The feed writes
     the items the filter accepts and owns their bookkeeping: when each arrived (by ``clock``, the
     screen's wall clock) and its border title, which names the filter and says how many of the items
-    it shows came in the last ``FRESH`` wall seconds (``count_new``, which the screen calls as wall
-    time moves). A seat's screen calls ``show`` instead, with the items to mark.
+    it shows came in the last ``FRESH`` wall seconds (``count_new``, which the drill screen calls as wall
+    time moves; a seat's feed counts as each view arrives). ``title``: the border title before the
+    filter and the count (a seat's own inbox, say).
 
     ``show`` appends the items it has not written yet; it rewrites the whole log only when
     the items shown are not a continuation of the last ones (the filter changed).
     """
 
     TITLE = "Incident feed"
-    """The border title, before the filter and the count of new items (a seat's screen sets its own)."""
+    """The border title, before the filter and the count of new items, unless ``title`` is given."""
 
     view: var[DrillView | None] = var(None, init=False)
     feed_filter: var[FeedFilter] = var(FeedFilter, init=False)
@@ -385,17 +386,21 @@ class IncidentFeed(SteadyScrollbars, RichLog):
     compact: var[bool] = var(False, init=False)
     """One flowing paragraph per item (``feed_line``), for a narrow feed."""
 
-    def __init__(self, *args: object, clock: Callable[[], float] = time.monotonic, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, clock: Callable[[], float] = time.monotonic, title: str | None = None, **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.clock = clock
         """Wall seconds (monotonic): when an item arrived, how long it counts as new."""
-        self.border_title = self.TITLE
+        self.feed_title = title or self.TITLE
+        self.border_title = self.feed_title
         self._written: list[int] = []
         self._compact = False
         self._appending = False
         self._arrived: dict[int, float] = {}
         self._listed: list[FeedItem] = []
         self._state: tuple[object, ...] = ()
+        self._wrapped_at = 0  # the content width the lines were written at
 
     def watch_view(self) -> None:
         self.draw()
@@ -428,7 +433,7 @@ class IncidentFeed(SteadyScrollbars, RichLog):
         """The border title: the filter, if any, and how many of the items shown are new (wall time)."""
         now, arrived, chosen = self.clock(), self._arrived, self.feed_filter
         fresh = sum(1 for i in self._listed if now - arrived[i.seq] < FRESH)
-        title = self.TITLE + (f" ({chosen.label})" if chosen.role or chosen.channel else "")
+        title = self.feed_title + (f" ({chosen.label})" if chosen.role or chosen.channel else "")
         if fresh:
             title += f" · {fresh} new"
         if self.border_title != title:
@@ -469,9 +474,16 @@ class IncidentFeed(SteadyScrollbars, RichLog):
                 written.append(item.seq)
         finally:
             self._appending = False
+        self._wrapped_at = self.scrollable_content_region.width
         self.scroll_end(animate=False, immediate=True)
 
     def on_resize(self) -> None:
+        width = self.scrollable_content_region.width
+        if self._written and width != self._wrapped_at and self.view is not None:
+            # the lines were wrapped at the old width (RichLog keeps them as written): write them again at this one
+            self._written, self._state = [], ()
+            self.clear()
+            self.draw()
         self.scroll_end(animate=False, immediate=True)  # a panel above it appeared or went: the newest stays in view
 
 

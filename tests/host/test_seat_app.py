@@ -291,3 +291,43 @@ async def test_a_seats_metric_line_gives_the_slo_bound_its_unit() -> None:
             assert f"{sign}{readable_number(bound)}{metric['unit']}" in line, line
             checked += 1
         assert checked == 3  # /min, % and /h
+
+
+async def test_the_inbox_wraps_again_when_the_terminal_is_resized() -> None:
+    """A seat widened from 80x24 to 160x48 kept its inbox wrapped at the old width (RichLog keeps lines as
+    written): each item took four or five narrow lines in a wide box. The feed writes them again at the new width."""
+    from drillsim.tui.widgets import IncidentFeed
+
+    data = _view_of("controller")
+    app = SeatApp("ws://127.0.0.1:9", "controller", "code", connect=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.show_view(data)
+        await until(pilot, lambda: on(app, RoleScreen))
+        await pilot.pause()
+        feed = app.screen.query_one(IncidentFeed)
+        narrow, narrow_width = len(feed.lines), feed.scrollable_content_region.width
+        assert narrow and max(line.cell_length for line in feed.lines) <= narrow_width
+        await pilot.resize_terminal(160, 48)
+        await pilot.pause()
+        await pilot.pause()
+        wide = len(feed.lines)
+        assert feed.scrollable_content_region.width > narrow_width
+        assert wide < narrow, (narrow, wide)
+        assert max(line.cell_length for line in feed.lines) > narrow_width
+
+
+async def test_the_inboxs_new_count_ages_while_no_view_arrives() -> None:
+    """A seat's inbox title counts the items that arrived in the last FRESH seconds; a paused drill sends no
+    new view, and the count must still go (the drill screen recounts as wall time moves; so does a seat)."""
+    from drillsim.tui import widgets
+
+    data = _view_of("crisis-lead")
+    app = SeatApp("ws://127.0.0.1:9", "crisis-lead", "code", connect=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.show_view(data)
+        await until(pilot, lambda: on(app, RoleScreen))
+        feed = app.screen.query_one(widgets.IncidentFeed)
+        await until(pilot, lambda: "new" in str(feed.border_title))
+        real = feed.clock
+        feed.clock = lambda: real() + widgets.FRESH + 1  # wall time moves on; no view arrives
+        await until(pilot, lambda: "new" not in str(feed.border_title), timeout=5)

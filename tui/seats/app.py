@@ -52,6 +52,7 @@ from textual.app import App, ComposeResult, CSSPathType
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
+from textual.reactive import var
 from textual.screen import Screen
 from textual.signal import Signal
 from textual.widgets import Digits, Footer, Static, Tab, Tabs
@@ -165,7 +166,7 @@ class SeatApp(App[str | None]):
         self.view_data = data
         if self.seat_screen is not None:  # under a dialog too: the dialog stays open and follows the signal
             self.seat_screen.show(data)
-            self.view_changed.publish(self.seat_screen.view)
+            self.view_changed.publish(self.seat_screen.current_view())
             return
         kind = data.get("kind")
         seat_screen: SeatScreen
@@ -221,12 +222,21 @@ class WaitingScreen(Screen[None]):
 
 
 class SeatScreen(Screen[None]):
-    """Common to the three seats: a status line (connection, inputs sent and recorded)."""
+    """Common to the three seats: a status line (connection, inputs sent and recorded), and ``view``: the latest
+    view the host sent, which the drill screen's widgets follow by ``data_bind`` as they follow the drill
+    screen's (``render_view`` draws what only this seat has)."""
+
+    view: var[DrillView | None] = var(None, init=False)
 
     def __init__(self, data: dict[str, Any]) -> None:
         super().__init__()
         self.data = data
         self.view = drill_view_from(data)
+
+    def current_view(self) -> DrillView:
+        """The latest view the host sent (a seat screen is made with one, so there always is one)."""
+        assert self.view is not None
+        return self.view
 
     @property
     def seat_app(self) -> SeatApp:
@@ -239,13 +249,21 @@ class SeatScreen(Screen[None]):
         self.ready = True
         self.show(self.data)
         self.show_status()
+        self.set_interval(1.0, self.count_new, name="feed-new")  # "N new" ages with wall time, paused or not
+
+    def count_new(self) -> None:
+        for feed in self.query(IncidentFeed):
+            feed.count_new()
 
     def show(self, data: dict[str, Any]) -> None:
         self.data = data
-        self.view = drill_view_from(data)
-        if self.ready and self.is_attached:
-            with contextlib.suppress(NoMatches):  # the screen is being taken down (the app is closing)
-                self.render_view(self.view, data)
+        view = drill_view_from(data)
+        if not (self.ready and self.is_attached):
+            self.set_reactive(SeatScreen.view, view)  # the widgets take it when they are bound
+            return
+        with self.app.batch_update(), contextlib.suppress(NoMatches):  # (NoMatches: the app is closing)
+            self.view = view  # the bound widgets follow
+            self.render_view(view, data)
 
     def render_view(self, view: DrillView, data: dict[str, Any]) -> None:
         raise NotImplementedError
@@ -305,46 +323,71 @@ class RoleScreen(SeatScreen):
     KEYS = ACTION_KEYS
     CONTROLS = False
 
+    actions: var[tuple[ActionAvailability, ...]] = var(tuple, init=False)
+    """The seat's actions as the host sent them (the menu follows)."""
+    compact_layout: var[bool] = var(False, init=False)
+    """``compact`` as a reactive, set after each layout: the milestones wrap at a compact size."""
+
     def __init__(self, data: dict[str, Any]) -> None:
         super().__init__(data)
-        self.actions: list[ActionAvailability] = actions_from(data)
+        self.actions = tuple(actions_from(data))
         self.keys = {a.id: self.KEYS[i] for i, a in enumerate(self.actions[: len(self.KEYS)])}
         self.by_key = {k: a for a, k in self.keys.items()}
-        self._feed_state: tuple[int, int] = (-1, -1)
         self.pane = self.PANES[0][0]
         self.set_class(True, f"show-{self.pane}")
 
     def compose(self) -> ComposeResult:
-        yield DrillHeader(id="header")
+        header = DrillHeader(id="header").data_bind(SeatScreen.view)
+        header.recording = True
+        yield header
         yield Static(id="seat-status")
-        yield PausedBanner(id="paused") if self.CONTROLS else Static(id="paused")
+        yield PausedBanner(id="paused").data_bind(SeatScreen.view) if self.CONTROLS else Static(id="paused")
         with Horizontal(id="body"):
             with Vertical(id="left"):
                 with Horizontal(id="metrics"):
-                    for metric in self.view.metrics:
-                        yield MetricCard(metric.id)
-                yield DecisionPanel(id="decisions")
-                feed = IncidentFeed(id="feed", wrap=True, markup=False, highlight=False, auto_scroll=True, min_width=20)
-                feed.border_title = self.INBOX
-                yield feed
+                    for metric in self.current_view().metrics:
+                        card = MetricCard(metric.id).data_bind(SeatScreen.view)
+                        card.compact = True  # one line each, value first, at every size
+                        yield card
+                yield DecisionPanel(id="decisions").data_bind(SeatScreen.view)
+                yield IncidentFeed(
+                    id="feed",
+                    title=self.INBOX,
+                    wrap=True,
+                    markup=False,
+                    highlight=False,
+                    auto_scroll=True,
+                    min_width=20,
+                ).data_bind(SeatScreen.view)
             with Vertical(id="right"):
                 yield Tabs(*(Tab(label, id=f"tab-{pane}") for pane, label in self.PANES), id="panes")
                 yield from self.compose_side()
         yield Footer()
 
-    def compose_side(self) -> ComposeResult:
-        """The right column; each panel has the class ``pane-ID`` of the pane it belongs to."""
+    def compose_team(self) -> ComposeResult:
         with VerticalScroll(id="team", classes="side-pane pane-team") as team:
             team.border_title = "Team"
-            for member in self.view.members:
-                yield MemberRow(member)
-        menu = ActionMenu(id="actions", classes="side-pane pane-actions")
-        menu.border_title = f"Actions: {self.seat_app.seat}"
+            for member in self.current_view().members:
+                yield MemberRow(member).data_bind(SeatScreen.view)
+
+    def compose_menu(self, title: str) -> ComposeResult:
+        menu = ActionMenu(self.keys, id="actions", classes="side-pane pane-actions").data_bind(RoleScreen.actions)
+        menu.border_title = title
         yield menu
         yield Static(id="action-hint", classes="side-pane pane-actions")
-        milestones = MilestonePanel(id="milestones", classes="side-pane pane-clocks")
-        milestones.border_title = "Milestones and clocks"
+
+    def compose_milestones(self, title: str) -> ComposeResult:
+        milestones = MilestonePanel(id="milestones", classes="side-pane pane-clocks").data_bind(
+            SeatScreen.view, wrap=RoleScreen.compact_layout
+        )
+        milestones.border_title = title
         yield milestones
+
+    def compose_side(self) -> ComposeResult:
+        """The right column; each panel has the class ``pane-ID`` of the pane it belongs to."""
+        yield from self.compose_team()
+        yield from self.compose_menu(f"Actions: {self.seat_app.seat}")
+        yield from self.compose_milestones("Milestones and clocks")
 
     @property
     def compact(self) -> bool:
@@ -382,40 +425,21 @@ class RoleScreen(SeatScreen):
         """The wrapping and the footer follow the layout: at a compact size the footer packs its keys."""
         with contextlib.suppress(NoMatches):
             self.query_one(Footer).compact = self.compact
-        self.show(self.data)
+        self.compact_layout = self.compact
 
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one(ActionMenu).focus()
 
     def render_view(self, view: DrillView, data: dict[str, Any]) -> None:
-        self.actions = actions_from(data)
-        self.query_one(DrillHeader).show(view, recording=True)
+        """What the bound widgets do not draw: a player's paused line and the highlighted action's hint."""
+        self.actions = tuple(actions_from(data))
         banner = self.query_one("#paused", Static)
-        banner.display = view.paused and not view.ended
-        if banner.display:
-            if isinstance(banner, PausedBanner):
-                banner.show(view)
-            else:
+        if not isinstance(banner, PausedBanner):  # (the controller's follows the view)
+            banner.display = view.paused and not view.ended
+            if banner.display:
                 banner.update(paused_text(view))
-        cards = {card.metric_id: card for card in self.query(MetricCard)}
-        for metric in view.metrics:
-            if metric.id in cards:
-                cards[metric.id].show(metric, compact=True)
-        rows = {row.member_name: row for row in self.query(MemberRow)}
-        for member in view.members:
-            if member.name in rows:
-                rows[member.name].show(member, view.t)
-        menu = self.query_one(ActionMenu)
-        menu.show(self.actions, self.keys, None, compact=False)
-        self.query_one("#action-hint", Static).update(action_hint(menu.current()))
-        self.query_one(DecisionPanel).show(view.decisions)
-        self.query_one(MilestonePanel).show(view, wrap=self.compact)
-        state = (view.feed[-1].seq if view.feed else -1, len(view.feed))
-        if state != self._feed_state:
-            self._feed_state = state
-            newest = {item.seq for item in view.feed[-1:]}
-            self.query_one(IncidentFeed).show(view.feed, newest)
+        self.query_one("#action-hint", Static).update(action_hint(self.query_one(ActionMenu).current()))
 
     def on_option_list_option_highlighted(self, event: ActionMenu.OptionHighlighted) -> None:
         if isinstance(event.option_list, ActionMenu):
@@ -444,10 +468,11 @@ class RoleScreen(SeatScreen):
         self.request_input("answer", inject=event.inject_id, action=event.action_id)
 
     def action_decide(self) -> None:
-        if not self.view.decisions:
+        decisions = self.current_view().decisions
+        if not decisions:
             self.notify("No decision is open.", timeout=3)
             return
-        decision = self.view.decisions[0]
+        decision = decisions[0]
         if not decision.options:
             return
 
@@ -507,30 +532,22 @@ class ControllerScreen(RoleScreen, inherit_bindings=False):
         truth = Static(id="truth", classes="side-pane pane-truth")
         truth.border_title = "Ground truth (controller only)"
         yield truth
-        menu = ActionMenu(id="actions", classes="side-pane pane-actions")
-        menu.border_title = "All actions"
-        yield menu
-        yield Static(id="action-hint", classes="side-pane pane-actions")
-        milestones = MilestonePanel(id="milestones", classes="side-pane pane-clocks")
-        milestones.border_title = "Milestones (targets) and clocks"
-        yield milestones
-        with VerticalScroll(id="team", classes="side-pane pane-team") as team:
-            team.border_title = "Team"
-            for member in self.view.members:
-                yield MemberRow(member)
+        yield from self.compose_menu("All actions")
+        yield from self.compose_milestones("Milestones (targets) and clocks")
+        yield from self.compose_team()
 
     def render_view(self, view: DrillView, data: dict[str, Any]) -> None:
         super().render_view(view, data)
         self.query_one("#truth", Static).update(truth_table(view, data.get("controller") or {}))
 
     def action_toggle_pause(self) -> None:
-        self.request_input("resume" if self.view.paused else "pause")
+        self.request_input("resume" if self.current_view().paused else "pause")
 
     def action_faster(self) -> None:
-        self.request_input("speed", speed=faster(self.view.speed))
+        self.request_input("speed", speed=faster(self.current_view().speed))
 
     def action_slower(self) -> None:
-        self.request_input("speed", speed=slower(self.view.speed))
+        self.request_input("speed", speed=slower(self.current_view().speed))
 
     def action_inject(self) -> None:
         roles = list((self.data.get("controller") or {}).get("roles") or [])
@@ -602,25 +619,22 @@ def truth_table(view: DrillView, extras: dict[str, Any]) -> Table:
 class RoomScreen(SeatScreen):
     """The room display for a projector: a large clock, the headline metrics, the public feed, open decisions."""
 
-    def __init__(self, data: dict[str, Any]) -> None:
-        super().__init__(data)
-        self._feed_state: tuple[int, int] = (-1, -1)
-
     def compose(self) -> ComposeResult:
+        view = self.current_view()
         with Horizontal(id="room-top"):
             yield Digits("00:00", id="room-clock")
             with Vertical(id="room-title"):
                 yield Static(id="room-state")
                 yield Static(id="seat-status")
         with Horizontal(id="room-metrics"):
-            for metric in self.view.metrics:
+            for metric in view.metrics:
                 with Vertical(classes="room-metric", id=f"room-{metric.id}"):
                     yield Static(Text(metric.label, "bold"), classes="room-metric-label")
                     yield Digits("0", classes="room-metric-value")
         yield Static(id="room-decisions")
-        feed = IncidentFeed(id="room-feed", wrap=True, markup=False, highlight=False, auto_scroll=True)
-        feed.border_title = "What everyone knows"
-        yield feed
+        yield IncidentFeed(
+            id="room-feed", title="What everyone knows", wrap=True, markup=False, highlight=False, auto_scroll=True
+        ).data_bind(SeatScreen.view)
 
     def render_view(self, view: DrillView, data: dict[str, Any]) -> None:
         self.query_one("#room-clock", Digits).update(format_clock(view.t))
@@ -649,7 +663,3 @@ class RoomScreen(SeatScreen):
             decisions.append(f"  {decision.prompt}\n", "bold")
         self.query_one("#room-decisions", Static).update(decisions)
         self.query_one("#room-decisions", Static).display = bool(view.decisions)
-        state_key = (view.feed[-1].seq if view.feed else -1, len(view.feed))
-        if state_key != self._feed_state:
-            self._feed_state = state_key
-            self.query_one("#room-feed", IncidentFeed).show(view.feed, {i.seq for i in view.feed[-1:]})
