@@ -20,6 +20,10 @@ progress) are not SimPy events in any format, so they are not counted: a scenari
 much (chatbot-false-refund) shows a higher ratio.
 Targets: flash-sale under 2 ms per drill (issue 17); under 3x the bare SimPy cost per event.
 ``--where`` prints instead the shares of a drill's time: SimPy itself, the samples, the policy.
+``--floor`` prints a floor under the ratio: a bare SimPy loop of the drill's world events, plus its sample
+values computed in one loop per metric (the same noise draw and rounding), plus a copy of each of its
+records, against the bare loop alone: what any engine writing this journal costs before a trigger, an
+action or the policy runs.
 
 ``Drill.advance_to`` steps SimPy itself and schedules no event; before, ``env.run(until=t)`` scheduled a
 stop event (twice: once more as it stopped the run), which is not a moment of the world, so baselines of
@@ -93,9 +97,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--scenario", action="append", metavar="ID", help="only this built-in scenario (repeatable)")
     parser.add_argument("--where", action="store_true", help="where a drill's time goes instead (shares of it)")
+    parser.add_argument("--floor", action="store_true", help="the floor under the ratio instead (see above)")
     args = parser.parse_args()
     if args.where:
         where(args)
+        return
+    if args.floor:
+        floor(args)
         return
     print(
         f"{'scenario':<22} {'drills/s':>8} {'ms/drill':>8} {'set-up':>6} {'fmt-2 ms':>8} {'vs fmt-2':>8} "
@@ -172,6 +180,49 @@ def where(args: argparse.Namespace) -> None:
             "  of which rejected submissions",
         ):
             print(f"  {key:<44} {spent[key] / total:6.1%}")
+
+
+def floor(args: argparse.Namespace) -> None:
+    """The floor under the ratio (module docstring), each part as a multiple of the bare loop, in one run."""
+    print(f"{'scenario':<22} {'bare ms':>7} {'values':>7} {'records':>7} {'floor':>6} {'drill':>6}")
+    for scenario_id, path in builtin_scenarios():
+        if args.scenario and scenario_id not in args.scenario:
+            continue
+        scenario = load_scenario(path)
+        roster = load_roster(resolve_roster(scenario.default_roster or DEFAULT_ROSTER))
+        played, _, _ = play_ms(scenario, roster, range(args.repeat), FORMAT)
+        drill = Drill(scenario, roster, 0)
+        autoplay(drill, make_policy("playbook", scenario, 0))
+        events = world_events(drill)
+        bare = statistics.median(bare_simpy(10 * events) * 100 for _ in range(7))  # ms a drill's worth
+        values = statistics.median(_values_ms(len(drill.metrics), drill._sampler.next_k) for _ in range(7))
+        copies = statistics.median(_copies_ms(drill.records) for _ in range(7))
+        print(
+            f"{scenario_id:<22} {bare:>7.3f} {values / bare:>6.2f}x {copies / bare:>6.2f}x "
+            f"{(bare + values + copies) / bare:>5.2f}x {played / bare:>5.2f}x"
+        )
+
+
+def _values_ms(metrics: int, samples: int) -> float:
+    """CPU ms for ``samples`` noisy, rounded values of each of ``metrics`` metrics, one loop per metric."""
+    import random
+
+    from drillsim.simulator.metrics import round4_range
+
+    draw = random.Random(0).random
+    start = time.process_time()
+    for _ in range(10):
+        for _ in range(metrics):
+            round4_range([100.0 * (1 + (-0.02 + 0.04 * draw())) for _ in range(samples)])
+    return (time.process_time() - start) * 100
+
+
+def _copies_ms(records: list[dict[str, object]]) -> float:
+    """CPU ms to build a dict like each of ``records`` (what writing them costs at the least)."""
+    start = time.process_time()
+    for _ in range(10):
+        [{**record} for record in records]
+    return (time.process_time() - start) * 100
 
 
 if __name__ == "__main__":
