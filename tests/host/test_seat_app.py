@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from drillsim.tui.seats.app import ControllerScreen, RoleScreen, RoomScreen, SeatApp
@@ -157,6 +159,20 @@ def _view_of(seat: str) -> dict[str, object]:
 PANEL_OF = {"actions": "#actions", "team": "#team", "clocks": "#milestones", "truth": "#truth"}
 
 
+@contextlib.asynccontextmanager
+async def seat_showing(
+    seat: str, size: tuple[int, int]
+) -> AsyncIterator[tuple[SeatApp, Pilot[object], dict[str, Any]]]:
+    """A seat app (no host) showing ``_view_of(seat)`` at ``size``: the app, its pilot and the view it shows."""
+    data = _view_of(seat)
+    app = SeatApp("ws://127.0.0.1:9", seat, "code", connect=False)
+    async with app.run_test(size=size) as pilot:
+        app.show_view(data)
+        await until(pilot, lambda: on(app, RoleScreen))
+        await pilot.pause()
+        yield app, pilot, data
+
+
 @pytest.mark.parametrize(
     ("seat", "size", "compact"),
     [
@@ -274,12 +290,7 @@ async def test_a_seats_metric_line_gives_the_slo_bound_its_unit() -> None:
     from drillsim.tui.widgets import MetricCard
     from textual.widgets import Static
 
-    data = _view_of("crisis-lead")
-    app = SeatApp("ws://127.0.0.1:9", "crisis-lead", "code", connect=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        app.show_view(data)
-        await until(pilot, lambda: on(app, RoleScreen))
-        await pilot.pause()
+    async with seat_showing("crisis-lead", (80, 24)) as (app, _, data):
         metrics = {m["id"]: m for m in data["metrics"]}  # type: ignore[attr-defined]
         checked = 0
         for card in app.screen.query(MetricCard):
@@ -298,12 +309,7 @@ async def test_the_inbox_wraps_again_when_the_terminal_is_resized() -> None:
     written): each item took four or five narrow lines in a wide box. The feed writes them again at the new width."""
     from drillsim.tui.widgets import IncidentFeed
 
-    data = _view_of("controller")
-    app = SeatApp("ws://127.0.0.1:9", "controller", "code", connect=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        app.show_view(data)
-        await until(pilot, lambda: on(app, RoleScreen))
-        await pilot.pause()
+    async with seat_showing("controller", (80, 24)) as (app, pilot, _):
         feed = app.screen.query_one(IncidentFeed)
         narrow, narrow_width = len(feed.lines), feed.scrollable_content_region.width
         assert narrow and max(line.cell_length for line in feed.lines) <= narrow_width
@@ -321,11 +327,7 @@ async def test_the_inboxs_new_count_ages_while_no_view_arrives() -> None:
     new view, and the count must still go (the drill screen recounts as wall time moves; so does a seat)."""
     from drillsim.tui import widgets
 
-    data = _view_of("crisis-lead")
-    app = SeatApp("ws://127.0.0.1:9", "crisis-lead", "code", connect=False)
-    async with app.run_test(size=(120, 40)) as pilot:
-        app.show_view(data)
-        await until(pilot, lambda: on(app, RoleScreen))
+    async with seat_showing("crisis-lead", (120, 40)) as (app, pilot, _):
         feed = app.screen.query_one(widgets.IncidentFeed)
         await until(pilot, lambda: "new" in str(feed.border_title))
         real = feed.clock
