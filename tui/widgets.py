@@ -369,9 +369,9 @@ class IncidentFeed(SteadyScrollbars, RichLog):
     role filter, who plays them after their names), ``feed_filter`` and ``compact``. The feed writes
     the items the filter accepts and owns their bookkeeping: when each arrived (by ``clock``, the
     screen's wall clock) and its border title, which names the filter and says how many of the items
-    it shows came in the last ``FRESH`` wall seconds (``count_new``, which the drill screen calls as wall
-    time moves; a seat's feed counts as each view arrives). ``title``: the border title before the
-    filter and the count (a seat's own inbox, say).
+    it shows came in the last ``FRESH`` wall seconds (``count_new``, which its screen calls as wall
+    time moves: the drill screen each tick, a seat's each second). ``title``: the border title before
+    the filter and the count (a seat's own inbox, say). A change of width writes the lines again.
 
     ``show`` appends the items it has not written yet; it rewrites the whole log only when
     the items shown are not a continuation of the last ones (the filter changed).
