@@ -64,6 +64,13 @@ ACTION_LABEL_CHARS = 30
 """Longest action label above the metrics (a cut ends with "…")."""
 
 
+def label_widths(labels: list[str], x_max: float, axes_inches: float) -> list[float]:
+    """How far along an x axis from 0 to ``x_max``, about ``axes_inches`` wide, each 8 pt label reaches (DejaVu
+    Sans, about 0.6 em a character, and a character of room)."""
+    per_char = x_max / axes_inches * (8 * 0.6 / 72)
+    return [(len(label) + 1) * per_char for label in labels]
+
+
 def action_lanes(spans: list[tuple[float, float]]) -> list[int]:
     """The lane of each label in a strip, the labels spanning ``(start, end)``: taken by start, each goes on the
     first lane whose last label has ended, so no two overlap (and no more lanes than the most that overlap)."""
@@ -84,17 +91,14 @@ def metrics_figure(facts: DrillFacts) -> bytes:
     import matplotlib
 
     metrics = list(facts.scenario.metrics.items())
-    done = sorted(
-        (r for r in facts.runs if r.success and r.finished_at is not None), key=lambda r: r.finished_at or 0.0
-    )
+    done = [r for r in facts.runs if r.success and r.finished_at is not None]
     x_max = max(facts.played_until, 60.0) / 60.0
     width_in = 10.0
     # each done action's label in a strip above the metrics, on the first free lane: horizontal and never on
     # top of another (they were rotated above the first chart and ran into each other when actions bunched)
     labels = [plain(facts.action_label(r.action), ACTION_LABEL_CHARS) for r in done]
-    minutes_per_char = x_max / (width_in - 1.2) * (8 * 0.6 / 72)  # 8 pt DejaVu Sans, about 0.6 em a character
     times = [float(r.finished_at or 0.0) / 60.0 for r in done]
-    widths = [(len(label) + 1) * minutes_per_char for label in labels]
+    widths = label_widths(labels, x_max, width_in - 1.2)
     # a label that would run past the right edge ends at its line instead (the charts keep their width)
     right = [x + w > x_max for x, w in zip(times, widths, strict=True)]
     lanes = action_lanes([(x - w, x) if r else (x, x + w) for x, w, r in zip(times, widths, right, strict=True)])
@@ -170,24 +174,22 @@ def members_figure(facts: DrillFacts) -> bytes:
             names.append(run.member)
     names = names or ["(nobody)"]
     x_max = max(facts.played_until, 60.0)
-    seconds_per_char = x_max / (10.0 - 1.6) * (8 * 0.6 / 72)  # 8 pt DejaVu Sans, about 0.6 em a character
     line = 0.26  # a label line, in units of the y axis (a bar is 0.6)
     # each member's task labels on lanes (below the bar, above it, then further below...): a busy member's
     # labels were put alternately above and below and ran into each other
     rows = []
     for name in names:
         mine = [r for r in facts.started_runs() if r.member == name]
-        spans, texts = [], []
-        for run in mine:
-            text = plain(facts.action_label(run.action), 30)
-            start = float(run.started_at or 0.0)
-            width = (len(text) + 1) * seconds_per_char
-            spans.append((x_max - width, x_max) if start + width > x_max else (start, start + width))
-            texts.append(text)
-        lanes = action_lanes(spans)
-        rows.append((name, mine, spans, texts, lanes))
+        texts = [plain(facts.action_label(run.action), 30) for run in mine]
+        spans = [
+            (x_max - width, x_max) if start + width > x_max else (start, start + width)
+            for start, width in zip(
+                (float(run.started_at or 0.0) for run in mine), label_widths(texts, x_max, 10.0 - 1.6), strict=True
+            )
+        ]
+        rows.append((mine, spans, texts, action_lanes(spans)))
     y, centres = 0.0, []
-    for _, _, _, _, lanes in rows:
+    for _, _, _, lanes in rows:
         above = sum(1 for lane in set(lanes) if lane % 2 == 1)
         below = len(set(lanes)) - above
         y += 0.35 + above * line
@@ -196,7 +198,7 @@ def members_figure(facts: DrillFacts) -> bytes:
     with matplotlib.rc_context(_style()):
         fig = _new_figure(10, 0.75 * y + 1.4)
         ax = fig.add_subplot()
-        for (_, mine, spans, texts, lanes), row in zip(rows, centres, strict=True):
+        for (mine, spans, texts, lanes), row in zip(rows, centres, strict=True):
             for run, (left, _), text, lane in zip(mine, spans, texts, lanes, strict=True):
                 start = float(run.started_at or 0.0)
                 end = float(run.finished_at if run.finished_at is not None else facts.played_until)

@@ -149,7 +149,7 @@ class DrillHeader(Static):
     """One line: severity, title, sim clock / limit, speed, revenue lost, penalties.
 
     What it shows is its reactives: bind them to a screen's (``data_bind``) and it redraws
-    itself when one changes, or set them all at once with ``show``.
+    itself when one changes.
     """
 
     view: var[DrillView | None] = var(None, init=False)
@@ -176,20 +176,6 @@ class DrillHeader(Static):
         self.draw()
 
     def watch_controller(self) -> None:
-        self.draw()
-
-    def show(
-        self,
-        view: DrillView,
-        recording: bool,
-        held: bool = False,
-        compact: bool = False,
-        controller: bool | None = None,
-    ) -> None:
-        """Set what it shows (a seat's screen, without bindings) and redraw once."""
-        for name, value in (("recording", recording), ("held", held), ("compact", compact), ("controller", controller)):
-            self.set_reactive(getattr(DrillHeader, name), value)
-        self.set_reactive(DrillHeader.view, view)
         self.draw()
 
     def draw(self) -> None:
@@ -302,17 +288,15 @@ class FeedFilter:
         return "everything"
 
 
-def feed_line(
-    item: FeedItem, fresh: bool, participants: dict[str, str] | None = None, compact: bool = False
-) -> Table | Text:
+def feed_line(item: FeedItem, participants: dict[str, str] | None = None, compact: bool = False) -> Table | Text:
     """One feed item: a fixed time/channel column and the message wrapped beside it (hanging indent).
 
     ``participants``: who plays which member, shown after the member's name (``Tomas (Ana)``);
     ``compact``: one flowing paragraph (time, channel, message) for a narrow feed.
     """
     head = Text(no_wrap=True)
-    head.append("▶" if fresh else " ", "bold yellow")
-    head.append(format_clock(item.t), "bold" if fresh else "dim")
+    head.append(" ", "bold yellow")  # a blank first column, styled as before (where a new-item marker was)
+    head.append(format_clock(item.t), "dim")
     channel = "status" if item.channel == "status-page" else item.channel
     head.append(f" {channel.upper():<9.9}", "bold red" if item.kind == "alert" else "cyan")
     body = Text()
@@ -329,8 +313,6 @@ def feed_line(
     message = with_participants(item.text, names) if names and item.sender not in names else Text(item.text)
     message.stylize(KIND_STYLE.get(item.kind, ""))
     body.append_text(message)
-    if fresh:
-        body.stylize("bold")
     if compact:
         head.rstrip()
         head.append(" ")
@@ -426,7 +408,7 @@ class IncidentFeed(SteadyScrollbars, RichLog):
         if state != self._state:
             self._state = state
             participants = {m.name: m.participant for m in view.members if m.participant}
-            self.show(listed, set(), participants, compact=self.compact)
+            self.show(listed, participants, compact=self.compact)
         self.count_new()
 
     def count_new(self) -> None:
@@ -455,11 +437,7 @@ class IncidentFeed(SteadyScrollbars, RichLog):
         return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
     def show(
-        self,
-        items: Sequence[FeedItem],
-        fresh: set[int],
-        participants: dict[str, str] | None = None,
-        compact: bool = False,
+        self, items: Sequence[FeedItem], participants: dict[str, str] | None = None, compact: bool = False
     ) -> None:
         seqs = [i.seq for i in items]
         written = self._written
@@ -470,7 +448,7 @@ class IncidentFeed(SteadyScrollbars, RichLog):
         self._appending = True
         try:
             for item in items[len(written) :]:
-                self.write(feed_line(item, item.seq in fresh, participants, compact), expand=True)
+                self.write(feed_line(item, participants, compact), expand=True)
                 written.append(item.seq)
         finally:
             self._appending = False

@@ -112,7 +112,7 @@ def test_scenario_text_is_never_markup(scenario) -> None:
     entry = ScenarioEntry("x", Path("x.yaml"), "local", hostile)
     assert "[bold red]Pwned[/]" in plain(scenario_detail(entry))
     item = FeedItem(3, 60.0, "inject", "chat", "[b]CEO[/b]", "everyone", "[red]boom[/red]")
-    line = plain(feed_line(item, fresh=True))
+    line = plain(feed_line(item))
     assert "[b]CEO[/b]" in line and "[red]boom[/red]" in line
 
 
