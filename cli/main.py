@@ -166,26 +166,26 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     from drillsim.simulator.library import resolve_any
-    from drillsim.simulator.loading import check_file, errors, iter_yaml_files
+    from drillsim.simulator.loading import check_file, errors, iter_yaml_files, rosters_first
 
-    results: list[dict[str, Any]] = []
     notes: list[str] = []
     files = list(iter_yaml_files([resolve_any(arg, notes=notes) for arg in args.paths]))
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
-    for path in files:
+    checked: dict[int, dict[str, Any]] = {}
+    for index in rosters_first(files):
+        path = files[index]
         model, problems = check_file(path)
         kind = type(model).__name__.lower() if model is not None else None
-        results.append(
-            {
-                "path": str(path),
-                "kind": kind,
-                "valid": not errors(problems),
-                "problems": [p.to_dict() for p in problems],
-                "_problems": problems,
-                "_model": model,
-            }
-        )
+        checked[index] = {
+            "path": str(path),
+            "kind": kind,
+            "valid": not errors(problems),
+            "problems": [p.to_dict() for p in problems],
+            "_problems": problems,
+            "_model": model,
+        }
+    results = [checked[index] for index in range(len(files))]
     valid = sum(1 for r in results if r["valid"])
     error_count = sum(1 for r in results for p in r["_problems"] if p.level == "error")
     warning_count = sum(1 for r in results for p in r["_problems"] if p.level == "warning")

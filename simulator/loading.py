@@ -1039,9 +1039,27 @@ def _is_builtin_roster(roster_id: str) -> bool:
     return roster_id in builtin_roster_ids()
 
 
-_DEFAULT_ROSTERS: dict[tuple[str, int, int], object] = {}
-"""Default rosters parsed in this process, by path, mtime and size: validating a library of scenarios
-that share a roster parses it once."""
+_ROSTERS: dict[tuple[int, int, int, int], Roster] = {}
+"""Rosters parsed in this process, by the file's identity (device, inode, mtime, size): a roster file that
+``validate`` checks and that its scenarios name as their default is parsed once, however it is spelled."""
+
+
+def _file_key(path: str | Path) -> tuple[int, int, int, int] | None:
+    """The roster cache's key of a plain file, or None (not a file: a package resource is parsed each time)."""
+    try:
+        stat = os.stat(path)
+    except (OSError, TypeError, ValueError):
+        return None
+    return (stat.st_dev, stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
+def rosters_first(paths: Sequence[Path]) -> list[int]:
+    """The indices of ``paths``, the built-in rosters among them first: checked before the scenarios that name
+    them as their default, each is parsed once (the scenarios' cover checks find it in ``_ROSTERS``)."""
+    from drillsim.simulator.library import builtin_rosters
+
+    builtin = {_file_key(path) for _, path in builtin_rosters()} - {None}
+    return sorted(range(len(paths)), key=lambda index: _file_key(paths[index]) not in builtin)
 
 
 def _default_roster_covers(scenario: Scenario, source: SourceMap, path: str) -> list[Problem]:
@@ -1050,17 +1068,10 @@ def _default_roster_covers(scenario: Scenario, source: SourceMap, path: str) -> 
 
     assert scenario.default_roster is not None
     found = resolve_roster(scenario.default_roster)
-    try:
-        stat = os.stat(found)
-        key: tuple[str, int, int] | None = (str(found), stat.st_mtime_ns, stat.st_size)
-    except (OSError, TypeError):  # not a plain file (a package resource): parse it each time
-        key = None
-    if key is not None and key in _DEFAULT_ROSTERS:
-        roster = _DEFAULT_ROSTERS[key]
-    else:
+    key = _file_key(found)
+    roster = _ROSTERS.get(key) if key is not None else None
+    if roster is None:
         roster, _ = check_file(found, "roster", checks=False)
-        if key is not None:
-            _DEFAULT_ROSTERS[key] = roster
     if not isinstance(roster, Roster):
         return []  # the roster's own problems are reported when it is validated
     return checks_module.check_roster_covers(scenario, roster, source=source, path=path)
@@ -1101,10 +1112,14 @@ def check_file(
 
     Never raises for a bad file: a missing file, a folder, binary data, a YAML bomb are problems too.
     """
+    key = _file_key(path)  # before the read: a file changed after it is parsed again
     text, problems = read_text(path, name)
     if text is None:
         return None, problems
-    return check_text(text, name or str(path), kind, checks=checks)
+    model, problems = check_text(text, name or str(path), kind, checks=checks)
+    if isinstance(model, Roster) and key is not None:
+        _ROSTERS[key] = model
+    return model, problems
 
 
 def _require(result: tuple[Any, list[Problem]], cls: type[BaseModel], name: str) -> Any:

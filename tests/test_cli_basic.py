@@ -196,3 +196,28 @@ def test_resolve_unknown_id_suggests_close_matches() -> None:
         resolve_scenario("missing/scenario.yaml")
     with pytest.raises(LibraryError, match="is a folder"):
         resolve_scenario(str(VALID))
+
+
+def test_validate_parses_each_roster_once(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The built-in library's scenarios name its rosters as their default (the cover check reads them): each
+    roster file is still read once, and the report keeps the files in the order they were found."""
+    from drillsim import scenarios
+    from drillsim.simulator import loading
+
+    reads: list[str] = []
+    read_text = loading.read_text
+
+    def counting(path: str | Path, name: str | None = None) -> tuple[str | None, list[object]]:
+        reads.append(Path(path).resolve().name)
+        return read_text(path, name)
+
+    monkeypatch.setattr(loading, "read_text", counting)
+    monkeypatch.setattr(loading, "_ROSTERS", {})
+    folder = Path(scenarios.__file__).parent
+    code, out, _ = run(capsys, "validate", "--format", "json", str(folder))
+    assert code == 0, out
+    files = [Path(f["path"]) for f in json.loads(out)["files"]]
+    assert files == list(loading.iter_yaml_files([folder]))
+    rosters = [path.name for _, path in builtin_rosters()]
+    assert rosters and all(reads.count(name) == 1 for name in rosters), reads
+    assert len(reads) == len(files)
