@@ -33,7 +33,7 @@ from typing import Any
 
 from drillsim.reports.exercise import ExerciseInfo, critical_tasks, task_label
 from drillsim.reports.facts import DrillFacts
-from drillsim.reports.lessons import Finding, declared_roles, join_words
+from drillsim.reports.lessons import Finding, declared_roles, join_words, lower_first
 from drillsim.reports.scoring import CANONICAL_MILESTONES, RATING_NAMES, Scorecard
 from drillsim.simulator.durations import format_duration, format_time
 from drillsim.simulator.roles import role_title
@@ -665,14 +665,6 @@ def feedback_of(facts: DrillFacts) -> dict[str, Any]:
     return {"forms": len(forms), "questions": questions, "texts": texts}
 
 
-def _lower_first(text: str, names: set[str]) -> str:
-    """Lower-case a title's first letter for a sentence ("The rollback" -> "the rollback"); "CEO" and names stay."""
-    first = text.split(" ", 1)[0]
-    if (len(text) > 1 and text[1].isupper()) or first in names:
-        return text
-    return text[:1].lower() + text[1:]
-
-
 def executive_summary(
     facts: DrillFacts,
     card: Scorecard,
@@ -700,9 +692,9 @@ def executive_summary(
         parts = [f"{RATING_NAMES[r].lower()} ({r}): {join_words(names)}" for r, names in by_rating.items()]
         paragraphs.append(f"Of {len(card.objectives)} objectives, " + "; ".join(parts) + ".")
     if strengths:
-        paragraphs.append("Major strengths: " + "; ".join(_lower_first(s.title, names) for s in strengths[:3]) + ".")
+        paragraphs.append("Major strengths: " + "; ".join(lower_first(s.title, names) for s in strengths[:3]) + ".")
     if issues:
-        items = [_lower_first(i.finding.title.rstrip("."), names) for i in issues[:3]]
+        items = [lower_first(i.finding.title.rstrip("."), names) for i in issues[:3]]
         more = f" ({len(issues) - 3} more in the analysis)" if len(issues) > 3 else ""
         paragraphs.append(f"Primary areas for improvement: {'; '.join(items)}{more}.")
     else:

@@ -16,6 +16,7 @@ where a trainer reads everything a drill is judged by (docs/scoring.md lists the
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Collection
 from datetime import date, timedelta
 from typing import Any, Literal
 
@@ -63,6 +64,14 @@ class Finding(BaseModel):
     status: Literal["late", "never", "not_reached"] | None = None
     """For a ``not_by`` lesson: whether it happened late, never at all, or was ``not_reached`` because the
     drill ended before its ``not_by`` time (the team did not get the chance)."""
+
+
+def lower_first(text: str, names: Collection[str] = ()) -> str:
+    """Lower-case a title's first letter for a sentence ("The rollback" -> "the rollback"); "CEO" and names stay."""
+    first = text.split(" ", 1)[0]
+    if (len(text) > 1 and text[1].isupper()) or first in names:
+        return text
+    return text[:1].lower() + text[1:]
 
 
 def join_words(items: list[str]) -> str:
@@ -683,7 +692,7 @@ def _strengths(facts: DrillFacts, card: Scorecard) -> list[Finding]:
         out.append(
             _strength(
                 "par-beaten",
-                f"{join_words([i.label for i in beat])} faster than par's fast end (quicker than nine playbook drills in ten)",
+                f"{join_words([beat[0].label] + [lower_first(i.label) for i in beat[1:]])} faster than par's fast end (quicker than nine playbook drills in ten)",
                 [
                     f"{i.label}: {format_time(i.seconds)} vs par {format_time(i.par)} (p10 {format_time(i.par_p10)})"
                     for i in beat

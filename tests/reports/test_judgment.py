@@ -292,6 +292,26 @@ def test_faster_than_par_only_beyond_its_spread(seconds: float, beaten: bool) ->
         assert found["par-beaten"].title.startswith(f"{label} faster than par")
 
 
+def test_several_faster_than_par_read_as_one_sentence() -> None:
+    """The strength names each interval beaten; after the first, each label is lower-cased as in a sentence
+    (the executive summary lower-cases only the title's first letter), acronyms kept."""
+    b = JournalBuilder(scenario(), tiny_roster())
+    b.impact(60, "leak")
+    b.inject(120, "page")
+    b.action(130, "ack", "Ana")
+    b.action(200, "rollback", "Ana")
+    b.end(900)
+    facts = DrillFacts.from_records(b.sorted_records())
+    fast = ParValue(p10=600.0, median=700.0, p90=800.0)
+    par = Par(
+        basis=ParBasis(policy="playbook", runs=101, seed=0),
+        values={"ack_from_impact": fast, "contain_from_impact": fast},
+    )
+    card = with_par(score_facts(facts), par)
+    found = {f.rule: f for f in findings_from(facts, card)}
+    assert found["par-beaten"].title.startswith("Acknowledged and contained faster than par")
+
+
 def test_an_explicit_objective_takes_the_penalty() -> None:
     data = scenario()
     blame = next(a for a in data["actions"] if a["id"] == "blame")
