@@ -16,6 +16,7 @@ both screens, rather than inside either.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -380,6 +381,7 @@ class IncidentFeed(SteadyScrollbars, RichLog):
         self._compact = False
         self._appending = False
         self._arrived: dict[int, float] = {}
+        self._looked = False  # a view drawn: what arrives after it is new
         self._listed: list[FeedItem] = []
         self._state: tuple[object, ...] = ()
         self._wrapped_at = 0  # the content width the lines were written at
@@ -398,7 +400,10 @@ class IncidentFeed(SteadyScrollbars, RichLog):
         view = self.view
         if view is None:
             return
-        now = self.clock()
+        # what the first view already holds was there before this screen looked (a seat joining late, a drill
+        # resumed): only what arrives after it counts as new
+        now = self.clock() if self._looked else -math.inf
+        self._looked = True
         arrived = self._arrived
         for item in view.feed:
             arrived.setdefault(item.seq, now)

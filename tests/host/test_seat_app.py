@@ -142,8 +142,9 @@ async def test_a_seat_app_reconnects_by_itself_and_sends_again_what_was_not_reco
 # ---------------------------------------------------------------- every panel at 80x24 (#18), no host needed
 
 
-def _view_of(seat: str) -> dict[str, object]:
-    """The largest built-in scenario (llm-pii-exposure) eight minutes in, as the host sends it to ``seat``."""
+def _view_of(seat: str, at: float = 500) -> dict[str, object]:
+    """The largest built-in scenario (llm-pii-exposure) ``at`` seconds in (eight minutes), as the host sends it
+    to ``seat``."""
     from drillsim.host.views import seat_view
     from drillsim.simulator.engine import Drill
     from drillsim.simulator.library import resolve_roster, resolve_scenario
@@ -152,7 +153,7 @@ def _view_of(seat: str) -> dict[str, object]:
     scenario = load_scenario(resolve_scenario("llm-pii-exposure"))
     roster = load_roster(resolve_roster(scenario.default_roster or "crisis-team"))
     drill = Drill(scenario, roster, 7)
-    drill.advance_to(500)
+    drill.advance_to(at)
     return seat_view(drill, seat)
 
 
@@ -327,9 +328,14 @@ async def test_the_inboxs_new_count_ages_while_no_view_arrives() -> None:
     new view, and the count must still go (the drill screen recounts as wall time moves; so does a seat)."""
     from drillsim.tui import widgets
 
-    async with seat_showing("crisis-lead", (120, 40)) as (app, pilot, _):
+    async with seat_showing("crisis-lead", (120, 40)) as (app, pilot, first):
         feed = app.screen.query_one(widgets.IncidentFeed)
-        await until(pilot, lambda: "new" in str(feed.border_title))
+        assert feed.border_title == "Inbox"  # joined eight minutes in: what was there is not new
+        later = _view_of("crisis-lead", 900)
+        app.show_view(later)
+        arrived = len(later["feed"]) - len(first["feed"])  # type: ignore[arg-type]
+        assert arrived > 0
+        await until(pilot, lambda: feed.border_title == f"Inbox · {arrived} new")
         real = feed.clock
         feed.clock = lambda: real() + widgets.FRESH + 1  # wall time moves on; no view arrives
         await until(pilot, lambda: "new" not in str(feed.border_title), timeout=5)
