@@ -665,6 +665,14 @@ def feedback_of(facts: DrillFacts) -> dict[str, Any]:
     return {"forms": len(forms), "questions": questions, "texts": texts}
 
 
+def _numbered(items: list[str]) -> str:
+    """Several items of a summary's list numbered, "(1) ...; (2) ...": a title or a don't's reason may hold a
+    semicolon itself ("Denied an exposure before it was scoped; shared unverified claims")."""
+    if len(items) == 1:
+        return items[0]
+    return "; ".join(f"({n}) {item}" for n, item in enumerate(items, 1))
+
+
 def executive_summary(
     facts: DrillFacts,
     card: Scorecard,
@@ -692,11 +700,11 @@ def executive_summary(
         parts = [f"{RATING_NAMES[r].lower()} ({r}): {join_words(names)}" for r, names in by_rating.items()]
         paragraphs.append(f"Of {len(card.objectives)} objectives, " + "; ".join(parts) + ".")
     if strengths:
-        paragraphs.append("Major strengths: " + "; ".join(lower_first(s.title, names) for s in strengths[:3]) + ".")
+        paragraphs.append(f"Major strengths: {_numbered([lower_first(s.title, names) for s in strengths[:3]])}.")
     if issues:
         items = [lower_first(i.finding.title.rstrip("."), names) for i in issues[:3]]
         more = f" ({len(issues) - 3} more in the analysis)" if len(issues) > 3 else ""
-        paragraphs.append(f"Primary areas for improvement: {'; '.join(items)}{more}.")
+        paragraphs.append(f"Primary areas for improvement: {_numbered(items)}{more}.")
     else:
         paragraphs.append("No area for improvement was found in the journal.")
     donts = sorted((p for p in card.penalties if p.source.startswith("action:")), key=lambda p: (-p.points, p.t))
@@ -705,7 +713,7 @@ def executive_summary(
         # objective, where a missed milestone can come before it)
         shown = [f"{p.reason.rstrip('.')} (at {format_time(p.t)}, -{p.points} points)" for p in donts[:3]]
         more = f" ({len(donts) - 3} more in the scorecard)" if len(donts) > 3 else ""
-        paragraphs.append(f"Don'ts done: {'; '.join(shown)}{more}.")
+        paragraphs.append(f"Don'ts done: {_numbered(shown)}{more}.")
     if plan:
         first = min(plan, key=lambda p: p["completion_days"])
         paragraphs.append(

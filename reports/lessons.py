@@ -665,18 +665,29 @@ def _team_earned(facts: DrillFacts, card: Scorecard) -> set[str]:
     return names
 
 
+def _targets_met_title(met: list[Any], targets: int) -> str:
+    """The milestone-targets strength says how many of the scenario's were met, and names up to three: alone in
+    the executive summary, "milestone targets met" would read as all of them."""
+    if len(met) == targets:
+        return f"Every milestone target met by the team ({targets})"
+    if len(met) <= 3:
+        labels = [met[0].label] + [lower_first(t.label) for t in met[1:]]
+        return f"{join_words(labels)} on time ({len(met)} of {targets} milestone targets)"
+    return f"{len(met)} of {targets} milestone targets met by the team"
+
+
 def _strengths(facts: DrillFacts, card: Scorecard) -> list[Finding]:
     out: list[Finding] = []
-    met = [t for t in card.score.terms if t.component == "milestones" and t.credit >= 1.0]
+    targets = [t for t in card.score.terms if t.component == "milestones"]
+    met = [t for t in targets if t.credit >= 1.0]
     if met:
         out.append(
-            _strength(
-                "targets-met",
-                "Milestone targets met by the team",
-                [f"{t.label}: {t.detail}" for t in met],
-            )
+            _strength("targets-met", _targets_met_title(met, len(targets)), [f"{t.label}: {t.detail}" for t in met])
         )
     team = _team_earned(facts, card)
+    # what the playbook reaches from the impact, and when: a moment reached "fast" while one the playbook reaches
+    # before it never came (a post-mortem scheduled before anything recovered) is out of order, not fast
+    from_impact = [i for i in card.intervals if i.start == "impact_started" and i.par is not None]
     # beyond noise: faster than par's fast end (p10), not merely its median
     beat = [
         i
@@ -687,6 +698,10 @@ def _strengths(facts: DrillFacts, card: Scorecard) -> list[Finding]:
         and i.par is not None
         and i.par_p10 < i.par - 1e-6
         and i.seconds < i.par_p10 - 1e-6
+        and not (
+            i.start == "impact_started"
+            and any(e.seconds is None and e.par is not None and e.par < i.par for e in from_impact)
+        )
     ]
     if beat:
         out.append(

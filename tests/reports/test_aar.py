@@ -262,6 +262,8 @@ def test_the_executive_summary_names_the_donts_done_worst_first():
     donts = next(p for p in summary if p.startswith("Don'ts done: "))
     assert donts.index("Denied a personal-data exposure") < donts.index("Destroyed the evidence")
     assert "-15 points" in donts and "Shifted blame to a dependency" in donts
+    # numbered: a don't's reason may hold a semicolon itself, so "; " alone would not say where one ends
+    assert donts.startswith("Don'ts done: (1) Denied a personal-data exposure") and "; (2) " in donts
     assert not any(p.startswith("Don'ts done") for p in build_aar(*_played("flash-sale-latency"))["executive_summary"])
 
 

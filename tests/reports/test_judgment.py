@@ -312,6 +312,36 @@ def test_several_faster_than_par_read_as_one_sentence() -> None:
     assert found["par-beaten"].title.startswith("Acknowledged and contained faster than par")
 
 
+def test_reached_before_what_the_playbook_does_first_is_not_fast() -> None:
+    """Contained "faster than par" by a team that never acknowledged (par acknowledges first) is out of order:
+    no strength. The same containment after an acknowledgement is one (the test above)."""
+    b = JournalBuilder(scenario(), tiny_roster())
+    b.impact(60, "leak")
+    b.inject(120, "page")
+    b.action(200, "rollback", "Ana")
+    b.end(900)
+    facts = DrillFacts.from_records(b.sorted_records())
+    card = score_facts(facts)
+    assert next(i for i in card.intervals if i.name == "contain_from_impact").seconds is not None
+    fast = ParValue(p10=600.0, median=700.0, p90=800.0)
+    values = {"ack_from_impact": ParValue(p10=100.0, median=150.0, p90=200.0), "contain_from_impact": fast}
+    card = with_par(card, Par(basis=ParBasis(policy="playbook", runs=101, seed=0), values=values))
+    found = {f.rule: f for f in findings_from(facts, card)}
+    assert "par-beaten" not in found
+
+
+def test_the_milestone_strength_says_how_many_were_met() -> None:
+    b = JournalBuilder(scenario(), tiny_roster())
+    b.impact(60, "leak")
+    b.inject(62, "page")
+    b.action(64, "ack", "Ana")
+    b.end(900)
+    card, found = judge(b)
+    targets = [t for t in card.score.terms if t.component == "milestones"]
+    assert len(targets) > 1
+    assert found["targets-met"].title == f"Acknowledged on time (1 of {len(targets)} milestone targets)"
+
+
 def test_an_explicit_objective_takes_the_penalty() -> None:
     data = scenario()
     blame = next(a for a in data["actions"] if a["id"] == "blame")
