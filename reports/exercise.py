@@ -21,9 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+from drillsim.reports.lessons import lower_first
 from drillsim.reports.scoring import CANONICAL_MILESTONES
 from drillsim.simulator.durations import format_duration
 from drillsim.simulator.model import Scenario
+from drillsim.simulator.roles import role_title
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 EXERCISE_FILE = "exercise.yaml"
@@ -202,7 +204,7 @@ def critical_tasks(scenario: Scenario) -> dict[str, list[CriticalTask]]:
                         f"action:{action.id}",
                         action.label,
                         f"{label} {target}" if target != "—" else label,
-                        f"when the {action.role.replace('-', ' ')} starts it, who decides it and on what evidence",
+                        _what_to_observe(scenario, action.role),
                     )
                 )
             if (spec is not None and spec.when is not None) or not marking:
@@ -229,11 +231,18 @@ def critical_tasks(scenario: Scenario) -> dict[str, list[CriticalTask]]:
                             f"action:{action.id}",
                             action.label,
                             f"{spec.label or milestone} within {format_duration(spec.target)} of impact",
-                            f"when the {action.role.replace('-', ' ')} starts it, who decides it and on what evidence",
+                            _what_to_observe(scenario, action.role),
                         )
                     )
         out[objective.id] = tasks
     return out
+
+
+def _what_to_observe(scenario: Scenario, role: str) -> str:
+    """An action's critical task, for the evaluator: "when the ML engineer starts it, ..." (the role's short
+    title in a sentence; its id, "ml engineer", lost the capitals)."""
+    title = lower_first(role_title(role, scenario.roles).split(" / ", 1)[0])
+    return f"when the {title} starts it, who decides it and on what evidence"
 
 
 def task_label(scenario: Scenario, objective_id: str | None, task_id: str | None) -> str:
