@@ -422,6 +422,53 @@ def _fused_walk(loader: Any, root: yaml.Node) -> tuple[Any, SourceMap]:
     return data, source
 
 
+_HASH_AFTER_SPACE = re.compile(r"[ \t]#\S")
+"""A ``#`` after a space, with text straight after it: what :func:`_dropped_by_comments` looks at."""
+_COMMENT_AFTER = re.compile(r"[ \t]+(#\S.*)")
+
+
+def _dropped_by_comments(root: yaml.Node, text: str, out: _Problems) -> None:
+    """Warn where a plain value is cut short by what YAML reads as a comment: in ``label: Open #ai-crisis``
+    the `` #ai-crisis`` is a comment, so the label is "Open". A comment written as ``# text`` (a space after
+    the ``#``) is taken as meant; only ``#word`` straight after a value is named (a channel, a hashtag)."""
+    if _HASH_AFTER_SPACE.search(text) is None:
+        return
+    lines = text.splitlines()
+    stack: list[tuple[yaml.Node, TreePath]] = [(root, ())]
+    seen: set[int] = set()
+    while stack:
+        node, path = stack.pop()
+        if id(node) in seen:  # an alias: its anchor's node was looked at
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            end = node.end_mark
+            if not node.style and node.value and end.line < len(lines):  # plain: None, or "" from libyaml
+                after = _COMMENT_AFTER.match(lines[end.line], end.column)
+                if after is not None:
+                    kept = node.value if len(node.value) <= 60 else "…" + node.value[-59:]
+                    out.add(
+                        f"'{after.group(1)}' is read as a YAML comment, so this value ends before it "
+                        f"('{kept}'); put the whole value in quotes to keep it",
+                        (end.line + 1, after.start(1) + 1),
+                        breadcrumb(path),
+                        level="warning",
+                    )
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(((child, (*path, i)) for i, child in enumerate(node.value)))
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                name = key.value if isinstance(key, yaml.ScalarNode) else "?"
+                stack.append((value, (*path, name)))
+
+
+def _inside_quotes(before: str) -> bool:
+    """Whether text that follows ``before`` on its line is (roughly) inside a quoted value: ``"Restart #3"``
+    holds no comment. An apostrophe in plain text ("don't") is not an opening quote."""
+    single = re.search(r"(^|[\s:,\[{])'", before) is not None and before.count("'") % 2 == 1
+    return before.count('"') % 2 == 1 or single
+
+
 def _yaml_problem(exc: yaml.YAMLError, out: _Problems, lines: list[str]) -> None:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None)
@@ -448,6 +495,16 @@ def _yaml_problem(exc: yaml.YAMLError, out: _Problems, lines: list[str]) -> None
         line = lines[mark.line]
         if "\t" in line[: len(line) - len(line.lstrip())]:
             message += " (YAML indents with spaces; this line starts with a tab)"
+    if mark is not None:
+        # "{id: a, label: Open #ai-crisis, role: x}": the comment ate the rest of the line, '}' included
+        for number in (mark.line, mark.line - 1):
+            cut = _COMMENT_AFTER.search(lines[number]) if 0 <= number < len(lines) else None
+            if cut is not None and not _inside_quotes(lines[number][: cut.start()]):
+                message += (
+                    f" (on line {number + 1}, '{cut.group(1)[:40]}' is read as a YAML comment, which ends the line "
+                    "there; put the value with the '#' in quotes)"
+                )
+                break
     out.add(f"this is not valid YAML: {message}", _mark(mark))
 
 
@@ -480,6 +537,7 @@ def _parse_yaml(text: str, name: str, *, fused: bool) -> tuple[Any, SourceMap, l
             if fused:
                 data, source = _fused_walk(fast_loader, fast_root)
                 fast_loader.dispose()
+                _dropped_by_comments(fast_root, text, out)
                 return data, source, out.items
             if not _plain_tree(fast_root):
                 raise _NotPlain
@@ -521,6 +579,7 @@ def _parse_yaml(text: str, name: str, *, fused: bool) -> tuple[Any, SourceMap, l
             return None, out.source, out.items
     finally:
         loader.dispose()
+    _dropped_by_comments(root, text, out)
     return data, source, out.items
 
 
