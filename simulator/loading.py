@@ -775,6 +775,12 @@ def _plain_message(err: dict[str, Any], value: Any) -> str:
         return _literal_message(value, _quoted_values(ctx.get("expected", "")))
     if kind == "string_type" and isinstance(value, (int, float)) and not isinstance(value, bool):
         return f"expected text; got {describe(value)} (put it in quotes: '{value}')"
+    if kind == "string_type" and isinstance(value, bool):
+        # the Norway problem: YAML 1.1 reads a bare yes, no, on, off (any case) as true or false
+        return (
+            f"expected text; got {describe(value)}: YAML reads a bare yes, no, on, off, true or false as "
+            'true or false (put the text in quotes, e.g. "No")'
+        )
     if kind in _EXPECTATIONS:
         return f"expected {_EXPECTATIONS[kind]}; got {describe(value)}"
     if kind == "string_pattern_mismatch":

@@ -88,3 +88,11 @@ def test_a_hash_inside_quotes_gets_no_comment_hint() -> None:
     text = HEAD + '  - {id: b, label: "Restart #3", role: crisis-lead\n'  # the '}' is missing, not eaten
     (message,) = _messages(text)
     assert "this is not valid YAML" in message and "YAML comment" not in message
+
+
+def test_yes_and_no_as_text_name_the_yaml_rule() -> None:
+    """YAML 1.1 reads a bare ``No`` as false: the label is not text, and the message says why."""
+    text = HEAD.replace("label: A,", "label: No,")
+    (message,) = _messages(text)
+    assert message.startswith("q.yaml:10:20: actions[0].label: expected text; got false: YAML reads a bare yes, no")
+    assert 'put the text in quotes, e.g. "No"' in message
