@@ -13,7 +13,7 @@ import statistics
 from collections import Counter
 from typing import Any
 
-from drillsim.reports.compare import CHANGED_MARK, KEY_INTERVALS, Comparison, drill_name, missing
+from drillsim.reports.compare import CHANGED_MARK, KEY_INTERVALS, Comparison, drill_name, drill_records, missing
 from drillsim.reports.figures import INK, plain, png_bytes, style
 
 MAX_SCENARIO_FIGURES = 12
@@ -40,12 +40,12 @@ def scenario_figure(cmp: Comparison, scenario: str) -> bytes:
     import matplotlib
     from matplotlib.figure import Figure
 
-    part = cmp.drills[cmp.drills["scenario_id"] == scenario].sort_values("order")
+    part = cmp.drills[cmp.drills["scenario_id"] == scenario]
     names = [n for n in cmp.intervals if part[n].notna().any() or part[f"{n}_target"].notna().any()]
     panels = [*names, "score"]
     cols = 2 if len(panels) > 1 else 1
     rows = math.ceil(len(panels) / cols)
-    records = part.to_dict("records")
+    records = [r for r in drill_records(cmp) if r["scenario_id"] == scenario]
     # One slot on the x axis per drill name (label, else date): the teams' drills of a quarter line up.
     slots: dict[str, int] = {}
     for record in records:

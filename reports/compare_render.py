@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from drillsim.reports.compare import CHANGED_MARK, KEY_INTERVALS, Comparison, drill_name, missing
+from drillsim.reports.compare import CHANGED_MARK, KEY_INTERVALS, Comparison, drill_name, drill_records, missing
 from drillsim.reports.journal_io import atomic_write
 from drillsim.simulator.durations import format_time
 
@@ -109,14 +109,20 @@ def _build_groups(cmp: Comparison) -> list[dict[str, Any]]:
     if frame.empty:
         return []
     objectives = [c for c in frame.columns if c.startswith("objective:")]
-    stats_by_group = {key: part for key, part in cmp.stats.groupby(["team", "scenario_id"], sort=False)}
+    # one dict per drill and per stat, made once and grouped here: a to_dict per group cost more than the rest
+    records_of: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for record in drill_records(cmp):
+        records_of.setdefault((record["team"], record["scenario_id"]), []).append(record)
+    stats_of: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for s in cmp.stats.to_dict("records"):
+        stats_of.setdefault((s["team"], s["scenario_id"]), []).append(s)
     out = []
     for (team, scenario), part in frame.groupby(["team", "scenario_id"], sort=False):
         part = part.sort_values("order")
         names = [n for n in cmp.intervals if not (part[n].isna().all() and part[f"{n}_target"].isna().all())]
         used_objectives = [c for c in objectives if part[c].notna().any()]
         rows = []
-        for row in part.to_dict("records"):
+        for row in records_of[(team, scenario)]:
             cells = []
             for name in names:
                 cells.append(
@@ -141,9 +147,8 @@ def _build_groups(cmp: Comparison) -> list[dict[str, Any]]:
                     "ratings": [str(row[c]) if not missing(row[c]) else "—" for c in used_objectives],
                 }
             )
-        stats = stats_by_group.get((team, scenario))
         stat_rows = []
-        for s in [] if stats is None else stats.to_dict("records"):
+        for s in stats_of.get((team, scenario), []):
             measure = str(s["measure"])
             is_score = measure == "score"
             fmt = num if is_score else span
