@@ -27,10 +27,20 @@ MUTED = "#8c8c8c"
 SERIES = ["#2166ac", "#b2182b", "#1b7837", "#762a83", "#e08214", "#35978f", "#8c510a", "#c51b7d"]
 
 
-def _style() -> Any:
+def _style(grid_axis: str = "both") -> Any:
     # titles just above their axes, where matplotlib puts them when no tick labels are on top: not
-    # measured against every tick label of every panel each time a figure is drawn
-    return style(**{"font.size": 10, "axes.titlesize": 11, "axes.titley": 1.0})
+    # measured against every tick label of every panel each time a figure is drawn; the grid from the
+    # settings, so each tick is made with it (ax.grid() afterwards re-sets every tick of every panel)
+    return style(
+        **{
+            "font.size": 10,
+            "axes.titlesize": 11,
+            "axes.titley": 1.0,
+            "axes.grid": True,
+            "axes.grid.axis": grid_axis,
+            "grid.alpha": 0.3,
+        }
+    )
 
 
 def scenario_figure(cmp: Comparison, scenario: str) -> bytes:
@@ -109,7 +119,6 @@ def scenario_figure(cmp: Comparison, scenario: str) -> bytes:
                 ax.set_title("Score")
             for x in changed_at:
                 ax.axvline(x, color=BAD, linestyle="--", linewidth=1.2)
-            ax.grid(alpha=0.3)
         for ax in axes[len(panels) :]:
             ax.set_visible(False)
             axes[len(panels) - cols].xaxis.set_tick_params(labelbottom=True)
@@ -150,7 +159,7 @@ def relative_figure(cmp: Comparison) -> bytes:
             for name in names:
                 if not missing(record[f"{name}_vs_target"]):
                     bucket[name].append(float(record[f"{name}_vs_target"]))
-    with matplotlib.rc_context(_style()):
+    with matplotlib.rc_context(_style(grid_axis="x")):
         height = 0.3 * len(groups) + 1.6
         fig = Figure(figsize=(11, height), dpi=72)
         fig.subplots_adjust(left=0.16, right=0.98, bottom=0.9 / height, top=1 - 0.5 / height, wspace=0.15)
@@ -183,7 +192,6 @@ def relative_figure(cmp: Comparison) -> bytes:
             ax.axvline(1.0, color=INK, linewidth=2)
             ax.set_title(KEY_INTERVALS[name])
             ax.set_xlabel("× target")
-            ax.grid(axis="x", alpha=0.3)
         axes[0].set_yticks(range(len(groups)), [plain(g or "(no label)", 20) for g in groups])
         axes[0].invert_yaxis()
         return png_bytes(fig)
