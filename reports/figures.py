@@ -177,16 +177,16 @@ def members_figure(facts: DrillFacts) -> bytes:
     line = 0.26  # a label line, in units of the y axis (a bar is 0.6)
     # each member's task labels on lanes (below the bar, above it, then further below...): a busy member's
     # labels were put alternately above and below and ran into each other
+    # a label that would run past the right edge ends where its bar ends instead: ended at the edge, two
+    # such labels of one member both ended there and neither said which bar it was
     rows = []
     for name in names:
         mine = [r for r in facts.started_runs() if r.member == name]
         texts = [plain(facts.action_label(run.action), 30) for run in mine]
-        spans = [
-            (x_max - width, x_max) if start + width > x_max else (start, start + width)
-            for start, width in zip(
-                (float(run.started_at or 0.0) for run in mine), label_widths(texts, x_max, 10.0 - 1.6), strict=True
-            )
-        ]
+        spans = []
+        for run, width in zip(mine, label_widths(texts, x_max, 10.0 - 1.6), strict=True):
+            start, length = _bar(run, facts.played_until)
+            spans.append(task_label_span(start, start + length, width, x_max))
         rows.append((mine, spans, texts, action_lanes(spans)))
     y, centres = 0.0, []
     for _, _, _, lanes in rows:
@@ -199,21 +199,18 @@ def members_figure(facts: DrillFacts) -> bytes:
         fig = _new_figure(10, 0.75 * y + 1.4)
         ax = fig.add_subplot()
         for (mine, spans, texts, lanes), row in zip(rows, centres, strict=True):
-            for run, (left, _), text, lane in zip(mine, spans, texts, lanes, strict=True):
-                start = float(run.started_at or 0.0)
-                end = float(run.finished_at if run.finished_at is not None else facts.played_until)
+            for run, (left, right), text, lane in zip(mine, spans, texts, lanes, strict=True):
+                start, length = _bar(run, facts.played_until)
                 if run.waited > 0:
                     ax.broken_barh(
                         [(start - run.waited, run.waited)], (row - 0.3, 0.6), facecolors="#fdb863", edgecolor="none"
                     )
                 colour = BAD if run.success is False else (ACCENT if run.role_match is not False else "#762a83")
-                ax.broken_barh(
-                    [(start, max(end - start, 1.0))], (row - 0.3, 0.6), facecolors=colour, edgecolor=INK, linewidth=0.5
-                )
+                ax.broken_barh([(start, length)], (row - 0.3, 0.6), facecolors=colour, edgecolor=INK, linewidth=0.5)
                 above, depth = lane % 2 == 1, lane // 2
-                at_right = left < start  # (it would have run past the right edge: it ends there instead)
+                at_right = left < start  # (it would have run past the right edge: it ends with its bar instead)
                 ax.text(
-                    x_max if at_right else left,
+                    right if at_right else left,
                     row - 0.33 - depth * line if above else row + 0.33 + depth * line,
                     text,
                     fontsize=8,
@@ -230,6 +227,23 @@ def members_figure(facts: DrillFacts) -> bytes:
         )
         ax.grid(axis="x", alpha=0.3)
         return png_bytes(fig)
+
+
+def task_label_span(start: float, end: float, width: float, x_max: float) -> tuple[float, float]:
+    """Where a task's label of ``width`` lies along the members figure's x axis, its bar from ``start`` to
+    ``end``: from the bar's start, or, when it would run past ``x_max``, ending where its bar ends."""
+    if start + width <= x_max:
+        return start, start + width
+    right = min(end, x_max)
+    return right - width, right
+
+
+def _bar(run: Any, played_until: float) -> tuple[float, float]:
+    """Where a member's task bar starts and how long it is (a task still running when the drill ended runs
+    to the end; a bar is at least a second long, so an instant task still shows)."""
+    start = float(run.started_at or 0.0)
+    end = float(run.finished_at if run.finished_at is not None else played_until)
+    return start, max(end - start, 1.0)
 
 
 def milestones_figure(facts: DrillFacts, card: Scorecard) -> bytes:

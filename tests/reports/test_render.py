@@ -185,3 +185,14 @@ def test_action_labels_above_the_metrics_never_overlap_and_use_no_more_lanes_tha
                     assert a1 <= b0 or b1 <= a0, (spans[i], spans[j])
         most = max((sum(1 for s, e in spans if s <= t < e) for t, _ in spans), default=0)
         assert len(set(lanes)) == most
+
+
+def test_a_task_label_near_the_right_edge_ends_with_its_own_bar() -> None:
+    """Labels that would run past the members figure's right edge all ended at the edge, so two of one
+    member's late tasks had their labels side by side at the edge and neither said which bar it was."""
+    from drillsim.reports.figures import task_label_span
+
+    assert task_label_span(100.0, 160.0, 200.0, 840.0) == (100.0, 300.0)  # room: from the bar's start
+    assert task_label_span(720.0, 750.0, 200.0, 840.0) == (550.0, 750.0)  # late: ends where its bar ends
+    assert task_label_span(780.0, 840.0, 200.0, 840.0) == (640.0, 840.0)
+    assert task_label_span(800.0, 900.0, 200.0, 840.0) == (640.0, 840.0)  # never past the edge
