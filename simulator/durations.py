@@ -1,4 +1,5 @@
-"""Durations as trainers write them: ``45s``, ``5m``, ``1h30m``, ``2d`` or plain seconds.
+"""Durations as trainers write them: ``45s``, ``5m``, ``1h30m``, ``2d``, plain seconds, or ``8:00`` and
+``1:30:00`` as the drill clock reads (minutes:seconds, hours:minutes:seconds).
 
 >>> parse_duration("1h30m")
 5400.0
@@ -24,7 +25,14 @@ _PATTERN = re.compile(
 MAX_DURATION = 366 * 86400.0
 """The longest duration written anywhere (a year and a day): a clock deadline, a lesson's due date.
 The drill itself is bounded more tightly (``simulator.model.DRILL_LIMIT``)."""
-DURATION_REGEX = r"^\s*(\d+(\.\d+)?\s*d)?\s*(\d+(\.\d+)?\s*h)?\s*(\d+(\.\d+)?\s*m)?\s*(\d+(\.\d+)?\s*s)?\s*$"
+_CLOCK = r"\d+(?::[0-5]?\d){1,2}(?:\.\d+)?"
+"""``8:00`` (minutes:seconds) or ``1:30:00`` (hours:minutes:seconds), as the drill clock reads. YAML 1.1 reads
+an unquoted ``1:30`` as the number 90 already (base 60) but ``0:30``, ``08:00`` and a quoted ``"1:30"`` as
+text: the text is read the same way, so every spelling of a clock time means the same."""
+DURATION_REGEX = (
+    r"^\s*(\d+(\.\d+)?\s*d)?\s*(\d+(\.\d+)?\s*h)?\s*(\d+(\.\d+)?\s*m)?\s*(\d+(\.\d+)?\s*s)?\s*$"
+    rf"|^\s*{_CLOCK}\s*$"
+)
 
 
 def parse_duration(value: Any) -> float:
@@ -49,6 +57,11 @@ def parse_duration(value: Any) -> float:
             raise ValueError(f"'{value[:20]}...' is too long for a duration; write it like '45s', '5m', '1h30m'")
         if text and re.fullmatch(r"\d+(\.\d+)?", text):
             return _bounded(float(text), value)
+        if re.fullmatch(_CLOCK, text):
+            *whole, last = text.split(":")
+            return _bounded(
+                sum(int(part) * 60 ** (len(whole) - i) for i, part in enumerate(whole)) + float(last), value
+            )
         match = _PATTERN.match(text) if text else None
         if match and any(match.groups()):
             total = 0.0
@@ -131,8 +144,8 @@ Duration = Annotated[
                 {"type": "number", "minimum": 0},
                 {"type": "string", "pattern": DURATION_REGEX},
             ],
-            "examples": ["45s", "5m", "1h30m", 90],
+            "examples": ["45s", "5m", "1h30m", "8:00", 90],
         }
     ),
 ]
-"""A pydantic field type: seconds, accepting ``45s``/``5m``/``1h30m`` text or numbers."""
+"""A pydantic field type: seconds, accepting ``45s``/``5m``/``1h30m``/``8:00`` text or numbers."""

@@ -23,6 +23,11 @@ from pydantic import BaseModel, ValidationError
         (90, 90.0),
         (0, 0.0),
         (2.5, 2.5),
+        ("8:00", 480.0),
+        ("08:00", 480.0),
+        ("0:30", 30.0),
+        ("1:30:00", 5400.0),
+        ("1:30.5", 90.5),
     ],
 )
 def test_parse_duration(text: object, seconds: float) -> None:
@@ -36,6 +41,8 @@ def test_parse_duration(text: object, seconds: float) -> None:
         ("", "is not a duration"),
         ("m", "is not a duration"),
         ("-5m", "is not a duration"),
+        ("1:60", "is not a duration"),
+        ("1:2:3:4", "is not a duration"),
         (-5, "cannot be negative"),
         (True, "got true/false"),
         (math.inf, "finite"),
@@ -78,3 +85,18 @@ def test_duration_field_type() -> None:
         Model(d="soon")
     schema = Model.model_json_schema()["properties"]["d"]
     assert {"type": "number", "minimum": 0} in schema["anyOf"]
+
+
+@pytest.mark.parametrize("written", ["8:00", '"8:00"', "08:00", "'0:08:00'", "480", "8m"])
+def test_a_clock_time_means_the_same_quoted_or_not(written: str) -> None:
+    """YAML reads an unquoted ``8:00`` as the number 480 (base 60) but ``08:00`` and ``"8:00"`` as text,
+    which was refused: ``at: 8:00`` validated and ``at: "8:00"`` was 'not a duration'."""
+    from drillsim.scenarios import library
+    from drillsim.simulator.loading import load_scenario_text
+
+    source = library().joinpath("flash-sale-latency.yaml").read_text(encoding="utf-8")
+    assert "  - id: ceo-asks\n    at: 8m\n" in source
+    scenario = load_scenario_text(
+        source.replace("  - id: ceo-asks\n    at: 8m\n", f"  - id: ceo-asks\n    at: {written}\n")
+    )
+    assert next(i.at for i in scenario.injects if i.id == "ceo-asks") == 480.0
