@@ -9,6 +9,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from drillsim.errors import tell
+
 
 def configure_compare(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -37,7 +39,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     collection = load_drills(args.paths)
     for warning in collection.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        tell(f"warning: {warning}")
     if not collection.drills:
         raise UserError(
             "no scorecards to compare in " + ", ".join(str(p) for p in args.paths) + " (looked for run folders "

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from drillsim.errors import tell
 from drillsim.simulator.durations import format_clock, format_duration
 
 
@@ -53,7 +54,7 @@ def cmd_autoplay(args: argparse.Namespace) -> int:
 
     loaded = load_pair(args.scenario, args.roster)
     for note in loaded.notes:
-        print(f"note: {note}", file=sys.stderr)
+        tell(f"note: {note}")
     seed = _seed(args.seed)
     try:
         policy = make_policy(args.policy, loaded.scenario, seed)
@@ -61,13 +62,13 @@ def cmd_autoplay(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from None
     run = start_run(loaded, seed=seed, out=args.out, team=args.team, label=args.label, policy=policy.name)
     for warning in run.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        tell(f"warning: {warning}")
     drill = autoplay(run.drill, policy)
     journal_complete = True
     if run.writer is not None:
         run.writer.close()
         for warning in run.writer.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
+            tell(f"warning: {warning}")
         journal_complete = run.writer.complete
     scenario = loaded.scenario
     print(f"{scenario.title} ({scenario.id}) — {policy.name} policy, seed {seed}, team {drill.team}")
@@ -91,11 +92,10 @@ def cmd_autoplay(args: argparse.Namespace) -> int:
     if run.folder is not None:
         journal = run.folder / "journal.jsonl"
         if not journal_complete and run.writer is not None:
-            print(
+            tell(
                 f"drillsim: the journal {journal} is incomplete: the disk refused a write, and only "
                 f"{run.writer.synced} of the drill's {len(drill.records)} records are known to be on disk; "
                 "no report was written (free some space and play the drill again)",
-                file=sys.stderr,
             )
             return 1
         print(f"journal: {journal}")
@@ -119,15 +119,14 @@ def _write_report(folder: Path, par: bool = True, notes: list[str] | None = None
         paths = write_report(folder, par, par_options={"jobs": default_jobs(), "progress": bar}, notes=notes or ())
     except Exception as exc:  # the drill is safe in its journal whatever goes wrong here
         bar.close()
-        print(
+        tell(
             f"drillsim: the report could not be written ({type(exc).__name__}: {exc}); "
             f"the journal is safe: retry with 'drillsim report {folder}'",
-            file=sys.stderr,
         )
         return False
     bar.close()
     for warning in paths.warnings:
-        print(f"drillsim: {warning}", file=sys.stderr)
+        tell(f"drillsim: {warning}")
     print(f"report: {getattr(paths, 'html', folder / 'report.html')}")
     return True
 
@@ -213,7 +212,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     except JournalError as exc:
         raise UserError(str(exc)) from None
     for warning in read.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        tell(f"warning: {warning}")
     path = args.run / JOURNAL_NAME if args.run.is_dir() else args.run
     try:
         drill = rebuild(read.records)

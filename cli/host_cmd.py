@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from drillsim.errors import EXIT_OK, UserError
+from drillsim.errors import EXIT_OK, UserError, tell
 
 DEFAULT_PORT = 8765
 CODE_ENV = "DRILLSIM_JOIN_CODE"
@@ -86,10 +86,9 @@ def _warn_bind(bind: str, tls: Any) -> None:
 
     if not is_loopback(bind):
         plain = "" if tls else " without TLS (anyone on the path can read the drill; use --cert/--key)"
-        print(
+        tell(
             f"warning: listening on {bind}, reachable from other machines{plain}; "
             "each seat still needs its own join code",
-            file=sys.stderr,
         )
 
 
@@ -139,7 +138,7 @@ def cmd_host(args: argparse.Namespace) -> int:
     loaded = load_pair(args.scenario, args.roster)
     _check_port(args.bind, args.port)
     for warning in loaded.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        tell(f"warning: {warning}")
     seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big") % 100_000 + 1
     run = start_run(
         loaded, seed=seed, out=args.out or Path("drills"), team=args.team, label=args.label, speed=args.speed
@@ -165,7 +164,7 @@ def cmd_resume_host(args: argparse.Namespace) -> int:
     except HostRunError as exc:
         raise UserError(str(exc)) from None
     for warning in resumed.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        tell(f"warning: {warning}")
     return _serve(resumed.drill, resumed.folder, codes, args)
 
 

@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from drillsim.errors import tell
+
 
 def _speed(text: str) -> float:
     try:
@@ -67,7 +69,7 @@ def _require_terminal() -> int | None:
         interactive = False
     if interactive:
         return None
-    print(NO_TERMINAL, file=sys.stderr)
+    tell(NO_TERMINAL)
     return EXIT_USAGE
 
 
@@ -77,9 +79,8 @@ def _run_app(app: Any) -> int:
     if message:
         print(message)
     elif app.session is not None and app.session.run_dir is not None and not app.session.drill.ended:
-        print(
+        tell(
             f"The drill is saved in {app.session.run_dir}\nContinue it with: drillsim resume {app.session.run_dir}",
-            file=sys.stderr,
         )
     return int(app.return_code or 0)
 
@@ -107,9 +108,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     if refused is not None:
         return refused
     for note in loaded.notes:
-        print(f"note: {note}", file=sys.stderr)
+        tell(f"note: {note}")
     for warning in loaded.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        tell(f"warning: {warning}")
     settings = Settings(
         team=args.team,
         label=args.label,
@@ -133,7 +134,7 @@ def cmd_resume(args: argparse.Namespace) -> int:
     if refused is not None:
         return refused
     for warning in session.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        tell(f"warning: {warning}")
     from drillsim.tui.app import make_app
 
     return _run_app(make_app(session=session, settings=Settings(out=session.run_dir or Path("drills"))))

@@ -37,7 +37,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from drillsim.errors import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, UserError
+from drillsim.errors import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, UserError, tell
 
 
 @dataclass
@@ -171,7 +171,7 @@ def _validate(args: argparse.Namespace) -> int:
     notes: list[str] = []
     files = list(iter_yaml_files([resolve_any(arg, notes=notes) for arg in args.paths]))
     for note in notes:
-        print(f"note: {note}", file=sys.stderr)
+        tell(f"note: {note}")
     checked: dict[int, dict[str, Any]] = {}
     for index in rosters_first(files):
         path = files[index]
@@ -218,7 +218,7 @@ def _validate(args: argparse.Namespace) -> int:
             print(play)
     if not results:
         if args.format == "text":
-            print("drillsim validate: no .yaml or .yml files found", file=sys.stderr)
+            tell("drillsim validate: no .yaml or .yml files found")
         return EXIT_USAGE
     if valid != len(results):
         return EXIT_USAGE
@@ -638,10 +638,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         result: int = func(args)
         return result
     except (UserError, LibraryError) as exc:
-        print(f"drillsim: {exc}", file=sys.stderr)
+        tell(f"drillsim: {exc}")
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("drillsim: interrupted", file=sys.stderr)
+        tell("drillsim: interrupted")
         return 130
     except BrokenPipeError:
         # The reader went away (drillsim schema | head): stop quietly.
@@ -655,7 +655,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if loading is None or not isinstance(exc, loading.LoadError):
             raise
         for problem in exc.problems:
-            print(problem, file=sys.stderr)
+            tell(problem)
         return EXIT_USAGE
 
 

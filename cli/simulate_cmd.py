@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from drillsim.errors import tell
 from drillsim.progress import ProgressBar
 
 DEFAULT_RUNS = 1000
@@ -100,14 +101,14 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     roster_args = args.roster or [scenario.default_roster or DEFAULT_ROSTER]
     rosters = [load_roster(resolve_roster(arg, notes=notes)) for arg in roster_args]
     for note in notes:
-        print(f"note: {note}", file=sys.stderr)
+        tell(f"note: {note}")
     seen: set[str] = set()
     for roster in rosters:
         if roster.id in seen:
             raise UserError(f"roster '{roster.id}' is named twice")
         seen.add(roster.id)
         for problem in check_roster_covers(scenario, roster):
-            print(f"warning: {roster.id}: {problem}", file=sys.stderr)
+            tell(f"warning: {roster.id}: {problem}")
     try:
         variants = [parse_variant(text) for text in args.variant]
         for variant in variants:  # every problem now, before a worker starts
@@ -164,7 +165,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             merged=merged,
         )
     except SimulationError as exc:
-        print(f"drillsim: the simulation failed: {exc}", file=sys.stderr)
+        tell(f"drillsim: the simulation failed: {exc}")
         return 1
     except ValueError as exc:  # merged folders that do not make one simulation
         raise UserError(f"--merge: {exc}") from None
@@ -181,7 +182,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     try:
         written = write_outputs(sim, stats, folder, figures=() if args.no_figures else ("ecdf", "histograms", "score"))
     except OSError as exc:
-        print(f"drillsim: cannot write the results to {folder}: {exc.strerror or exc}", file=sys.stderr)
+        tell(f"drillsim: cannot write the results to {folder}: {exc.strerror or exc}")
         return 1
     print(f"results: {folder}/ ({', '.join(p.name for p in written)})")
     return 0

@@ -221,3 +221,21 @@ def test_validate_parses_each_roster_once(capsys: pytest.CaptureFixture[str], mo
     rosters = [path.name for _, path in builtin_rosters()]
     assert rosters and all(reads.count(name) == 1 for name in rosters), reads
     assert len(reads) == len(files)
+
+
+def test_a_folder_or_id_with_an_escape_sequence_never_reaches_the_terminal_raw(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """compare named a hostile folder in its warning as it was: a shared drills folder with a run folder
+    named ``x\\e]0;pwned\\a\\e[2J`` retitled and cleared the terminal of whoever compared it."""
+    folder = tmp_path / "drills" / "x\x1b]0;pwned\x07\x1b[2J"
+    folder.mkdir(parents=True)
+    (folder / "scorecard.json").write_text("{bad", encoding="utf-8")
+    code, _, err = run(capsys, "compare", str(tmp_path / "drills"), "--out", str(tmp_path / "out"))
+    assert code == 2
+    assert "x\\x1b]0;pwned\\x07\\x1b[2J" in err and "skipped: invalid JSON" in err
+    assert "\x1b" not in err and "\x07" not in err
+    code, _, err = run(capsys, "new", "a\x1b[2J", "--dir", str(tmp_path))
+    assert code == 2
+    assert "'a\\x1b[2J' is not a scenario id" in err
+    assert "\x1b" not in err
