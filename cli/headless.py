@@ -50,7 +50,7 @@ def configure_autoplay(parser: argparse.ArgumentParser) -> None:
 def cmd_autoplay(args: argparse.Namespace) -> int:
     from drillsim.errors import UserError
     from drillsim.simulator.policies import PolicyError, autoplay, make_policy
-    from drillsim.simulator.session import load_pair, start_run
+    from drillsim.simulator.session import RunFolderError, load_pair, start_run
 
     loaded = load_pair(args.scenario, args.roster)
     for note in loaded.notes:
@@ -60,7 +60,12 @@ def cmd_autoplay(args: argparse.Namespace) -> int:
         policy = make_policy(args.policy, loaded.scenario, seed)
     except PolicyError as exc:
         raise UserError(str(exc)) from None
-    run = start_run(loaded, seed=seed, out=args.out, team=args.team, label=args.label, policy=policy.name)
+    try:
+        run = start_run(
+            loaded, seed=seed, out=args.out, team=args.team, label=args.label, policy=policy.name, memory_fallback=False
+        )
+    except RunFolderError as exc:
+        raise UserError(f"{exc}; nothing was played (choose another --out)") from None
     for warning in run.warnings:
         tell(f"warning: {warning}")
     drill = autoplay(run.drill, policy)

@@ -43,6 +43,10 @@ def load_pair(scenario_arg: str, roster_arg: str | None = None) -> Loaded:
     return Loaded(scenario, roster, warnings, notes)
 
 
+class RunFolderError(Exception):
+    """The run folder of a drill that must have one cannot be created; the message says where and why."""
+
+
 @dataclass
 class Run:
     drill: Drill
@@ -62,8 +66,11 @@ def start_run(
     participants: dict[str, str] | None = None,
     policy: str | None = None,
     in_memory: bool = False,
+    memory_fallback: bool = True,
 ) -> Run:
-    """Create the run folder and a journaled drill; if the folder cannot be written (or ``in_memory``), go on in memory."""
+    """Create the run folder and a journaled drill; if the folder cannot be written (or ``in_memory``), go on in
+    memory, or with ``memory_fallback=False`` raise ``RunFolderError`` (a headless drill kept only in memory
+    is lost: nothing else is left of it)."""
     warnings = list(loaded.warnings)
     folder: Path | None = None
     writer: JournalWriter | None = None
@@ -73,10 +80,10 @@ def start_run(
             folder = new_run_folder(out or Path("drills"), team_name, loaded.scenario.id)
             writer = JournalWriter(folder / JOURNAL_NAME)
         except OSError as exc:
-            warnings.append(
-                f"cannot create a run folder in {out or Path('drills')}: {exc.strerror or exc}; "
-                "the drill goes on in memory only"
-            )
+            reason = f"cannot create a run folder in {out or Path('drills')}: {exc.strerror or exc}"
+            if not memory_fallback:
+                raise RunFolderError(reason) from None
+            warnings.append(f"{reason}; the drill goes on in memory only")
     if writer is not None and not writer.ok:
         warnings.extend(writer.warnings)
     drill = Drill(

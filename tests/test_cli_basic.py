@@ -239,3 +239,15 @@ def test_a_folder_or_id_with_an_escape_sequence_never_reaches_the_terminal_raw(
     assert code == 2
     assert "'a\\x1b[2J' is not a scenario id" in err
     assert "\x1b" not in err
+
+
+def test_autoplay_refuses_an_out_folder_it_cannot_create_before_playing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """autoplay warned 'the drill goes on in memory only' and exited 0 with nothing written: a headless
+    drill kept only in memory is lost, and a script saw success."""
+    (tmp_path / "afile").write_text("", encoding="utf-8")
+    code, out, err = run(capsys, "autoplay", "flash-sale-latency", "--out", str(tmp_path / "afile" / "sub"))
+    assert code == 2
+    assert err.startswith("drillsim: cannot create a run folder in ") and "nothing was played" in err
+    assert out == ""
