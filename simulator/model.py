@@ -1115,7 +1115,7 @@ class Scenario(Strict):
     journal grows with its sim time (about 4 MB a simulated day), so the limit is deliberate."""
     duration: Duration
     """Time limit of the drill in sim time: at most 4 days (14 days with ``long_drill: true``)."""
-    time_scale: Annotated[float, Field(gt=0, le=100000)] = 1.0
+    time_scale: Annotated[float, Field(ge=1, le=100000)] = 1.0
     """Real time per drill time: ``60`` makes each drill minute stand for a real hour. Regulatory clock deadlines
     and decision deadlines are written in real time (``72h``) and run this much faster; everything else
     (``at``, ``duration``, targets, action durations) is drill time."""

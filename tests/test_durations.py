@@ -100,3 +100,15 @@ def test_a_clock_time_means_the_same_quoted_or_not(written: str) -> None:
         source.replace("  - id: ceo-asks\n    at: 8m\n", f"  - id: ceo-asks\n    at: {written}\n")
     )
     assert next(i.at for i in scenario.injects if i.id == "ceo-asks") == 480.0
+
+
+@pytest.mark.parametrize("scale", ["1e-300", "0.5", "0"])
+def test_time_scale_below_one_is_refused(scale: str) -> None:
+    """``time_scale: 1e-300`` validated, and the report then printed a 300-digit deadline; a drill minute
+    never stands for less than a real minute."""
+    from drillsim.scenarios import library
+    from drillsim.simulator.loading import LoadError, load_scenario_text
+
+    source = library().joinpath("flash-sale-latency.yaml").read_text(encoding="utf-8")
+    with pytest.raises(LoadError, match=r"time_scale: must be at least 1\.0; got"):
+        load_scenario_text(source.replace("\nduration: 45m\n", f"\nduration: 45m\ntime_scale: {scale}\n", 1))
