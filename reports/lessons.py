@@ -738,7 +738,12 @@ def _strengths(facts: DrillFacts, card: Scorecard) -> list[Finding]:
                 "no-penalties", "No penalties: none of the don'ts were done", ["no penalty records in the journal"]
             )
         )
-    if card.clocks and all(c.status == "met" for c in card.clocks):
+    # a clock met only because the deadline was long, its start recorded after the full-credit delay (the law's
+    # clock running unrecorded), is not a strength: the recording is an area for improvement
+    if card.clocks and all(
+        c.status == "met" and (c.record_target is None or (c.record_delay or 0.0) <= c.record_target)
+        for c in card.clocks
+    ):
         out.append(
             _strength(
                 "clocks-met",

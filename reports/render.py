@@ -355,6 +355,7 @@ def build_context(
             "alert_from_impact": format_time(detection.alert_from_impact),
             "target": format_time(detection.alert_target),
             "responder": detection.responder or "nobody",
+            "acted": detection.ack_at is not None,
             "ack": format_time(detection.ack_at),
             "ack_from_alert": format_time(detection.ack_from_alert),
             "human": format_time(detection.human_detected_at),

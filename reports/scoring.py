@@ -510,7 +510,7 @@ def _moments(facts: DrillFacts, comm: CommunicationResult) -> list[Moment]:
     )
     moments.append(Moment(id="first_signal", label="First signal", t=facts.first_signal_at))
     detection = _detection(facts)
-    moments.append(Moment(id="responder_ack", label="Alert acknowledged by the responder", t=detection.ack_at))
+    moments.append(Moment(id="responder_ack", label="Paged responder's first action after the alert", t=detection.ack_at))
     for clock in facts.clocks.values():
         moments.append(
             Moment(id=f"clock:{clock.id}:started", label=f"{clock.regime} clock started", t=clock.started_at)
@@ -691,10 +691,10 @@ def team_time(facts: DrillFacts, milestone: str, detection: DetectionResult | No
         return reached, ""
     if milestone == "detected" and detection is not None and detection.source == "alert":
         if detection.ack_at is None:
-            return None, f"alert at {format_time(detection.first_alert_at)} (the monitoring); nobody acknowledged it"
+            return None, f"alert at {format_time(detection.first_alert_at)} (the monitoring); nobody acted on it"
         who = f" by {detection.responder}" if detection.responder else ""
         return max(reached, detection.ack_at), (
-            f"alert at {format_time(detection.first_alert_at)} (the monitoring); acknowledged{who} at {format_time(detection.ack_at)}"
+            f"alert at {format_time(detection.first_alert_at)} (the monitoring); first acted on{who} at {format_time(detection.ack_at)}"
         )
     run = facts.first_team_action_after(reached)
     if run is None:
@@ -814,7 +814,7 @@ def _intervals(facts: DrillFacts, comm: CommunicationResult, clocks: list[ClockR
     if first_alert is not None:
         add(
             "ack_from_first_alert",
-            "Alert acknowledged by the paged responder",
+            "Paged responder's first action after the alert",
             "first_alert",
             "responder_ack",
             detection.ack_from_alert,

@@ -73,3 +73,29 @@ def test_a_clock_started_by_the_teams_decision_has_no_recording_term() -> None:
     card = score(drill.records)
     assert all(c.record_delay is None for c in card.clocks)
     assert not [t for t in card.score.terms if t.item.endswith(":recorded")]
+
+
+def test_a_clock_met_while_its_start_went_unrecorded_is_no_strength() -> None:
+    """A team that notified in time but recorded awareness long after the law's clock started (the
+    recording earning no full credit) read 'Major strengths: every regulatory clock was met' above an area
+    for improvement saying the clock had been running unrecorded."""
+    prompt, late = _play(15 * 60), _play(40 * 60)
+    clock = next(c for c in score(late).clocks if c.id == "gdpr-art33")
+    assert all(c.status == "met" for c in score(late).clocks)
+    assert clock.record_delay is not None and clock.record_target is not None
+    assert clock.record_delay > clock.record_target
+    strengths = {f.rule: f for f in findings(late) if f.kind == "strength"}
+    assert "clocks-met" not in strengths
+    assert "clocks-met" in {f.rule for f in findings(prompt) if f.kind == "strength"}
+
+
+def test_the_detection_paragraph_of_a_team_that_never_acted_says_so() -> None:
+    """An idle team's report read 'The team acknowledged at — (nobody, — after the alert)'."""
+    scenario = load_builtin("llm-pii-exposure")
+    drill = autoplay(Drill(scenario, load_builtin_roster("full-crisis-team"), 0), ScriptedPolicy([]))
+    markdown = render_report(drill.records, figures=False).markdown
+    assert "Nobody on the team acted on it before the drill ended." in markdown
+    assert "nobody, —" not in markdown
+    assert "The team first acted on it at 06:00 (Ravi, 00:06 after the alert)." in render_report(
+        _play(15 * 60), figures=False
+    ).markdown
