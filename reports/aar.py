@@ -33,7 +33,7 @@ from typing import Any
 
 from drillsim.reports.exercise import ExerciseInfo, critical_tasks, task_label
 from drillsim.reports.facts import DrillFacts
-from drillsim.reports.lessons import Finding, declared_roles, join_words, lower_first
+from drillsim.reports.lessons import Finding, declared_roles, join_words, lower_first, par_team
 from drillsim.reports.scoring import CANONICAL_MILESTONES, RATING_NAMES, Scorecard
 from drillsim.simulator.durations import format_duration, format_time
 from drillsim.simulator.roles import role_title
@@ -691,7 +691,7 @@ def executive_summary(
         f"a {facts.scenario.category.replace('-', ' ')} failure of an AI system: {facts.scenario.summary} "
         f"The drill {ran} and ended at {format_time(card.ended_at)} "
         f"({(card.end_reason or 'not ended').replace('_', ' ')}); it scored {card.score.total:g} out of 100"
-        + (f" against a par of {card.par_score:g} for the playbook response." if card.par_score is not None else ".")
+        + (f" against a par of {card.par_score:g} for {par_team(card)}." if card.par_score is not None else ".")
     ]
     if card.objectives:
         by_rating: dict[str, list[str]] = {}

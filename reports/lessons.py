@@ -66,6 +66,22 @@ class Finding(BaseModel):
     drill ended before its ``not_by`` time (the team did not get the chance)."""
 
 
+def par_team(card: Scorecard) -> str:
+    """Who par is: the reference team (par's policy since scorecard schema 3) or, in older par, the playbook."""
+    if card.par_basis is not None and card.par_basis.policy == "playbook":
+        return "the playbook"
+    return "the reference team (the playbook played with realistic delays)"
+
+
+def par_drills(card: Scorecard) -> str:
+    """Par's drills, in a count: "reference-team drills" (or "playbook drills" for older par)."""
+    return (
+        "playbook drills"
+        if card.par_basis is not None and card.par_basis.policy == "playbook"
+        else "reference-team drills"
+    )
+
+
 def lower_first(text: str, names: Collection[str] = ()) -> str:
     """Lower-case a title's first letter for a sentence ("The rollback" -> "the rollback"); "CEO" and names stay."""
     first = text.split(" ", 1)[0]
@@ -707,7 +723,7 @@ def _strengths(facts: DrillFacts, card: Scorecard) -> list[Finding]:
         out.append(
             _strength(
                 "par-beaten",
-                f"{join_words([beat[0].label] + [lower_first(i.label) for i in beat[1:]])} faster than par's fast end (quicker than nine playbook drills in ten)",
+                f"{join_words([beat[0].label] + [lower_first(i.label) for i in beat[1:]])} faster than par's fast end (quicker than nine {par_drills(card)} in ten)",
                 [
                     f"{i.label}: {format_time(i.seconds)} vs par {format_time(i.par)} (p10 {format_time(i.par_p10)})"
                     for i in beat

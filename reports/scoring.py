@@ -362,7 +362,8 @@ class ParBasis(Model):
 
 
 class Par(Model):
-    """Par for a scenario and roster: the playbook policy's distribution over ``basis.runs`` drills.
+    """Par for a scenario and roster: the reference team's distribution over ``basis.runs`` drills (``basis.policy``:
+    ``reference``, the playbook with realistic delays; par computed before scorecard schema 3 is ``playbook``).
 
     ``values`` maps each scorecard interval name, and ``score``, to its distribution.
     """
@@ -510,7 +511,9 @@ def _moments(facts: DrillFacts, comm: CommunicationResult) -> list[Moment]:
     )
     moments.append(Moment(id="first_signal", label="First signal", t=facts.first_signal_at))
     detection = _detection(facts)
-    moments.append(Moment(id="responder_ack", label="Paged responder's first action after the alert", t=detection.ack_at))
+    moments.append(
+        Moment(id="responder_ack", label="Paged responder's first action after the alert", t=detection.ack_at)
+    )
     for clock in facts.clocks.values():
         moments.append(
             Moment(id=f"clock:{clock.id}:started", label=f"{clock.regime} clock started", t=clock.started_at)

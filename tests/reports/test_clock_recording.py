@@ -96,6 +96,7 @@ def test_the_detection_paragraph_of_a_team_that_never_acted_says_so() -> None:
     markdown = render_report(drill.records, figures=False).markdown
     assert "Nobody on the team acted on it before the drill ended." in markdown
     assert "nobody, —" not in markdown
-    assert "The team first acted on it at 06:00 (Ravi, 00:06 after the alert)." in render_report(
-        _play(15 * 60), figures=False
-    ).markdown
+    assert (
+        "The team first acted on it at 06:00 (Ravi, 00:06 after the alert)."
+        in render_report(_play(15 * 60), figures=False).markdown
+    )

@@ -352,3 +352,38 @@ def test_an_explicit_objective_takes_the_penalty() -> None:
     card, _ = judge(b)
     ratings = {o.id: o.computed for o in card.objectives}
     assert ratings["contain"] == "M" and ratings["tell"] == "P"
+
+
+@pytest.mark.parametrize(
+    ("policy", "drills", "who"),
+    [
+        (
+            "reference",
+            "nine reference-team drills in ten",
+            "for the reference team (the playbook played with realistic delays).",
+        ),
+        ("playbook", "nine playbook drills in ten", "for the playbook."),
+    ],
+)
+def test_par_is_named_for_who_played_it(policy: str, drills: str, who: str) -> None:
+    """Par is the reference team's (the playbook with realistic delays); the report said 'a par of 92.2 for
+    the playbook response' and 'quicker than nine playbook drills in ten'."""
+    from drillsim.reports.aar import build_aar
+
+    b = JournalBuilder(scenario(), tiny_roster())
+    b.impact(60, "leak")
+    b.inject(120, "page")
+    b.action(130, "ack", "Ana")
+    b.end(900)
+    facts = DrillFacts.from_records(b.sorted_records())
+    par = Par(
+        basis=ParBasis(policy=policy, runs=101, seed=0),
+        values={
+            "ack_from_impact": ParValue(p10=600.0, median=700.0, p90=800.0),
+            "score": ParValue(p10=70.0, median=80.0, p90=90.0),
+        },
+    )
+    card = with_par(score_facts(facts), par)
+    found = findings_from(facts, card)
+    assert f"(quicker than {drills})" in next(f.title for f in found if f.rule == "par-beaten")
+    assert f"against a par of 80 {who}" in build_aar(facts, card, found)["executive_summary"][0]
