@@ -1209,7 +1209,9 @@ def rate(measures: list[MeasureResult], donts: list[PenaltyItem] | int | None = 
     late = [m for m in known if m.status == "late"]
     never = "; ".join(_in_words(m) for m in missed)
     dont = "; ".join(
-        f"{format_time(p.t)} {shorten(p.reason, 70)}" + (f" (-{p.points})" if p.points else "") for p in donts
+        f"{format_time(p.t)} {shorten(p.reason, 70)}"
+        + ((f" (-{p.points})" if p.counted else " (not deducted: the open decision's 0 credit charges it)") if p.points else "")
+        for p in donts
     )
     if len(missed) * 2 > len(known):
         return "U", f"critical tasks not performed: {never}" + (f"; and a don't in scope: {dont}" if donts else "")
@@ -1405,9 +1407,17 @@ def _breakdown(
 
 
 def shorten(text: str, limit: int = 80) -> str:
-    """The text on one line, cut to ``limit`` characters with an ellipsis."""
+    """The text on one line, cut to at most ``limit`` characters with an ellipsis, at the end of a word
+    when one ends in the second half (a reason cut to "the comp…" read as a typo)."""
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if text[limit - 1] != " ":
+        word_end = cut.rfind(" ")
+        if word_end >= limit // 2:
+            cut = cut[:word_end]
+    return cut.rstrip(" ,;:") + "…"
 
 
 # ---------------------------------------------------------------------------- the API
