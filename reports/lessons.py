@@ -66,6 +66,13 @@ class Finding(BaseModel):
     drill ended before its ``not_by`` time (the team did not get the chance)."""
 
 
+def clauses(items: list[str]) -> str:
+    """Texts joined with "; " as one sentence: a full stop ending any but the last is dropped ("the exposure
+    grows; 'What does...", not "grows.; 'What")."""
+    texts = [str(item) for item in items]
+    return "; ".join([t[:-1] if t.endswith(".") and not t.endswith("..") else t for t in texts[:-1]] + texts[-1:])
+
+
 def par_team(card: Scorecard) -> str:
     """Who par is: the reference team (par's policy since scorecard schema 3) or, in older par, the playbook."""
     if card.par_basis is not None and card.par_basis.policy == "playbook":

@@ -32,7 +32,7 @@ from drillsim.reports.aar import build_aar
 from drillsim.reports.exercise import ExerciseInfo, run_exercise
 from drillsim.reports.facts import DrillFacts, before_the_end
 from drillsim.reports.journal_io import atomic_write, journal_path, read_journal
-from drillsim.reports.lessons import Finding, declared_roles, findings_from, improvement_plan
+from drillsim.reports.lessons import Finding, clauses, declared_roles, findings_from, improvement_plan
 from drillsim.reports.par import start_par
 from drillsim.reports.scoring import RATING_NAMES, ClockResult, Interval, Par, Scorecard, score, scorecard_json
 from drillsim.simulator.describe import describe, readable_number
@@ -102,6 +102,8 @@ def jinja_environments() -> tuple[Any, Any]:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    for env in (html, md):
+        env.filters["clauses"] = clauses
     return html, md
 
 

@@ -1210,7 +1210,11 @@ def rate(measures: list[MeasureResult], donts: list[PenaltyItem] | int | None = 
     never = "; ".join(_in_words(m) for m in missed)
     dont = "; ".join(
         f"{format_time(p.t)} {shorten(p.reason, 70)}"
-        + ((f" (-{p.points})" if p.counted else " (not deducted: the open decision's 0 credit charges it)") if p.points else "")
+        + (
+            (f" (-{p.points})" if p.counted else " (not deducted: the open decision's 0 credit charges it)")
+            if p.points
+            else ""
+        )
         for p in donts
     )
     if len(missed) * 2 > len(known):

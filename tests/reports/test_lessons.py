@@ -73,3 +73,14 @@ def test_no_update_at_all(journal):
     records = [r for r in journal("tiny-good") if r.get("action") not in ("status", "brief")]
     found = rules(findings(records))
     assert found["no-update"].owner == "communications-manager"
+
+
+def test_evidence_reads_as_one_sentence_without_a_full_stop_before_each_semicolon() -> None:
+    """Two timed-out decisions' consequences read 'the exposure grows.; 'What does the reporter get?''."""
+    from drillsim.reports.lessons import clauses
+
+    assert clauses(["the exposure grows.", "'What does the reporter get?' timed out.", "last."]) == (
+        "the exposure grows; 'What does the reporter get?' timed out; last."
+    )
+    assert clauses(["wait...", "done"]) == "wait...; done"
+    assert clauses([]) == ""
