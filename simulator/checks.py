@@ -243,6 +243,13 @@ def check_scenario(scenario: Scenario, *, source: SourceMap | None = None, path:
                 key=True,
                 level="warning",
             )
+        if spec.target is not None and spec.target >= scenario.duration:
+            out.at(
+                ("scoring", "milestones", name, "target"),
+                f"milestone '{name}' has a target of {format_duration(spec.target)}, not shorter than the drill "
+                f"({format_duration(scenario.duration)}): measured from impact, it can never be late; shorten it",
+                level="warning",
+            )
 
     # objectives
     for i, objective in enumerate(scenario.objectives):

@@ -62,6 +62,15 @@ def test_milestone_never_reached_is_a_warning() -> None:
     ]
 
 
+def test_a_milestone_target_as_long_as_the_drill_is_a_warning() -> None:
+    """'target: 2h' in a 30-minute drill validated silently: measured from impact, it can never be late."""
+    assert problems_of(edited("    contained: {target: 10m}\n", "    contained: {target: 30m}\n")) == [
+        "49:25: scoring.milestones.contained.target: warning: milestone 'contained' has a target of 30m, not "
+        "shorter than the drill (30m): measured from impact, it can never be late; shorten it"
+    ]
+    assert problems_of(edited("    contained: {target: 10m}\n", "    contained: {target: 29m}\n")) == []
+
+
 def test_unknown_default_roster_is_a_warning() -> None:
     text = edited("duration: 30m\n", "duration: 30m\ndefault_roster: crisis-teem\n")
     (problem,) = problems_of(text)
