@@ -31,15 +31,16 @@ def journal_path(run: str | os.PathLike[str]) -> Path:
 def read_journal(run: str | os.PathLike[str], warnings: list[str] | None = None) -> list[dict[str, Any]]:
     """The records of a run folder's ``journal.jsonl`` (or of a journal file).
 
-    A torn last line is skipped: the warning is logged and appended to ``warnings`` when a
-    list is given. A bad line anywhere else, an empty journal or one not starting with
+    A torn last line is skipped: the warning is appended to ``warnings`` when a list is given (its caller
+    says it, once), else logged. A bad line anywhere else, an empty journal or one not starting with
     ``drill_started`` raises ``JournalReadError``.
     """
     read = _read_journal(journal_path(run))
     for message in read.warnings:
-        log.warning(message)
         if warnings is not None:
             warnings.append(message)
+        else:
+            log.warning(message)
     return read.records
 
 

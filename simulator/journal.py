@@ -309,8 +309,7 @@ def read_journal(path: Path) -> JournalRead:
                     f"{path}:{number}: the last record was cut mid-write; recovered up to record {len(records)}"
                 )
                 break
-            reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc) or type(exc).__name__
-            raise JournalError(f"{path}:{number}: not a journal record ({reason})") from None
+            raise JournalError(f"{path}:{number}: not a journal record ({_unreadable(exc)})") from None
         problem = record_problem(record, len(records), previous_t)
         if problem is not None:
             raise JournalError(f"{path}:{number}: {problem}")
@@ -319,8 +318,23 @@ def read_journal(path: Path) -> JournalRead:
         previous_t = float(record["t"])
         records.append(record)
     if not records:
+        if warnings:  # the only record there is was cut mid-write
+            raise JournalError(f"{path}: its only record was cut mid-write: nothing of the drill was recorded")
         raise JournalError(f"{path}: the journal is empty")
     return JournalRead(records, warnings)
+
+
+def _unreadable(exc: Exception) -> str:
+    """Why a journal line is not JSON, in words (not Python's: 'codec can't decode byte 0xff...')."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{exc.msg} at column {exc.colno}"
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 text at byte {exc.start + 1} of the line"
+    if isinstance(exc, RecursionError):
+        return "JSON nested too deeply"
+    if "digits" in str(exc):  # int('9' * 5000): Python refuses integers of more than 4,300 digits
+        return "a number with thousands of digits"
+    return str(exc) or type(exc).__name__
 
 
 def _refuse_constant(name: str) -> Any:

@@ -81,6 +81,11 @@ def _edited_copy(records: Records) -> None:
     records[0]["scenario"]["title"] = "Another title"
 
 
+def _huge_seed(lines: list[str]) -> str:
+    assert '"seed":' in lines[0]
+    return "\n".join([lines[0].replace('"seed":', '"seed":' + "9" * 5000 + ',"was":', 1), *lines[1:]]) + "\n"
+
+
 def _seq_gap(records: Records) -> None:
     del records[7]
 
@@ -96,6 +101,14 @@ MALFORMED: dict[str, tuple[Callable[[list[str]], str], int, str]] = {
     "garbage appended": (lambda lines: "\n".join(lines) + "\nGARBAGE\n", 0, "not a journal record"),
     "broken cross-reference": (_edit(_broken_reference), 1, "unknown action 'no-such-action'"),
     "edited scenario copy": (_edit(_edited_copy), 1, "does not match its recorded scenario_hash"),
+    # Python's own words were shown: 'Exceeds the limit (4300 digits) ... use sys.set_int_max_str_digits()'
+    # and 'maximum recursion depth exceeded while decoding a JSON array'
+    "a 5,000-digit seed": (_huge_seed, 1, "not a journal record (a number with thousands of digits)"),
+    "nested too deeply": (
+        lambda lines: "\n".join([*lines[:5], "[" * 100_000 + "]" * 100_000, *lines[6:]]) + "\n",
+        6,
+        "not a journal record (JSON nested too deeply)",
+    ),
 }
 
 
@@ -330,3 +343,22 @@ def test_a_control_character_in_team_or_label_is_refused_with_exit_2(
     assert f"argument {flag}:" in err and "write plain text" in err
     assert not any(c in out + err for c in ("\x1b", "\x07", "\u202e", "\x9b"))
     assert not list(tmp_path.iterdir()), "no run folder"
+
+
+def test_a_journal_whose_only_record_was_cut_says_so_and_a_torn_line_is_warned_once(
+    good_lines: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A journal cut inside its first record said 'the journal is empty'; and report printed the warning of a
+    torn last line twice (once logged, once said)."""
+    folder = _run_folder(tmp_path / "one", good_lines[0][:100])
+    code, _, err = _cli(capsys, "report", str(folder), "--no-par")
+    assert code == 2 and "its only record was cut mid-write: nothing of the drill was recorded" in err
+    torn = _run_folder(tmp_path / "torn", "\n".join(good_lines)[:-20])
+    # in a process of its own: pytest catches what is logged, so only there does a logged warning show twice
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "drillsim", "report", str(torn), "--no-par"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0 and done.stderr.count("the last record was cut mid-write") == 1, done.stderr
