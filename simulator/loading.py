@@ -68,6 +68,9 @@ MAX_ALIASES = 500
 """Most YAML alias uses (``*name``) accepted in one file."""
 MAX_NODES = 50_000
 """Most values in a file once aliases are expanded (a scenario has a few thousand)."""
+MAX_EXPANDED_CHARS = 4 * MAX_BYTES
+"""Most characters of text once aliases are expanded: an 800 KB file whose 150 aliases each named a list of
+200 long texts was 120 MB of text, a 200 MB run folder and 600 MB of memory."""
 
 _NO_POSITION: Position = NO_POSITION
 
@@ -232,6 +235,7 @@ def _expanded_size(root: yaml.Node) -> int:
     Iterative, memoised per node: a billion-laughs file is measured in microseconds.
     """
     size: dict[int, int] = {}
+    chars: dict[int, int] = {}
     on_path: set[int] = set()
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
@@ -239,14 +243,18 @@ def _expanded_size(root: yaml.Node) -> int:
         key = id(node)
         if done:
             on_path.discard(key)
-            total = 1 + sum(size[id(child)] for child in _children(node))
-            if total > MAX_NODES:
+            children = _children(node)
+            total = 1 + sum(size[id(child)] for child in children)
+            text = sum(chars[id(child)] for child in children) if children else len(str(node.value))
+            if total > MAX_NODES or text > MAX_EXPANDED_CHARS:
+                measure = f"{MAX_NODES:,} values" if total > MAX_NODES else f"{MAX_EXPANDED_CHARS:,} characters of text"
                 raise _Refused(
                     f"the document is too large once its aliases ('*name') are expanded "
-                    f"(more than {MAX_NODES:,} values); write the values out instead",
+                    f"(more than {measure}); write the values out instead",
                     node.start_mark,
                 )
             size[key] = total
+            chars[key] = text
             continue
         if key in size:
             continue

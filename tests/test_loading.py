@@ -175,6 +175,20 @@ def test_many_aliases_are_refused() -> None:
     assert "too many aliases" in problems[0].message
 
 
+def test_aliases_that_multiply_long_texts_are_refused() -> None:
+    """Under the file, alias and value limits, 150 aliases to a list of 200 long texts expanded an 800 KB file
+    to 120 MB of text (a 200 MB run folder, 600 MB of memory)."""
+    texts = "".join(f"  - {'x' * 3_900}\n" for _ in range(200))
+    text = f"long: &L\n{texts}uses:\n" + "".join("  - *L\n" for _ in range(150))
+    assert len(text) < 1024 * 1024
+    _, problems = check_text(text, "texts.yaml")
+    assert "too large once its aliases ('*name') are expanded (more than 4,194,304 characters of text)" in (
+        problems[0].message
+    )
+    few = f"long: &L\n{texts}uses:\n" + "".join("  - *L\n" for _ in range(3))  # 3 MB of text: a scenario's own
+    assert not any("too large" in p.message for p in check_text(few, "few.yaml")[1])
+
+
 def test_load_raises_load_error_with_every_error() -> None:
     with pytest.raises(LoadError) as info:
         load_scenario(DATA / "invalid" / "several_problems.yaml")
